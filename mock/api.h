@@ -1,0 +1,69 @@
+/*
+ * api.h - the request context handlers receive, the route table, and the
+ * handlers of the REST API (api_*.c) and control API (admin.c). Handlers are
+ * thin: validate fields, call the store or domain, render; they never write
+ * bytes themselves (server.c sends r->reply).
+ */
+#ifndef IMPMOCK_API_H
+#define IMPMOCK_API_H
+
+#include "app.h"
+#include "envelope.h"
+#include "params.h"
+#include "reply.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define REQ_MAX_ARGS 4
+
+struct req {
+    struct app *app;
+    const char *method;
+    const char *path;                /* decoded path, no query */
+    char *args[REQ_MAX_ARGS];        /* decoded {param} segments of the route */
+    size_t nargs;
+    struct params params;            /* body fields, then query fields */
+    const char *user_agent;          /* may be NULL */
+    const char *remote_addr;
+    int tid;                         /* tenant after authentication, -1 before */
+    struct reply reply;
+};
+
+typedef void (*route_fn)(struct req *r);
+
+enum route_auth { AUTH_NONE, AUTH_TOKEN, AUTH_ADMIN };
+
+struct route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/payments/{}/balance": {} matches one segment */
+    route_fn fn;
+    enum route_auth auth;
+};
+
+extern const struct route api_routes[];
+extern const size_t api_routes_count;
+
+/* Renders the BAD_PARAM envelope from r->params.err; returns false for `return` chains. */
+bool api_bad_param(struct req *r);
+/* Renders one payment (or the error when rendering runs out of memory). */
+void api_reply_payment(struct req *r, const struct payment *p);
+
+/* api_token.c */
+void api_get_token(struct req *r);
+/* api_payments.c */
+void api_payment_get(struct req *r);
+void api_payments_multi(struct req *r);
+void api_payment_find(struct req *r);
+void api_payment_find_all(struct req *r);
+void api_payments_by_status(struct req *r);
+void api_payment_balance(struct req *r);
+void api_prepare_post(struct req *r);
+void api_prepare_put(struct req *r);
+void api_prepare_get(struct req *r);
+/* admin.c */
+void admin_health(struct req *r);
+void admin_clock_get(struct req *r);
+void admin_clock_post(struct req *r);
+
+#endif

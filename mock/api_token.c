@@ -1,0 +1,36 @@
+/* api_token.c - POST /users/getToken (reference §2). */
+#include "api.h"
+#include "auth.h"
+#include "ids.h"
+
+bool api_bad_param(struct req *r)
+{
+    envelope_fail(&r->reply, MOCK_BAD_PARAM, r->params.err);
+    return false;
+}
+
+void api_get_token(struct req *r)
+{
+    const char *key = NULL, *secret = NULL;
+    if (!param_str(&r->params, "imp_key", IMP_KEY_MAX, true, &key) ||
+        !param_str(&r->params, "imp_secret", IMP_SECRET_MAX, true, &secret)) {
+        api_bad_param(r);
+        return;
+    }
+    char token[IDS_TOKEN_LEN + 1];
+    int64_t now, expires;
+    enum mock_err e = auth_get_token(r->app, key, secret, token, &now, &expires);
+    if (e != MOCK_OK) {
+        envelope_fail(&r->reply, e, NULL);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddStringToObject(o, "access_token", token) ||
+        !cJSON_AddNumberToObject(o, "now", (double)now) ||
+        !cJSON_AddNumberToObject(o, "expired_at", (double)expires)) {
+        cJSON_Delete(o);
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+        return;
+    }
+    envelope_ok(&r->reply, 200, o);
+}

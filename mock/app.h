@@ -1,0 +1,23 @@
+/*
+ * app.h - what every request handler can reach: the store, the fixtures and
+ * the settings from the command line. Filled by main before the server
+ * starts; the settings are read-only afterwards (the store locks itself).
+ */
+#ifndef IMPMOCK_APP_H
+#define IMPMOCK_APP_H
+
+#include "fixtures.h"
+#include "store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct app {
+    struct store *store;
+    struct fixtures fx;
+    bool open_tenants;  /* unknown key pairs become fresh tenants at getToken */
+    size_t body_limit;  /* bytes */
+    const char *admin_token; /* NULL: control API open on the listener */
+};
+
+#endif

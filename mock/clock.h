@@ -1,0 +1,24 @@
+/*
+ * clock.h - the one clock every time-dependent rule reads (token expiry,
+ * timestamps, schedules). Real time, shifted by an offset, or frozen.
+ * Thread-safety: callable from any thread; a mutex inside.
+ */
+#ifndef IMPMOCK_CLOCK_H
+#define IMPMOCK_CLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Current time in unix seconds. */
+int64_t clock_now(void);
+/* Jump to `unix_seconds` (keeps running unless frozen). */
+void clock_set(int64_t unix_seconds);
+/* Move by `seconds` (may be negative). */
+void clock_advance(int64_t seconds);
+/* Stop or restart the clock at its current reading. */
+void clock_freeze(bool frozen);
+bool clock_is_frozen(void);
+/* Back to real time, not frozen (for tests and reset). */
+void clock_reset(void);
+
+#endif

@@ -1,0 +1,324 @@
+/* form.c - see form.h. */
+#include "form.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool form_utf8_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        unsigned cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n >= len)
+            return false;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        /* overlong forms, surrogates and out-of-range code points */
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool form_url_decode(const char *s, size_t len, char *out, bool plus_is_space)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%') {
+            if (i + 2 >= len)
+                return false;
+            int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+            if (hi < 0 || lo < 0)
+                return false;
+            out[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else if (s[i] == '+' && plus_is_space) {
+            out[o++] = ' ';
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return true;
+}
+
+static bool is_index(const char *seg, long *ret)
+{
+    if (!*seg || strlen(seg) > 6)
+        return false;
+    for (const char *p = seg; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    *ret = strtol(seg, NULL, 10);
+    return true;
+}
+
+/* Splits "name[a][b][]" into segments; returns count, 0 on a malformed key. */
+static size_t split_key(char *key, char **segs, size_t max)
+{
+    size_t n = 0;
+    char *br = strchr(key, '[');
+    if (br == key)
+        return 0;
+    segs[n++] = key;
+    if (!br)
+        return n;
+    *br = '\0';
+    char *p = br + 1;
+    for (;;) {
+        char *close = strchr(p, ']');
+        if (!close || n >= max)
+            return 0;
+        *close = '\0';
+        segs[n++] = p;
+        if (close[1] == '\0')
+            return n;
+        if (close[1] != '[') /* PHP ignores the rest; so do we */
+            return n;
+        p = close + 2;
+    }
+}
+
+/* Child of container `c` for segment `seg` (creating it as array or object
+ * as `next_is_array` says). Returns borrowed pointer or NULL. */
+static cJSON *step(cJSON *c, const char *seg, bool last, bool next_is_array, cJSON *leaf,
+                   char *err, size_t errlen)
+{
+    long idx;
+    cJSON *child;
+    if (cJSON_IsArray(c)) {
+        int size = cJSON_GetArraySize(c);
+        if (*seg == '\0') {
+            idx = size;
+        } else if (!is_index(seg, &idx) || idx > FORM_MAX_INDEX) {
+            snprintf(err, errlen, "배열 인덱스가 올바르지 않습니다: [%s]", seg);
+            return NULL;
+        }
+        while (cJSON_GetArraySize(c) < idx)
+            if (!cJSON_AddItemToArray(c, cJSON_CreateNull()))
+                return NULL;
+        child = idx < cJSON_GetArraySize(c) ? cJSON_GetArrayItem(c, (int)idx) : NULL;
+        if (last) {
+            if (child)
+                return cJSON_ReplaceItemInArray(c, (int)idx, leaf) ? leaf : NULL;
+            return cJSON_AddItemToArray(c, leaf) ? leaf : NULL;
+        }
+        if (child && (cJSON_IsArray(child) || cJSON_IsObject(child)))
+            return child;
+        cJSON *made = next_is_array ? cJSON_CreateArray() : cJSON_CreateObject();
+        if (!made)
+            return NULL;
+        if (child ? !cJSON_ReplaceItemInArray(c, (int)idx, made) : !cJSON_AddItemToArray(c, made)) {
+            cJSON_Delete(made);
+            return NULL;
+        }
+        return made;
+    }
+    /* object */
+    child = cJSON_GetObjectItemCaseSensitive(c, seg);
+    if (last) {
+        if (child && cJSON_IsString(child) && cJSON_IsString(leaf)) {
+            /* repeated plain name: collect into an array */
+            cJSON *arr = cJSON_CreateArray();
+            cJSON *prev = cJSON_DetachItemViaPointer(c, child);
+            if (!arr || !cJSON_AddItemToArray(arr, prev)) {
+                cJSON_Delete(arr);
+                cJSON_Delete(prev);
+                return NULL;
+            }
+            if (!cJSON_AddItemToArray(arr, leaf)) {
+                cJSON_Delete(arr);
+                return NULL;
+            }
+            if (!cJSON_AddItemToObject(c, seg, arr)) {
+                cJSON_Delete(arr);
+                return NULL;
+            }
+            return leaf;
+        }
+        if (child && cJSON_IsArray(child) && cJSON_IsString(leaf) &&
+            cJSON_IsString(cJSON_GetArrayItem(child, 0)))
+            return cJSON_AddItemToArray(child, leaf) ? leaf : NULL;
+        if (child)
+            return cJSON_ReplaceItemViaPointer(c, child, leaf) ? leaf : NULL;
+        return cJSON_AddItemToObject(c, seg, leaf) ? leaf : NULL;
+    }
+    if (child && (cJSON_IsArray(child) || cJSON_IsObject(child)))
+        return child;
+    cJSON *made = next_is_array ? cJSON_CreateArray() : cJSON_CreateObject();
+    if (!made)
+        return NULL;
+    if (child ? !cJSON_ReplaceItemViaPointer(c, child, made)
+              : !cJSON_AddItemToObject(c, seg, made)) {
+        cJSON_Delete(made);
+        return NULL;
+    }
+    return made;
+}
+
+static bool add_pair(cJSON *root, char *key, const char *value, char *err, size_t errlen)
+{
+    char *segs[FORM_MAX_DEPTH + 1];
+    size_t n = split_key(key, segs, FORM_MAX_DEPTH + 1);
+    if (n == 0) {
+        snprintf(err, errlen, "파라미터 이름이 올바르지 않습니다: %.60s", key);
+        return false;
+    }
+    cJSON *c = root;
+    for (size_t i = 0; i < n; i++) {
+        bool last = i + 1 == n;
+        long dummy;
+        bool next_is_array = !last && (segs[i + 1][0] == '\0' || is_index(segs[i + 1], &dummy));
+        cJSON *leaf = NULL;
+        if (last) {
+            leaf = cJSON_CreateString(value);
+            if (!leaf)
+                return false;
+        }
+        err[0] = '\0';
+        cJSON *next = step(c, segs[i], last, next_is_array, leaf, err, errlen);
+        if (!next) {
+            /* step() owns leaf only once it succeeded */
+            cJSON_Delete(leaf);
+            if (!err[0])
+                snprintf(err, errlen, "메모리가 부족합니다.");
+            return false;
+        }
+        c = next;
+    }
+    return true;
+}
+
+cJSON *form_parse(const char *s, size_t len, char *err, size_t errlen)
+{
+    cJSON *root = cJSON_CreateObject();
+    char *buf = malloc(len + 1);
+    char *val = malloc(len + 1);
+    size_t pairs = 0;
+    if (!root || !buf || !val) {
+        snprintf(err, errlen, "메모리가 부족합니다.");
+        goto fail;
+    }
+    size_t i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && s[end] != '&')
+            end++;
+        if (end > i) {
+            if (++pairs > FORM_MAX_PAIRS) {
+                snprintf(err, errlen, "파라미터가 너무 많습니다 (최대 %d개).", FORM_MAX_PAIRS);
+                goto fail;
+            }
+            size_t eq = i;
+            while (eq < end && s[eq] != '=')
+                eq++;
+            if (!form_url_decode(s + i, eq - i, buf, true) ||
+                !form_url_decode(s + (eq < end ? eq + 1 : end), eq < end ? end - eq - 1 : 0, val,
+                                 true)) {
+                snprintf(err, errlen, "잘못된 URL 인코딩입니다 (%%XX).");
+                goto fail;
+            }
+            if (!form_utf8_valid(buf, strlen(buf)) || !form_utf8_valid(val, strlen(val))) {
+                snprintf(err, errlen, "파라미터가 올바른 UTF-8이 아닙니다.");
+                goto fail;
+            }
+            if (buf[0] && !add_pair(root, buf, val, err, errlen))
+                goto fail;
+        }
+        i = end + 1;
+    }
+    free(buf);
+    free(val);
+    return root;
+fail:
+    free(buf);
+    free(val);
+    cJSON_Delete(root);
+    return NULL;
+}
+
+cJSON *form_parse_json(const char *s, size_t len, char *err, size_t errlen)
+{
+    if (!form_utf8_valid(s, len)) {
+        snprintf(err, errlen, "올바른 UTF-8이 아닙니다");
+        return NULL;
+    }
+    /* cJSON recurses once per nesting level; refuse deep input before parsing */
+    int depth = 0, max_depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max_depth)
+                max_depth = depth;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    if (max_depth > JSON_MAX_DEPTH) {
+        snprintf(err, errlen, "중첩이 너무 깊습니다 (최대 %d단계)", JSON_MAX_DEPTH);
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+    if (!root) {
+        size_t at = end && end >= s ? (size_t)(end - s) : 0;
+        snprintf(err, errlen, "%zu번째 바이트 근처에서 구문 오류", at);
+        return NULL;
+    }
+    for (const char *p = end; p && p < s + len; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+            cJSON_Delete(root);
+            snprintf(err, errlen, "JSON 값 뒤에 불필요한 내용이 있습니다");
+            return NULL;
+        }
+    }
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        snprintf(err, errlen, "최상위 값은 객체({...})여야 합니다");
+        return NULL;
+    }
+    return root;
+}

@@ -1,0 +1,264 @@
+/* main.c - command line, start-up order, signals and clean shutdown.
+ * Start-up: sodium_init -> fixtures -> store -> server. Shutdown: server
+ * (joins workers) -> store. */
+#include "app.h"
+#include "clock.h"
+#include "ids.h"
+#include "server.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "Usage: impmock [OPTIONS]\n"
+    "A stateful mock of the i'mport (PortOne V1) REST API and the Kakao Pay window.\n"
+    "\n"
+    "  --host ADDR          address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
+    "  --port N             port to listen on, 0 = any free port (default 8080)\n"
+    "  --port-file FILE     write the port actually bound to FILE once listening\n"
+    "  --fixtures PATH      JSON file or directory of *.json replacing the embedded\n"
+    "                       default fixtures (merchants, seed records, test cards)\n"
+    "  --seed N             deterministic ids and tokens from seed N (0..2^64-1)\n"
+    "  --clock UNIX_SECONDS start with the clock frozen at this time\n"
+    "  --open-tenants       any new imp_key/imp_secret pair gets a fresh empty tenant\n"
+    "                       at its first getToken (for parallel CI jobs)\n"
+    "  --admin-token T      require header X-Admin-Token: T on the /__mock/ control API\n"
+    "  --threads N          worker threads = concurrent keep-alive clients (default 64)\n"
+    "  --body-limit BYTES   largest request body accepted (default 1048576)\n"
+    "  --quiet              no access log\n"
+    "  --log-format FMT     access log as 'text' (default) or 'json' lines\n"
+    "  --version            print the version and exit\n"
+    "  --help               print this help and exit\n"
+    "\n"
+    "Control API: GET /__mock/health, GET|POST /__mock/clock.\n"
+    "Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails,\n"
+    "2 on a bad command line.\n";
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "impmock: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'impmock --help'.\n");
+    return 2;
+}
+
+static bool parse_ll(const char *s, long long min, long long max, long long *ret)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno || v < min || v > max)
+        return false;
+    *ret = v;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *ret)
+{
+    char *end = NULL;
+    errno = 0;
+    if (!*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno)
+        return false;
+    *ret = v;
+    return true;
+}
+
+static bool write_port_file(const char *path, int port)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return false;
+    fprintf(f, "%d\n", port);
+    if (fclose(f) != 0)
+        return false;
+    return rename(tmp, path) == 0; /* readers never see a half-written file */
+}
+
+int main(int argc, char **argv)
+{
+    enum {
+        OPT_HOST = 256,
+        OPT_PORT,
+        OPT_PORT_FILE,
+        OPT_FIXTURES,
+        OPT_SEED,
+        OPT_CLOCK,
+        OPT_OPEN_TENANTS,
+        OPT_ADMIN_TOKEN,
+        OPT_THREADS,
+        OPT_BODY_LIMIT,
+        OPT_QUIET,
+        OPT_LOG_FORMAT,
+        OPT_VERSION,
+        OPT_HELP
+    };
+    static const struct option longopts[] = {{"host", required_argument, NULL, OPT_HOST},
+                                             {"port", required_argument, NULL, OPT_PORT},
+                                             {"port-file", required_argument, NULL, OPT_PORT_FILE},
+                                             {"fixtures", required_argument, NULL, OPT_FIXTURES},
+                                             {"seed", required_argument, NULL, OPT_SEED},
+                                             {"clock", required_argument, NULL, OPT_CLOCK},
+                                             {"open-tenants", no_argument, NULL, OPT_OPEN_TENANTS},
+                                             {"admin-token", required_argument, NULL,
+                                              OPT_ADMIN_TOKEN},
+                                             {"threads", required_argument, NULL, OPT_THREADS},
+                                             {"body-limit", required_argument, NULL,
+                                              OPT_BODY_LIMIT},
+                                             {"quiet", no_argument, NULL, OPT_QUIET},
+                                             {"log-format", required_argument, NULL,
+                                              OPT_LOG_FORMAT},
+                                             {"version", no_argument, NULL, OPT_VERSION},
+                                             {"help", no_argument, NULL, OPT_HELP},
+                                             {NULL, 0, NULL, 0}};
+    struct server_opts so = {.host = "127.0.0.1", .port = 8080, .threads = 64};
+    struct app app;
+    memset(&app, 0, sizeof app);
+    app.body_limit = 1 << 20;
+    const char *port_file = NULL, *fixtures_path = NULL;
+    bool seeded = false, clock_given = false;
+    uint64_t seed = 0;
+    long long v, clock_at = 0;
+
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_HOST:
+            if (!*optarg || strlen(optarg) > 64)
+                return bad_usage("--host needs an address, got '%s'", optarg);
+            so.host = optarg;
+            break;
+        case OPT_PORT:
+            if (!parse_ll(optarg, 0, 65535, &v))
+                return bad_usage("--port must be a number from 0 to 65535, got '%s'", optarg);
+            so.port = (int)v;
+            break;
+        case OPT_PORT_FILE:
+            port_file = optarg;
+            break;
+        case OPT_FIXTURES:
+            fixtures_path = optarg;
+            break;
+        case OPT_SEED:
+            if (!parse_u64(optarg, &seed))
+                return bad_usage("--seed must be a whole number from 0 to 2^64-1, got '%s'",
+                                 optarg);
+            seeded = true;
+            break;
+        case OPT_CLOCK:
+            if (!parse_ll(optarg, 0, 253402300799LL, &clock_at))
+                return bad_usage("--clock must be unix seconds, got '%s'", optarg);
+            clock_given = true;
+            break;
+        case OPT_OPEN_TENANTS:
+            app.open_tenants = true;
+            break;
+        case OPT_ADMIN_TOKEN:
+            if (!*optarg)
+                return bad_usage("--admin-token must not be empty%s", "");
+            app.admin_token = optarg;
+            break;
+        case OPT_THREADS:
+            if (!parse_ll(optarg, 1, 4096, &v))
+                return bad_usage("--threads must be a number from 1 to 4096, got '%s'", optarg);
+            so.threads = (int)v;
+            break;
+        case OPT_BODY_LIMIT:
+            if (!parse_ll(optarg, 1024, 1LL << 30, &v))
+                return bad_usage("--body-limit must be from 1024 to 1073741824 bytes, got '%s'",
+                                 optarg);
+            app.body_limit = (size_t)v;
+            break;
+        case OPT_QUIET:
+            so.quiet = true;
+            break;
+        case OPT_LOG_FORMAT:
+            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
+                return bad_usage("--log-format must be 'text' or 'json', got '%s'", optarg);
+            so.log_json = strcmp(optarg, "json") == 0;
+            break;
+        case OPT_VERSION:
+            printf("impmock %s\n", IMPMOCK_VERSION);
+            return 0;
+        case OPT_HELP:
+            fputs(usage, stdout);
+            return 0;
+        case ':':
+            return bad_usage("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return bad_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return bad_usage("unexpected argument '%s'", argv[optind]);
+
+    if (sodium_init() < 0) {
+        fprintf(stderr, "impmock: libsodium failed to initialise\n");
+        return 1;
+    }
+    ids_init(seeded, seed);
+    if (clock_given) {
+        clock_freeze(true);
+        clock_set(clock_at);
+    }
+    char err[512];
+    if (!fixtures_load(&app.fx, fixtures_path, err, sizeof err)) {
+        fprintf(stderr, "impmock: fixtures: %s\n", err);
+        return 1;
+    }
+    app.store = store_new();
+    if (!app.store || !fixtures_apply(&app.fx, app.store, err, sizeof err)) {
+        fprintf(stderr, "impmock: fixtures: %s\n", app.store ? err : "out of memory");
+        store_free(app.store);
+        fixtures_fini(&app.fx);
+        return 1;
+    }
+
+    /* Block the stop signals before any thread starts, so they reach sigwait below. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct server *srv = server_start(&app, &so, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "impmock: %s\n", err);
+        store_free(app.store);
+        fixtures_fini(&app.fx);
+        return 1;
+    }
+    int port = server_port(srv);
+    if (port_file && !write_port_file(port_file, port)) {
+        fprintf(stderr, "impmock: cannot write --port-file %s: %s\n", port_file,
+                strerror(errno));
+        server_stop(srv);
+        store_free(app.store);
+        fixtures_fini(&app.fx);
+        return 1;
+    }
+    bool v6 = strchr(so.host, ':') != NULL;
+    printf(v6 ? "impmock listening on http://[%s]:%d\n" : "impmock listening on http://%s:%d\n",
+           so.host, port);
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    server_stop(srv);
+    store_free(app.store);
+    fixtures_fini(&app.fx);
+    return 0;
+}

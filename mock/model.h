@@ -1,0 +1,164 @@
+/*
+ * model.h - the records impmock keeps: merchants and their channels,
+ * payments, billing keys (customers), pre-registrations. Plain C, no HTTP and
+ * no JSON. Amounts are KRW as int64_t; times are unix seconds, 0 = not yet.
+ * A string field that is NULL is JSON null. Owned strings are heap copies:
+ * copy a record with *_copy and release it with *_fini.
+ */
+#ifndef IMPMOCK_MODEL_H
+#define IMPMOCK_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Field length limits of the real API (older official docs). */
+#define IMP_UID_MAX      32
+#define MERCHANT_UID_MAX 40
+#define CUSTOMER_UID_MAX 80
+#define PG_PROVIDER_MAX  16
+#define PG_ID_MAX        80
+#define PG_TID_MAX       80
+#define PAY_METHOD_MAX   20
+#define CHANNEL_MAX      10
+#define CURRENCY_MAX     3
+#define REASON_MAX       256
+#define TEXT_MAX         1024 /* names, buyer fields */
+#define CUSTOM_DATA_MAX  16384
+#define MERCHANT_CODE_MAX 32
+#define IMP_KEY_MAX      128
+#define IMP_SECRET_MAX   256
+#define URL_MAX          2048
+#define MAX_CHANNELS     8
+#define AMOUNT_MAX       9007199254740992LL /* 2^53: exact in a JSON double */
+
+enum pay_status { PAY_READY, PAY_PAID, PAY_FAILED, PAY_CANCELLED, PAY__COUNT };
+
+/* "ready" ... "cancelled"; parse returns false for anything else. */
+const char *pay_status_name(enum pay_status s);
+bool pay_status_parse(const char *name, enum pay_status *ret_status);
+
+enum channel_kind { CHANNEL_ONETIME, CHANNEL_SUBSCRIPTION, CHANNEL_KEYIN };
+
+struct channel {
+    char pg_provider[PG_PROVIDER_MAX + 1]; /* "kakaopay", "nice", ... */
+    char pg_id[PG_ID_MAX + 1];             /* MID / Kakao CID */
+    enum channel_kind kind;
+};
+
+struct merchant {
+    char merchant_code[MERCHANT_CODE_MAX + 1]; /* "imp00000000", what IMP.init takes */
+    char imp_key[IMP_KEY_MAX + 1];
+    char imp_secret[IMP_SECRET_MAX + 1];
+    char name[TEXT_MAX + 1];
+    char default_pg[PG_PROVIDER_MAX + 1];
+    char webhook_url[URL_MAX + 1]; /* "" = none */
+    bool webhook_form;             /* deliver webhooks as form instead of JSON */
+    struct channel channels[MAX_CHANNELS];
+    size_t n_channels;
+};
+
+struct cancel_entry {
+    char pg_tid[PG_TID_MAX + 1];
+    int64_t amount;
+    int64_t tax_free;
+    int64_t cancelled_at;
+    char *reason;        /* owned, may be NULL */
+    char cancellation_id[33];
+    char *receipt_url;   /* owned, may be NULL */
+};
+
+/* Owned nullable strings of a payment, in rendering order where it matters. */
+#define PAYMENT_STR_FIELDS(X)                                                                      \
+    X(emb_pg_provider)                                                                             \
+    X(apply_num)                                                                                   \
+    X(bank_code)                                                                                   \
+    X(bank_name)                                                                                   \
+    X(card_code)                                                                                   \
+    X(card_name)                                                                                   \
+    X(card_number)                                                                                 \
+    X(name)                                                                                        \
+    X(buyer_name)                                                                                  \
+    X(buyer_email)                                                                                 \
+    X(buyer_tel)                                                                                   \
+    X(buyer_addr)                                                                                  \
+    X(buyer_postcode)                                                                              \
+    X(custom_data)                                                                                 \
+    X(user_agent)                                                                                  \
+    X(fail_reason)                                                                                 \
+    X(cancel_reason)                                                                               \
+    X(receipt_url)                                                                                 \
+    X(customer_uid)                                                                                \
+    X(notice_url)
+
+struct payment {
+    char imp_uid[IMP_UID_MAX + 1];
+    char merchant_uid[MERCHANT_UID_MAX + 1];
+    char pay_method[PAY_METHOD_MAX + 1];
+    char channel[CHANNEL_MAX + 1]; /* "pc", "mobile", "api" */
+    char pg_provider[PG_PROVIDER_MAX + 1];
+    char pg_tid[PG_TID_MAX + 1];
+    char pg_id[PG_ID_MAX + 1];
+    char currency[CURRENCY_MAX + 1];
+    const char *customer_uid_usage; /* static string or NULL: issue/payment/payment.scheduled */
+    bool escrow;
+    int card_type;  /* 0 credit, 1 check, -1 null */
+    int card_quota; /* months, 0 = lump sum */
+    int64_t amount;
+    int64_t cancel_amount;
+    int64_t tax_free;        /* tax-free part of amount */
+    int64_t cancel_tax_free; /* tax-free part already cancelled */
+    enum pay_status status;
+    int64_t started_at, paid_at, failed_at, cancelled_at;
+    int64_t updated_at; /* last status change, for sorting=updated */
+    uint64_t version;   /* bumped by the store on every replace */
+#define X(f) char *f;
+    PAYMENT_STR_FIELDS(X)
+#undef X
+    struct cancel_entry *cancels; /* owned array */
+    size_t n_cancels;
+};
+
+/* Deep copy; false on OOM (dst is then empty). */
+bool payment_copy(struct payment *dst, const struct payment *src);
+void payment_fini(struct payment *p);
+/* Replace an owned string field with a copy of s (NULL allowed); false on OOM. */
+bool str_set(char **field, const char *s);
+
+#define CUSTOMER_STR_FIELDS(X)                                                                     \
+    X(customer_id)                                                                                 \
+    X(card_name)                                                                                   \
+    X(card_code)                                                                                   \
+    X(card_number)                                                                                 \
+    X(customer_name)                                                                               \
+    X(customer_tel)                                                                                \
+    X(customer_email)                                                                              \
+    X(customer_addr)                                                                               \
+    X(customer_postcode)
+
+/* A billing key. The full card number is never kept: only its mask and the
+ * index of the test-card behaviour it decided at issuance. */
+struct customer {
+    char customer_uid[CUSTOMER_UID_MAX + 1];
+    char pg_provider[PG_PROVIDER_MAX + 1];
+    char pg_id[PG_ID_MAX + 1];
+    int card_type; /* -1 null */
+    int card_profile;      /* index into the test-card table, -1 = plain approving card */
+    int64_t inserted, updated;
+    uint64_t charges; /* charge attempts made with this key, for approve-N-then-decline cards */
+    char pay_method[PAY_METHOD_MAX + 1]; /* what charges record: "card" / "point" */
+#define X(f) char *f;
+    CUSTOMER_STR_FIELDS(X)
+#undef X
+};
+
+bool customer_copy(struct customer *dst, const struct customer *src);
+void customer_fini(struct customer *c);
+
+struct prepare {
+    char merchant_uid[MERCHANT_UID_MAX + 1];
+    int64_t amount;
+    char currency[CURRENCY_MAX + 1]; /* "" = no currency check (JSON null) */
+};
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * render.h - records to the JSON shapes of the real API (reference §4, §5.1,
+ * §3.8, §4.4). Every function returns an owned tree, NULL on OOM.
+ */
+#ifndef IMPMOCK_RENDER_H
+#define IMPMOCK_RENDER_H
+
+#include "model.h"
+#include "store.h"
+
+#include <cjson/cJSON.h>
+
+cJSON *render_payment(const struct payment *p);
+/* {total, previous, next, list}: previous/next are page numbers, 0 when none. */
+cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit);
+cJSON *render_customer(const struct customer *c);
+cJSON *render_prepare(const struct prepare *p);
+/* Adds s as a string, or null when s is NULL; false on OOM. */
+bool render_add_str(cJSON *o, const char *name, const char *s);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * reply.h - a rendered HTTP answer waiting to be sent: status, content type
+ * and body bytes. Filled by envelope.c (and by static pages); written to the
+ * socket only by server.c, in one write with Content-Length.
+ */
+#ifndef IMPMOCK_REPLY_H
+#define IMPMOCK_REPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct reply {
+    int status;               /* HTTP status; 0 = nothing rendered yet */
+    const char *content_type; /* static string */
+    char *body;               /* owned unless body_static */
+    size_t len;
+    bool body_static;
+    const char *extra_headers; /* static "Name: value\r\n" lines, or NULL */
+};
+
+void reply_fini(struct reply *r);
+/* A body that lives as long as the program (no copy made). */
+void reply_static(struct reply *r, int status, const char *content_type, const char *body,
+                  size_t len);
+/* Takes ownership of a malloc'd body. */
+void reply_owned(struct reply *r, int status, const char *content_type, char *body, size_t len);
+
+#endif

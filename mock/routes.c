@@ -1,0 +1,27 @@
+/* routes.c - the route table: METHOD + path pattern -> handler. First match
+ * wins, so fixed segments come before {} captures of the same shape. */
+#include "api.h"
+
+/* clang-format off */
+const struct route api_routes[] = {
+    {"POST", "/users/getToken",                 api_get_token,          AUTH_NONE},
+
+    {"GET",  "/payments/prepare/{}",            api_prepare_get,        AUTH_TOKEN},
+    {"POST", "/payments/prepare",               api_prepare_post,       AUTH_TOKEN},
+    {"PUT",  "/payments/prepare",               api_prepare_put,        AUTH_TOKEN},
+    {"GET",  "/payments/find/{}",               api_payment_find,       AUTH_TOKEN},
+    {"GET",  "/payments/find/{}/{}",            api_payment_find,       AUTH_TOKEN},
+    {"GET",  "/payments/findAll/{}",            api_payment_find_all,   AUTH_TOKEN},
+    {"GET",  "/payments/findAll/{}/{}",         api_payment_find_all,   AUTH_TOKEN},
+    {"GET",  "/payments/status/{}",             api_payments_by_status, AUTH_TOKEN},
+    {"GET",  "/payments/{}/balance",            api_payment_balance,    AUTH_TOKEN},
+    {"GET",  "/payments/{}",                    api_payment_get,        AUTH_TOKEN},
+    {"GET",  "/payments",                       api_payments_multi,     AUTH_TOKEN},
+
+    {"GET",  "/__mock/health",                  admin_health,           AUTH_NONE},
+    {"GET",  "/__mock/clock",                   admin_clock_get,        AUTH_ADMIN},
+    {"POST", "/__mock/clock",                   admin_clock_post,       AUTH_ADMIN},
+};
+/* clang-format on */
+
+const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -1,0 +1,471 @@
+/* server.c - see server.h. */
+#include "server.h"
+
+#include "api.h"
+#include "auth.h"
+#include "clock.h"
+#include "envelope.h"
+#include "form.h"
+
+#include <civetweb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define MAX_SEGMENTS 16
+
+struct server {
+    struct mg_context *ctx;
+    struct app *app;
+    struct server_opts opts;
+    int port;
+};
+
+static const char *status_text(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 204:
+        return "No Content";
+    case 207:
+        return "Multi-Status";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Payload Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Unknown";
+    }
+}
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Splits a path into segments in place; returns count or -1 when too many. */
+static int split_path(char *path, char **segs)
+{
+    int n = 0;
+    char *p = path;
+    while (*p == '/')
+        p++;
+    while (*p) {
+        if (n == MAX_SEGMENTS)
+            return -1;
+        segs[n++] = p;
+        char *slash = strchr(p, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        p = slash + 1;
+    }
+    return n;
+}
+
+static bool pattern_matches(const char *pattern, char **segs, int nsegs, char **args,
+                            size_t *nargs)
+{
+    char buf[256];
+    char *psegs[MAX_SEGMENTS];
+    snprintf(buf, sizeof buf, "%s", pattern);
+    int pn = split_path(buf, psegs);
+    if (pn != nsegs)
+        return false;
+    size_t na = 0;
+    for (int i = 0; i < pn; i++) {
+        if (strcmp(psegs[i], "{}") == 0) {
+            if (!segs[i][0] || na == REQ_MAX_ARGS)
+                return false;
+            args[na++] = segs[i];
+        } else if (strcmp(psegs[i], segs[i]) != 0) {
+            return false;
+        }
+    }
+    *nargs = na;
+    return true;
+}
+
+/* Reads the whole body up to limit; returns malloc'd buffer (NUL-terminated) or NULL.
+ * *too_large is set when the body exceeds limit. */
+static char *read_body(struct mg_connection *conn, long long declared, size_t limit,
+                       size_t *ret_len, bool *too_large)
+{
+    *too_large = false;
+    *ret_len = 0;
+    if (declared > (long long)limit) {
+        *too_large = true;
+        return NULL;
+    }
+    size_t cap = declared > 0 ? (size_t)declared + 1 : 4096;
+    char *buf = malloc(cap);
+    size_t len = 0;
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap > limit + 1) {
+                *too_large = true;
+                free(buf);
+                return NULL;
+            }
+            size_t ncap = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        int got = mg_read(conn, buf + len, cap - len - 1);
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+        if (len > limit) {
+            *too_large = true;
+            free(buf);
+            return NULL;
+        }
+    }
+    buf[len] = '\0';
+    *ret_len = len;
+    return buf;
+}
+
+static const char *find_token(struct mg_connection *conn, const struct params *p)
+{
+    const char *auth = mg_get_header(conn, "Authorization");
+    if (auth && *auth) {
+        while (*auth == ' ')
+            auth++;
+        if (strncasecmp(auth, "Bearer ", 7) == 0) {
+            auth += 7;
+            while (*auth == ' ')
+                auth++;
+        }
+        return auth;
+    }
+    const char *legacy = mg_get_header(conn, "X-ImpTokenHeader");
+    if (legacy && *legacy)
+        return legacy;
+    const cJSON *q = p->query ? cJSON_GetObjectItemCaseSensitive(p->query, "_token") : NULL;
+    return cJSON_IsString(q) ? q->valuestring : NULL;
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+static bool body_is_json(const char *ctype, const char *body, size_t len)
+{
+    if (ctype && contains_ci(ctype, "json"))
+        return true;
+    if (ctype && contains_ci(ctype, "x-www-form-urlencoded"))
+        return false;
+    /* missing or odd content type: guess from the first byte */
+    for (size_t i = 0; i < len; i++) {
+        if (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')
+            continue;
+        return body[i] == '{' || body[i] == '[';
+    }
+    return false;
+}
+
+static void access_log(const struct server *srv, const struct req *r, const char *uri,
+                       double ms)
+{
+    char line[1024];
+    if (srv->opts.log_json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "time", (double)clock_now());
+        cJSON_AddStringToObject(o, "remote", r->remote_addr ? r->remote_addr : "");
+        cJSON_AddStringToObject(o, "method", r->method);
+        cJSON_AddStringToObject(o, "path", uri);
+        cJSON_AddNumberToObject(o, "status", r->reply.status);
+        cJSON_AddNumberToObject(o, "bytes", (double)r->reply.len);
+        cJSON_AddNumberToObject(o, "ms", (double)((long)(ms * 1000)) / 1000.0);
+        char *text = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        if (!text)
+            return;
+        snprintf(line, sizeof line, "%s\n", text);
+        cJSON_free(text);
+    } else {
+        snprintf(line, sizeof line, "%s \"%s %.400s\" %d %zu %.3fms\n",
+                 r->remote_addr ? r->remote_addr : "-", r->method, uri, r->reply.status,
+                 r->reply.len, ms);
+    }
+    fputs(line, stdout);
+    fflush(stdout);
+}
+
+static void send_reply(struct mg_connection *conn, const struct reply *rep, bool head_only,
+                       bool keep_alive)
+{
+    char head[512];
+    int hl = snprintf(head, sizeof head,
+                      "HTTP/1.1 %d %s\r\n"
+                      "Content-Type: %s\r\n"
+                      "Content-Length: %zu\r\n"
+                      "Access-Control-Allow-Origin: *\r\n"
+                      "Cache-Control: no-store\r\n"
+                      "%s"
+                      "Connection: %s\r\n\r\n",
+                      rep->status, status_text(rep->status),
+                      rep->content_type ? rep->content_type : "application/json; charset=UTF-8",
+                      rep->len, rep->extra_headers ? rep->extra_headers : "",
+                      keep_alive ? "keep-alive" : "close");
+    size_t total = (size_t)hl + (head_only ? 0 : rep->len);
+    char *out = malloc(total);
+    if (!out) {
+        mg_write(conn, head, (size_t)hl);
+        if (!head_only)
+            mg_write(conn, rep->body, rep->len);
+        return;
+    }
+    /* one write: some clients read only the first chunk of a body */
+    memcpy(out, head, (size_t)hl);
+    if (!head_only && rep->len)
+        memcpy(out + hl, rep->body, rep->len);
+    mg_write(conn, out, total);
+    free(out);
+}
+
+static bool wants_keep_alive(struct mg_connection *conn, const struct mg_request_info *ri)
+{
+    const char *c = mg_get_header(conn, "Connection");
+    if (c && strcasecmp(c, "close") == 0)
+        return false;
+    if (ri->http_version && strcmp(ri->http_version, "1.0") == 0)
+        return c && strcasecmp(c, "keep-alive") == 0;
+    return true;
+}
+
+static void dispatch(struct server *srv, struct mg_connection *conn,
+                     const struct mg_request_info *ri, struct req *r, char *body,
+                     size_t body_len, bool too_large)
+{
+    char pathbuf[2048];
+    char *segs[MAX_SEGMENTS];
+    char err[256];
+    const char *uri = ri->local_uri ? ri->local_uri : "/";
+
+    if (strcmp(r->method, "OPTIONS") == 0) {
+        /* CORS preflight for pages on other origins */
+        static const char cors[] = "Access-Control-Allow-Methods: GET, POST, PUT, DELETE, OPTIONS\r\n"
+                                   "Access-Control-Allow-Headers: Authorization, Content-Type, "
+                                   "X-ImpTokenHeader, Tier\r\n"
+                                   "Access-Control-Max-Age: 600\r\n";
+        reply_static(&r->reply, 204, "text/plain", "", 0);
+        r->reply.extra_headers = cors;
+        return;
+    }
+    if (strlen(uri) >= sizeof pathbuf) {
+        envelope_fail(&r->reply, MOCK_NO_ROUTE, "(경로가 너무 깁니다)");
+        return;
+    }
+    memcpy(pathbuf, uri, strlen(uri) + 1);
+    int nsegs = split_path(pathbuf, segs);
+    const struct route *match = NULL;
+    bool path_known = false;
+    for (size_t i = 0; nsegs >= 0 && i < api_routes_count; i++) {
+        const struct route *rt = &api_routes[i];
+        size_t nargs;
+        char *args[REQ_MAX_ARGS];
+        if (!pattern_matches(rt->pattern, segs, nsegs, args, &nargs))
+            continue;
+        path_known = true;
+        bool method_ok = strcmp(rt->method, r->method) == 0 ||
+                         (strcmp(r->method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0);
+        if (method_ok) {
+            match = rt;
+            memcpy(r->args, args, sizeof args);
+            r->nargs = nargs;
+            break;
+        }
+    }
+    if (!match) {
+        if (path_known)
+            envelope_fail(&r->reply, MOCK_METHOD_NOT_ALLOWED, r->method);
+        else
+            envelope_fail(&r->reply, MOCK_NO_ROUTE, uri);
+        return;
+    }
+    if (too_large) {
+        char lim[32];
+        snprintf(lim, sizeof lim, "%zu", srv->app->body_limit);
+        envelope_fail(&r->reply, MOCK_BODY_TOO_LARGE, lim);
+        return;
+    }
+    cJSON *query = NULL, *parsed = NULL;
+    if (ri->query_string && *ri->query_string) {
+        query = form_parse(ri->query_string, strlen(ri->query_string), err, sizeof err);
+        if (!query) {
+            envelope_fail(&r->reply, MOCK_BAD_PARAM, err);
+            return;
+        }
+    }
+    r->params.query = query;
+    if (body && body_len > 0) {
+        const char *ctype = mg_get_header(conn, "Content-Type");
+        if (body_is_json(ctype, body, body_len)) {
+            if (!form_utf8_valid(body, body_len)) {
+                envelope_fail(&r->reply, MOCK_BAD_ENCODING, NULL);
+                goto out;
+            }
+            parsed = form_parse_json(body, body_len, err, sizeof err);
+            if (!parsed) {
+                envelope_fail(&r->reply, MOCK_BAD_JSON, err);
+                goto out;
+            }
+        } else {
+            parsed = form_parse(body, body_len, err, sizeof err);
+            if (!parsed) {
+                envelope_fail(&r->reply, MOCK_BAD_PARAM, err);
+                goto out;
+            }
+            r->params.body_is_form = true;
+        }
+        r->params.body = parsed;
+    }
+    if (match->auth == AUTH_TOKEN) {
+        if (auth_resolve(srv->app, find_token(conn, &r->params), &r->tid) != MOCK_OK) {
+            envelope_fail(&r->reply, MOCK_UNAUTHORIZED, NULL);
+            r->reply.extra_headers = "WWW-Authenticate: iamport\r\n";
+            goto out;
+        }
+    } else if (match->auth == AUTH_ADMIN && srv->app->admin_token) {
+        const char *given = mg_get_header(conn, "X-Admin-Token");
+        if (!given || !auth_secret_equal(given, srv->app->admin_token)) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "error", "control API needs header X-Admin-Token");
+            envelope_plain(&r->reply, 401, o);
+            goto out;
+        }
+    }
+    match->fn(r);
+    if (!r->reply.status)
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+out:
+    cJSON_Delete(query);
+    cJSON_Delete(parsed);
+    r->params.query = NULL;
+    r->params.body = NULL;
+}
+
+static int handle(struct mg_connection *conn, void *cbdata)
+{
+    struct server *srv = cbdata;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    double t0 = mono_ms();
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.app = srv->app;
+    r.method = ri->request_method ? ri->request_method : "GET";
+    r.path = ri->local_uri ? ri->local_uri : "/";
+    r.tid = -1;
+    r.user_agent = mg_get_header(conn, "User-Agent");
+    r.remote_addr = ri->remote_addr;
+
+    size_t body_len = 0;
+    bool too_large = false;
+    char *body = NULL;
+    if (ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
+        strcmp(r.method, "HEAD") != 0)
+        body = read_body(conn, ri->content_length, srv->app->body_limit, &body_len, &too_large);
+    dispatch(srv, conn, ri, &r, body, body_len, too_large);
+    bool keep_alive = !too_large && wants_keep_alive(conn, ri);
+    send_reply(conn, &r.reply, strcmp(r.method, "HEAD") == 0, keep_alive);
+    if (!srv->opts.quiet)
+        access_log(srv, &r, r.path, mono_ms() - t0);
+    int status = r.reply.status;
+    reply_fini(&r.reply);
+    free(body);
+    return status;
+}
+
+static int log_message(const struct mg_connection *conn, const char *message)
+{
+    (void)conn;
+    fprintf(stderr, "impmock: civetweb: %s\n", message);
+    return 1;
+}
+
+struct server *server_start(struct app *app, const struct server_opts *o, char *err,
+                            size_t errlen)
+{
+    struct server *srv = calloc(1, sizeof *srv);
+    if (!srv) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    srv->app = app;
+    srv->opts = *o;
+    char ports[128], threads[16];
+    bool v6 = strchr(o->host, ':') != NULL;
+    snprintf(ports, sizeof ports, v6 ? "[%s]:%d" : "%s:%d", o->host, o->port);
+    snprintf(threads, sizeof threads, "%d", o->threads);
+    const char *options[] = {"listening_ports",
+                             ports,
+                             "num_threads",
+                             threads,
+                             "enable_keep_alive",
+                             "yes",
+                             "keep_alive_timeout_ms",
+                             "30000",
+                             "request_timeout_ms",
+                             "15000",
+                             "tcp_nodelay",
+                             "1",
+                             NULL};
+    struct mg_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.log_message = log_message;
+    srv->ctx = mg_start(&cb, srv, options);
+    if (!srv->ctx) {
+        snprintf(err, errlen, "cannot listen on %s (address in use or not available)", ports);
+        free(srv);
+        return NULL;
+    }
+    mg_set_request_handler(srv->ctx, "/", handle, srv);
+    struct mg_server_port sp[4];
+    int n = mg_get_server_ports(srv->ctx, 4, sp);
+    srv->port = n > 0 ? sp[0].port : o->port;
+    return srv;
+}
+
+int server_port(const struct server *srv)
+{
+    return srv->port;
+}
+
+void server_stop(struct server *srv)
+{
+    if (!srv)
+        return;
+    mg_stop(srv->ctx);
+    free(srv);
+}
