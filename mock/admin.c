@@ -1,6 +1,7 @@
 /* admin.c - the control API under /__mock/: plain JSON, not the i'mport envelope. */
 #include "api.h"
 #include "clock.h"
+#include "journal.h"
 
 #include <string.h>
 
@@ -62,4 +63,108 @@ void admin_clock_post(struct req *r)
     if (has_advance)
         clock_advance(advance);
     reply_clock(r);
+}
+
+static int tenant_of_query(struct req *r, bool *ret_scoped)
+{
+    const char *key = NULL;
+    *ret_scoped = false;
+    if (!param_str(&r->params, "imp_key", IMP_KEY_MAX, false, &key)) {
+        reply_error(r, 400, r->params.err);
+        return -2;
+    }
+    if (!key)
+        return -1;
+    *ret_scoped = true;
+    int tid;
+    if (!store_tenant_by_key(r->app->store, key, &tid, NULL)) {
+        reply_error(r, 404, "no tenant has this imp_key");
+        return -2;
+    }
+    return tid;
+}
+
+/* Back to the fixtures: fixture tenants are emptied and seeded again, tenants
+ * made on the fly are forgotten, the journal is emptied; with ?imp_key= only
+ * that tenant is reset. */
+void admin_reset(struct req *r)
+{
+    bool scoped;
+    int only = tenant_of_query(r, &scoped);
+    if (only == -2)
+        return;
+    char err[256];
+    size_t n = store_tenant_count(r->app->store);
+    for (size_t i = 0; i < n; i++) {
+        int tid = (int)i;
+        struct merchant m;
+        if ((scoped && tid != only) || !store_tenant_merchant(r->app->store, tid, &m))
+            continue;
+        store_tenant_clear(r->app->store, tid);
+        if (!fixtures_has_key(&r->app->fx, m.imp_key)) {
+            if (!scoped)
+                store_tenant_remove(r->app->store, tid);
+            continue;
+        }
+        if (!fixtures_seed_tenant(&r->app->fx, r->app->store, tid, err, sizeof err)) {
+            reply_error(r, 500, err);
+            return;
+        }
+    }
+    journal_clear(scoped ? only : -2);
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddBoolToObject(o, "reset", 1);
+        cJSON_AddStringToObject(o, "scope", scoped ? "tenant" : "all");
+    }
+    envelope_plain(&r->reply, 200, o);
+}
+
+static cJSON *body_value(const char *text)
+{
+    /* bodies that are JSON are shown as JSON, anything else as a string */
+    cJSON *v = text[0] == '{' || text[0] == '[' ? cJSON_Parse(text) : NULL;
+    return v ? v : cJSON_CreateString(text);
+}
+
+void admin_requests(struct req *r)
+{
+    int64_t limit = 0, status = 0;
+    const char *method = NULL, *path = NULL;
+    if (!param_int(&r->params, "limit", 0, 1000000, false, &limit, NULL) ||
+        !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
+        !param_str(&r->params, "method", 7, false, &method) ||
+        !param_str(&r->params, "path", 1024, false, &path)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    bool scoped;
+    int tid = tenant_of_query(r, &scoped);
+    if (tid == -2)
+        return;
+    struct journal_filter f = {.limit = (size_t)limit,
+                               .method = method,
+                               .path_prefix = path,
+                               .status = (int)status,
+                               .tid = scoped ? tid : -2};
+    size_t n = 0;
+    struct journal_entry *list = journal_list(&f, &n);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < n; i++) {
+        const struct journal_entry *e = &list[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            break;
+        }
+        cJSON_AddNumberToObject(o, "seq", (double)e->seq);
+        cJSON_AddNumberToObject(o, "time", (double)e->time);
+        cJSON_AddStringToObject(o, "method", e->method);
+        cJSON_AddStringToObject(o, "path", e->path);
+        cJSON_AddNumberToObject(o, "status", e->status);
+        cJSON_AddItemToObject(o, "request_body", body_value(e->request_body));
+        cJSON_AddItemToObject(o, "response_body", body_value(e->response_body));
+    }
+    journal_list_free(list, n);
+    envelope_plain(&r->reply, 200, arr);
 }

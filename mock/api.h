@@ -65,5 +65,7 @@ void api_prepare_get(struct req *r);
 void admin_health(struct req *r);
 void admin_clock_get(struct req *r);
 void admin_clock_post(struct req *r);
+void admin_reset(struct req *r);
+void admin_requests(struct req *r);
 
 #endif

@@ -93,3 +93,32 @@ void cards_issuer(const struct card_table *t, int profile, const char **ret_name
     *ret_code = "361";
     *ret_type = 0;
 }
+
+void cards_redact(char *text)
+{
+    for (char *p = text; *p;) {
+        if (*p < '0' || *p > '9') {
+            p++;
+            continue;
+        }
+        /* a run of digits, dashes and spaces starting at a digit */
+        char *end = p;
+        size_t digits = 0;
+        while ((*end >= '0' && *end <= '9') || *end == '-' || *end == ' ') {
+            if (*end >= '0' && *end <= '9')
+                digits++;
+            end++;
+        }
+        if (digits >= 13 && digits <= CARD_DIGITS_MAX) {
+            size_t seen = 0;
+            for (char *q = p; q < end; q++) {
+                if (*q < '0' || *q > '9')
+                    continue;
+                if (seen >= 6 && seen + 4 < digits)
+                    *q = '*';
+                seen++;
+            }
+        }
+        p = end;
+    }
+}

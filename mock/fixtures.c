@@ -561,3 +561,15 @@ void fixtures_template_merchant(const struct fixtures *fx, const char *imp_key,
     snprintf(ret_m->imp_secret, sizeof ret_m->imp_secret, "%s", imp_secret);
     ret_m->merchant_code[0] = '\0'; /* a tenant made on the fly has no IMP.init code */
 }
+
+bool fixtures_has_key(const struct fixtures *fx, const char *imp_key)
+{
+    const cJSON *mo;
+    cJSON_ArrayForEach(mo, fx->merchants)
+    {
+        const char *key = opt_str(mo, "imp_key");
+        if (key && strcmp(key, imp_key) == 0)
+            return true;
+    }
+    return false;
+}

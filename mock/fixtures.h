@@ -33,6 +33,8 @@ bool fixtures_seed_tenant(const struct fixtures *fx, struct store *s, int tid, c
  * those of the first fixture merchant, with the given key pair. */
 void fixtures_template_merchant(const struct fixtures *fx, const char *imp_key,
                                 const char *imp_secret, struct merchant *ret_m);
+/* true when a fixture merchant has this imp_key. */
+bool fixtures_has_key(const struct fixtures *fx, const char *imp_key);
 /* Parses one merchant object (validated). */
 bool fixtures_parse_merchant(const cJSON *o, struct merchant *ret_m, char *err, size_t errlen);
 

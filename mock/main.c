@@ -4,6 +4,7 @@
 #include "app.h"
 #include "clock.h"
 #include "ids.h"
+#include "journal.h"
 #include "server.h"
 
 #include <errno.h>
@@ -32,12 +33,14 @@ static const char usage[] =
     "  --admin-token T      require header X-Admin-Token: T on the /__mock/ control API\n"
     "  --threads N          worker threads = concurrent keep-alive clients (default 64)\n"
     "  --body-limit BYTES   largest request body accepted (default 1048576)\n"
+    "  --journal-size N     requests kept for GET /__mock/requests (default 1000, 0 = off)\n"
     "  --quiet              no access log\n"
     "  --log-format FMT     access log as 'text' (default) or 'json' lines\n"
     "  --version            print the version and exit\n"
     "  --help               print this help and exit\n"
     "\n"
-    "Control API: GET /__mock/health, GET|POST /__mock/clock.\n"
+    "Control API: GET /__mock/health, GET|POST /__mock/clock, POST /__mock/reset[?imp_key=K],\n"
+    "GET /__mock/requests[?limit=N&method=M&path=P&status=S&imp_key=K].\n"
     "Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails,\n"
     "2 on a bad command line.\n";
 
@@ -99,6 +102,7 @@ int main(int argc, char **argv)
         OPT_ADMIN_TOKEN,
         OPT_THREADS,
         OPT_BODY_LIMIT,
+        OPT_JOURNAL_SIZE,
         OPT_QUIET,
         OPT_LOG_FORMAT,
         OPT_VERSION,
@@ -116,6 +120,8 @@ int main(int argc, char **argv)
                                              {"threads", required_argument, NULL, OPT_THREADS},
                                              {"body-limit", required_argument, NULL,
                                               OPT_BODY_LIMIT},
+                                             {"journal-size", required_argument, NULL,
+                                              OPT_JOURNAL_SIZE},
                                              {"quiet", no_argument, NULL, OPT_QUIET},
                                              {"log-format", required_argument, NULL,
                                               OPT_LOG_FORMAT},
@@ -129,7 +135,7 @@ int main(int argc, char **argv)
     const char *port_file = NULL, *fixtures_path = NULL;
     bool seeded = false, clock_given = false;
     uint64_t seed = 0;
-    long long v, clock_at = 0;
+    long long v, clock_at = 0, journal_size = 1000;
 
     opterr = 0;
     int c;
@@ -181,6 +187,11 @@ int main(int argc, char **argv)
                                  optarg);
             app.body_limit = (size_t)v;
             break;
+        case OPT_JOURNAL_SIZE:
+            if (!parse_ll(optarg, 0, 1000000, &journal_size))
+                return bad_usage("--journal-size must be a number from 0 to 1000000, got '%s'",
+                                 optarg);
+            break;
         case OPT_QUIET:
             so.quiet = true;
             break;
@@ -209,6 +220,7 @@ int main(int argc, char **argv)
         return 1;
     }
     ids_init(seeded, seed);
+    journal_init((size_t)journal_size);
     if (clock_given) {
         clock_freeze(true);
         clock_set(clock_at);
@@ -260,5 +272,6 @@ int main(int argc, char **argv)
     server_stop(srv);
     store_free(app.store);
     fixtures_fini(&app.fx);
+    journal_fini();
     return 0;
 }

@@ -21,6 +21,8 @@ const struct route api_routes[] = {
     {"GET",  "/__mock/health",                  admin_health,           AUTH_NONE},
     {"GET",  "/__mock/clock",                   admin_clock_get,        AUTH_ADMIN},
     {"POST", "/__mock/clock",                   admin_clock_post,       AUTH_ADMIN},
+    {"POST", "/__mock/reset",                   admin_reset,            AUTH_ADMIN},
+    {"GET",  "/__mock/requests",                admin_requests,         AUTH_ADMIN},
 };
 /* clang-format on */
 

@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "envelope.h"
 #include "form.h"
+#include "journal.h"
 
 #include <civetweb.h>
 #include <stdio.h>
@@ -399,6 +400,9 @@ static int handle(struct mg_connection *conn, void *cbdata)
     dispatch(srv, conn, ri, &r, body, body_len, too_large);
     bool keep_alive = !too_large && wants_keep_alive(conn, ri);
     send_reply(conn, &r.reply, strcmp(r.method, "HEAD") == 0, keep_alive);
+    if (strncmp(r.path, "/__mock/", 8) != 0)
+        journal_record(r.tid, r.method, r.path, ri->query_string, r.reply.status, body,
+                       body_len, r.reply.body, r.reply.len);
     if (!srv->opts.quiet)
         access_log(srv, &r, r.path, mono_ms() - t0);
     int status = r.reply.status;

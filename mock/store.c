@@ -34,6 +34,7 @@ struct tenant {
     size_t n_custs, cap_custs;
     struct hmap by_cust;
 
+    bool removed; /* reset dropped it; the slot stays so other tenant ids keep meaning */
     char **inflight; /* merchant_uids claimed by charges under way */
     size_t n_inflight, cap_inflight;
 };
@@ -121,7 +122,7 @@ void store_free(struct store *s)
 
 static struct tenant *tenant_at(struct store *s, int tid)
 {
-    if (tid < 0 || (size_t)tid >= s->n_tenants)
+    if (tid < 0 || (size_t)tid >= s->n_tenants || s->tenants[tid]->removed)
         return NULL;
     return s->tenants[tid];
 }
@@ -212,6 +213,31 @@ void store_tenant_clear(struct store *s, int tid)
         tenant_clear(t);
     }
     pthread_mutex_unlock(&s->lock);
+}
+
+void store_tenant_remove(struct store *s, int tid)
+{
+    pthread_mutex_lock(&s->lock);
+    struct tenant *t = tenant_at(s, tid);
+    if (t) {
+        if (t->token[0])
+            hmap_del(&s->by_token, t->token);
+        t->token[0] = '\0';
+        hmap_del(&s->by_key, t->m.imp_key);
+        if (t->m.merchant_code[0])
+            hmap_del(&s->by_code, t->m.merchant_code);
+        tenant_clear(t);
+        t->removed = true;
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+size_t store_tenant_count(struct store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    size_t n = s->n_tenants;
+    pthread_mutex_unlock(&s->lock);
+    return n;
 }
 
 /* ---- tokens ---- */

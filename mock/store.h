@@ -35,6 +35,10 @@ bool store_tenant_by_code(struct store *s, const char *merchant_code, int *ret_t
 bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m);
 /* Drops every payment, key, prepare and token of tenant tid (its merchant stays). */
 void store_tenant_clear(struct store *s, int tid);
+/* Forgets tenant tid entirely: its key pair and merchant code become unknown. */
+void store_tenant_remove(struct store *s, int tid);
+/* Tenant ids are 0 .. store_tenant_count()-1; removed ones answer false to lookups. */
+size_t store_tenant_count(struct store *s);
 
 /* ---- access tokens (reference §2) ---- */
 

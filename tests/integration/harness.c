@@ -1,0 +1,241 @@
+/* harness.c - see harness.h. */
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "harness: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(99);
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+void mock_start(struct mock *m, const char *const *extra_args)
+{
+    const char *bin = getenv("IMPMOCK_BIN");
+    if (!bin)
+        die("IMPMOCK_BIN is not set");
+    memset(m, 0, sizeof *m);
+    snprintf(m->dir, sizeof m->dir, "/tmp/impmock-test-XXXXXX");
+    if (!mkdtemp(m->dir))
+        die("mkdtemp: %s", strerror(errno));
+    char port_file[128], log_file[128];
+    snprintf(port_file, sizeof port_file, "%s/port", m->dir);
+    snprintf(log_file, sizeof log_file, "%s/log", m->dir);
+    const char *argv[64];
+    size_t n = 0;
+    argv[n++] = bin;
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    argv[n++] = "--port-file";
+    argv[n++] = port_file;
+    argv[n++] = "--quiet";
+    for (size_t i = 0; extra_args && extra_args[i] && n < 62; i++)
+        argv[n++] = extra_args[i];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        FILE *f = freopen(log_file, "w", stdout);
+        (void)f;
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    m->pid = pid;
+    for (int i = 0; i < 500; i++) { /* up to 5 s */
+        FILE *f = fopen(port_file, "r");
+        if (f) {
+            int port = 0;
+            if (fscanf(f, "%d", &port) == 1 && port > 0) {
+                fclose(f);
+                m->port = port;
+                snprintf(m->base, sizeof m->base, "http://127.0.0.1:%d", port);
+                return;
+            }
+            fclose(f);
+        }
+        int status;
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            die("impmock exited during start-up (status %d)", status);
+        sleep_ms(10);
+    }
+    kill(pid, SIGKILL);
+    die("impmock did not write its port file within 5 s");
+}
+
+int mock_stop(struct mock *m)
+{
+    if (m->pid <= 0)
+        return -1;
+    kill(m->pid, SIGTERM);
+    int status = -1;
+    for (int i = 0; i < 500; i++) {
+        if (waitpid(m->pid, &status, WNOHANG) == m->pid) {
+            m->pid = 0;
+            char cmd[160];
+            snprintf(cmd, sizeof cmd, "rm -rf '%s'", m->dir);
+            if (system(cmd) != 0)
+                fprintf(stderr, "harness: could not remove %s\n", m->dir);
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        sleep_ms(10);
+    }
+    kill(m->pid, SIGKILL);
+    waitpid(m->pid, &status, 0);
+    m->pid = 0;
+    return -1;
+}
+
+struct buf {
+    char *data;
+    size_t len;
+};
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    struct buf *b = ud;
+    size_t n = size * nmemb;
+    char *nd = realloc(b->data, b->len + n + 1);
+    if (!nd)
+        return 0;
+    b->data = nd;
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    char *h = ud;
+    size_t n = size * nmemb;
+    size_t have = strlen(h);
+    if (have + n < 4095) {
+        memcpy(h + have, ptr, n);
+        h[have + n] = '\0';
+    }
+    return n;
+}
+
+void http_do(const struct mock *m, const char *method, const char *path, const char *ctype,
+             const char *body, const char *token, struct http_res *res)
+{
+    memset(res, 0, sizeof *res);
+    CURL *c = curl_easy_init();
+    if (!c)
+        die("curl_easy_init failed");
+    char url[4096];
+    snprintf(url, sizeof url, "%s%s", m->base, path);
+    struct curl_slist *hdrs = NULL;
+    char line[512];
+    if (ctype) {
+        snprintf(line, sizeof line, "Content-Type: %s", ctype);
+        hdrs = curl_slist_append(hdrs, line);
+    }
+    if (token) {
+        snprintf(line, sizeof line, "Authorization: Bearer %s", token);
+        hdrs = curl_slist_append(hdrs, line);
+    }
+    hdrs = curl_slist_append(hdrs, "Expect:");
+    struct buf b = {0};
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, res->headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK)
+        die("%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(c);
+    res->body = b.data ? b.data : strdup("");
+    res->len = b.len;
+    res->json = cJSON_Parse(res->body);
+}
+
+void http_get(const struct mock *m, const char *path, struct http_res *res)
+{
+    http_do(m, "GET", path, NULL, NULL, m->token[0] ? m->token : NULL, res);
+}
+
+void http_post_json(const struct mock *m, const char *path, const char *json, struct http_res *res)
+{
+    http_do(m, "POST", path, "application/json", json, m->token[0] ? m->token : NULL, res);
+}
+
+void http_res_free(struct http_res *res)
+{
+    free(res->body);
+    cJSON_Delete(res->json);
+    memset(res, 0, sizeof *res);
+}
+
+void mock_login(struct mock *m)
+{
+    struct http_res r;
+    http_do(m, "POST", "/users/getToken", "application/json",
+            "{\"imp_key\":\"" TEST_IMP_KEY "\",\"imp_secret\":\"" TEST_IMP_SECRET "\"}", NULL, &r);
+    const char *t = json_str(env_response(&r), "access_token");
+    if (r.status != 200 || !t)
+        die("getToken failed: %ld %s", r.status, r.body);
+    snprintf(m->token, sizeof m->token, "%s", t);
+    http_res_free(&r);
+}
+
+int env_code(const struct http_res *res)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(res->json, "code");
+    return cJSON_IsNumber(c) ? c->valueint : -9999;
+}
+
+const char *env_message(const struct http_res *res)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(res->json, "message");
+    return cJSON_IsString(c) ? c->valuestring : NULL;
+}
+
+cJSON *env_response(const struct http_res *res)
+{
+    return cJSON_GetObjectItemCaseSensitive(res->json, "response");
+}
+
+const char *json_str(const cJSON *o, const char *name)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(c) ? c->valuestring : NULL;
+}
+
+double json_num(const cJSON *o, const char *name)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(c) ? c->valuedouble : -1;
+}
