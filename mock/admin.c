@@ -2,6 +2,7 @@
 #include "api.h"
 #include "clock.h"
 #include "journal.h"
+#include "scenario.h"
 
 #include <string.h>
 
@@ -112,6 +113,19 @@ void admin_reset(struct req *r)
         }
     }
     journal_clear(scoped ? only : -2);
+    if (scoped) {
+        struct merchant m;
+        if (store_tenant_merchant(r->app->store, only, &m))
+            scenario_clear_tenant(m.imp_key);
+    } else {
+        /* back to the scenarios of the command line, counters at zero */
+        scenario_clear();
+        for (size_t i = 0; i < r->app->n_scenario_files; i++)
+            if (!scenario_load_file(r->app->scenario_files[i], err, sizeof err)) {
+                reply_error(r, 500, err);
+                return;
+            }
+    }
     cJSON *o = cJSON_CreateObject();
     if (o) {
         cJSON_AddBoolToObject(o, "reset", 1);
@@ -167,4 +181,49 @@ void admin_requests(struct req *r)
     }
     journal_list_free(list, n);
     envelope_plain(&r->reply, 200, arr);
+}
+
+void admin_scenarios_get(struct req *r)
+{
+    char *text = scenario_list_json();
+    if (!text) {
+        reply_error(r, 500, "out of memory");
+        return;
+    }
+    reply_owned(&r->reply, 200, "application/json; charset=UTF-8", text, strlen(text));
+}
+
+/* Loads a scenario sent as the JSON body; a bad one is refused and the
+ * loaded set stays as it was. */
+void admin_scenarios_post(struct req *r)
+{
+    if (!r->params.body || r->params.body_is_form) {
+        reply_error(r, 400, "send the scenario as a JSON body (Content-Type: application/json)");
+        return;
+    }
+    char *text = cJSON_PrintUnformatted(r->params.body);
+    char err[512];
+    bool ok = text && scenario_load_text(text, strlen(text), "control API", err, sizeof err);
+    cJSON_free(text);
+    if (!ok) {
+        reply_error(r, 400, text ? err : "out of memory");
+        return;
+    }
+    admin_scenarios_get(r);
+}
+
+void admin_scenarios_delete(struct req *r)
+{
+    const char *name = NULL;
+    if (!param_str(&r->params, "name", 63, false, &name)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    if (!name) {
+        scenario_clear();
+    } else if (!scenario_remove(name)) {
+        reply_error(r, 404, "no scenario has this name");
+        return;
+    }
+    admin_scenarios_get(r);
 }

@@ -28,6 +28,8 @@ struct req {
     const char *remote_addr;
     int tid;                         /* tenant after authentication, -1 before */
     struct reply reply;
+    int fault;                       /* enum scn_effect_kind applied when sending, 0 none */
+    int drip_ms;
 };
 
 typedef void (*route_fn)(struct req *r);
@@ -67,5 +69,8 @@ void admin_clock_get(struct req *r);
 void admin_clock_post(struct req *r);
 void admin_reset(struct req *r);
 void admin_requests(struct req *r);
+void admin_scenarios_get(struct req *r);
+void admin_scenarios_post(struct req *r);
+void admin_scenarios_delete(struct req *r);
 
 #endif

@@ -18,6 +18,8 @@ struct app {
     bool open_tenants;  /* unknown key pairs become fresh tenants at getToken */
     size_t body_limit;  /* bytes */
     const char *admin_token; /* NULL: control API open on the listener */
+    const char *const *scenario_files; /* --scenario FILEs, reloaded by a full reset */
+    size_t n_scenario_files;
 };
 
 #endif

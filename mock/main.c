@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "ids.h"
 #include "journal.h"
+#include "scenario.h"
 #include "server.h"
 
 #include <errno.h>
@@ -28,6 +29,7 @@ static const char usage[] =
     "                       default fixtures (merchants, seed records, test cards)\n"
     "  --seed N             deterministic ids and tokens from seed N (0..2^64-1)\n"
     "  --clock UNIX_SECONDS start with the clock frozen at this time\n"
+    "  --scenario FILE      load a scenario file (repeatable); see scenarios/README.md\n"
     "  --open-tenants       any new imp_key/imp_secret pair gets a fresh empty tenant\n"
     "                       at its first getToken (for parallel CI jobs)\n"
     "  --admin-token T      require header X-Admin-Token: T on the /__mock/ control API\n"
@@ -40,6 +42,7 @@ static const char usage[] =
     "  --help               print this help and exit\n"
     "\n"
     "Control API: GET /__mock/health, GET|POST /__mock/clock, POST /__mock/reset[?imp_key=K],\n"
+    "GET|POST|DELETE /__mock/scenarios[?name=N],\n"
     "GET /__mock/requests[?limit=N&method=M&path=P&status=S&imp_key=K].\n"
     "Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails,\n"
     "2 on a bad command line.\n";
@@ -103,6 +106,7 @@ int main(int argc, char **argv)
         OPT_THREADS,
         OPT_BODY_LIMIT,
         OPT_JOURNAL_SIZE,
+        OPT_SCENARIO,
         OPT_QUIET,
         OPT_LOG_FORMAT,
         OPT_VERSION,
@@ -122,6 +126,7 @@ int main(int argc, char **argv)
                                               OPT_BODY_LIMIT},
                                              {"journal-size", required_argument, NULL,
                                               OPT_JOURNAL_SIZE},
+                                             {"scenario", required_argument, NULL, OPT_SCENARIO},
                                              {"quiet", no_argument, NULL, OPT_QUIET},
                                              {"log-format", required_argument, NULL,
                                               OPT_LOG_FORMAT},
@@ -135,6 +140,8 @@ int main(int argc, char **argv)
     const char *port_file = NULL, *fixtures_path = NULL;
     bool seeded = false, clock_given = false;
     uint64_t seed = 0;
+    const char *scenario_files[64];
+    size_t n_scenarios = 0;
     long long v, clock_at = 0, journal_size = 1000;
 
     opterr = 0;
@@ -192,6 +199,11 @@ int main(int argc, char **argv)
                 return bad_usage("--journal-size must be a number from 0 to 1000000, got '%s'",
                                  optarg);
             break;
+        case OPT_SCENARIO:
+            if (n_scenarios == 64)
+                return bad_usage("at most 64 --scenario files%s", "");
+            scenario_files[n_scenarios++] = optarg;
+            break;
         case OPT_QUIET:
             so.quiet = true;
             break;
@@ -230,6 +242,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "impmock: fixtures: %s\n", err);
         return 1;
     }
+    for (size_t i = 0; i < n_scenarios; i++) {
+        if (!scenario_load_file(scenario_files[i], err, sizeof err)) {
+            fprintf(stderr, "impmock: scenario: %s\n", err);
+            fixtures_fini(&app.fx);
+            scenario_fini();
+            return 1;
+        }
+    }
+    app.scenario_files = scenario_files;
+    app.n_scenario_files = n_scenarios;
     app.store = store_new();
     if (!app.store || !fixtures_apply(&app.fx, app.store, err, sizeof err)) {
         fprintf(stderr, "impmock: fixtures: %s\n", app.store ? err : "out of memory");
@@ -273,5 +295,6 @@ int main(int argc, char **argv)
     store_free(app.store);
     fixtures_fini(&app.fx);
     journal_fini();
+    scenario_fini();
     return 0;
 }

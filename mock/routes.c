@@ -23,6 +23,9 @@ const struct route api_routes[] = {
     {"POST", "/__mock/clock",                   admin_clock_post,       AUTH_ADMIN},
     {"POST", "/__mock/reset",                   admin_reset,            AUTH_ADMIN},
     {"GET",  "/__mock/requests",                admin_requests,         AUTH_ADMIN},
+    {"GET",  "/__mock/scenarios",               admin_scenarios_get,    AUTH_ADMIN},
+    {"POST", "/__mock/scenarios",               admin_scenarios_post,   AUTH_ADMIN},
+    {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN},
 };
 /* clang-format on */
 

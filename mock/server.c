@@ -7,13 +7,17 @@
 #include "envelope.h"
 #include "form.h"
 #include "journal.h"
+#include "scenario.h"
 
 #include <civetweb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_SEGMENTS 16
 
@@ -59,6 +63,13 @@ static double mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (ms > 0 && nanosleep(&ts, &ts) != 0)
+        ;
 }
 
 /* Splits a path into segments in place; returns count or -1 when too many. */
@@ -255,6 +266,25 @@ static void send_reply(struct mg_connection *conn, const struct reply *rep, bool
     free(out);
 }
 
+/* Headers at once, then the body a few bytes at a time (a slow upstream). */
+static void send_drip(struct mg_connection *conn, const struct reply *rep, int drip_ms)
+{
+    char hdr[512];
+    int hl = snprintf(hdr, sizeof hdr,
+                      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                      "Connection: close\r\n\r\n",
+                      rep->status, status_text(rep->status),
+                      rep->content_type ? rep->content_type : "application/json", rep->len);
+    mg_write(conn, hdr, (size_t)hl);
+    size_t chunk = rep->len / 20 + 1; /* at most ~20 pauses, whatever the size */
+    for (size_t off = 0; off < rep->len; off += chunk) {
+        size_t n = rep->len - off < chunk ? rep->len - off : chunk;
+        if (mg_write(conn, rep->body + off, n) <= 0)
+            break;
+        sleep_ms(drip_ms);
+    }
+}
+
 static bool wants_keep_alive(struct mg_connection *conn, const struct mg_request_info *ri)
 {
     const char *c = mg_get_header(conn, "Connection");
@@ -263,6 +293,85 @@ static bool wants_keep_alive(struct mg_connection *conn, const struct mg_request
     if (ri->http_version && strcmp(ri->http_version, "1.0") == 0)
         return c && strcasecmp(c, "keep-alive") == 0;
     return true;
+}
+
+/* Which scenario operation a REST call is; SCN_OP__COUNT for the control API and pages. */
+static enum scn_op op_of(const char *method, const char *path)
+{
+    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (strncmp(path, "/__mock/", 8) == 0)
+        return SCN_OP__COUNT;
+    if (strcmp(path, "/users/getToken") == 0)
+        return SCN_OP_TOKEN;
+    if (strcmp(path, "/payments/cancel") == 0)
+        return SCN_OP_CANCEL;
+    if (strncmp(path, "/payments/prepare", 17) == 0)
+        return get ? SCN_OP_LOOKUP : SCN_OP_PREPARE;
+    if (strcmp(path, "/subscribe/payments/again") == 0 ||
+        strcmp(path, "/subscribe/payments/onetime") == 0)
+        return SCN_OP_CHARGE;
+    if (strncmp(path, "/subscribe/payments/", 20) == 0 && !get)
+        return strstr(path, "/retry") ? SCN_OP_CHARGE : SCN_OP_SCHEDULE;
+    if (strncmp(path, "/subscribe/customers/", 21) == 0 && strcmp(method, "POST") == 0)
+        return SCN_OP_ISSUE_KEY;
+    if (strncmp(path, "/payments", 9) == 0 || strncmp(path, "/subscribe/", 11) == 0)
+        return get ? SCN_OP_LOOKUP : SCN_OP_ANY;
+    return SCN_OP__COUNT;
+}
+
+static const char *param_text(const struct params *p, const char *name)
+{
+    const cJSON *it = param_item(p, name, NULL);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+/* Asks the scenario engine about this request at the transport layer. */
+static bool transport_effect(struct server *srv, struct req *r, enum scn_op op,
+                             struct scn_effect *ret)
+{
+    char route[300];
+    snprintf(route, sizeof route, "%s %.280s", r->method, r->path);
+    struct merchant m;
+    const char *imp_key = NULL;
+    if (r->tid >= 0 && store_tenant_merchant(srv->app->store, r->tid, &m))
+        imp_key = m.imp_key;
+    else if (op == SCN_OP_TOKEN)
+        imp_key = param_text(&r->params, "imp_key");
+    struct scn_call call = {.op = op,
+                            .route = route,
+                            .imp_key = imp_key,
+                            .merchant_uid = param_text(&r->params, "merchant_uid"),
+                            .customer_uid = param_text(&r->params, "customer_uid"),
+                            .pg = param_text(&r->params, "pg")};
+    if (!call.customer_uid && strncmp(r->path, "/subscribe/customers/", 21) == 0 && r->nargs)
+        call.customer_uid = r->args[0];
+    int64_t amount;
+    struct params probe = r->params;
+    if (param_amount(&probe, "amount", false, &amount, &call.has_amount) && call.has_amount)
+        call.amount = amount;
+    else
+        call.has_amount = false;
+    return scenario_match(&call, SCN_TRANSPORT, ret);
+}
+
+/* civetweb has no call to drop a server-side connection: find our socket by
+ * its peer address and shut it down, so the client sees a closed connection. */
+static void drop_connection(const struct mg_request_info *ri)
+{
+    for (int fd = 3; fd < 4096; fd++) {
+        struct sockaddr_storage peer;
+        socklen_t len = sizeof peer;
+        if (getpeername(fd, (struct sockaddr *)&peer, &len) != 0 || peer.ss_family != AF_INET)
+            continue;
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&peer;
+        char addr[INET_ADDRSTRLEN];
+        if (ntohs(in->sin_port) == ri->remote_port &&
+            inet_ntop(AF_INET, &in->sin_addr, addr, sizeof addr) &&
+            strcmp(addr, ri->remote_addr) == 0) {
+            shutdown(fd, SHUT_RDWR);
+            return;
+        }
+    }
 }
 
 static void dispatch(struct server *srv, struct mg_connection *conn,
@@ -367,6 +476,34 @@ static void dispatch(struct server *srv, struct mg_connection *conn,
             goto out;
         }
     }
+    enum scn_op op = op_of(r->method, r->path);
+    struct scn_effect eff;
+    if (op != SCN_OP__COUNT && transport_effect(srv, r, op, &eff)) {
+        if (eff.delay_ms)
+            sleep_ms(eff.delay_ms);
+        r->fault = eff.kind;
+        r->drip_ms = eff.drip_ms;
+        if (eff.kind == SCN_HTTP) {
+            size_t len = strlen(eff.body);
+            char *copy = malloc(len + 1);
+            if (copy) {
+                memcpy(copy, eff.body, len + 1);
+                reply_owned(&r->reply, eff.http_status, "application/json; charset=UTF-8",
+                            copy, len);
+            } else {
+                envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+            }
+            goto out;
+        }
+        if (eff.kind == SCN_CLOSE)
+            goto out;
+        if (eff.kind == SCN_EXPIRE_TOKEN) {
+            if (r->tid >= 0)
+                store_token_expire(srv->app->store, r->tid);
+            envelope_fail(&r->reply, MOCK_UNAUTHORIZED, NULL);
+            goto out;
+        }
+    }
     match->fn(r);
     if (!r->reply.status)
         envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
@@ -399,7 +536,18 @@ static int handle(struct mg_connection *conn, void *cbdata)
         body = read_body(conn, ri->content_length, srv->app->body_limit, &body_len, &too_large);
     dispatch(srv, conn, ri, &r, body, body_len, too_large);
     bool keep_alive = !too_large && wants_keep_alive(conn, ri);
-    send_reply(conn, &r.reply, strcmp(r.method, "HEAD") == 0, keep_alive);
+    if (r.fault == SCN_CLOSE) {
+        drop_connection(ri);
+        reply_fini(&r.reply);
+        r.reply.status = 499; /* logged as "client saw no answer" */
+    } else if (r.fault == SCN_TRUNCATE) {
+        r.reply.len /= 2; /* a consistent frame around a body cut mid-JSON */
+        send_reply(conn, &r.reply, false, keep_alive);
+    } else if (r.fault == SCN_DRIP) {
+        send_drip(conn, &r.reply, r.drip_ms);
+    } else {
+        send_reply(conn, &r.reply, strcmp(r.method, "HEAD") == 0, keep_alive);
+    }
     if (strncmp(r.path, "/__mock/", 8) != 0)
         journal_record(r.tid, r.method, r.path, ri->query_string, r.reply.status, body,
                        body_len, r.reply.body, r.reply.len);
@@ -430,6 +578,14 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     srv->opts = *o;
     char ports[128], threads[16];
     bool v6 = strchr(o->host, ':') != NULL;
+    if (v6 && !mg_check_feature(MG_FEATURES_IPV6)) {
+        snprintf(err, errlen,
+                 "--host %s: this civetweb library was built without IPv6 support "
+                 "(Debian's is); use an IPv4 address such as 127.0.0.1",
+                 o->host);
+        free(srv);
+        return NULL;
+    }
     snprintf(ports, sizeof ports, v6 ? "[%s]:%d" : "%s:%d", o->host, o->port);
     snprintf(threads, sizeof threads, "%d", o->threads);
     const char *options[] = {"listening_ports",

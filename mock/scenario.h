@@ -1,0 +1,96 @@
+/*
+ * scenario.h - scripted edge cases. A scenario is a named, ordered list of
+ * rules; a rule says WHEN (operation, tenant, field globs, amount range,
+ * which matching calls by count) and THEN (one effect, optionally after a
+ * delay). Effects are of two layers:
+ *   - transport, applied by server.c before the handler runs: a given HTTP
+ *     status and body, added latency, a connection closed with no answer, a
+ *     truncated body, a slow drip, a forced token expiry;
+ *   - business, asked for by the domain wherever a charge or key issuance
+ *     happens (whichever door it came through): decline, PG error, card
+ *     authentication failure.
+ * The format is documented in scenarios/README.md.
+ * Thread-safety: the loaded set and the hit counters are guarded by one
+ * mutex inside; nothing is held across I/O or sleeps.
+ */
+#ifndef IMPMOCK_SCENARIO_H
+#define IMPMOCK_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum scn_op {
+    SCN_OP_ANY,
+    SCN_OP_TOKEN,     /* POST /users/getToken */
+    SCN_OP_CHARGE,    /* again, onetime, scheduled execution, window approval */
+    SCN_OP_ISSUE_KEY, /* billing key issuance */
+    SCN_OP_CANCEL,    /* POST /payments/cancel */
+    SCN_OP_PREPARE,   /* /payments/prepare */
+    SCN_OP_LOOKUP,    /* GET of payments, customers, schedules */
+    SCN_OP_SCHEDULE,  /* schedule / unschedule */
+    SCN_OP_CHECKOUT,  /* the browser payment window */
+    SCN_OP_WEBHOOK,   /* webhook deliveries */
+    SCN_OP__COUNT
+};
+
+enum scn_layer { SCN_TRANSPORT, SCN_BUSINESS };
+
+enum scn_effect_kind {
+    SCN_NONE,
+    /* transport */
+    SCN_HTTP,         /* answer status + body instead of the handler */
+    SCN_DELAY,        /* only wait, then handle normally */
+    SCN_CLOSE,        /* close the connection without an answer */
+    SCN_TRUNCATE,     /* send the real answer cut in half (malformed JSON) */
+    SCN_DRIP,         /* send the real answer a few bytes at a time */
+    SCN_EXPIRE_TOKEN, /* expire the caller's token, answer 401 */
+    /* business */
+    SCN_DECLINE,        /* HTTP 200, code 0, payment status failed with reason */
+    SCN_PG_ERROR,       /* code -1 with message, no payment */
+    SCN_CARD_AUTH_FAIL, /* code -1 card authentication failure with message */
+};
+
+/* One call as the engine sees it; NULL/has_amount=false fields are unknown. */
+struct scn_call {
+    enum scn_op op;
+    const char *route; /* "POST /subscribe/payments/again" */
+    const char *imp_key;
+    const char *merchant_uid;
+    const char *customer_uid;
+    const char *pg; /* "nice" or "kakaopay.TCSUBSCRIP" */
+    int64_t amount;
+    bool has_amount;
+};
+
+struct scn_effect {
+    enum scn_effect_kind kind;
+    int delay_ms;       /* waited before the effect (all kinds) */
+    int http_status;    /* SCN_HTTP */
+    char body[4096];    /* SCN_HTTP body */
+    char message[512];  /* decline reason / PG or card message */
+    int drip_ms;        /* SCN_DRIP: pause between chunks */
+    char scenario[64];  /* which scenario and rule fired, for logs */
+    size_t rule;
+};
+
+/* Loads a scenario file's text. On error, false and a message naming source, rule and field. */
+bool scenario_load_text(const char *text, size_t len, const char *source, char *err,
+                        size_t errlen);
+bool scenario_load_file(const char *path, char *err, size_t errlen);
+/* Removes one scenario by name (false when unknown), or all. */
+bool scenario_remove(const char *name);
+void scenario_clear(void);
+/* Removes the scenarios scoped to one tenant (imp_key). */
+void scenario_clear_tenant(const char *imp_key);
+/* Resets every hit counter. */
+void scenario_reset_counts(void);
+/* The first firing rule of the layer for this call (counting every rule whose WHEN matches). */
+bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct scn_effect *ret);
+/* JSON text [{name, description, source, tenant, rules:[{when, then, hits, fired}]}];
+ * owned (free()), NULL on OOM. */
+char *scenario_list_json(void);
+/* Frees everything (at exit). */
+void scenario_fini(void);
+
+#endif
