@@ -343,8 +343,14 @@ static bool transport_effect(struct server *srv, struct req *r, enum scn_op op,
                             .merchant_uid = param_text(&r->params, "merchant_uid"),
                             .customer_uid = param_text(&r->params, "customer_uid"),
                             .pg = param_text(&r->params, "pg")};
-    if (!call.customer_uid && strncmp(r->path, "/subscribe/customers/", 21) == 0 && r->nargs)
+    /* ids given in the path count as the fields they name */
+    if (!call.customer_uid && r->nargs && strncmp(r->path, "/subscribe/customers/", 21) == 0)
         call.customer_uid = r->args[0];
+    if (!call.merchant_uid && r->nargs &&
+        (strncmp(r->path, "/payments/find", 14) == 0 ||
+         strncmp(r->path, "/payments/prepare/", 18) == 0 ||
+         strncmp(r->path, "/subscribe/payments/schedule/", 29) == 0))
+        call.merchant_uid = r->args[0];
     int64_t amount;
     struct params probe = r->params;
     if (param_amount(&probe, "amount", false, &amount, &call.has_amount) && call.has_amount)

@@ -29,6 +29,27 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+/* Servers still running when the test process exits (a failed assertion
+ * skips mock_stop) are killed, so no test leaves a server behind. */
+static pid_t children[64];
+static size_t n_children;
+
+static void kill_children(void)
+{
+    for (size_t i = 0; i < n_children; i++) {
+        if (children[i] > 0 && kill(children[i], SIGKILL) == 0)
+            waitpid(children[i], NULL, 0);
+    }
+}
+
+static void remember_child(pid_t pid)
+{
+    if (n_children == 0)
+        atexit(kill_children);
+    if (n_children < 64)
+        children[n_children++] = pid;
+}
+
 void mock_start(struct mock *m, const char *const *extra_args)
 {
     const char *bin = getenv("IMPMOCK_BIN");
@@ -56,12 +77,15 @@ void mock_start(struct mock *m, const char *const *extra_args)
     if (pid < 0)
         die("fork: %s", strerror(errno));
     if (pid == 0) {
+        /* stdout and stderr to the log: a failed test must not leave our pipes open */
         FILE *f = freopen(log_file, "w", stdout);
-        (void)f;
+        if (f)
+            dup2(fileno(f), 2);
         execv(bin, (char *const *)argv);
         _exit(127);
     }
     m->pid = pid;
+    remember_child(pid);
     for (int i = 0; i < 500; i++) { /* up to 5 s */
         FILE *f = fopen(port_file, "r");
         if (f) {
