@@ -73,4 +73,15 @@ void admin_scenarios_get(struct req *r);
 void admin_scenarios_post(struct req *r);
 void admin_scenarios_delete(struct req *r);
 
+/* api_subscribe.c */
+void api_customer_get(struct req *r);
+void api_customer_post(struct req *r);
+void api_customer_delete(struct req *r);
+void api_customers_multi(struct req *r);
+void api_customer_payments(struct req *r);
+void api_pay_again(struct req *r);
+void api_pay_onetime(struct req *r);
+/* api_cancel.c */
+void api_payment_cancel(struct req *r);
+
 #endif

@@ -43,6 +43,9 @@
     X(CARD_AUTH_FAILED,    200, -1, "카드정보 인증 및 빌키 발급에 실패하였습니다. %s")           \
     X(ONETIME_AUTH_FAILED, 200, -1, "카드정보 인증에 실패하였습니다. %s")                        \
     X(PG_FAILED,           200, -1, "%s")                                                       \
+    X(CANCEL_TAXABLE_OVER, 200,  1, "과세 취소금액이 취소가능한 과세금액을 초과합니다. (취소가능 과세금액: %s원)") \
+    X(CANCEL_CONFLICT,     200,  1, "동시에 처리중인 취소요청이 있습니다. 잠시 후 다시 시도해주세요.") \
+    X(QUOTA_UNDER_MIN,     200, -1, "할부거래는 50,000원 이상 결제건만 가능합니다.")              \
     X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")
 /* clang-format on */
 

@@ -26,6 +26,15 @@ const struct route api_routes[] = {
     {"GET",  "/__mock/scenarios",               admin_scenarios_get,    AUTH_ADMIN},
     {"POST", "/__mock/scenarios",               admin_scenarios_post,   AUTH_ADMIN},
     {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN},
+
+    {"POST",   "/payments/cancel",                  api_payment_cancel,     AUTH_TOKEN},
+    {"GET",    "/subscribe/customers/{}/payments",  api_customer_payments,  AUTH_TOKEN},
+    {"GET",    "/subscribe/customers/{}",           api_customer_get,       AUTH_TOKEN},
+    {"POST",   "/subscribe/customers/{}",           api_customer_post,      AUTH_TOKEN},
+    {"DELETE", "/subscribe/customers/{}",           api_customer_delete,    AUTH_TOKEN},
+    {"GET",    "/subscribe/customers",              api_customers_multi,    AUTH_TOKEN},
+    {"POST",   "/subscribe/payments/again",         api_pay_again,          AUTH_TOKEN},
+    {"POST",   "/subscribe/payments/onetime",       api_pay_onetime,        AUTH_TOKEN},
 };
 /* clang-format on */
 

@@ -736,3 +736,19 @@ enum mock_err store_customer_count_charge(struct store *s, int tid, const char *
     pthread_mutex_unlock(&s->lock);
     return err;
 }
+
+enum mock_err store_customer_charge(struct store *s, int tid, const char *customer_uid,
+                                    struct customer *ret_customer, uint64_t *ret_count)
+{
+    enum mock_err err = MOCK_CUSTOMER_UNKNOWN;
+    pthread_mutex_lock(&s->lock);
+    struct tenant *t = tenant_at(s, tid);
+    struct customer *c = t ? t_customer(t, customer_uid) : NULL;
+    if (c) {
+        err = customer_copy(ret_customer, c) ? MOCK_OK : MOCK_INTERNAL;
+        if (err == MOCK_OK)
+            *ret_count = ++c->charges;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return err;
+}

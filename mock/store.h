@@ -122,4 +122,10 @@ enum mock_err store_customer_delete(struct store *s, int tid, const char *custom
 enum mock_err store_customer_count_charge(struct store *s, int tid, const char *customer_uid,
                                           uint64_t *ret_count);
 
+/* Counts one charge attempt with the key and copies the key as it is at that
+ * moment, in one step (so the card charged is the card counted).
+ * MOCK_CUSTOMER_UNKNOWN when there is no such key. */
+enum mock_err store_customer_charge(struct store *s, int tid, const char *customer_uid,
+                                    struct customer *ret_customer, uint64_t *ret_count);
+
 #endif
