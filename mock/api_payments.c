@@ -75,7 +75,8 @@ static void reply_page(struct req *r, const struct pay_query *q, bool not_found_
     }
     if (pg.total == 0 && not_found_when_empty) {
         envelope_fail(&r->reply, MOCK_PAYMENT_NOT_FOUND, NULL);
-    } else if (pg.total > 0 && pg.n == 0) {
+    } else if (pg.n == 0 && (pg.total > 0 || q->page > 1)) {
+        /* past the last page; with no match at all only page 1 exists */
         char msg[128];
         snprintf(msg, sizeof msg, "page 파라미터가 범위를 벗어났습니다 (전체 %zu건, 페이지당 %zu건).",
                  pg.total, q->limit);

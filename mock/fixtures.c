@@ -33,6 +33,43 @@ static bool copy_str(const cJSON *o, const char *name, char *dst, size_t cap, bo
     return true;
 }
 
+/* Items of every loaded document are tagged with the file they came from and
+ * their index there (see merge_doc), so an error can name both. */
+#define TAG_FILE  "__file"
+#define TAG_INDEX "__index"
+
+static const char *tag_file(const cJSON *o)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, TAG_FILE);
+    return cJSON_IsString(f) ? f->valuestring : NULL;
+}
+
+static int tag_index(const cJSON *o, int dflt)
+{
+    const cJSON *i = cJSON_GetObjectItemCaseSensitive(o, TAG_INDEX);
+    return cJSON_IsNumber(i) ? i->valueint : dflt;
+}
+
+/* A whole number from 0 to 2^53 (times, amounts); dflt when absent or null. */
+static bool opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret,
+                    const char *where, char *err, size_t errlen)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!it || cJSON_IsNull(it)) {
+        *ret = dflt;
+        return true;
+    }
+    /* checked before the cast: a double out of int64_t range is undefined behaviour */
+    if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > (double)AMOUNT_MAX ||
+        it->valuedouble != (double)(int64_t)it->valuedouble) {
+        snprintf(err, errlen, "%s: field \"%s\" must be a whole number from 0 to 2^53", where,
+                 name);
+        return false;
+    }
+    *ret = (int64_t)it->valuedouble;
+    return true;
+}
+
 bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -40,10 +77,15 @@ bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size
         snprintf(err, errlen, "merchant: must be an object");
         return false;
     }
-    char where[128] = "merchant";
+    char where[512];
+    const char *file = tag_file(o);
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "merchant_code");
     if (cJSON_IsString(code))
-        snprintf(where, sizeof where, "merchant %.60s", code->valuestring);
+        snprintf(where, sizeof where, "%s%smerchant %.60s", file ? file : "", file ? ": " : "",
+                 code->valuestring);
+    else
+        snprintf(where, sizeof where, "%s%smerchants[%d]", file ? file : "", file ? ": " : "",
+                 tag_index(o, 0));
     char fmt[16];
     if (!copy_str(o, "merchant_code", m->merchant_code, sizeof m->merchant_code, true, where, err,
                   errlen) ||
@@ -74,7 +116,7 @@ bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size
     {
         struct channel *c = &m->channels[m->n_channels];
         char kind[16];
-        char cwhere[160];
+        char cwhere[600];
         snprintf(cwhere, sizeof cwhere, "%s channels[%zu]", where, m->n_channels);
         if (!copy_str(ch, "pg_provider", c->pg_provider, sizeof c->pg_provider, true, cwhere, err,
                       errlen) ||
@@ -102,8 +144,10 @@ bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size
 static bool parse_card(const cJSON *o, size_t index, struct test_card *c, char *err,
                        size_t errlen)
 {
-    char where[64], number[64], outcome[32];
-    snprintf(where, sizeof where, "test_cards[%zu]", index);
+    char where[512], number[64], outcome[32];
+    const char *file = tag_file(o);
+    snprintf(where, sizeof where, "%s%stest_cards[%d]", file ? file : "", file ? ": " : "",
+             tag_index(o, (int)index));
     memset(c, 0, sizeof *c);
     if (!copy_str(o, "number", number, sizeof number, true, where, err, errlen) ||
         !copy_str(o, "outcome", outcome, sizeof outcome, true, where, err, errlen) ||
@@ -168,9 +212,23 @@ static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, si
             return false;
         }
         cJSON *dst = cJSON_GetObjectItemCaseSensitive(merged, keys[k]);
-        while (arr->child) {
+        for (int i = 0; arr->child; i++) {
             cJSON *item = cJSON_DetachItemViaPointer(arr, arr->child);
-            cJSON_AddItemToArray(dst, item);
+            if (cJSON_IsObject(item)) {
+                cJSON_DeleteItemFromObjectCaseSensitive(item, TAG_FILE);
+                cJSON_DeleteItemFromObjectCaseSensitive(item, TAG_INDEX);
+                if (!cJSON_AddStringToObject(item, TAG_FILE, file) ||
+                    !cJSON_AddNumberToObject(item, TAG_INDEX, i)) {
+                    cJSON_Delete(item);
+                    snprintf(err, errlen, "%s: out of memory", file);
+                    return false;
+                }
+            }
+            if (!cJSON_AddItemToArray(dst, item)) {
+                cJSON_Delete(item);
+                snprintf(err, errlen, "%s: out of memory", file);
+                return false;
+            }
         }
     }
     return true;
@@ -352,12 +410,6 @@ static const char *opt_str(const cJSON *o, const char *name)
     return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
-static int64_t opt_int(const cJSON *o, const char *name, int64_t dflt)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(it) ? (int64_t)it->valuedouble : dflt;
-}
-
 static const struct channel *channel_of_kind(const struct merchant *m, enum channel_kind k)
 {
     for (size_t i = 0; i < m->n_channels; i++)
@@ -367,13 +419,14 @@ static const struct channel *channel_of_kind(const struct merchant *m, enum chan
 }
 
 static bool seed_customer(const struct fixtures *fx, struct store *s, int tid,
-                          const struct merchant *m, const cJSON *o, size_t i, char *err,
-                          size_t errlen)
+                          const struct merchant *m, const char *file, const cJSON *o, size_t i,
+                          char *err, size_t errlen)
 {
     struct customer c;
     memset(&c, 0, sizeof c);
-    char where[160];
-    snprintf(where, sizeof where, "merchant %s customers[%zu]", m->merchant_code, i);
+    char where[512];
+    snprintf(where, sizeof where, "%s%smerchant %s customers[%zu]", file ? file : "",
+             file ? ": " : "", m->merchant_code, i);
     const struct channel *ch = channel_of_kind(m, CHANNEL_KEYIN);
     if (!copy_str(o, "customer_uid", c.customer_uid, sizeof c.customer_uid, true, where, err,
                   errlen) ||
@@ -403,7 +456,11 @@ static bool seed_customer(const struct fixtures *fx, struct store *s, int tid,
         ok = str_set(&c.card_number, masked) && str_set(&c.card_name, name) &&
              str_set(&c.card_code, code);
     }
-    c.inserted = c.updated = opt_int(o, "inserted", clock_now());
+    if (!opt_num(o, "inserted", clock_now(), &c.inserted, where, err, errlen)) {
+        customer_fini(&c);
+        return false;
+    }
+    c.updated = c.inserted;
 #define X(f)                                                                                       \
     if (ok && !c.f && opt_str(o, #f))                                                              \
         ok = str_set(&c.f, opt_str(o, #f));
@@ -418,13 +475,14 @@ static bool seed_customer(const struct fixtures *fx, struct store *s, int tid,
     return true;
 }
 
-static bool seed_payment(struct store *s, int tid, const struct merchant *m, const cJSON *o,
-                         size_t i, char *err, size_t errlen)
+static bool seed_payment(struct store *s, int tid, const struct merchant *m, const char *file,
+                         const cJSON *o, size_t i, char *err, size_t errlen)
 {
     struct payment p;
     memset(&p, 0, sizeof p);
-    char where[160], status[16];
-    snprintf(where, sizeof where, "merchant %s payments[%zu]", m->merchant_code, i);
+    char where[512], status[16];
+    snprintf(where, sizeof where, "%s%smerchant %s payments[%zu]", file ? file : "",
+             file ? ": " : "", m->merchant_code, i);
     if (!copy_str(o, "imp_uid", p.imp_uid, sizeof p.imp_uid, false, where, err, errlen) ||
         !copy_str(o, "merchant_uid", p.merchant_uid, sizeof p.merchant_uid, true, where, err,
                   errlen) ||
@@ -443,15 +501,29 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
                  where);
         return false;
     }
-    const cJSON *amount = cJSON_GetObjectItemCaseSensitive(o, "amount");
-    if (!cJSON_IsNumber(amount) || amount->valuedouble < 0 ||
-        amount->valuedouble > (double)AMOUNT_MAX) {
-        snprintf(err, errlen, "%s: field \"amount\" must be a number from 0", where);
+    if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "amount"))) {
+        snprintf(err, errlen, "%s: field \"amount\" is required (a whole number from 0)", where);
         return false;
     }
-    p.amount = (int64_t)amount->valuedouble;
-    p.cancel_amount = opt_int(o, "cancel_amount", p.status == PAY_CANCELLED ? p.amount : 0);
-    p.tax_free = opt_int(o, "tax_free", 0);
+    bool cancelled = p.status == PAY_CANCELLED;
+    if (!opt_num(o, "amount", 0, &p.amount, where, err, errlen) ||
+        !opt_num(o, "cancel_amount", cancelled ? p.amount : 0, &p.cancel_amount, where, err,
+                 errlen) ||
+        !opt_num(o, "tax_free", 0, &p.tax_free, where, err, errlen) ||
+        !opt_num(o, "cancel_tax_free", cancelled ? p.tax_free : 0, &p.cancel_tax_free, where,
+                 err, errlen))
+        return false;
+    /* the balance and cancel rules assume these never exceed what was paid */
+    const char *over = p.cancel_amount > p.amount         ? "cancel_amount"
+                       : p.tax_free > p.amount            ? "tax_free"
+                       : p.cancel_tax_free > p.tax_free   ? "cancel_tax_free"
+                       : p.cancel_tax_free > p.cancel_amount ? "cancel_tax_free"
+                                                          : NULL;
+    if (over) {
+        snprintf(err, errlen, "%s: field \"%s\" is larger than the amount it is part of", where,
+                 over);
+        return false;
+    }
     if (!p.pay_method[0])
         memcpy(p.pay_method, "card", 5);
     if (!p.channel[0])
@@ -464,10 +536,13 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
         memcpy(p.currency, "KRW", 4);
     p.card_type = -1;
     int64_t now = clock_now();
-    p.started_at = opt_int(o, "started_at", now);
-    p.paid_at = opt_int(o, "paid_at", p.status == PAY_PAID || p.status == PAY_CANCELLED ? now : 0);
-    p.failed_at = opt_int(o, "failed_at", p.status == PAY_FAILED ? now : 0);
-    p.cancelled_at = opt_int(o, "cancelled_at", p.status == PAY_CANCELLED ? now : 0);
+    if (!opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
+        !opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at, where,
+                 err, errlen) ||
+        !opt_num(o, "failed_at", p.status == PAY_FAILED ? now : 0, &p.failed_at, where, err,
+                 errlen) ||
+        !opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err, errlen))
+        return false;
     p.updated_at = p.started_at;
     if (p.paid_at > p.updated_at)
         p.updated_at = p.paid_at;
@@ -495,12 +570,13 @@ static bool seed(const struct fixtures *fx, struct store *s, int tid, const cJSO
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(mo, "customers");
     const cJSON *it;
+    const char *file = tag_file(mo);
     size_t i = 0;
     if (!cJSON_IsArray(arr))
         arr = NULL;
     cJSON_ArrayForEach(it, arr)
     {
-        if (!seed_customer(fx, s, tid, m, it, i++, err, errlen))
+        if (!seed_customer(fx, s, tid, m, file, it, i++, err, errlen))
             return false;
     }
     arr = cJSON_GetObjectItemCaseSensitive(mo, "payments");
@@ -509,7 +585,7 @@ static bool seed(const struct fixtures *fx, struct store *s, int tid, const cJSO
         arr = NULL;
     cJSON_ArrayForEach(it, arr)
     {
-        if (!seed_payment(s, tid, m, it, i++, err, errlen))
+        if (!seed_payment(s, tid, m, file, it, i++, err, errlen))
             return false;
     }
     return true;
@@ -525,8 +601,9 @@ bool fixtures_apply(const struct fixtures *fx, struct store *s, char *err, size_
         if (!fixtures_parse_merchant(mo, &m, err, errlen))
             return false;
         if (store_tenant_add(s, &m, &tid) != MOCK_OK) {
-            snprintf(err, errlen, "merchant %s: imp_key or merchant_code used twice",
-                     m.merchant_code);
+            const char *file = tag_file(mo);
+            snprintf(err, errlen, "%s%smerchant %s: imp_key or merchant_code used twice",
+                     file ? file : "", file ? ": " : "", m.merchant_code);
             return false;
         }
         if (!seed(fx, s, tid, mo, &m, err, errlen))

@@ -115,24 +115,32 @@ static size_t split_key(char *key, char **segs, size_t max)
 }
 
 /* Child of container `c` for segment `seg` (creating it as array or object
- * as `next_is_array` says). Returns borrowed pointer or NULL. */
+ * as `next_is_array` says). Returns borrowed pointer or NULL. Gaps before an
+ * index are padded with null, drawn from *pad_left for the whole body: without
+ * that budget, a 100 KB body of a1[1000][1000]... pairs builds millions of nodes. */
 static cJSON *step(cJSON *c, const char *seg, bool last, bool next_is_array, cJSON *leaf,
-                   char *err, size_t errlen)
+                   size_t *pad_left, char *err, size_t errlen)
 {
     long idx;
     cJSON *child;
     if (cJSON_IsArray(c)) {
-        int size = cJSON_GetArraySize(c);
+        long size = cJSON_GetArraySize(c);
         if (*seg == '\0') {
             idx = size;
         } else if (!is_index(seg, &idx) || idx > FORM_MAX_INDEX) {
             snprintf(err, errlen, "배열 인덱스가 올바르지 않습니다: [%s]", seg);
             return NULL;
         }
-        while (cJSON_GetArraySize(c) < idx)
+        if (idx > size && (size_t)(idx - size) > *pad_left) {
+            snprintf(err, errlen, "배열 인덱스 사이의 빈 자리가 너무 많습니다 (최대 %d개).",
+                     FORM_MAX_INDEX);
+            return NULL;
+        }
+        /* count here: cJSON_GetArraySize walks the whole list on every call */
+        for (; size < idx; size++, (*pad_left)--)
             if (!cJSON_AddItemToArray(c, cJSON_CreateNull()))
                 return NULL;
-        child = idx < cJSON_GetArraySize(c) ? cJSON_GetArrayItem(c, (int)idx) : NULL;
+        child = idx < size ? cJSON_GetArrayItem(c, (int)idx) : NULL;
         if (last) {
             if (child)
                 return cJSON_ReplaceItemInArray(c, (int)idx, leaf) ? leaf : NULL;
@@ -191,12 +199,24 @@ static cJSON *step(cJSON *c, const char *seg, bool last, bool next_is_array, cJS
     return made;
 }
 
-static bool add_pair(cJSON *root, char *key, const char *value, char *err, size_t errlen)
+static bool add_pair(cJSON *root, char *key, const char *value, size_t *pad_left, char *err,
+                     size_t errlen)
 {
     char *segs[FORM_MAX_DEPTH + 1];
+    /* split_key cuts key in place: keep the whole name for the message, cut
+     * on a character boundary so the message stays valid UTF-8 */
+    char shown[64];
+    size_t cut = strlen(key);
+    if (cut >= sizeof shown) {
+        cut = sizeof shown - 1;
+        while (cut > 0 && ((unsigned char)key[cut] & 0xc0) == 0x80)
+            cut--;
+    }
+    memcpy(shown, key, cut);
+    shown[cut] = '\0';
     size_t n = split_key(key, segs, FORM_MAX_DEPTH + 1);
     if (n == 0) {
-        snprintf(err, errlen, "파라미터 이름이 올바르지 않습니다: %.60s", key);
+        snprintf(err, errlen, "파라미터 이름이 올바르지 않습니다: %s", shown);
         return false;
     }
     cJSON *c = root;
@@ -211,7 +231,7 @@ static bool add_pair(cJSON *root, char *key, const char *value, char *err, size_
                 return false;
         }
         err[0] = '\0';
-        cJSON *next = step(c, segs[i], last, next_is_array, leaf, err, errlen);
+        cJSON *next = step(c, segs[i], last, next_is_array, leaf, pad_left, err, errlen);
         if (!next) {
             /* step() owns leaf only once it succeeded */
             cJSON_Delete(leaf);
@@ -229,7 +249,7 @@ cJSON *form_parse(const char *s, size_t len, char *err, size_t errlen)
     cJSON *root = cJSON_CreateObject();
     char *buf = malloc(len + 1);
     char *val = malloc(len + 1);
-    size_t pairs = 0;
+    size_t pairs = 0, pad_left = FORM_MAX_INDEX;
     if (!root || !buf || !val) {
         snprintf(err, errlen, "메모리가 부족합니다.");
         goto fail;
@@ -257,7 +277,7 @@ cJSON *form_parse(const char *s, size_t len, char *err, size_t errlen)
                 snprintf(err, errlen, "파라미터가 올바른 UTF-8이 아닙니다.");
                 goto fail;
             }
-            if (buf[0] && !add_pair(root, buf, val, err, errlen))
+            if (buf[0] && !add_pair(root, buf, val, &pad_left, err, errlen))
                 goto fail;
         }
         i = end + 1;

@@ -109,19 +109,34 @@ bool param_amount(struct params *p, const char *name, bool required, int64_t *re
     if (!it)
         return required ? fail(p, "%s 파라미터는 필수입니다.", name) : true;
     if (textual && cJSON_IsString(it)) {
-        /* form bodies: "1000" or "1000.0" (some clients format floats) */
-        char *end = NULL;
-        errno = 0;
-        double d = strtod(it->valuestring, &end);
-        if (!it->valuestring[0] || *end || errno || !isfinite(d))
+        /* form bodies: "1000" or "1000.0" (some clients format floats). Read
+         * as decimal text, not with strtod: that would take "0x10", " 1e3"
+         * and round 2^53 + 1 down to an accepted 2^53. */
+        const char *s = it->valuestring;
+        bool neg = *s == '-';
+        const char *digits = s + neg;
+        size_t nd = strspn(digits, "0123456789");
+        const char *dot = digits + nd;
+        size_t nf = *dot == '.' ? strspn(dot + 1, "0123456789") : 0;
+        if (nd == 0 || (*dot == '.' ? nf == 0 || dot[1 + nf] != '\0' : *dot != '\0'))
             return fail(p, "%s 파라미터는 숫자여야 합니다.", name);
-        if (d < 0)
+        while (nd > 1 && *digits == '0') {
+            digits++;
+            nd--;
+        }
+        bool zero = nd == 1 && *digits == '0';
+        bool whole = *dot != '.' || strspn(dot + 1, "0") == nf;
+        if (neg && !(zero && whole))
             return fail(p, "%s 파라미터는 0 이상이어야 합니다.", name);
-        if (d != floor(d))
+        if (!whole)
             return fail(p, "%s 파라미터는 원 단위 정수여야 합니다.", name);
-        if (d > 9007199254740992.0)
+        /* 2^53 has 16 digits: up to 16 fit an int64_t without overflow */
+        int64_t v = 0;
+        for (size_t i = 0; i < nd && nd <= 16; i++)
+            v = v * 10 + (digits[i] - '0');
+        if (nd > 16 || v > 9007199254740992LL)
             return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
-        *ret = (int64_t)d;
+        *ret = v;
         return true;
     }
     if (!cJSON_IsNumber(it))

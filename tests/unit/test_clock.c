@@ -1,0 +1,97 @@
+/*
+ * test_clock.c - clock.c: the virtual clock every time rule reads: set,
+ * advance (both ways), freeze/unfreeze without a jump, reset to real time.
+ */
+#include "clock.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <time.h>
+
+static int reset(void **state)
+{
+    (void)state;
+    clock_reset();
+    return 0;
+}
+
+/* Real time moves while a test runs: allow this many seconds of drift. */
+#define SLACK 2
+
+static void near(int64_t got, int64_t want)
+{
+    if (got < want - SLACK || got > want + SLACK)
+        fail_msg("clock reads %lld, expected %lld +- %d", (long long)got, (long long)want, SLACK);
+}
+
+static void test_starts_at_real_time(void **state)
+{
+    (void)state;
+    assert_false(clock_is_frozen());
+    near(clock_now(), (int64_t)time(NULL));
+}
+
+static void test_frozen_set_and_advance(void **state)
+{
+    (void)state;
+    clock_freeze(true);
+    assert_true(clock_is_frozen());
+    clock_set(1700000000);
+    assert_int_equal(clock_now(), 1700000000);
+    clock_advance(1800);
+    assert_int_equal(clock_now(), 1700001800);
+    clock_advance(-3600);
+    assert_int_equal(clock_now(), 1699998200);
+    /* frozen means frozen: real seconds passing do not move it */
+    struct timespec ts = {1, 100000000};
+    nanosleep(&ts, NULL);
+    assert_int_equal(clock_now(), 1699998200);
+    clock_freeze(true); /* freezing again keeps the reading */
+    assert_int_equal(clock_now(), 1699998200);
+}
+
+static void test_unfreeze_continues_from_reading(void **state)
+{
+    (void)state;
+    clock_freeze(true);
+    clock_set(1000000000);
+    clock_freeze(false);
+    assert_false(clock_is_frozen());
+    near(clock_now(), 1000000000);
+    /* a running clock can be set and advanced as well */
+    clock_set(2000000000);
+    near(clock_now(), 2000000000);
+    clock_advance(86400);
+    near(clock_now(), 2000086400);
+    /* and frozen again exactly where it reads */
+    clock_freeze(true);
+    int64_t at = clock_now();
+    near(at, 2000086400);
+    clock_advance(1);
+    assert_int_equal(clock_now(), at + 1);
+}
+
+static void test_reset_returns_to_real_time(void **state)
+{
+    (void)state;
+    clock_freeze(true);
+    clock_set(5);
+    clock_reset();
+    assert_false(clock_is_frozen());
+    near(clock_now(), (int64_t)time(NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_starts_at_real_time, reset),
+        cmocka_unit_test_setup(test_frozen_set_and_advance, reset),
+        cmocka_unit_test_setup(test_unfreeze_continues_from_reading, reset),
+        cmocka_unit_test_setup(test_reset_returns_to_real_time, reset),
+    };
+    return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
+}
