@@ -374,6 +374,7 @@ static enum mock_err card_channel(const struct billing *b, int tid, const char *
                                   char ret_detail[BILLING_DETAIL_MAX])
 {
     struct merchant m;
+    ret_detail[0] = '\0';
     if (!store_tenant_merchant(b->store, tid, &m))
         return MOCK_INTERNAL;
     enum mock_err e = billing_channel(&m, pg, ret_ch, ret_detail);

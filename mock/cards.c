@@ -94,6 +94,18 @@ void cards_issuer(const struct card_table *t, int profile, const char **ret_name
     *ret_type = 0;
 }
 
+/* Length of a separator people write inside card numbers at p: '-', ' ',
+ * '+' (a space in a form body) or their %-escapes; 0 when p is none. */
+static size_t separator_len(const char *p)
+{
+    if (*p == '-' || *p == ' ' || *p == '+')
+        return 1;
+    if (p[0] == '%' && p[1] == '2' &&
+        (p[2] == '0' || p[2] == 'D' || p[2] == 'd' || p[2] == 'B' || p[2] == 'b'))
+        return 3;
+    return 0;
+}
+
 void cards_redact(char *text)
 {
     for (char *p = text; *p;) {
@@ -101,22 +113,33 @@ void cards_redact(char *text)
             p++;
             continue;
         }
-        /* a run of digits, dashes and spaces starting at a digit */
+        /* a run of digits and separators starting at a digit */
         char *end = p;
         size_t digits = 0;
-        while ((*end >= '0' && *end <= '9') || *end == '-' || *end == ' ') {
-            if (*end >= '0' && *end <= '9')
+        for (;;) {
+            size_t sep = separator_len(end);
+            if (*end >= '0' && *end <= '9') {
                 digits++;
-            end++;
+                end++;
+            } else if (sep) {
+                end += sep;
+            } else {
+                break;
+            }
         }
+        /* longer runs are other numbers (order ids, timestamps side by side) */
         if (digits >= 13 && digits <= CARD_DIGITS_MAX) {
             size_t seen = 0;
-            for (char *q = p; q < end; q++) {
-                if (*q < '0' || *q > '9')
+            for (char *q = p; q < end;) {
+                size_t sep = separator_len(q);
+                if (sep) {
+                    q += sep;
                     continue;
+                }
                 if (seen >= 6 && seen + 4 < digits)
                     *q = '*';
                 seen++;
+                q++;
             }
         }
         p = end;

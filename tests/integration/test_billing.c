@@ -869,6 +869,21 @@ static void test_no_full_card_number_leaks(void **state)
     assert_no_card("a response body", r.body);
     http_res_free(&r);
 
+    /* form bodies writing the separators as '+' or %-escapes */
+    const char *forms[] = {"card_number=4242+4242+4242+4242&expiry=2099-01",
+                           "card_number=4242%204242%204242%204242&expiry=2099-01",
+                           "card_number=4242%2D4242%2d4242%2D4242&expiry=2099-01"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        http_do(&L, "POST", "/subscribe/customers/leak_6", "application/x-www-form-urlencoded",
+                forms[i], L.token, &r);
+        assert_int_equal(env_code(&r), 0);
+        assert_no_card("a response body", r.body);
+        http_res_free(&r);
+    }
+    http_get(&L, "/subscribe/customers/leak_6", &r);
+    assert_no_card("a response body", r.body);
+    http_res_free(&r);
+
     /* every read-back: keys, payments, the request journal */
     const char *reads[] = {
         "/subscribe/customers?customer_uid[]=leak_1&customer_uid[]=leak_2&customer_uid[]=leak_5"
@@ -884,16 +899,6 @@ static void test_no_full_card_number_leaks(void **state)
         http_res_free(&r);
     }
 
-    /* A form body with '+' for spaces. Sent after the journal was read: the
-     * journal's redaction does not yet recognise '+'-separated digits. */
-    http_do(&L, "POST", "/subscribe/customers/leak_6", "application/x-www-form-urlencoded",
-            "card_number=4242+4242+4242+4242&expiry=2099-01", L.token, &r);
-    assert_int_equal(env_code(&r), 0);
-    assert_no_card("a response body", r.body);
-    http_res_free(&r);
-    http_get(&L, "/subscribe/customers/leak_6", &r);
-    assert_no_card("a response body", r.body);
-    http_res_free(&r);
 
     char log_path[128];
     snprintf(log_path, sizeof log_path, "%s/log", L.dir);

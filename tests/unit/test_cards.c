@@ -57,6 +57,19 @@ static void test_redact(void **state)
     assert_null(strstr(text, "4242-4242-4242-4242"));
     assert_non_null(strstr(text, "amount=1000"));
     assert_non_null(strstr(text, "birth=900101"));
+
+    char plus[] = "card_number=4242+4242+4242+4242&x=1";
+    cards_redact(plus);
+    assert_string_equal(plus, "card_number=4242+42**+****+4242&x=1");
+    char escaped[] = "card_number=4242%204242%2D4242%2d4242";
+    cards_redact(escaped);
+    assert_string_equal(escaped, "card_number=4242%2042**%2D****%2d4242");
+    char json[] = "{\"card_number\":\"4000000000003220\",\"amount\":9900}";
+    cards_redact(json);
+    assert_string_equal(json, "{\"card_number\":\"400000******3220\",\"amount\":9900}");
+    char ids[] = "imp_123456789012 1700000000"; /* short runs stay readable */
+    cards_redact(ids);
+    assert_string_equal(ids, "imp_123456789012 1700000000");
 }
 
 static struct test_card sample[] = {
