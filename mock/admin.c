@@ -201,7 +201,19 @@ void admin_scenarios_post(struct req *r)
         reply_error(r, 400, "send the scenario as a JSON body (Content-Type: application/json)");
         return;
     }
-    char *text = cJSON_PrintUnformatted(r->params.body);
+    const char *scope = NULL;
+    if (!param_str(&r->params, "imp_key", IMP_KEY_MAX, false, &scope)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    /* ?imp_key=K scopes the scenario to that tenant, whatever the file says */
+    cJSON *doc = cJSON_Duplicate(r->params.body, 1);
+    if (doc && scope) {
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, "tenant");
+        cJSON_AddStringToObject(doc, "tenant", scope);
+    }
+    char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    cJSON_Delete(doc);
     char err[512];
     bool ok = text && scenario_load_text(text, strlen(text), "control API", err, sizeof err);
     cJSON_free(text);

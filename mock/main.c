@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "ids.h"
 #include "journal.h"
+#include "outcomes.h"
 #include "scenario.h"
 #include "server.h"
 
@@ -259,6 +260,8 @@ int main(int argc, char **argv)
         fixtures_fini(&app.fx);
         return 1;
     }
+
+    outcomes_install(app.store);
 
     /* Block the stop signals before any thread starts, so they reach sigwait below. */
     sigset_t stop;

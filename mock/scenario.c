@@ -1,6 +1,8 @@
 /* scenario.c - see scenario.h. */
 #include "scenario.h"
 
+#include "hmap.h"
+
 #include <cjson/cJSON.h>
 #include <fnmatch.h>
 #include <pthread.h>
@@ -10,6 +12,19 @@
 
 #define NAME_MAX_LEN 63
 #define GLOB_MAX     256
+
+enum count_per { PER_RULE, PER_TENANT, PER_MERCHANT_UID, PER_CUSTOMER_UID };
+
+#define PER_KEYS_MAX 100000 /* distinct values counted per rule; later ones share one count */
+
+/* Hit counts kept per value (customer_uid, ...) for rules with "per". */
+struct per_counts {
+    struct hmap index; /* value -> slot; keys point into `keys` */
+    char **keys;       /* owned */
+    uint64_t *counts;
+    size_t n, cap;
+    uint64_t overflow; /* count shared by values past PER_KEYS_MAX */
+};
 
 struct rule {
     /* WHEN */
@@ -21,12 +36,14 @@ struct rule {
     bool has_min, has_max;
     int64_t amount_min, amount_max;
     uint64_t nth, first, after; /* at most one is non-zero */
+    enum count_per per;         /* count calls separately per value of this field */
     /* THEN */
     struct scn_effect effect;
     enum scn_layer layer;
     char *when_text, *then_text; /* as loaded, for listing */
     /* counters, guarded by lock */
     uint64_t hits, fired;
+    struct per_counts per_counts;
 };
 
 struct scenario {
@@ -46,6 +63,46 @@ static const char *const op_names[SCN_OP__COUNT] = {
     "any", "token", "charge", "issue_key", "cancel", "prepare",
     "lookup", "schedule", "checkout", "webhook"};
 
+static void per_counts_clear(struct per_counts *pc)
+{
+    hmap_fini(&pc->index);
+    for (size_t i = 0; i < pc->n; i++)
+        free(pc->keys[i]);
+    free(pc->keys);
+    free(pc->counts);
+    memset(pc, 0, sizeof *pc);
+}
+
+/* Counts one more call for `value`; returns the count including it. */
+static uint64_t per_counts_bump(struct per_counts *pc, const char *value)
+{
+    uint32_t slot;
+    if (hmap_get(&pc->index, value, &slot))
+        return ++pc->counts[slot];
+    if (pc->n == PER_KEYS_MAX)
+        return ++pc->overflow;
+    if (pc->n == pc->cap) {
+        size_t ncap = pc->cap ? pc->cap * 2 : 16;
+        char **nk = realloc(pc->keys, ncap * sizeof *nk);
+        if (!nk)
+            return ++pc->overflow;
+        pc->keys = nk;
+        uint64_t *nc = realloc(pc->counts, ncap * sizeof *nc);
+        if (!nc)
+            return ++pc->overflow;
+        pc->counts = nc;
+        pc->cap = ncap;
+    }
+    char *key = strdup(value);
+    if (!key || !hmap_put(&pc->index, key, (uint32_t)pc->n)) {
+        free(key);
+        return ++pc->overflow;
+    }
+    pc->keys[pc->n] = key;
+    pc->counts[pc->n] = 1;
+    return pc->counts[pc->n++];
+}
+
 static void scenario_free(struct scenario *sc)
 {
     if (!sc)
@@ -53,6 +110,7 @@ static void scenario_free(struct scenario *sc)
     for (size_t i = 0; i < sc->n_rules; i++) {
         free(sc->rules[i].when_text);
         free(sc->rules[i].then_text);
+        per_counts_clear(&sc->rules[i].per_counts);
     }
     free(sc->rules);
     free(sc->description);
@@ -102,8 +160,8 @@ static bool parse_when(const cJSON *w, struct rule *r, const char *source, long 
 {
     if (!cJSON_IsObject(w))
         return fail(err, errlen, source, i, "when", "must be an object");
-    static const char *const known[] = {"op", "route", "merchant_uid", "customer_uid", "pg",
-                                        "amount", "nth", "first", "after"};
+    static const char *const known[] = {"op",     "route", "merchant_uid", "customer_uid", "pg",
+                                        "amount", "nth",   "first",        "after",        "per"};
     for (const cJSON *c = w->child; c; c = c->next) {
         bool ok = false;
         for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
@@ -136,6 +194,20 @@ static bool parse_when(const cJSON *w, struct rule *r, const char *source, long 
         return false;
     if ((r->nth != 0) + (r->first != 0) + (r->after != 0) > 1)
         return fail(err, errlen, source, i, "nth/first/after", "give at most one of them");
+    const cJSON *per = cJSON_GetObjectItemCaseSensitive(w, "per");
+    r->per = PER_RULE;
+    if (per) {
+        const char *v = cJSON_IsString(per) ? per->valuestring : "";
+        if (!strcmp(v, "tenant"))
+            r->per = PER_TENANT;
+        else if (!strcmp(v, "merchant_uid"))
+            r->per = PER_MERCHANT_UID;
+        else if (!strcmp(v, "customer_uid"))
+            r->per = PER_CUSTOMER_UID;
+        else
+            return fail(err, errlen, source, i, "per",
+                        "must be \"tenant\", \"merchant_uid\" or \"customer_uid\"");
+    }
     const cJSON *amount = cJSON_GetObjectItemCaseSensitive(w, "amount");
     if (cJSON_IsNumber(amount)) {
         r->has_min = r->has_max = true;
@@ -186,12 +258,18 @@ static bool parse_then(const cJSON *t, struct rule *r, const char *source, long 
             e->kind = SCN_HTTP;
             e->http_status = c->valueint;
         } else if (!strcmp(k, "close") || !strcmp(k, "truncate") ||
-                   !strcmp(k, "expire_token")) {
+                   !strcmp(k, "expire_token") || !strcmp(k, "drop_answer")) {
             if (!cJSON_IsTrue(c))
                 return fail(err, errlen, source, i, k, "must be true");
-            e->kind = !strcmp(k, "close")      ? SCN_CLOSE
-                      : !strcmp(k, "truncate") ? SCN_TRUNCATE
-                                               : SCN_EXPIRE_TOKEN;
+            e->kind = !strcmp(k, "close")          ? SCN_CLOSE
+                      : !strcmp(k, "truncate")     ? SCN_TRUNCATE
+                      : !strcmp(k, "expire_token") ? SCN_EXPIRE_TOKEN
+                                                   : SCN_DROP_ANSWER;
+        } else if (!strcmp(k, "pg_delay_ms")) {
+            if (!cJSON_IsNumber(c) || c->valuedouble < 1 || c->valuedouble > 600000)
+                return fail(err, errlen, source, i, k, "must be 1 to 600000");
+            e->kind = SCN_PG_DELAY;
+            e->delay_ms = c->valueint;
         } else if (!strcmp(k, "drip_ms")) {
             if (!cJSON_IsNumber(c) || c->valuedouble < 1 || c->valuedouble > 10000)
                 return fail(err, errlen, source, i, k, "must be 1 to 10000");
@@ -229,7 +307,15 @@ static bool parse_then(const cJSON *t, struct rule *r, const char *source, long 
         if (!fits)
             return fail(err, errlen, source, i, "body", "must be under 4096 bytes");
     }
-    r->layer = e->kind >= SCN_DECLINE ? SCN_BUSINESS : SCN_TRANSPORT;
+    if (e->kind == SCN_PG_DELAY && delay)
+        return fail(err, errlen, source, i, "delay_ms", "does not go with pg_delay_ms");
+    r->layer = e->kind >= SCN_PG_DELAY ? SCN_BUSINESS : SCN_TRANSPORT;
+    /* business effects happen where money moves: they need an op that reaches the domain */
+    if (r->layer == SCN_BUSINESS && r->op != SCN_OP_CHARGE && r->op != SCN_OP_ISSUE_KEY &&
+        r->op != SCN_OP_ANY)
+        return fail(err, errlen, source, i, "op",
+                    "decline, pg_error, card_auth_fail and pg_delay_ms apply to op charge or "
+                    "issue_key");
     return true;
 }
 
@@ -445,8 +531,10 @@ void scenario_reset_counts(void)
 {
     pthread_mutex_lock(&lock);
     for (size_t k = 0; k < n_loaded; k++)
-        for (size_t i = 0; i < loaded[k]->n_rules; i++)
+        for (size_t i = 0; i < loaded[k]->n_rules; i++) {
             loaded[k]->rules[i].hits = loaded[k]->rules[i].fired = 0;
+            per_counts_clear(&loaded[k]->rules[i].per_counts);
+        }
     pthread_mutex_unlock(&lock);
 }
 
@@ -465,8 +553,17 @@ static bool when_matches(const struct scenario *sc, const struct rule *r,
     if (r->op != SCN_OP_ANY && r->op != c->op)
         return false;
     if (!glob_ok(r->route, c->route) || !glob_ok(r->merchant_uid, c->merchant_uid) ||
-        !glob_ok(r->customer_uid, c->customer_uid) || !glob_ok(r->pg, c->pg))
+        !glob_ok(r->customer_uid, c->customer_uid))
         return false;
+    if (r->pg[0] && !glob_ok(r->pg, c->pg)) {
+        /* "nice" matches the provider, "nice.nictest04m" provider and MID */
+        char full[2 * GLOB_MAX];
+        if (!c->pg || !c->pg_id)
+            return false;
+        snprintf(full, sizeof full, "%s.%s", c->pg, c->pg_id);
+        if (!glob_ok(r->pg, full))
+            return false;
+    }
     if ((r->has_min || r->has_max) && !c->has_amount)
         return false;
     if (r->has_min && c->amount < r->amount_min)
@@ -476,15 +573,31 @@ static bool when_matches(const struct scenario *sc, const struct rule *r,
     return true;
 }
 
-static bool count_allows(const struct rule *r)
+static bool count_allows(const struct rule *r, uint64_t count)
 {
     if (r->nth)
-        return r->hits == r->nth;
+        return count == r->nth;
     if (r->first)
-        return r->hits <= r->first;
+        return count <= r->first;
     if (r->after)
-        return r->hits > r->after;
+        return count > r->after;
     return true;
+}
+
+/* The value a "per" rule counts by; NULL when the call does not have it. */
+static const char *per_value(const struct rule *r, const struct scn_call *c)
+{
+    switch (r->per) {
+    case PER_TENANT:
+        return c->imp_key;
+    case PER_MERCHANT_UID:
+        return c->merchant_uid;
+    case PER_CUSTOMER_UID:
+        return c->customer_uid;
+    case PER_RULE:
+        break;
+    }
+    return NULL;
 }
 
 bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct scn_effect *ret)
@@ -497,8 +610,12 @@ bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct sc
             struct rule *r = &sc->rules[i];
             if (r->layer != layer || !when_matches(sc, r, call))
                 continue;
+            const char *value = per_value(r, call);
+            if (r->per != PER_RULE && !value)
+                continue; /* counted per customer_uid, and this call has none */
             r->hits++;
-            if (!found && count_allows(r)) {
+            uint64_t count = r->per == PER_RULE ? r->hits : per_counts_bump(&r->per_counts, value);
+            if (!found && count_allows(r, count)) {
                 r->fired++;
                 *ret = r->effect;
                 found = true;

@@ -45,7 +45,9 @@ enum scn_effect_kind {
     SCN_TRUNCATE,     /* send the real answer cut in half (malformed JSON) */
     SCN_DRIP,         /* send the real answer a few bytes at a time */
     SCN_EXPIRE_TOKEN, /* expire the caller's token, answer 401 */
+    SCN_DROP_ANSWER,  /* handle the request (state changes), then close with no answer */
     /* business */
+    SCN_PG_DELAY,       /* the PG answers slowly, then the card decides as usual */
     SCN_DECLINE,        /* HTTP 200, code 0, payment status failed with reason */
     SCN_PG_ERROR,       /* code -1 with message, no payment */
     SCN_CARD_AUTH_FAIL, /* code -1 card authentication failure with message */
@@ -58,7 +60,8 @@ struct scn_call {
     const char *imp_key;
     const char *merchant_uid;
     const char *customer_uid;
-    const char *pg; /* "nice" or "kakaopay.TCSUBSCRIP" */
+    const char *pg;    /* "nice" or "kakaopay.TCSUBSCRIP" as the request named it */
+    const char *pg_id; /* MID when known separately from pg (domain calls), else NULL */
     int64_t amount;
     bool has_amount;
 };
@@ -68,7 +71,7 @@ struct scn_effect {
     int delay_ms;       /* waited before the effect (all kinds) */
     int http_status;    /* SCN_HTTP */
     char body[4096];    /* SCN_HTTP body */
-    char message[512];  /* decline reason / PG or card message */
+    char message[256];  /* decline reason / PG or card message (< 256 bytes) */
     int drip_ms;        /* SCN_DRIP: pause between chunks */
     char scenario[64];  /* which scenario and rule fired, for logs */
     size_t rule;
