@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -542,7 +543,14 @@ static int handle(struct mg_connection *conn, void *cbdata)
         body = read_body(conn, ri->content_length, srv->app->body_limit, &body_len, &too_large);
     dispatch(srv, conn, ri, &r, body, body_len, too_large);
     bool keep_alive = !too_large && wants_keep_alive(conn, ri);
-    if (r.fault == SCN_CLOSE) {
+    bool no_answer = r.fault == SCN_CLOSE || r.fault == SCN_DROP_ANSWER;
+    /* journal before answering: a client that reads /__mock/requests right
+     * after its answer must find the request there */
+    if (strncmp(r.path, "/__mock/", 8) != 0)
+        journal_record(r.tid, r.method, r.path, ri->query_string, no_answer ? 499 : r.reply.status,
+                       body, body_len, no_answer ? "" : r.reply.body,
+                       no_answer ? 0 : r.reply.len);
+    if (no_answer) {
         drop_connection(ri);
         reply_fini(&r.reply);
         r.reply.status = 499; /* logged as "client saw no answer" */
@@ -554,9 +562,6 @@ static int handle(struct mg_connection *conn, void *cbdata)
     } else {
         send_reply(conn, &r.reply, strcmp(r.method, "HEAD") == 0, keep_alive);
     }
-    if (strncmp(r.path, "/__mock/", 8) != 0)
-        journal_record(r.tid, r.method, r.path, ri->query_string, r.reply.status, body,
-                       body_len, r.reply.body, r.reply.len);
     if (!srv->opts.quiet)
         access_log(srv, &r, r.path, mono_ms() - t0);
     int status = r.reply.status;
@@ -628,10 +633,43 @@ int server_port(const struct server *srv)
     return srv->port;
 }
 
+/* civetweb's listener sleeps in poll() for up to two seconds between checks
+ * of its stop flag; a connection to ourselves wakes it at once, so a stop
+ * (every test's teardown) takes milliseconds instead. */
+static void *wake_listener(void *arg)
+{
+    const struct server *srv = arg;
+    for (int i = 0; i < 20; i++) { /* bounded: up to ~2 s, as long as the wait it saves */
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0)
+            return NULL;
+        struct sockaddr_in sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons((uint16_t)srv->port);
+        const char *host = strcmp(srv->opts.host, "0.0.0.0") == 0 ? "127.0.0.1" : srv->opts.host;
+        if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+            close(fd);
+            return NULL; /* a name, not an address: let civetweb take its time */
+        }
+        int rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+        close(fd);
+        if (rc != 0)
+            return NULL; /* the listener is closed: the server has stopped */
+    }
+    return NULL;
+}
+
 void server_stop(struct server *srv)
 {
     if (!srv)
         return;
+    pthread_t waker;
+    bool woke = pthread_create(&waker, NULL, wake_listener, srv) == 0;
     mg_stop(srv->ctx);
+    if (woke)
+        pthread_join(waker, NULL);
     free(srv);
 }
