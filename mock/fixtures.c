@@ -51,8 +51,8 @@ static int tag_index(const cJSON *o, int dflt)
 }
 
 /* A whole number from 0 to 2^53 (times, amounts); dflt when absent or null. */
-static bool opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret,
-                    const char *where, char *err, size_t errlen)
+static bool opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret, const char *where,
+                    char *err, size_t errlen)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
     if (!it || cJSON_IsNull(it)) {
@@ -510,15 +510,15 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
         !opt_num(o, "cancel_amount", cancelled ? p.amount : 0, &p.cancel_amount, where, err,
                  errlen) ||
         !opt_num(o, "tax_free", 0, &p.tax_free, where, err, errlen) ||
-        !opt_num(o, "cancel_tax_free", cancelled ? p.tax_free : 0, &p.cancel_tax_free, where,
-                 err, errlen))
+        !opt_num(o, "cancel_tax_free", cancelled ? p.tax_free : 0, &p.cancel_tax_free, where, err,
+                 errlen))
         return false;
     /* the balance and cancel rules assume these never exceed what was paid */
-    const char *over = p.cancel_amount > p.amount         ? "cancel_amount"
-                       : p.tax_free > p.amount            ? "tax_free"
-                       : p.cancel_tax_free > p.tax_free   ? "cancel_tax_free"
+    const char *over = p.cancel_amount > p.amount            ? "cancel_amount"
+                       : p.tax_free > p.amount               ? "tax_free"
+                       : p.cancel_tax_free > p.tax_free      ? "cancel_tax_free"
                        : p.cancel_tax_free > p.cancel_amount ? "cancel_tax_free"
-                                                          : NULL;
+                                                             : NULL;
     if (over) {
         snprintf(err, errlen, "%s: field \"%s\" is larger than the amount it is part of", where,
                  over);
@@ -537,8 +537,8 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
     p.card_type = -1;
     int64_t now = clock_now();
     if (!opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
-        !opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at, where,
-                 err, errlen) ||
+        !opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at, where, err,
+                 errlen) ||
         !opt_num(o, "failed_at", p.status == PAY_FAILED ? now : 0, &p.failed_at, where, err,
                  errlen) ||
         !opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err, errlen))

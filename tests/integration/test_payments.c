@@ -6,10 +6,11 @@
  */
 #include "harness.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <curl/curl.h>
@@ -34,13 +35,15 @@
  *   009 order-old  paid       100 days ago (outside the default 90-day window)
  * Merchant B has no payments. */
 static const char fixtures_json[] =
-    "{\"merchants\":[{\"merchant_code\":\"imp-a\",\"imp_key\":\"key-a\",\"imp_secret\":\"secret-a\","
+    "{\"merchants\":[{\"merchant_code\":\"imp-a\",\"imp_key\":\"key-a\",\"imp_secret\":\"secret-"
+    "a\","
     "\"channels\":[{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}],"
     "\"payments\":["
     "{\"imp_uid\":\"imp_100000000001\",\"merchant_uid\":\"order-1\",\"status\":\"paid\","
     "\"amount\":1000,\"started_at\":1699999000,\"paid_at\":1699999060,\"pay_method\":\"card\","
     "\"channel\":\"mobile\",\"pg_tid\":\"T0123456789abcdef012\",\"name\":\"테스트 주문\","
-    "\"buyer_name\":\"홍길동\",\"buyer_email\":\"buyer@example.com\",\"buyer_tel\":\"010-1234-5678\","
+    "\"buyer_name\":\"홍길동\",\"buyer_email\":\"buyer@example.com\",\"buyer_tel\":\"010-1234-"
+    "5678\","
     "\"buyer_addr\":\"서울특별시\",\"buyer_postcode\":\"04524\",\"custom_data\":\"{\\\"k\\\":1}\","
     "\"user_agent\":\"Mozilla/5.0\",\"apply_num\":\"30012345\",\"card_code\":\"366\","
     "\"card_name\":\"신한카드\",\"card_number\":\"424242******4242\","
@@ -438,7 +441,8 @@ static void test_multiple_payments(void **state)
         n += (size_t)snprintf(path + n, sizeof path - n, "%s%s[]=x%d", i ? "&" : "",
                               i < 60 ? "imp_uid" : "merchant_uid", i);
     get(c, path, &r);
-    envelope_is(&r, 400, -1, "imp_uid[]와 merchant_uid[]는 합쳐서 최대 100개까지 지정할 수 있습니다.");
+    envelope_is(&r, 400, -1,
+                "imp_uid[]와 merchant_uid[]는 합쳐서 최대 100개까지 지정할 수 있습니다.");
     http_res_free(&r);
 }
 
@@ -487,8 +491,8 @@ static void test_find_all_paging(void **state)
     struct http_res r;
     get(c, "/payments/findAll/order-many?limit=2", &r);
     page_is(&r, 5, 0, 2, "imp_100000000014,imp_100000000013");
-    check_payment_shape(cJSON_GetArrayItem(
-        cJSON_GetObjectItemCaseSensitive(env_response(&r), "list"), 0));
+    check_payment_shape(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(env_response(&r), "list"), 0));
     http_res_free(&r);
     get(c, "/payments/findAll/order-many?limit=2&page=2", &r);
     page_is(&r, 5, 1, 3, "imp_100000000012,imp_100000000011");

@@ -8,13 +8,15 @@
  */
 #include "harness.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,8 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define KEY_JSON                                                                                   \
-    "{\"imp_key\":\"" TEST_IMP_KEY "\",\"imp_secret\":\"" TEST_IMP_SECRET "\"}"
+#define KEY_JSON "{\"imp_key\":\"" TEST_IMP_KEY "\",\"imp_secret\":\"" TEST_IMP_SECRET "\"}"
 #define KEY_FORM "imp_key=" TEST_IMP_KEY "&imp_secret=" TEST_IMP_SECRET
 #define BAD_JSON "요청 본문이 올바른 JSON 객체가 아닙니다: "
 #define MIB      (1024 * 1024)
@@ -155,8 +156,8 @@ static void send_on(CURL *h, const struct mock *m, const char *method, const cha
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     if (body) {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, chunked ? (curl_off_t)-1
-                                                                 : (curl_off_t)body_len);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                         chunked ? (curl_off_t)-1 : (curl_off_t)body_len);
     } else {
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
@@ -177,8 +178,8 @@ static void send_on(CURL *h, const struct mock *m, const char *method, const cha
     check_wire(res);
 }
 
-static void send_req(const struct mock *m, const char *method, const char *path,
-                     const char *ctype, const char *body, const char *token, struct http_res *res)
+static void send_req(const struct mock *m, const char *method, const char *path, const char *ctype,
+                     const char *body, const char *token, struct http_res *res)
 {
     send_on(NULL, m, method, path, ctype, body, body ? strlen(body) : 0, token, false, res);
 }
@@ -200,8 +201,7 @@ static void token_issued(const struct http_res *r)
     assert_int_equal(strlen(t), 40);
 }
 
-static void get_token(const struct mock *m, const char *ctype, const char *body,
-                      struct http_res *r)
+static void get_token(const struct mock *m, const char *ctype, const char *body, struct http_res *r)
 {
     send_req(m, "POST", "/users/getToken", ctype, body, NULL, r);
 }
@@ -291,14 +291,12 @@ static void test_body_limit(void **state)
     http_res_free(&r);
     free(ok);
     char *big = body_of_size(MIB + 1);
-    send_on(NULL, m, "POST", "/users/getToken", "application/json", big, MIB + 1, NULL, false,
-            &r);
+    send_on(NULL, m, "POST", "/users/getToken", "application/json", big, MIB + 1, NULL, false, &r);
     envelope_is(&r, 413, -1, "요청 본문이 너무 큽니다 (최대 1048576 바이트).");
     assert_string_equal(header(r.headers, "Connection"), "close");
     http_res_free(&r);
     /* without a Content-Length the limit holds while reading */
-    send_on(NULL, m, "POST", "/users/getToken", "application/json", big, MIB + 1, NULL, true,
-            &r);
+    send_on(NULL, m, "POST", "/users/getToken", "application/json", big, MIB + 1, NULL, true, &r);
     envelope_is(&r, 413, -1, "요청 본문이 너무 큽니다 (최대 1048576 바이트).");
     http_res_free(&r);
     free(big);
@@ -331,6 +329,16 @@ static void test_form_bodies(void **state)
     http_res_free(&r);
     get_token(m, form, "imp_key[]=" TEST_IMP_KEY "&imp_secret=x", &r);
     envelope_is(&r, 400, -1, "imp_key 파라미터는 문자열이어야 합니다.");
+    http_res_free(&r);
+    /* sparse indexes would pad with nulls: a small body must not build a huge tree */
+    char *sparse = malloc(64 * 500);
+    assert_non_null(sparse);
+    size_t n = 0;
+    for (int i = 0; i < 500; i++)
+        n += (size_t)sprintf(sparse + n, "%sa%d[1000][1000][1000]=1", i ? "&" : "", i);
+    get_token(m, form, sparse, &r);
+    free(sparse);
+    envelope_is(&r, 400, -1, "배열 인덱스 사이의 빈 자리가 너무 많습니다 (최대 1000개).");
     http_res_free(&r);
     /* the same rules hold for query strings */
     mock_login(m);
@@ -530,8 +538,7 @@ static void test_cli_bad_flags_exit_2(void **state)
         {{"--body-limit", "100"},
          "impmock: --body-limit must be from 1024 to 1073741824 bytes, got '100'\n"},
         {{"--log-format", "xml"}, "impmock: --log-format must be 'text' or 'json', got 'xml'\n"},
-        {{"--seed", "-1"},
-         "impmock: --seed must be a whole number from 0 to 2^64-1, got '-1'\n"},
+        {{"--seed", "-1"}, "impmock: --seed must be a whole number from 0 to 2^64-1, got '-1'\n"},
         {{"stray", NULL}, "impmock: unexpected argument 'stray'\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -564,13 +571,46 @@ static const char *write_file(const char *dir, const char *name, const char *tex
     return path;
 }
 
-#define CHANNELS "\"channels\":[{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]"
+#define CHANNELS                                                                                   \
+    "\"channels\":[{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]"
+
+/* A scratch directory for fixture files, removed even when a test fails. */
+static int setup_dir(void **state)
+{
+    char *dir = malloc(64);
+    if (!dir)
+        return -1;
+    snprintf(dir, 64, "/tmp/impmock-badfx-XXXXXX");
+    if (!mkdtemp(dir)) {
+        free(dir);
+        return -1;
+    }
+    *state = dir;
+    return 0;
+}
+
+static int teardown_dir(void **state)
+{
+    char *dir = *state;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[512];
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    }
+    if (d)
+        closedir(d);
+    int rc = rmdir(dir);
+    free(dir);
+    return rc == 0 ? 0 : -1;
+}
 
 static void test_cli_bad_fixtures_exit_1(void **state)
 {
-    (void)state;
-    char dir[64] = "/tmp/impmock-badfx-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    const char *dir = *state;
     static const struct {
         const char *file, *text, *field;
     } cases[] = {
@@ -583,20 +623,24 @@ static void test_cli_bad_fixtures_exit_1(void **state)
          "\"channels\":[{\"pg_provider\":\"kakaopay\",\"pg_id\":\"C\",\"kind\":\"magic\"}]}]}",
          "\"kind\""},
         {"status.json",
-         "{\"merchants\":[{\"merchant_code\":\"imp-x\",\"imp_key\":\"k\",\"imp_secret\":\"s\"," CHANNELS
+         "{\"merchants\":[{\"merchant_code\":\"imp-x\",\"imp_key\":\"k\",\"imp_secret\":"
+         "\"s\"," CHANNELS
          ",\"payments\":[{\"merchant_uid\":\"o\",\"status\":\"done\",\"amount\":1}]}]}",
          "\"status\""},
         {"amount.json",
-         "{\"merchants\":[{\"merchant_code\":\"imp-x\",\"imp_key\":\"k\",\"imp_secret\":\"s\"," CHANNELS
+         "{\"merchants\":[{\"merchant_code\":\"imp-x\",\"imp_key\":\"k\",\"imp_secret\":"
+         "\"s\"," CHANNELS
          ",\"payments\":[{\"merchant_uid\":\"o\",\"status\":\"paid\",\"amount\":\"1000\"}]}]}",
          "\"amount\""},
         {"paid_at.json",
-         "{\"merchants\":[{\"merchant_code\":\"imp-x\",\"imp_key\":\"k\",\"imp_secret\":\"s\"," CHANNELS
+         "{\"merchants\":[{\"merchant_code\":\"imp-x\",\"imp_key\":\"k\",\"imp_secret\":"
+         "\"s\"," CHANNELS
          ",\"payments\":[{\"merchant_uid\":\"o\",\"status\":\"paid\",\"amount\":1,"
          "\"paid_at\":1e300}]}]}",
          "\"paid_at\""},
         {"card.json",
-         "{\"merchants\":[{\"merchant_code\":\"imp-x\",\"imp_key\":\"k\",\"imp_secret\":\"s\"," CHANNELS
+         "{\"merchants\":[{\"merchant_code\":\"imp-x\",\"imp_key\":\"k\",\"imp_secret\":"
+         "\"s\"," CHANNELS
          "}],\"test_cards\":[{\"number\":\"4242\",\"outcome\":\"approve\",\"card_name\":\"x\"}]}",
          "\"number\""},
     };
@@ -610,8 +654,8 @@ static void test_cli_bad_fixtures_exit_1(void **state)
         if (r.status != 1)
             fail_msg("%s: exit %d, expected 1 (stderr: %s)", cases[i].file, r.status, r.err);
         if (!strstr(r.err, saved) || !strstr(r.err, cases[i].field))
-            fail_msg("%s: stderr does not name the file and %s: %s", cases[i].file,
-                     cases[i].field, r.err);
+            fail_msg("%s: stderr does not name the file and %s: %s", cases[i].file, cases[i].field,
+                     r.err);
         assert_memory_equal(r.err, "impmock: fixtures: ", 19);
         assert_string_equal(r.out, "");
         unlink(saved);
@@ -628,7 +672,6 @@ static void test_cli_bad_fixtures_exit_1(void **state)
     run_cli(dargs, &r);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "no *.json files"));
-    rmdir(dir);
 }
 
 static void test_listening_line(void **state)
@@ -671,7 +714,7 @@ int main(void)
         T(test_keep_alive_reuses_connection),
         cmocka_unit_test(test_cli_help_and_version),
         cmocka_unit_test(test_cli_bad_flags_exit_2),
-        cmocka_unit_test(test_cli_bad_fixtures_exit_1),
+        cmocka_unit_test_setup_teardown(test_cli_bad_fixtures_exit_1, setup_dir, teardown_dir),
         cmocka_unit_test(test_listening_line),
     };
 #undef T

@@ -7,10 +7,11 @@
  */
 #include "harness.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <curl/curl.h>
@@ -52,8 +53,7 @@ static int start(void **state, bool with_fixtures)
         if (!f || fputs(fixtures_json, f) < 0 || fclose(f) != 0)
             return -1;
     }
-    const char *args[] = {"--clock", "1700000000", with_fixtures ? "--fixtures" : NULL, path,
-                          NULL};
+    const char *args[] = {"--clock", "1700000000", with_fixtures ? "--fixtures" : NULL, path, NULL};
     mock_start(&c->m, args);
     *state = c;
     return 0;
@@ -212,8 +212,7 @@ static void unauthorized(const struct http_res *r)
     assert_non_null(strstr(r->headers, "WWW-Authenticate: iamport\r\n"));
 }
 
-#define KEY_JSON                                                                                   \
-    "{\"imp_key\":\"" TEST_IMP_KEY "\",\"imp_secret\":\"" TEST_IMP_SECRET "\"}"
+#define KEY_JSON "{\"imp_key\":\"" TEST_IMP_KEY "\",\"imp_secret\":\"" TEST_IMP_SECRET "\"}"
 #define KEY_FORM "imp_key=" TEST_IMP_KEY "&imp_secret=" TEST_IMP_SECRET
 
 /* ---- tests ---- */
@@ -344,9 +343,10 @@ static void test_missing_garbage_and_expired_tokens(void **state)
     get_with(&c->m, "/payments/imp_000000000000", NULL, &r);
     unauthorized(&r);
     http_res_free(&r);
-    const char *garbage[][2] = {{"Authorization: Bearer garbage", NULL},
-                                {"Authorization: Bearer ", NULL},
-                                {"X-ImpTokenHeader: 0123456789abcdef0123456789abcdef01234567", NULL}};
+    const char *garbage[][2] = {
+        {"Authorization: Bearer garbage", NULL},
+        {"Authorization: Bearer ", NULL},
+        {"X-ImpTokenHeader: 0123456789abcdef0123456789abcdef01234567", NULL}};
     for (size_t i = 0; i < 3; i++) {
         get_with(&c->m, "/payments/imp_000000000000", garbage[i], &r);
         unauthorized(&r);
@@ -356,9 +356,8 @@ static void test_missing_garbage_and_expired_tokens(void **state)
     unauthorized(&r);
     http_res_free(&r);
     /* every protected route refuses, not only one */
-    const char *paths[] = {"/payments?imp_uid[]=x", "/payments/find/o", "/payments/findAll/o",
-                           "/payments/status/all", "/payments/x/balance",
-                           "/payments/prepare/o"};
+    const char *paths[] = {"/payments?imp_uid[]=x", "/payments/find/o",    "/payments/findAll/o",
+                           "/payments/status/all",  "/payments/x/balance", "/payments/prepare/o"};
     for (size_t i = 0; i < 6; i++) {
         get_with(&c->m, paths[i], NULL, &r);
         unauthorized(&r);
@@ -432,8 +431,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reuse_extension_and_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credential_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_in_every_accepted_place, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_garbage_and_expired_tokens, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_missing_garbage_and_expired_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tenants_are_isolated, setup_fixtures, teardown),
     };
     int rc = cmocka_run_group_tests_name("token", tests, NULL, NULL);

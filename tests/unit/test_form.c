@@ -4,10 +4,11 @@
  */
 #include "form.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -117,7 +118,8 @@ static void test_nested_schedules(void **state)
 static void test_object_keys(void **state)
 {
     (void)state;
-    form_is("extra[requester]=admin&extra[note]=x", "{\"extra\":{\"requester\":\"admin\",\"note\":\"x\"}}");
+    form_is("extra[requester]=admin&extra[note]=x",
+            "{\"extra\":{\"requester\":\"admin\",\"note\":\"x\"}}");
     /* PHP ignores anything after the last ']' */
     form_is("a[b]junk=1", "{\"a\":{\"b\":\"1\"}}");
 }
@@ -248,14 +250,14 @@ static void test_utf8_validation(void **state)
     assert_true(form_utf8_valid("", 0));
     assert_true(form_utf8_valid("plain ascii", 11));
     assert_true(form_utf8_valid("한글", strlen("한글")));
-    assert_true(form_utf8_valid("\xF0\x9F\x98\x80", 4));     /* U+1F600 */
-    assert_true(form_utf8_valid("\xF4\x8F\xBF\xBF", 4));     /* U+10FFFF */
-    assert_false(form_utf8_valid("\xC0\x80", 2));            /* overlong NUL */
-    assert_false(form_utf8_valid("\xE0\x80\xAF", 3));        /* overlong '/' */
-    assert_false(form_utf8_valid("\xED\xA0\x80", 3));        /* surrogate */
-    assert_false(form_utf8_valid("\xF4\x90\x80\x80", 4));    /* > U+10FFFF */
-    assert_false(form_utf8_valid("\x80", 1));                /* lone continuation */
-    assert_false(form_utf8_valid("\xED\x95", 2));            /* truncated 한 */
+    assert_true(form_utf8_valid("\xF0\x9F\x98\x80", 4));      /* U+1F600 */
+    assert_true(form_utf8_valid("\xF4\x8F\xBF\xBF", 4));      /* U+10FFFF */
+    assert_false(form_utf8_valid("\xC0\x80", 2));             /* overlong NUL */
+    assert_false(form_utf8_valid("\xE0\x80\xAF", 3));         /* overlong '/' */
+    assert_false(form_utf8_valid("\xED\xA0\x80", 3));         /* surrogate */
+    assert_false(form_utf8_valid("\xF4\x90\x80\x80", 4));     /* > U+10FFFF */
+    assert_false(form_utf8_valid("\x80", 1));                 /* lone continuation */
+    assert_false(form_utf8_valid("\xED\x95", 2));             /* truncated 한 */
     assert_false(form_utf8_valid("\xF8\x88\x80\x80\x80", 5)); /* 5-byte form */
     /* a valid sequence cut by len is invalid */
     assert_false(form_utf8_valid("한", 2));

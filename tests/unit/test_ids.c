@@ -4,10 +4,11 @@
  */
 #include "ids.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <sodium.h>
@@ -81,20 +82,25 @@ static void test_hex_uses_every_digit(void **state)
         ids_init(seeded, 99);
         bool seen[16] = {false};
         bool even_pos[16] = {false};
+        int twins = 0; /* the two digits of one byte equal: 1 in 16 by chance */
         for (int i = 0; i < 50; i++) {
             char tok[IDS_TOKEN_LEN + 1];
             ids_hex(tok, IDS_TOKEN_LEN);
             for (int k = 0; k < IDS_TOKEN_LEN; k++) {
                 int d = (int)(strchr(HEX, tok[k]) - HEX);
                 seen[d] = true;
-                if (k % 2 == 0)
+                if (k % 2 == 0) {
                     even_pos[d] = true;
+                    twins += tok[k] == tok[k + 1];
+                }
             }
         }
         for (int d = 0; d < 16; d++) {
             assert_true(seen[d]);
             assert_true(even_pos[d]);
         }
+        /* 1000 bytes: about 62 twins expected; a copied nibble would give 1000 */
+        assert_true(twins < 200);
     }
 }
 

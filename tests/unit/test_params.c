@@ -6,10 +6,11 @@
 #include "form.h"
 #include "params.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -88,7 +89,8 @@ static void test_amount_json_number(void **state)
 static void test_amount_json_string_refused(void **state)
 {
     (void)state;
-    amount_refused("{\"amount\":\"1000\"}", NULL, "amount 파라미터는 숫자여야 합니다 (문자열 불가).");
+    amount_refused("{\"amount\":\"1000\"}", NULL,
+                   "amount 파라미터는 숫자여야 합니다 (문자열 불가).");
     amount_refused("{\"amount\":true}", NULL, "amount 파라미터는 숫자여야 합니다 (문자열 불가).");
     amount_refused("{\"amount\":[1000]}", NULL, "amount 파라미터는 숫자여야 합니다 (문자열 불가).");
 }
@@ -208,8 +210,7 @@ static void test_str(void **state)
     (void)state;
     struct fields f;
     const char *s = "untouched";
-    fields_init(&f, "{\"imp_key\":\"abc\",\"num\":1,\"empty\":\"\",\"long\":\"abcd\"}", NULL,
-                NULL);
+    fields_init(&f, "{\"imp_key\":\"abc\",\"num\":1,\"empty\":\"\",\"long\":\"abcd\"}", NULL, NULL);
     assert_true(param_str(&f.p, "imp_key", 3, true, &s));
     assert_string_equal(s, "abc");
     assert_false(param_str(&f.p, "num", 10, true, &s));
@@ -301,8 +302,9 @@ static void test_str_list(void **state)
     fields_fini(&f);
 
     /* JSON: an array of strings, or the key spelled "imp_uid[]" */
-    fields_init(&f, "{\"imp_uid[]\":[\"x\",\"y\"],\"mixed\":[\"a\",1],\"obj\":{\"a\":\"b\"},"
-                    "\"long\":[\"abcd\"]}",
+    fields_init(&f,
+                "{\"imp_uid[]\":[\"x\",\"y\"],\"mixed\":[\"a\",1],\"obj\":{\"a\":\"b\"},"
+                "\"long\":[\"abcd\"]}",
                 NULL, NULL);
     assert_true(param_str_list(&f.p, "imp_uid", 3, 32, items, &n));
     assert_int_equal(n, 2);

@@ -6,10 +6,11 @@
 #include "ids.h"
 #include "store.h"
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <sodium.h>
@@ -162,8 +163,8 @@ static void test_tokens_are_per_tenant(void **state)
 
 /* ---- payments ---- */
 
-static void pay_init(struct payment *p, const char *imp_uid, const char *muid,
-                     enum pay_status st, int64_t started, int64_t amount)
+static void pay_init(struct payment *p, const char *imp_uid, const char *muid, enum pay_status st,
+                     int64_t started, int64_t amount)
 {
     memset(p, 0, sizeof *p);
     snprintf(p->imp_uid, sizeof p->imp_uid, "%s", imp_uid);
@@ -295,8 +296,8 @@ static void test_payment_query_paging_and_sorting(void **state)
     struct fixture *f = *state;
     struct pay_page pg;
     seed_25(f);
-    struct pay_query q = {.status = -1, .sort = SORT_STARTED, .descending = true,
-                          .page = 1, .limit = 10};
+    struct pay_query q = {
+        .status = -1, .sort = SORT_STARTED, .descending = true, .page = 1, .limit = 10};
     query(f, &q, 25, "imp_100000000024", 10, &pg);
     assert_string_equal(pg.items[9].imp_uid, "imp_100000000015");
     store_page_free(&pg);
@@ -357,8 +358,8 @@ static void test_payment_query_filters(void **state)
     struct fixture *f = *state;
     struct pay_page pg;
     seed_25(f);
-    struct pay_query q = {.status = PAY_PAID, .sort = SORT_STARTED, .descending = true,
-                          .page = 1, .limit = 100};
+    struct pay_query q = {
+        .status = PAY_PAID, .sort = SORT_STARTED, .descending = true, .page = 1, .limit = 100};
     /* i % 4 == 1: 1, 5, 9, 13, 17, 21 */
     query(f, &q, 6, "imp_100000000021", 6, &pg);
     for (size_t i = 0; i < pg.n; i++)
