@@ -265,6 +265,59 @@ static bool parse_then(const cJSON *t, struct rule *r, const char *source, long 
                       : !strcmp(k, "truncate")     ? SCN_TRUNCATE
                       : !strcmp(k, "expire_token") ? SCN_EXPIRE_TOKEN
                                                    : SCN_DROP_ANSWER;
+        } else if (!strcmp(k, "webhook")) {
+            /* delivery effects: "drop", "reorder", "before_redirect", "after_redirect" */
+            static const struct {
+                const char *name;
+                enum scn_effect_kind kind;
+            } hooks[] = {{"drop", SCN_HOOK_DROP},
+                         {"reorder", SCN_HOOK_REORDER},
+                         {"before_redirect", SCN_HOOK_BEFORE_REDIRECT},
+                         {"after_redirect", SCN_HOOK_AFTER_REDIRECT}};
+            bool known = false;
+            for (size_t h = 0; cJSON_IsString(c) && h < sizeof hooks / sizeof hooks[0]; h++) {
+                if (!strcmp(c->valuestring, hooks[h].name)) {
+                    e->kind = hooks[h].kind;
+                    known = true;
+                }
+            }
+            if (!known)
+                return fail(err, errlen, source, i, k,
+                            "must be \"drop\", \"reorder\", \"before_redirect\" or "
+                            "\"after_redirect\"");
+        } else if (!strcmp(k, "webhook_duplicate")) {
+            if (!cJSON_IsNumber(c) || c->valuedouble < 1 || c->valuedouble > 10)
+                return fail(err, errlen, source, i, k, "must be 1 to 10 extra copies");
+            e->kind = SCN_HOOK_DUPLICATE;
+            e->copies = c->valueint;
+        } else if (!strcmp(k, "webhook_delay_ms")) {
+            if (!cJSON_IsNumber(c) || c->valuedouble < 1 || c->valuedouble > 600000)
+                return fail(err, errlen, source, i, k, "must be 1 to 600000");
+            e->kind = SCN_HOOK_DELAY;
+            e->hook_delay_ms = c->valueint;
+        } else if (!strcmp(k, "window")) {
+            static const struct {
+                const char *name;
+                enum scn_effect_kind kind;
+            } wins[] = {{"approve_card", SCN_WINDOW_APPROVE_CARD},
+                        {"approve_money", SCN_WINDOW_APPROVE_MONEY},
+                        {"cancel", SCN_WINDOW_CANCEL},
+                        {"hang", SCN_WINDOW_HANG}};
+            bool known = false;
+            for (size_t h = 0; cJSON_IsString(c) && h < sizeof wins / sizeof wins[0]; h++) {
+                if (!strcmp(c->valuestring, wins[h].name)) {
+                    e->kind = wins[h].kind;
+                    known = true;
+                }
+            }
+            if (!known)
+                return fail(err, errlen, source, i, k,
+                            "must be \"approve_card\", \"approve_money\", \"cancel\" or "
+                            "\"hang\"");
+        } else if (!strcmp(k, "window_fail")) {
+            if (!get_text(c, e->message, sizeof e->message))
+                return fail(err, errlen, source, i, k, "must be a non-empty message");
+            e->kind = SCN_WINDOW_FAIL;
         } else if (!strcmp(k, "pg_delay_ms")) {
             if (!cJSON_IsNumber(c) || c->valuedouble < 1 || c->valuedouble > 600000)
                 return fail(err, errlen, source, i, k, "must be 1 to 600000");
@@ -309,13 +362,23 @@ static bool parse_then(const cJSON *t, struct rule *r, const char *source, long 
     }
     if (e->kind == SCN_PG_DELAY && delay)
         return fail(err, errlen, source, i, "delay_ms", "does not go with pg_delay_ms");
-    r->layer = e->kind >= SCN_PG_DELAY ? SCN_BUSINESS : SCN_TRANSPORT;
-    /* business effects happen where money moves: they need an op that reaches the domain */
+    r->layer = e->kind >= SCN_WINDOW_APPROVE_CARD ? SCN_WINDOW
+               : e->kind >= SCN_HOOK_DROP         ? SCN_DELIVERY
+               : e->kind >= SCN_PG_DELAY          ? SCN_BUSINESS
+                                                  : SCN_TRANSPORT;
+    /* each layer's effects need an op that reaches that layer */
     if (r->layer == SCN_BUSINESS && r->op != SCN_OP_CHARGE && r->op != SCN_OP_ISSUE_KEY &&
         r->op != SCN_OP_ANY)
         return fail(err, errlen, source, i, "op",
                     "decline, pg_error, card_auth_fail and pg_delay_ms apply to op charge or "
                     "issue_key");
+    if (r->layer == SCN_DELIVERY && r->op != SCN_OP_WEBHOOK)
+        return fail(err, errlen, source, i, "op", "webhook effects need op \"webhook\"");
+    if (r->layer == SCN_WINDOW && r->op != SCN_OP_CHECKOUT)
+        return fail(err, errlen, source, i, "op", "window effects need op \"checkout\"");
+    if (r->layer != SCN_TRANSPORT && (r->op == SCN_OP_WEBHOOK || r->op == SCN_OP_CHECKOUT) &&
+        r->layer != (r->op == SCN_OP_WEBHOOK ? SCN_DELIVERY : SCN_WINDOW))
+        return fail(err, errlen, source, i, "op", "this effect does not apply to that op");
     return true;
 }
 

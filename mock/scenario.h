@@ -34,7 +34,12 @@ enum scn_op {
     SCN_OP__COUNT
 };
 
-enum scn_layer { SCN_TRANSPORT, SCN_BUSINESS };
+enum scn_layer {
+    SCN_TRANSPORT, /* HTTP layer of the REST API */
+    SCN_BUSINESS,  /* domain: charges and key issuance */
+    SCN_DELIVERY,  /* webhook deliveries (op webhook) */
+    SCN_WINDOW,    /* the emulated payment window (op checkout) */
+};
 
 enum scn_effect_kind {
     SCN_NONE,
@@ -51,6 +56,19 @@ enum scn_effect_kind {
     SCN_DECLINE,        /* HTTP 200, code 0, payment status failed with reason */
     SCN_PG_ERROR,       /* code -1 with message, no payment */
     SCN_CARD_AUTH_FAIL, /* code -1 card authentication failure with message */
+    /* delivery (webhooks) */
+    SCN_HOOK_DROP,      /* the delivery is never sent (recorded as dropped) */
+    SCN_HOOK_DUPLICATE, /* sent `copies` more times after the first */
+    SCN_HOOK_DELAY,     /* sent hook_delay_ms later than due */
+    SCN_HOOK_REORDER,   /* held back until the next delivery to the same URL went out */
+    SCN_HOOK_BEFORE_REDIRECT, /* the window's redirect/callback waits for this delivery */
+    SCN_HOOK_AFTER_REDIRECT,  /* this delivery waits until the window has redirected */
+    /* window (checkout) */
+    SCN_WINDOW_APPROVE_CARD,  /* approved at once with a card, no click needed */
+    SCN_WINDOW_APPROVE_MONEY, /* approved at once with Kakao Money */
+    SCN_WINDOW_CANCEL,        /* the buyer cancels */
+    SCN_WINDOW_FAIL,          /* the PG fails the payment with message */
+    SCN_WINDOW_HANG,          /* the window never answers */
 };
 
 /* One call as the engine sees it; NULL/has_amount=false fields are unknown. */
@@ -73,6 +91,8 @@ struct scn_effect {
     char body[4096];    /* SCN_HTTP body */
     char message[256];  /* decline reason / PG or card message (< 256 bytes) */
     int drip_ms;        /* SCN_DRIP: pause between chunks */
+    int copies;         /* SCN_HOOK_DUPLICATE: extra deliveries */
+    int hook_delay_ms;  /* SCN_HOOK_DELAY */
     char scenario[64];  /* which scenario and rule fired, for logs */
     size_t rule;
 };
