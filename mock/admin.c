@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "journal.h"
 #include "scenario.h"
+#include "state.h"
 
 #include <string.h>
 
@@ -238,4 +239,55 @@ void admin_scenarios_delete(struct req *r)
         return;
     }
     admin_scenarios_get(r);
+}
+
+/* The tenant named by ?imp_key=, else the first fixture merchant. */
+static bool export_tenant_of(struct req *r, int *ret_tid)
+{
+    bool scoped;
+    int tid = tenant_of_query(r, &scoped);
+    if (tid == -2)
+        return false;
+    *ret_tid = scoped ? tid : 0;
+    struct merchant m;
+    if (!store_tenant_merchant(r->app->store, *ret_tid, &m)) {
+        reply_error(r, 404, "no such tenant");
+        return false;
+    }
+    return true;
+}
+
+void admin_export(struct req *r)
+{
+    int tid;
+    if (!export_tenant_of(r, &tid))
+        return;
+    cJSON *doc = state_export_tenant(r->app->store, tid);
+    if (!doc) {
+        reply_error(r, 500, "out of memory");
+        return;
+    }
+    envelope_plain(&r->reply, 200, doc);
+}
+
+/* Replaces a tenant's payments, keys and pre-registrations with an exported
+ * document; a bad document is refused whole and changes nothing. */
+void admin_import(struct req *r)
+{
+    int tid;
+    if (!export_tenant_of(r, &tid))
+        return;
+    if (!r->params.body || r->params.body_is_form) {
+        reply_error(r, 400, "send the exported state as a JSON body");
+        return;
+    }
+    char err[512];
+    if (!state_import_tenant(r->app->store, tid, r->params.body, err, sizeof err)) {
+        reply_error(r, 400, err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (o)
+        cJSON_AddBoolToObject(o, "imported", 1);
+    envelope_plain(&r->reply, 200, o);
 }

@@ -72,6 +72,8 @@ void admin_requests(struct req *r);
 void admin_scenarios_get(struct req *r);
 void admin_scenarios_post(struct req *r);
 void admin_scenarios_delete(struct req *r);
+void admin_export(struct req *r);
+void admin_import(struct req *r);
 
 /* api_subscribe.c */
 void api_customer_get(struct req *r);

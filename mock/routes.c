@@ -26,6 +26,8 @@ const struct route api_routes[] = {
     {"GET",  "/__mock/scenarios",               admin_scenarios_get,    AUTH_ADMIN},
     {"POST", "/__mock/scenarios",               admin_scenarios_post,   AUTH_ADMIN},
     {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN},
+    {"GET",  "/__mock/export",                  admin_export,           AUTH_ADMIN},
+    {"POST", "/__mock/import",                  admin_import,           AUTH_ADMIN},
 
     {"POST",   "/payments/cancel",                  api_payment_cancel,     AUTH_TOKEN},
     {"GET",    "/subscribe/customers/{}/payments",  api_customer_payments,  AUTH_TOKEN},

@@ -752,3 +752,93 @@ enum mock_err store_customer_charge(struct store *s, int tid, const char *custom
     pthread_mutex_unlock(&s->lock);
     return err;
 }
+
+/* ---- whole-tenant reads ---- */
+
+enum mock_err store_customer_list(struct store *s, int tid, struct customer **ret_list,
+                                  size_t *ret_n)
+{
+    enum mock_err err = MOCK_INTERNAL;
+    struct customer *list = NULL;
+    size_t n = 0;
+    pthread_mutex_lock(&s->lock);
+    struct tenant *t = tenant_at(s, tid);
+    if (!t)
+        goto out;
+    list = t->n_custs ? calloc(t->n_custs, sizeof *list) : NULL;
+    if (t->n_custs && !list)
+        goto out;
+    for (size_t i = 0; i < t->n_custs; i++) {
+        if (!t->custs[i])
+            continue; /* deleted */
+        if (!customer_copy(&list[n], t->custs[i]))
+            goto out;
+        n++;
+    }
+    err = MOCK_OK;
+out:
+    pthread_mutex_unlock(&s->lock);
+    if (err != MOCK_OK) {
+        store_customers_free(list, n);
+        list = NULL;
+        n = 0;
+    }
+    *ret_list = list;
+    *ret_n = n;
+    return err;
+}
+
+void store_customers_free(struct customer *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        customer_fini(&list[i]);
+    free(list);
+}
+
+enum mock_err store_prepare_list(struct store *s, int tid, struct prepare **ret_list,
+                                 size_t *ret_n)
+{
+    enum mock_err err = MOCK_INTERNAL;
+    struct prepare *list = NULL;
+    size_t n = 0;
+    pthread_mutex_lock(&s->lock);
+    struct tenant *t = tenant_at(s, tid);
+    if (t) {
+        list = t->n_preps ? malloc(t->n_preps * sizeof *list) : NULL;
+        if (!t->n_preps || list) {
+            for (size_t i = 0; i < t->n_preps; i++)
+                list[n++] = *t->preps[i];
+            err = MOCK_OK;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    *ret_list = list;
+    *ret_n = n;
+    return err;
+}
+
+enum mock_err store_payment_all(struct store *s, int tid, struct pay_page *ret_page)
+{
+    enum mock_err err = MOCK_INTERNAL;
+    memset(ret_page, 0, sizeof *ret_page);
+    pthread_mutex_lock(&s->lock);
+    struct tenant *t = tenant_at(s, tid);
+    if (t) {
+        ret_page->items = t->n_pays ? calloc(t->n_pays, sizeof *ret_page->items) : NULL;
+        if (!t->n_pays || ret_page->items) {
+            err = MOCK_OK;
+            for (size_t i = 0; i < t->n_pays; i++) {
+                if (!payment_copy(&ret_page->items[i], t->pays[i].p)) {
+                    err = MOCK_INTERNAL;
+                    break;
+                }
+                ret_page->n = i + 1;
+            }
+            ret_page->total = ret_page->n;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (err != MOCK_OK)
+        store_page_free(ret_page);
+    return err;
+}

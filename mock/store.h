@@ -128,4 +128,18 @@ enum mock_err store_customer_count_charge(struct store *s, int tid, const char *
 enum mock_err store_customer_charge(struct store *s, int tid, const char *customer_uid,
                                     struct customer *ret_customer, uint64_t *ret_count);
 
+
+/* ---- whole-tenant reads (export, snapshots) ---- */
+
+/* Copies of every billing key / pre-registration of tenant tid, in insertion
+ * order; free with store_customers_free / free(). */
+enum mock_err store_customer_list(struct store *s, int tid, struct customer **ret_list,
+                                  size_t *ret_n);
+void store_customers_free(struct customer *list, size_t n);
+enum mock_err store_prepare_list(struct store *s, int tid, struct prepare **ret_list,
+                                 size_t *ret_n);
+/* Copies of every payment of tenant tid in insertion order (the order that
+ * rebuilds the same merchant_uid histories). */
+enum mock_err store_payment_all(struct store *s, int tid, struct pay_page *ret_page);
+
 #endif
