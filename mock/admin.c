@@ -1,10 +1,15 @@
 /* admin.c - the control API under /__mock/: plain JSON, not the i'mport envelope. */
 #include "api.h"
 #include "clock.h"
+#include "form.h"
 #include "journal.h"
 #include "scenario.h"
+#include "schedule.h"
+#include "webhook.h"
 #include "state.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void reply_error(struct req *r, int status, const char *msg)
@@ -64,6 +69,14 @@ void admin_clock_post(struct req *r)
         clock_set(set);
     if (has_advance)
         clock_advance(advance);
+    bool frozen_now;
+    int64_t value;
+    clock_get_state(&frozen_now, &value);
+    store_note_clock(r->app->store, frozen_now, value); /* kept across restarts */
+    /* schedules that came due run now, so the answer follows their results */
+    struct billing b = {r->app->store, &r->app->fx.cards};
+    schedule_run_due(&b, clock_now(), 0);
+    webhook_clock_changed(); /* retries now due go at once */
     reply_clock(r);
 }
 
@@ -114,6 +127,7 @@ void admin_reset(struct req *r)
         }
     }
     journal_clear(scoped ? only : -2);
+    webhook_forget(scoped ? only : -2);
     if (scoped) {
         struct merchant m;
         if (store_tenant_merchant(r->app->store, only, &m))
@@ -138,7 +152,9 @@ void admin_reset(struct req *r)
 static cJSON *body_value(const char *text)
 {
     /* bodies that are JSON are shown as JSON, anything else as a string */
-    cJSON *v = text[0] == '{' || text[0] == '[' ? cJSON_Parse(text) : NULL;
+    /* depth-checked: a refused 1500-deep body is journaled too, and plain
+     * cJSON_Parse would overflow the worker's stack on it */
+    cJSON *v = text[0] == '{' || text[0] == '[' ? form_parse_json_value(text, strlen(text)) : NULL;
     return v ? v : cJSON_CreateString(text);
 }
 
@@ -289,5 +305,110 @@ void admin_import(struct req *r)
     cJSON *o = cJSON_CreateObject();
     if (o)
         cJSON_AddBoolToObject(o, "imported", 1);
+    envelope_plain(&r->reply, 200, o);
+}
+
+/* ---- webhook deliveries ---- */
+
+static cJSON *hook_body_value(const struct webhook_attempt *a)
+{
+    /* JSON deliveries are shown as JSON, form ones as their text */
+    cJSON *v = strstr(a->content_type, "json") ? cJSON_Parse(a->body) : NULL;
+    return v ? v : cJSON_CreateString(a->body);
+}
+
+/* Every attempt kept, oldest first, filtered by limit, imp_key, status (the
+ * HTTP status; 0 = no answer), id and merchant_uid. */
+void admin_webhooks(struct req *r)
+{
+    int64_t limit = 0, status = -1, id = 0;
+    const char *merchant_uid = NULL;
+    if (!param_int(&r->params, "limit", 0, 1000000, false, &limit, NULL) ||
+        !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
+        !param_int(&r->params, "id", 1, INT64_MAX, false, &id, NULL) ||
+        !param_str(&r->params, "merchant_uid", MERCHANT_UID_MAX, false, &merchant_uid)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    bool scoped;
+    int tid = tenant_of_query(r, &scoped);
+    if (tid == -2)
+        return;
+    struct webhook_filter f = {.limit = (size_t)limit,
+                               .tid = scoped ? tid : -2,
+                               .http_status = status,
+                               .id = (uint64_t)id,
+                               .merchant_uid = merchant_uid};
+    size_t n = 0;
+    struct webhook_attempt *list = webhook_journal_list(&f, &n);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < n; i++) {
+        const struct webhook_attempt *a = &list[i];
+        struct merchant m;
+        bool known = store_tenant_merchant(r->app->store, a->tid, &m);
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(arr);
+            arr = NULL;
+            break;
+        }
+        cJSON_AddNumberToObject(o, "seq", (double)a->seq);
+        cJSON_AddNumberToObject(o, "id", (double)a->id);
+        cJSON_AddNumberToObject(o, "time", (double)a->time);
+        if (known)
+            cJSON_AddStringToObject(o, "imp_key", m.imp_key);
+        else
+            cJSON_AddNullToObject(o, "imp_key");
+        cJSON_AddStringToObject(o, "url", a->url);
+        cJSON_AddStringToObject(o, "content_type", a->content_type);
+        cJSON_AddItemToObject(o, "body", hook_body_value(a));
+        cJSON_AddNumberToObject(o, "attempt", a->attempt);
+        cJSON_AddStringToObject(o, "kind", a->kind);
+        if (a->http_status)
+            cJSON_AddNumberToObject(o, "status", (double)a->http_status);
+        else
+            cJSON_AddNullToObject(o, "status");
+        if (a->error)
+            cJSON_AddStringToObject(o, "error", a->error);
+        else
+            cJSON_AddNullToObject(o, "error");
+        cJSON_AddStringToObject(o, "imp_uid", a->imp_uid);
+        cJSON_AddStringToObject(o, "merchant_uid", a->merchant_uid);
+        cJSON_AddStringToObject(o, "event", a->event);
+        if (a->scenario[0])
+            cJSON_AddStringToObject(o, "scenario", a->scenario);
+        else
+            cJSON_AddNullToObject(o, "scenario");
+        cJSON_AddNumberToObject(o, "elapsed_ms", (double)(long)(a->elapsed_ms * 1000) / 1000.0);
+        cJSON_AddNumberToObject(o, "next_attempt_at", (double)a->next_attempt_at);
+    }
+    webhook_journal_free(list, n);
+    if (!arr) {
+        reply_error(r, 500, "out of memory");
+        return;
+    }
+    envelope_plain(&r->reply, 200, arr);
+}
+
+/* Sends delivery {id} once more, now (the console's "resend"). */
+void admin_webhook_resend(struct req *r)
+{
+    const char *s = r->args[0];
+    char *end = NULL;
+    unsigned long long id = strtoull(s, &end, 10);
+    if (!*s || *s < '0' || *s > '9' || *end || id == 0) {
+        reply_error(r, 400, "the delivery id is a positive whole number");
+        return;
+    }
+    if (!webhook_resend((uint64_t)id)) {
+        reply_error(r, 404, "no delivery with this id in the webhook journal");
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddBoolToObject(o, "resent", 1);
+        cJSON_AddNumberToObject(o, "id", (double)id);
+    }
     envelope_plain(&r->reply, 200, o);
 }

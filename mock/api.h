@@ -86,4 +86,33 @@ void api_pay_onetime(struct req *r);
 /* api_cancel.c */
 void api_payment_cancel(struct req *r);
 
+/* api_checkout.c: the SDK script, the window pages and their JSON endpoints */
+void api_checkout_asset(struct req *r);
+void api_checkout_window_page(struct req *r);
+void api_checkout_open(struct req *r);
+void api_checkout_session(struct req *r);
+void api_checkout_approve(struct req *r);
+void api_checkout_cancel(struct req *r);
+void api_checkout_auto(struct req *r);
+void api_checkout_done(struct req *r);
+void api_checkout_return(struct req *r);
+
+/* api_schedule.c */
+void api_schedule_post(struct req *r);
+void api_unschedule(struct req *r);
+void api_schedule_get(struct req *r);
+void api_schedule_put(struct req *r);
+void api_schedule_reschedule(struct req *r);
+void api_schedule_retry(struct req *r);
+void api_schedule_list(struct req *r);
+void api_customer_schedules(struct req *r);
+/* A request's notice_url from item `it` (NULL = absent): a string, or an
+ * array of at most WEBHOOK_URLS_MAX, each an http(s) URL; "" and empty
+ * arrays mean none. *ret (owned, free()) is NULL for none, the URL for one,
+ * a JSON array text for several. false with a 400 naming `field` rendered. */
+bool api_notice_url(struct req *r, const cJSON *it, const char *field, char **ret);
+/* admin.c: webhook deliveries */
+void admin_webhooks(struct req *r);
+void admin_webhook_resend(struct req *r);
+
 #endif

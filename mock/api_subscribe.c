@@ -5,6 +5,7 @@
 #include "api.h"
 #include "billing.h"
 #include "render.h"
+#include "webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,7 +133,6 @@ static bool read_order(struct req *r, struct billing_order *o, char **ret_owned)
         !opt_str(r, "buyer_addr", TEXT_MAX, &o->buyer_addr) ||
         !opt_str(r, "buyer_postcode", TEXT_MAX, &o->buyer_postcode) ||
         !param_int(&r->params, "card_quota", 0, QUOTA_MAX, false, &quota, NULL) ||
-        !opt_str(r, "notice_url", URL_MAX, &o->notice_url) ||
         !param_bool(&r->params, "interest_free_by_merchant", &flag) ||
         !param_bool(&r->params, "use_card_point", &flag))
         return api_bad_param(r);
@@ -296,6 +296,8 @@ static void reply_charge(struct req *r, enum mock_err e, struct payment *p, cons
         return;
     }
     /* approved or declined alike: code 0 and the payment (reference §6.2) */
+    if (p->status == PAY_PAID) /* an ordinary decline notifies nobody (reference §8) */
+        webhook_payment_event(r->app->store, r->tid, p, "paid", NULL);
     api_reply_payment(r, p);
     payment_fini(p);
 }
@@ -311,12 +313,19 @@ void api_pay_again(struct req *r)
     }
     if (!read_order(r, &o, &owned))
         return;
+    char *notice = NULL; /* a string or an array of URLs (api_notice_url) */
+    if (!api_notice_url(r, param_item(&r->params, "notice_url", NULL), "notice_url", &notice)) {
+        cJSON_free(owned);
+        return;
+    }
+    o.notice_url = notice;
     struct billing b = billing_of(r);
     struct payment p;
     char detail[BILLING_DETAIL_MAX];
     enum mock_err e = billing_charge_key(&b, r->tid, uid, BILLING_DOOR_AGAIN, &o, &p, detail);
     reply_charge(r, e, &p, detail);
     cJSON_free(owned);
+    free(notice);
 }
 
 void api_pay_onetime(struct req *r)
@@ -336,10 +345,17 @@ void api_pay_onetime(struct req *r)
         uid = NULL;
     if (!read_order(r, &o, &owned))
         return;
+    char *notice = NULL; /* a string or an array of URLs (api_notice_url) */
+    if (!api_notice_url(r, param_item(&r->params, "notice_url", NULL), "notice_url", &notice)) {
+        cJSON_free(owned);
+        return;
+    }
+    o.notice_url = notice;
     struct billing b = billing_of(r);
     struct payment p;
     char detail[BILLING_DETAIL_MAX];
     enum mock_err e = billing_charge_card(&b, r->tid, pg, &card, uid, &holder, &o, &p, detail);
     reply_charge(r, e, &p, detail);
     cJSON_free(owned);
+    free(notice);
 }

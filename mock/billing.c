@@ -277,7 +277,7 @@ static enum mock_err store_charge(const struct billing *b, int tid, const struct
                                   const struct billing_order *o, const struct billing_outcome *out,
                                   struct payment *ret_payment)
 {
-    int64_t now = clock_now();
+    int64_t now = o->at ? o->at : clock_now();
     bool approved = out->verdict == BILLING_APPROVED;
     const struct customer *fb = src->fallback;
     struct payment p;
@@ -447,6 +447,10 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
         };
         struct billing_outcome out;
         billing_decide(b, &a, &out);
+        /* a scheduled run always leaves a payment: the schedule and its
+         * webhook report a PG or card failure as a failed payment (§7.5) */
+        if (door == BILLING_DOOR_SCHEDULE && out.verdict != BILLING_APPROVED)
+            out.verdict = BILLING_DECLINED;
         e = verdict_error(&out, false, ret_detail);
         if (e == MOCK_OK) {
             struct charge_src src = {
@@ -531,5 +535,226 @@ enum mock_err billing_charge_card(const struct billing *b, int tid, const char *
         e = store_charge(b, tid, &src, o, &out, ret_payment);
     }
     store_order_release(b->store, tid, o->merchant_uid);
+    return e;
+}
+
+/* ---- the payment window ---- */
+
+/* Kakao Pay's sales slip for a window payment: "p" for the PC flow, "m"
+ * for the mobile one (reference §4.1). */
+static void window_receipt_url(const char *pg_tid, bool mobile, char *out, size_t cap)
+{
+    char hash[65];
+    ids_hex(hash, 64);
+    snprintf(out, cap, "https://mockup-pg-web.kakao.com/v1/confirmation/%c/%s/%s",
+             mobile ? 'm' : 'p', pg_tid, hash);
+}
+
+/* The billing key an approved window issuance leaves: Kakao Pay keeps the
+ * method picked, so later charges record it (reference §4.1). */
+static bool window_key(const struct payment *p, const struct billing_window_pick *pick, int64_t now,
+                       struct customer *ret_c)
+{
+    struct customer *c = ret_c;
+    memset(c, 0, sizeof *c);
+    snprintf(c->customer_uid, sizeof c->customer_uid, "%s", p->customer_uid);
+    snprintf(c->pg_provider, sizeof c->pg_provider, "%s", p->pg_provider);
+    snprintf(c->pg_id, sizeof c->pg_id, "%s", p->pg_id);
+    snprintf(c->pay_method, sizeof c->pay_method, "%s", pick->money ? "point" : "card");
+    c->card_type = pick->money ? -1 : p->card_type;
+    c->card_profile = pick->money ? -1 : pick->card_profile;
+    c->inserted = c->updated = now;
+    bool ok =
+        str_set(&c->customer_name, p->buyer_name) && str_set(&c->customer_tel, p->buyer_tel) &&
+        str_set(&c->customer_email, p->buyer_email) && str_set(&c->customer_addr, p->buyer_addr) &&
+        str_set(&c->customer_postcode, p->buyer_postcode);
+    if (ok && !pick->money)
+        ok = str_set(&c->card_name, p->card_name) && str_set(&c->card_code, p->card_code) &&
+             str_set(&c->card_number, p->card_number);
+    if (!ok)
+        customer_fini(c);
+    return ok;
+}
+
+/* Writes the final state of a window payment; MOCK_CHECKOUT_DONE when
+ * another request changed it first. */
+static enum mock_err window_store(const struct billing *b, int tid, struct payment *p,
+                                  struct payment *ret_payment)
+{
+    enum mock_err e = store_payment_replace(b->store, tid, p);
+    if (e == MOCK_IN_PROGRESS)
+        return MOCK_CHECKOUT_DONE;
+    if (e != MOCK_OK)
+        return e;
+    return store_payment_get(b->store, tid, p->imp_uid, ret_payment);
+}
+
+static void window_failed(struct payment *p, int64_t now, const char *reason, bool *ok)
+{
+    p->status = PAY_FAILED;
+    p->failed_at = now;
+    p->updated_at = now;
+    *ok = str_set(&p->fail_reason, reason);
+}
+
+/* The window payment imp_uid, still ready; MOCK_CHECKOUT_DONE otherwise. */
+static enum mock_err window_payment(const struct billing *b, int tid, const char *imp_uid,
+                                    struct payment *ret_p)
+{
+    enum mock_err e = store_payment_get(b->store, tid, imp_uid, ret_p);
+    if (e != MOCK_OK)
+        return e;
+    if (ret_p->status != PAY_READY) {
+        payment_fini(ret_p);
+        return MOCK_CHECKOUT_DONE;
+    }
+    return MOCK_OK;
+}
+
+enum mock_err billing_window_fail(const struct billing *b, int tid, const char *imp_uid,
+                                  const char *reason, struct payment *ret_payment)
+{
+    struct payment p;
+    enum mock_err e = window_payment(b, tid, imp_uid, &p);
+    if (e != MOCK_OK)
+        return e;
+    bool ok;
+    window_failed(&p, clock_now(), reason, &ok);
+    e = ok ? window_store(b, tid, &p, ret_payment) : MOCK_INTERNAL;
+    payment_fini(&p);
+    return e;
+}
+
+/* Fills the card or Kakao Money fields of a window payment as picked. */
+static bool window_method(const struct billing *b, struct payment *p,
+                          const struct billing_window_pick *pick)
+{
+    snprintf(p->pay_method, sizeof p->pay_method, "%s", pick->money ? "point" : "card");
+    if (pick->money) {
+        /* Kakao Money: no card fields, quota 0, apply_num "" (reference §4.1) */
+        p->card_type = -1;
+        p->card_quota = 0;
+        return str_set(&p->card_name, NULL) && str_set(&p->card_code, NULL) &&
+               str_set(&p->card_number, NULL);
+    }
+    const char *name, *code;
+    int type;
+    char masked[CARD_DIGITS_MAX + 1] = "";
+    cards_issuer(b->cards, pick->card_profile, &name, &code, &type);
+    if (pick->card_profile >= 0 && (size_t)pick->card_profile < b->cards->n)
+        cards_mask(b->cards->cards[pick->card_profile].digits, masked);
+    else
+        snprintf(masked, sizeof masked, "%s", "940912******5432"); /* a plain BC card */
+    p->card_type = type;
+    p->card_quota = pick->card_quota;
+    return str_set(&p->card_name, name) && str_set(&p->card_code, code) &&
+           str_set(&p->card_number, masked);
+}
+
+/* The verdict on a window approval, or the guard that refused it first.
+ * *ret_error_code is NULL when approved. */
+static void window_verdict(const struct billing *b, int tid, const struct payment *p,
+                           const struct billing_window_pick *pick, struct billing_outcome *ret,
+                           const char **ret_error_code)
+{
+    bool issue_only = p->customer_uid && p->amount == 0;
+    memset(ret, 0, sizeof *ret);
+    *ret_error_code = NULL;
+    const struct test_card *tc = NULL;
+    if (!pick->money && pick->card_profile >= 0 && (size_t)pick->card_profile < b->cards->n)
+        tc = &b->cards->cards[pick->card_profile];
+    if (issue_only && tc && tc->outcome == CARD_AUTH_FAIL) {
+        /* the 0-won check a key issuance makes is where such a card fails */
+        ret->verdict = BILLING_AUTH_FAILED;
+        snprintf(ret->message, sizeof ret->message, "%s", tc->fail_reason);
+    } else {
+        struct billing_attempt a = {
+            .door = issue_only ? BILLING_DOOR_ISSUE : BILLING_DOOR_WINDOW,
+            .tid = tid,
+            .merchant_uid = p->merchant_uid,
+            .customer_uid = p->customer_uid,
+            .pg_provider = p->pg_provider,
+            .pg_id = p->pg_id,
+            .amount = p->amount,
+            .card_profile = pick->money ? -1 : pick->card_profile,
+            .charge_no = 1,
+        };
+        billing_decide(b, &a, ret);
+    }
+    switch (ret->verdict) {
+    case BILLING_APPROVED:
+        break;
+    case BILLING_DECLINED:
+        *ret_error_code = "DECLINED";
+        break;
+    case BILLING_PG_ERROR:
+        *ret_error_code = "PG_ERROR";
+        break;
+    case BILLING_AUTH_FAILED:
+        *ret_error_code = "AUTH_FAILED";
+        break;
+    }
+}
+
+enum mock_err billing_window_approve(const struct billing *b, int tid, const char *imp_uid,
+                                     const struct billing_window_pick *pick,
+                                     struct payment *ret_payment, const char **ret_error_code)
+{
+    struct payment p;
+    *ret_error_code = NULL;
+    enum mock_err e = window_payment(b, tid, imp_uid, &p);
+    if (e != MOCK_OK)
+        return e;
+    int64_t now = clock_now();
+    bool ok = true;
+    char merchant_uid[MERCHANT_UID_MAX + 1]; /* outlives p, for the release */
+    snprintf(merchant_uid, sizeof merchant_uid, "%s", p.merchant_uid);
+    struct billing_order o = {.merchant_uid = merchant_uid,
+                              .amount = p.amount,
+                              .currency = p.currency,
+                              .card_quota = pick->money ? 0 : pick->card_quota};
+    /* the same guards as every other door: prepare amount, paid order, one at a time */
+    enum mock_err guard = charge_begin(b, tid, &o);
+    if (guard != MOCK_OK) {
+        *ret_error_code = guard == MOCK_ALREADY_PAID       ? "ALREADY_PAID"
+                          : guard == MOCK_IN_PROGRESS      ? "IN_PROGRESS"
+                          : guard == MOCK_PREPARE_MISMATCH ? "PREPARE_MISMATCH"
+                                                           : mock_err_name(guard);
+        window_failed(&p, now, mock_err_message(guard), &ok);
+        e = ok ? window_store(b, tid, &p, ret_payment) : MOCK_INTERNAL;
+        payment_fini(&p);
+        return e;
+    }
+    struct billing_outcome out;
+    ok = window_method(b, &p, pick);
+    window_verdict(b, tid, &p, pick, &out, ret_error_code);
+    if (ok && out.verdict == BILLING_APPROVED) {
+        char receipt[URL_MAX + 1], apply_num[9] = "";
+        window_receipt_url(p.pg_tid, pick->mobile, receipt, sizeof receipt);
+        if (!pick->money)
+            make_apply_num(apply_num);
+        p.status = PAY_PAID;
+        p.paid_at = now;
+        p.updated_at = now;
+        ok = str_set(&p.receipt_url, receipt) && str_set(&p.apply_num, apply_num);
+        if (ok && p.customer_uid) {
+            struct customer c;
+            uint64_t counted;
+            ok = window_key(&p, pick, now, &c);
+            /* a reused customer_uid is replaced by the newest key (reference §5.2) */
+            e = ok ? store_customer_put(b->store, tid, &c, NULL) : MOCK_INTERNAL;
+            if (ok)
+                customer_fini(&c);
+            /* a window payment that also charged is the key's first charge */
+            if (e == MOCK_OK && p.amount > 0)
+                e = store_customer_count_charge(b->store, tid, p.customer_uid, &counted);
+            ok = e == MOCK_OK;
+        }
+    } else if (ok) {
+        window_failed(&p, now, out.message, &ok);
+    }
+    e = ok ? window_store(b, tid, &p, ret_payment) : MOCK_INTERNAL;
+    payment_fini(&p);
+    store_order_release(b->store, tid, merchant_uid);
     return e;
 }

@@ -71,7 +71,8 @@ struct billing_order {
     const char *buyer_postcode;
     int card_quota; /* installment months, 0 = lump sum */
     const char *custom_data;
-    const char *notice_url;
+    const char *notice_url; /* one URL, or a JSON array of URLs as text */
+    int64_t at; /* unix s the charge happens at (a schedule's due time); 0 = now */
 };
 
 /* Which door a charge (or key issuance) came through; scenarios may tell them apart. */
@@ -190,5 +191,37 @@ enum mock_err billing_charge_card(const struct billing *b, int tid, const char *
                                   const struct billing_holder *holder,
                                   const struct billing_order *o, struct payment *ret_payment,
                                   char ret_detail[BILLING_DETAIL_MAX]);
+
+/* ---- the payment window (reference §4.1, §9.5, §10) ---- */
+
+/* What the buyer picked in the emulated Kakao Pay window. */
+struct billing_window_pick {
+    bool money;       /* Kakao Money (pay_method "point") instead of a card */
+    int card_profile; /* test-card index of the card picked, -1 = a plain approving card */
+    int card_quota;   /* installment months, 0 = lump sum */
+    bool mobile;      /* redirect (mobile) flow: "m" in the receipt URL, else "p" */
+};
+
+/* Approves the window payment imp_uid, which must still be `ready`. The
+ * pre-registration and duplicate-order guards run again (a second window of
+ * an order paid meanwhile fails), then the verdict: billing_decide with door
+ * WINDOW (a 0-won key issuance asks door ISSUE, and a test card that fails
+ * authentication refuses it). The payment becomes paid (pay_method "card" or
+ * "point", card fields only for a card, receipt URL) or failed with the
+ * reason; with a customer_uid an approval stores the billing key on the
+ * window's channel, and a charge counts as the key's first. MOCK_OK with
+ * *ret_payment (owned copy) whatever the verdict, and *ret_error_code NULL
+ * when paid, else a static name of the cause ("DECLINED", "PG_ERROR",
+ * "AUTH_FAILED", "ALREADY_PAID", "IN_PROGRESS", "PREPARE_MISMATCH").
+ * MOCK_PAYMENT_NOT_FOUND, or MOCK_CHECKOUT_DONE when it is not ready. */
+enum mock_err billing_window_approve(const struct billing *b, int tid, const char *imp_uid,
+                                     const struct billing_window_pick *pick,
+                                     struct payment *ret_payment, const char **ret_error_code);
+
+/* Ends the window payment imp_uid (still `ready`) as failed with reason
+ * (the buyer cancelled, or a scenario failed it). Errors as
+ * billing_window_approve; *ret_payment (owned copy) on MOCK_OK. */
+enum mock_err billing_window_fail(const struct billing *b, int tid, const char *imp_uid,
+                                  const char *reason, struct payment *ret_payment);
 
 #endif

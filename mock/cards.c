@@ -106,6 +106,28 @@ static size_t separator_len(const char *p)
     return 0;
 }
 
+bool cards_may_hold_number(const char *text)
+{
+    size_t digits = 0; /* in the current run of digits and separators */
+    for (const char *p = text; *p;) {
+        if (*p >= '0' && *p <= '9') {
+            digits++;
+            p++;
+            continue;
+        }
+        size_t sep = digits ? separator_len(p) : 0;
+        if (sep) {
+            p += sep;
+            continue;
+        }
+        if (digits >= 13)
+            return true;
+        digits = 0;
+        p++;
+    }
+    return digits >= 13;
+}
+
 void cards_redact(char *text)
 {
     for (char *p = text; *p;) {

@@ -46,6 +46,8 @@ void cards_mask(const char *digits, char *out);
 /* Masks, in place, every run of 13..19 digits (dashes and spaces allowed
  * between them) the way cards_mask does, so no full card number survives. */
 void cards_redact(char *text);
+/* Whether text has a run cards_redact could mask (a quick read-only pass). */
+bool cards_may_hold_number(const char *text);
 /* Index of the test card with these digits, or -1. */
 int cards_find(const struct card_table *t, const char *digits);
 /* Outcome of the charge_no'th (1-based) charge of a card with this profile (-1 = plain card);

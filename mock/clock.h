@@ -20,5 +20,9 @@ void clock_freeze(bool frozen);
 bool clock_is_frozen(void);
 /* Back to real time, not frozen (for tests and reset). */
 void clock_reset(void);
+/* The clock's whole state, to be kept across restarts: frozen and the frozen
+ * reading, or running and the offset from real time in seconds. */
+void clock_get_state(bool *ret_frozen, int64_t *ret_value);
+void clock_restore_state(bool frozen, int64_t value);
 
 #endif

@@ -15,7 +15,10 @@
     X(BAD_PARAM,           400, -1, "%s")                                                       \
     X(BAD_JSON,            400, -1, "요청 본문이 올바른 JSON 객체가 아닙니다: %s")               \
     X(BAD_ENCODING,        400, -1, "요청 본문이 올바른 UTF-8이 아닙니다.")                      \
+    X(BAD_PATH_ENCODING,   400, -1, "요청 경로가 올바른 UTF-8이 아닙니다.")                      \
     X(BODY_TOO_LARGE,      413, -1, "요청 본문이 너무 큽니다 (최대 %s 바이트).")                 \
+    X(BODY_INCOMPLETE,     400, -1, "요청 본문이 Content-Length보다 짧거나 전송 형식이 잘못되었습니다.") \
+    X(BAD_HTTP,            400, -1, "HTTP 요청을 해석할 수 없습니다: %s")                        \
     X(NO_ROUTE,            404, -1, "요청하신 API를 찾을 수 없습니다: %s")                       \
     X(METHOD_NOT_ALLOWED,  405, -1, "허용되지 않는 HTTP 메소드입니다: %s")                       \
     X(PAYMENT_NOT_FOUND,   404, -1, "존재하지 않는 결제정보입니다.")                             \
@@ -46,6 +49,25 @@
     X(CANCEL_TAXABLE_OVER, 200,  1, "과세 취소금액이 취소가능한 과세금액을 초과합니다. (취소가능 과세금액: %s원)") \
     X(CANCEL_CONFLICT,     200,  1, "동시에 처리중인 취소요청이 있습니다. 잠시 후 다시 시도해주세요.") \
     X(QUOTA_UNDER_MIN,     200, -1, "할부거래는 50,000원 이상 결제건만 가능합니다.")              \
+    X(SCHEDULE_NO_CUSTOMER, 200, 1, "등록된 고객정보가 없습니다.")                              \
+    X(SCHEDULE_CARD_FAILED, 200, 1, "카드정보 확인에 실패하였습니다. %s")                        \
+    X(SCHEDULE_DUPLICATE,  200,  1, "이미 예약되었거나 결제가 완료된 merchant_uid입니다: %s")     \
+    X(SCHEDULE_PAST,       200,  1, "schedule_at은 현재 시각 이후여야 합니다 (merchant_uid: %s).") \
+    X(SCHEDULE_NOTHING,    200,  1, "취소할 예약결제 기록이 존재하지 않습니다.")                 \
+    X(SCHEDULE_NOT_FOUND,  404,  1, "예약결제 정보가 존재하지 않습니다: %s")                      \
+    X(SCHEDULE_NOT_PENDING, 400, 1, "이미 실행되었거나 취소된 예약결제입니다: %s")                \
+    X(SCHEDULE_NOT_FAILED, 400,  1, "결제에 실패했거나 취소된 예약결제만 다시 예약하거나 재시도할 수 있습니다: %s") \
+    X(SCHEDULE_AT_PAST,    400, -1, "schedule_at은 현재 시각 이후여야 합니다.")                  \
+    X(SCHEDULE_WINDOW,     400, -1, "조회기간은 최대 3개월까지 지정할 수 있습니다.")              \
+    X(SCHEDULE_RANGE,      400, -1, "%s")                                                       \
+    X(CHECKOUT_UNKNOWN_MERCHANT, 400, -1, "가맹점 식별코드(%s)를 찾을 수 없습니다. IMP.init()에 전달한 값을 확인해주세요.") \
+    X(CHECKOUT_PG_UNSUPPORTED, 400, -1, "impmock의 결제창은 카카오페이(pg: \"kakaopay\")만 지원합니다: %s") \
+    X(CHECKOUT_NO_CHANNEL, 400, -1, "가맹점에 설정되지 않은 PG입니다: %s")                          \
+    X(CHECKOUT_NOT_FOUND,  404, -1, "결제창 정보를 찾을 수 없습니다. 결제를 처음부터 다시 시도해주세요.") \
+    X(CHECKOUT_DONE,       200,  1, "이미 처리된 결제창입니다.")                                    \
+    X(CHECKOUT_OPEN,       200,  1, "아직 결제가 끝나지 않은 결제창입니다.")                         \
+    X(CHECKOUT_METHOD,     400, -1, "이 결제창에서 선택할 수 없는 결제수단 또는 할부입니다.")        \
+    X(CHECKOUT_NO_AUTO,    400, -1, "이 결제창에는 자동으로 진행할 시나리오가 없습니다.")            \
     X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")
 /* clang-format on */
 

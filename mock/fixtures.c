@@ -37,6 +37,8 @@ static bool copy_str(const cJSON *o, const char *name, char *dst, size_t cap, bo
  * their index there (see merge_doc), so an error can name both. */
 #define TAG_FILE  "__file"
 #define TAG_INDEX "__index"
+#define TAG_RELOAD "__reload" /* the seed arrays were released: read them from the file */
+#define EMBEDDED  "embedded default fixtures"
 
 static const char *tag_file(const cJSON *o)
 {
@@ -260,8 +262,9 @@ static bool load_file(cJSON *merged, const char *path, char *err, size_t errlen)
     for (;;) {
         if (len + 65536 > cap) {
             cap = cap ? cap * 2 : 65536 * 2;
-            if (cap > 64u << 20) {
-                snprintf(err, errlen, "%s: larger than 64 MiB", path);
+            /* room for a million seeded payments (about 100 MB of JSON) */
+            if (cap > 256u << 20) {
+                snprintf(err, errlen, "%s: larger than 256 MiB", path);
                 free(buf);
                 fclose(f);
                 return false;
@@ -329,8 +332,8 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
     }
     bool ok;
     if (!path) {
-        ok = load_text(merged, fixtures_default_json, fixtures_default_json_len,
-                       "embedded default fixtures", err, errlen);
+        ok = load_text(merged, fixtures_default_json, fixtures_default_json_len, EMBEDDED, err,
+                       errlen);
     } else {
         DIR *d = opendir(path);
         if (d) {
@@ -612,6 +615,57 @@ bool fixtures_apply(const struct fixtures *fx, struct store *s, char *err, size_
     return true;
 }
 
+void fixtures_release_seeds(struct fixtures *fx)
+{
+    cJSON *mo;
+    cJSON_ArrayForEach(mo, fx->merchants)
+    {
+        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(mo, "payments")) +
+                cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(mo, "customers"));
+        if (n <= FIXTURES_KEEP_MAX || !tag_file(mo) || !cJSON_AddTrueToObject(mo, TAG_RELOAD))
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(mo, "payments");
+        cJSON_DeleteItemFromObjectCaseSensitive(mo, "customers");
+    }
+}
+
+/* Seeds tenant tid from merchant object mo, reading its seed arrays from its
+ * file again when they were released. */
+static bool seed_again(const struct fixtures *fx, struct store *s, int tid, const cJSON *mo,
+                       const struct merchant *cur, char *err, size_t errlen)
+{
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mo, TAG_RELOAD)))
+        return seed(fx, s, tid, mo, cur, err, errlen);
+    const char *file = tag_file(mo);
+    cJSON *merged = cJSON_CreateObject();
+    bool ok = merged && cJSON_AddArrayToObject(merged, "merchants") &&
+              cJSON_AddArrayToObject(merged, "test_cards");
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    else if (strcmp(file, EMBEDDED) == 0)
+        ok = load_text(merged, fixtures_default_json, fixtures_default_json_len, EMBEDDED, err,
+                       errlen);
+    else
+        ok = load_file(merged, file, err, errlen);
+    const cJSON *again = NULL, *it;
+    const cJSON *list = ok ? cJSON_GetObjectItemCaseSensitive(merged, "merchants") : NULL;
+    cJSON_ArrayForEach(it, list)
+    {
+        const char *key = opt_str(it, "imp_key");
+        if (key && strcmp(key, cur->imp_key) == 0)
+            again = it;
+    }
+    if (ok && !again) {
+        snprintf(err, errlen, "%s: merchant %s is no longer in the file", file,
+                 cur->merchant_code);
+        ok = false;
+    }
+    if (ok)
+        ok = seed(fx, s, tid, again, cur, err, errlen);
+    cJSON_Delete(merged);
+    return ok;
+}
+
 bool fixtures_seed_tenant(const struct fixtures *fx, struct store *s, int tid, char *err,
                           size_t errlen)
 {
@@ -623,7 +677,7 @@ bool fixtures_seed_tenant(const struct fixtures *fx, struct store *s, int tid, c
     {
         const char *key = opt_str(mo, "imp_key");
         if (key && strcmp(key, cur.imp_key) == 0)
-            return seed(fx, s, tid, mo, &cur, err, errlen);
+            return seed_again(fx, s, tid, mo, &cur, err, errlen);
     }
     return true;
 }

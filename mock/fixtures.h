@@ -25,8 +25,15 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
 void fixtures_fini(struct fixtures *fx);
 /* Creates a tenant per merchant and seeds its customers and payments. */
 bool fixtures_apply(const struct fixtures *fx, struct store *s, char *err, size_t errlen);
+/* Frees the seed records (payments, customers) of every merchant with more
+ * than FIXTURES_KEEP_MAX of them, once they are in the store: 100,000 seeds
+ * would otherwise sit in memory twice. A reset reads those from their file
+ * again (fixtures_seed_tenant). Call after fixtures_apply. */
+#define FIXTURES_KEEP_MAX 1000
+void fixtures_release_seeds(struct fixtures *fx);
 /* Seeds tenant tid again from the merchant whose imp_key it has (after a reset);
- * tenants not from fixtures get nothing. */
+ * tenants not from fixtures get nothing. Seeds released by
+ * fixtures_release_seeds are read from the merchant's file again. */
 bool fixtures_seed_tenant(const struct fixtures *fx, struct store *s, int tid, char *err,
                           size_t errlen);
 /* The channels and settings a tenant created on the fly (--open-tenants) gets:

@@ -1,6 +1,7 @@
 /* form.c - see form.h. */
 #include "form.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,15 @@ bool form_utf8_valid(const char *str, size_t len)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
+        /* most request text is ASCII: eight bytes at a time while it lasts */
+        uint64_t word;
+        if (i + 8 <= len) {
+            memcpy(&word, s + i, 8);
+            if (!(word & 0x8080808080808080ULL)) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned char c = s[i];
         size_t n;
         unsigned cp;
@@ -182,8 +192,10 @@ static cJSON *step(cJSON *c, const char *seg, bool last, bool next_is_array, cJS
         if (child && cJSON_IsArray(child) && cJSON_IsString(leaf) &&
             cJSON_IsString(cJSON_GetArrayItem(child, 0)))
             return cJSON_AddItemToArray(child, leaf) ? leaf : NULL;
+        /* by name, not by pointer: ReplaceItemViaPointer would leave the new
+         * item without its key ("a[b]=1&a=2" turned "a" into "") */
         if (child)
-            return cJSON_ReplaceItemViaPointer(c, child, leaf) ? leaf : NULL;
+            return cJSON_ReplaceItemInObjectCaseSensitive(c, seg, leaf) ? leaf : NULL;
         return cJSON_AddItemToObject(c, seg, leaf) ? leaf : NULL;
     }
     if (child && (cJSON_IsArray(child) || cJSON_IsObject(child)))
@@ -191,7 +203,7 @@ static cJSON *step(cJSON *c, const char *seg, bool last, bool next_is_array, cJS
     cJSON *made = next_is_array ? cJSON_CreateArray() : cJSON_CreateObject();
     if (!made)
         return NULL;
-    if (child ? !cJSON_ReplaceItemViaPointer(c, child, made)
+    if (child ? !cJSON_ReplaceItemInObjectCaseSensitive(c, seg, made)
               : !cJSON_AddItemToObject(c, seg, made)) {
         cJSON_Delete(made);
         return NULL;
@@ -267,6 +279,13 @@ cJSON *form_parse(const char *s, size_t len, char *err, size_t errlen)
             size_t eq = i;
             while (eq < end && s[eq] != '=')
                 eq++;
+            /* %00 would cut the decoded text short and silently change the value */
+            for (size_t k = i; k + 2 < end; k++) {
+                if (s[k] == '%' && s[k + 1] == '0' && s[k + 2] == '0') {
+                    snprintf(err, errlen, "파라미터에 NUL 문자(%%00)는 쓸 수 없습니다.");
+                    goto fail;
+                }
+            }
             if (!form_url_decode(s + i, eq - i, buf, true) ||
                 !form_url_decode(s + (eq < end ? eq + 1 : end), eq < end ? end - eq - 1 : 0, val,
                                  true)) {
@@ -292,7 +311,78 @@ fail:
     return NULL;
 }
 
+/* Copies key into out (cap bytes), cut on a UTF-8 character boundary. */
+static void shown_key(const char *key, char *out, size_t cap)
+{
+    size_t n = strlen(key);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)key[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(out, key, n);
+    out[n] = '\0';
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first key found twice in one object anywhere in the tree, or NULL.
+ * *ret_oom is set when the check itself ran out of memory. */
+static const char *duplicate_key(const cJSON *n, bool *ret_oom)
+{
+    size_t count = 0;
+    for (const cJSON *c = n->child; c; c = c->next) {
+        count++;
+        if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+            const char *d = duplicate_key(c, ret_oom); /* depth is bounded by JSON_MAX_DEPTH */
+            if (d || *ret_oom)
+                return d;
+        }
+    }
+    if (!cJSON_IsObject(n) || count < 2)
+        return NULL;
+    if (count <= 16) {
+        for (const cJSON *c = n->child; c; c = c->next)
+            for (const cJSON *d = c->next; d; d = d->next)
+                if (strcmp(c->string, d->string) == 0)
+                    return c->string;
+        return NULL;
+    }
+    /* large objects: sort the keys so the check stays O(n log n) */
+    const char **keys = malloc(count * sizeof *keys);
+    if (!keys) {
+        *ret_oom = true;
+        return NULL;
+    }
+    size_t i = 0;
+    for (const cJSON *c = n->child; c; c = c->next)
+        keys[i++] = c->string;
+    qsort(keys, count, sizeof *keys, cmp_keys);
+    const char *dup = NULL;
+    for (i = 1; i < count && !dup; i++)
+        if (strcmp(keys[i - 1], keys[i]) == 0)
+            dup = keys[i];
+    free(keys);
+    return dup;
+}
+
+static cJSON *parse_json(const char *s, size_t len, bool object_only, char *err, size_t errlen);
+
 cJSON *form_parse_json(const char *s, size_t len, char *err, size_t errlen)
+{
+    return parse_json(s, len, true, err, errlen);
+}
+
+cJSON *form_parse_json_value(const char *s, size_t len)
+{
+    char err[128];
+    return parse_json(s, len, false, err, sizeof err);
+}
+
+static cJSON *parse_json(const char *s, size_t len, bool object_only, char *err, size_t errlen)
 {
     if (!form_utf8_valid(s, len)) {
         snprintf(err, errlen, "올바른 UTF-8이 아닙니다");
@@ -304,6 +394,11 @@ cJSON *form_parse_json(const char *s, size_t len, char *err, size_t errlen)
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
         if (in_str) {
+            if (c == '\\' && i + 5 < len && memcmp(s + i + 1, "u0000", 5) == 0) {
+                /* cJSON would end the string there: the value would silently change */
+                snprintf(err, errlen, "문자열에 \\u0000(NUL)은 쓸 수 없습니다");
+                return NULL;
+            }
             if (c == '\\')
                 i++;
             else if (c == '"')
@@ -335,9 +430,24 @@ cJSON *form_parse_json(const char *s, size_t len, char *err, size_t errlen)
             return NULL;
         }
     }
-    if (!cJSON_IsObject(root)) {
+    if (object_only && !cJSON_IsObject(root)) {
         cJSON_Delete(root);
         snprintf(err, errlen, "최상위 값은 객체({...})여야 합니다");
+        return NULL;
+    }
+    /* cJSON keeps both copies of a repeated key and lookups see the first:
+     * refuse instead of guessing which one the client meant (docs/decisions.md) */
+    bool oom = false;
+    const char *dup = duplicate_key(root, &oom);
+    if (dup || oom) {
+        char key[64];
+        if (dup)
+            shown_key(dup, key, sizeof key);
+        if (dup)
+            snprintf(err, errlen, "중복된 키가 있습니다: \"%s\"", key);
+        else
+            snprintf(err, errlen, "메모리가 부족합니다");
+        cJSON_Delete(root);
         return NULL;
     }
     return root;

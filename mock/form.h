@@ -24,6 +24,11 @@
 cJSON *form_parse(const char *s, size_t len, char *err, size_t errlen);
 /* Returns an owned object; NULL with a message in err. */
 cJSON *form_parse_json(const char *s, size_t len, char *err, size_t errlen);
+/* Any JSON value (not only an object), with the same UTF-8, depth and
+ * duplicate-key checks; owned, NULL when s is not such a value. Use it, never
+ * plain cJSON_Parse, on text a client sent: request threads have small
+ * stacks and cJSON recurses once per nesting level. */
+cJSON *form_parse_json_value(const char *s, size_t len);
 bool form_utf8_valid(const char *s, size_t len);
 /* Decodes %XX and '+' of s[0..len) into out (len + 1 bytes); false on a bad escape. */
 bool form_url_decode(const char *s, size_t len, char *out, bool plus_is_space);

@@ -41,6 +41,56 @@ void journal_fini(void)
     cap = head = count = 0;
 }
 
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xe0) == 0xc0) {
+        n = 1;
+        cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+        n = 2;
+        cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t k = 1; k <= n; k++) {
+        if ((s[k] & 0xc0) != 0x80) /* also stops at the NUL */
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3f);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
+/* Replaces every byte that is not valid UTF-8 with '?': the journal is served
+ * as JSON, and a refused body, a body cut at JOURNAL_BODY_MAX or a path with
+ * %FF must not make GET /__mock/requests invalid. */
+static void make_utf8(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p;) {
+        if (*p < 0x80) { /* ASCII: nothing to check */
+            p++;
+            continue;
+        }
+        size_t n = utf8_seq(p);
+        if (n == 0) {
+            *p++ = '?';
+            continue;
+        }
+        p += n;
+    }
+}
+
 static char *copy_body(const char *s, size_t len, bool redact)
 {
     if (!s)
@@ -53,8 +103,17 @@ static char *copy_body(const char *s, size_t len, bool redact)
     if (len)
         memcpy(out, s, len);
     out[len] = '\0';
-    if (redact)
-        cards_redact(out);
+    if (redact) { /* a request: anything the client sent */
+        if (cards_may_hold_number(out)) /* most bodies have no card number */
+            cards_redact(out);
+        make_utf8(out);
+    } else if (len == JOURNAL_BODY_MAX) { /* our own answer, valid but maybe cut mid-character */
+        size_t k = len;
+        while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
+            k--;
+        if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 && utf8_seq((unsigned char *)out + k - 1) == 0)
+            out[k - 1] = '\0';
+    }
     return out;
 }
 
@@ -68,12 +127,21 @@ void journal_record(int tid, const char *method, const char *path, const char *q
     memset(&e, 0, sizeof e);
     e.time = clock_now();
     e.tid = tid;
-    snprintf(e.method, sizeof e.method, "%s", method);
-    size_t plen = strlen(path) + (query && *query ? strlen(query) + 1 : 0);
+    size_t ml = strnlen(method, sizeof e.method - 1);
+    memcpy(e.method, method, ml);
+    e.method[ml] = '\0';
+    size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
+    size_t plen = pl + (ql ? ql + 1 : 0);
     e.path = malloc(plen + 1);
     if (e.path) {
-        snprintf(e.path, plen + 1, query && *query ? "%s?%s" : "%s", path, query ? query : "");
+        memcpy(e.path, path, pl);
+        if (ql) {
+            e.path[pl] = '?';
+            memcpy(e.path + pl + 1, query, ql);
+        }
+        e.path[plen] = '\0';
         cards_redact(e.path);
+        make_utf8(e.path);
     }
     e.status = status;
     e.request_body = copy_body(req_body, req_len, true);

@@ -108,3 +108,45 @@ bool customer_copy(struct customer *dst, const struct customer *src)
         customer_fini(dst);
     return ok;
 }
+
+/* ---- schedules ---- */
+
+static const char *const sched_status_names[SCHED__COUNT] = {"scheduled", "executed", "revoked"};
+
+const char *sched_status_name(enum sched_status s)
+{
+    return (unsigned)s < SCHED__COUNT ? sched_status_names[s] : "scheduled";
+}
+
+bool sched_status_parse(const char *name, enum sched_status *ret_status)
+{
+    for (int i = 0; i < SCHED__COUNT; i++) {
+        if (strcmp(name, sched_status_names[i]) == 0) {
+            *ret_status = (enum sched_status)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+void schedule_fini(struct schedule *s)
+{
+    if (!s)
+        return;
+#define X(f) free(s->f);
+    SCHEDULE_STR_FIELDS(X)
+#undef X
+    memset(s, 0, sizeof *s);
+}
+
+bool schedule_copy(struct schedule *dst, const struct schedule *src)
+{
+    *dst = *src;
+    bool ok = true;
+#define X(f) ok = dup_str(&dst->f) && ok;
+    SCHEDULE_STR_FIELDS(X)
+#undef X
+    if (!ok)
+        schedule_fini(dst);
+    return ok;
+}

@@ -161,4 +161,55 @@ struct prepare {
     char currency[CURRENCY_MAX + 1]; /* "" = no currency check (JSON null) */
 };
 
+/* ---- scheduled payments (reference §7.2) ---- */
+
+enum sched_status { SCHED_SCHEDULED, SCHED_EXECUTED, SCHED_REVOKED, SCHED__COUNT };
+
+/* "scheduled" / "executed" / "revoked"; parse returns false for anything else. */
+const char *sched_status_name(enum sched_status s);
+bool sched_status_parse(const char *name, enum sched_status *ret_status);
+
+/* Owned nullable strings of a schedule item. */
+#define SCHEDULE_STR_FIELDS(X)                                                                     \
+    X(customer_id)                                                                                 \
+    X(name)                                                                                        \
+    X(buyer_name)                                                                                  \
+    X(buyer_email)                                                                                 \
+    X(buyer_tel)                                                                                   \
+    X(buyer_addr)                                                                                  \
+    X(buyer_postcode)                                                                              \
+    X(custom_data)                                                                                 \
+    X(notice_url)                                                                                  \
+    X(fail_reason)                                                                                 \
+    X(promotion_id)
+
+/* One scheduled payment: an order that is charged with billing key
+ * customer_uid once the clock reaches schedule_at. */
+struct schedule {
+    char customer_uid[CUSTOMER_UID_MAX + 1];
+    char merchant_uid[MERCHANT_UID_MAX + 1];
+    char imp_uid[IMP_UID_MAX + 1];         /* payment of the execution; "" = null */
+    char pg_provider[PG_PROVIDER_MAX + 1]; /* PG the key routes to; "" = null */
+    char pg_id[PG_ID_MAX + 1];             /* "" = null */
+    char currency[CURRENCY_MAX + 1];       /* "KRW" unless asked otherwise */
+    int64_t schedule_at;                   /* unix s: when it comes due */
+    int64_t executed_at;                   /* unix s, 0 = not yet */
+    int64_t revoked_at;                    /* unix s, 0 = not revoked */
+    int64_t amount;                        /* KRW */
+    int64_t tax_free;                      /* tax-free part of amount, KRW */
+    int card_quota;                        /* installment months, 0 = lump sum */
+    enum sched_status status;
+    int payment_status; /* enum pay_status of the execution's payment, -1 = null */
+    bool running;       /* claimed by the executor; still shown as scheduled */
+    uint64_t seq;       /* insertion order, store-wide: ties of schedule_at run in it */
+    uint64_t gen;       /* store-wide stamp, renewed whenever schedule_at changes */
+#define X(f) char *f;
+    SCHEDULE_STR_FIELDS(X)
+#undef X
+};
+
+/* Deep copy; false on OOM (dst is then empty). */
+bool schedule_copy(struct schedule *dst, const struct schedule *src);
+void schedule_fini(struct schedule *s);
+
 #endif

@@ -84,7 +84,8 @@ bool param_int(struct params *p, const char *name, int64_t min, int64_t max, boo
         double d = it->valuedouble;
         if (!isfinite(d) || d != floor(d))
             return fail(p, "%s 파라미터는 정수여야 합니다.", name);
-        if (d < -9007199254740992.0 || d > 9007199254740992.0)
+        /* from 2^53 on, a JSON number may already have been rounded by the parser */
+        if (d <= -9007199254740992.0 || d >= 9007199254740992.0)
             return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
         v = (int64_t)d;
     } else {
@@ -134,7 +135,7 @@ bool param_amount(struct params *p, const char *name, bool required, int64_t *re
         int64_t v = 0;
         for (size_t i = 0; i < nd && nd <= 16; i++)
             v = v * 10 + (digits[i] - '0');
-        if (nd > 16 || v > 9007199254740992LL)
+        if (nd > 16 || v >= 9007199254740992LL)
             return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
         *ret = v;
         return true;
@@ -148,7 +149,8 @@ bool param_amount(struct params *p, const char *name, bool required, int64_t *re
         return fail(p, "%s 파라미터는 0 이상이어야 합니다.", name);
     if (d != floor(d))
         return fail(p, "%s 파라미터는 원 단위 정수여야 합니다.", name);
-    if (d > 9007199254740992.0)
+    /* 2^53 + 1 parses as 2^53: refuse 2^53 itself so no amount is silently changed */
+    if (d >= 9007199254740992.0)
         return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
     *ret = (int64_t)d;
     return true;

@@ -32,7 +32,8 @@ bool param_str(struct params *p, const char *name, size_t maxlen, bool required,
 /* Whole number in [min, max]; fractions, strings in JSON, overflow refused. */
 bool param_int(struct params *p, const char *name, int64_t min, int64_t max, bool required,
                int64_t *ret, bool *ret_present);
-/* Amount in KRW: a whole number from 0 to 2^53. */
+/* Amount in KRW: a whole number from 0 to 2^53 - 1 (from 2^53 on, a JSON
+ * number cannot be told apart from a neighbour the parser rounded to it). */
 bool param_amount(struct params *p, const char *name, bool required, int64_t *ret,
                   bool *ret_present);
 bool param_bool(struct params *p, const char *name, bool *ret);

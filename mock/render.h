@@ -10,6 +10,8 @@
 
 #include <cjson/cJSON.h>
 
+/* A raw item holding the payment's JSON text (it prints as an object; do not
+ * look fields up in it). */
 cJSON *render_payment(const struct payment *p);
 /* {total, previous, next, list}: previous/next are page numbers, 0 when none. */
 cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit);
@@ -17,5 +19,8 @@ cJSON *render_customer(const struct customer *c);
 cJSON *render_prepare(const struct prepare *p);
 /* Adds s as a string, or null when s is NULL; false on OOM. */
 bool render_add_str(cJSON *o, const char *name, const char *s);
+/* Adds a whole number as its exact digits (cJSON's own printing is slow and
+ * keeps only 15 significant digits); false on OOM. */
+bool render_add_int(cJSON *o, const char *name, int64_t v);
 
 #endif

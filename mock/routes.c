@@ -37,6 +37,31 @@ const struct route api_routes[] = {
     {"GET",    "/subscribe/customers",              api_customers_multi,    AUTH_TOKEN},
     {"POST",   "/subscribe/payments/again",         api_pay_again,          AUTH_TOKEN},
     {"POST",   "/subscribe/payments/onetime",       api_pay_onetime,        AUTH_TOKEN},
+
+    {"GET",    "/subscribe/payments/schedule/customers/{}", api_customer_schedules, AUTH_TOKEN},
+    {"GET",    "/subscribe/customers/{}/schedules",         api_customer_schedules, AUTH_TOKEN},
+    {"POST",   "/subscribe/payments/schedule/{}/reschedule", api_schedule_reschedule, AUTH_TOKEN},
+    {"POST",   "/subscribe/payments/schedule/{}/retry",     api_schedule_retry,     AUTH_TOKEN},
+    {"GET",    "/subscribe/payments/schedule/{}",           api_schedule_get,       AUTH_TOKEN},
+    {"PUT",    "/subscribe/payments/schedule/{}",           api_schedule_put,       AUTH_TOKEN},
+    {"GET",    "/subscribe/payments/schedule",              api_schedule_list,      AUTH_TOKEN},
+    {"POST",   "/subscribe/payments/schedule",              api_schedule_post,      AUTH_TOKEN},
+    {"POST",   "/subscribe/payments/unschedule",            api_unschedule,         AUTH_TOKEN},
+    {"GET",    "/__mock/webhooks",                          admin_webhooks,         AUTH_ADMIN},
+    {"POST",   "/__mock/webhooks/{}/resend",                admin_webhook_resend,   AUTH_ADMIN},
+    /* the browser half: static pages by exact name, then the window's endpoints */
+    {"GET",  "/v1/iamport.js",                     api_checkout_asset,       AUTH_NONE},
+    {"GET",  "/checkout/assets/window.css",        api_checkout_asset,       AUTH_NONE},
+    {"GET",  "/checkout/assets/window.js",         api_checkout_asset,       AUTH_NONE},
+    {"GET",  "/examples/shop",                     api_checkout_asset,       AUTH_NONE},
+    {"GET",  "/checkout/window/{}",                api_checkout_window_page, AUTH_NONE},
+    {"POST", "/checkout/open",                     api_checkout_open,        AUTH_NONE},
+    {"GET",  "/checkout/session/{}",               api_checkout_session,     AUTH_NONE},
+    {"POST", "/checkout/session/{}/approve",       api_checkout_approve,     AUTH_NONE},
+    {"POST", "/checkout/session/{}/cancel",        api_checkout_cancel,      AUTH_NONE},
+    {"POST", "/checkout/session/{}/auto",          api_checkout_auto,        AUTH_NONE},
+    {"POST", "/checkout/session/{}/done",          api_checkout_done,        AUTH_NONE},
+    {"GET",  "/checkout/session/{}/return",        api_checkout_return,      AUTH_NONE},
 };
 /* clang-format on */
 

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,7 @@ struct scenario {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct scenario **loaded; /* guarded by lock, in load order */
 static size_t n_loaded, cap_loaded;
+static atomic_size_t n_published; /* n_loaded as last stored under lock, read without it */
 
 static const char *const op_names[SCN_OP__COUNT] = {
     "any", "token", "charge", "issue_key", "cancel", "prepare",
@@ -155,6 +157,14 @@ static bool get_count(const cJSON *o, const char *name, uint64_t *dst, const cha
     return true;
 }
 
+/* A number that converts to int64_t exactly: casting a larger double is
+ * undefined behaviour (found by tests/fuzz, scenario target). */
+static bool whole_amount(const cJSON *it)
+{
+    double d = it->valuedouble;
+    return d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double)(int64_t)d;
+}
+
 static bool parse_when(const cJSON *w, struct rule *r, const char *source, long i, char *err,
                        size_t errlen)
 {
@@ -210,6 +220,8 @@ static bool parse_when(const cJSON *w, struct rule *r, const char *source, long 
     }
     const cJSON *amount = cJSON_GetObjectItemCaseSensitive(w, "amount");
     if (cJSON_IsNumber(amount)) {
+        if (!whole_amount(amount))
+            return fail(err, errlen, source, i, "amount", "must be a whole number below 2^53");
         r->has_min = r->has_max = true;
         r->amount_min = r->amount_max = (int64_t)amount->valuedouble;
     } else if (cJSON_IsObject(amount)) {
@@ -217,6 +229,8 @@ static bool parse_when(const cJSON *w, struct rule *r, const char *source, long 
         const cJSON *mx = cJSON_GetObjectItemCaseSensitive(amount, "max");
         if ((mn && !cJSON_IsNumber(mn)) || (mx && !cJSON_IsNumber(mx)) || (!mn && !mx))
             return fail(err, errlen, source, i, "amount", "must be a number or {\"min\", \"max\"}");
+        if ((mn && !whole_amount(mn)) || (mx && !whole_amount(mx)))
+            return fail(err, errlen, source, i, "amount", "min and max must be whole numbers below 2^53");
         r->has_min = mn != NULL;
         r->has_max = mx != NULL;
         r->amount_min = mn ? (int64_t)mn->valuedouble : 0;
@@ -494,6 +508,7 @@ static bool add(struct scenario *sc)
     } else {
         loaded[n_loaded++] = sc;
     }
+    atomic_store(&n_published, n_loaded);
     pthread_mutex_unlock(&lock);
     scenario_free(old);
     return ok;
@@ -554,6 +569,7 @@ bool scenario_remove(const char *name)
             break;
         }
     }
+    atomic_store(&n_published, n_loaded);
     pthread_mutex_unlock(&lock);
     scenario_free(gone);
     return gone != NULL;
@@ -574,6 +590,7 @@ static void remove_where(const char *tenant)
             loaded[kept++] = loaded[k];
     }
     n_loaded = kept;
+    atomic_store(&n_published, n_loaded);
     pthread_mutex_unlock(&lock);
     for (size_t k = 0; k < n_gone; k++)
         scenario_free(gone[k]);
@@ -661,6 +678,11 @@ static const char *per_value(const struct rule *r, const struct scn_call *c)
         break;
     }
     return NULL;
+}
+
+bool scenario_any(void)
+{
+    return atomic_load_explicit(&n_published, memory_order_relaxed) > 0;
 }
 
 bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct scn_effect *ret)

@@ -108,6 +108,9 @@ void scenario_clear(void);
 void scenario_clear_tenant(const char *imp_key);
 /* Resets every hit counter. */
 void scenario_reset_counts(void);
+/* Whether any scenario is loaded: a lock-free check that lets a request skip
+ * scenario_match (and the store look-ups its call needs) when there is none. */
+bool scenario_any(void);
 /* The first firing rule of the layer for this call (counting every rule whose WHEN matches). */
 bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct scn_effect *ret);
 /* JSON text [{name, description, source, tenant, rules:[{when, then, hits, fired}]}];

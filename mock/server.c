@@ -38,6 +38,8 @@ static const char *status_text(int status)
         return "No Content";
     case 207:
         return "Multi-Status";
+    case 302:
+        return "Found";
     case 400:
         return "Bad Request";
     case 401:
@@ -48,12 +50,20 @@ static const char *status_text(int status)
         return "Not Found";
     case 405:
         return "Method Not Allowed";
+    case 411:
+        return "Length Required";
     case 413:
         return "Payload Too Large";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
     case 500:
         return "Internal Server Error";
     case 503:
         return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
     default:
         return "Unknown";
     }
@@ -93,35 +103,46 @@ static int split_path(char *path, char **segs)
     return n;
 }
 
+/* Whether the request's segments fit the route pattern ("{}" takes any one
+ * segment into args). Walks the pattern in place: every request is tried
+ * against the routes in order, and copying each pattern cost more than the rest. */
 static bool pattern_matches(const char *pattern, char **segs, int nsegs, char **args,
                             size_t *nargs)
 {
-    char buf[256];
-    char *psegs[MAX_SEGMENTS];
-    snprintf(buf, sizeof buf, "%s", pattern);
-    int pn = split_path(buf, psegs);
-    if (pn != nsegs)
-        return false;
+    const char *p = pattern;
     size_t na = 0;
-    for (int i = 0; i < pn; i++) {
-        if (strcmp(psegs[i], "{}") == 0) {
+    while (*p == '/')
+        p++;
+    for (int i = 0; i < nsegs; i++) {
+        if (!*p)
+            return false; /* the pattern is shorter */
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '{' && p[1] == '}') {
             if (!segs[i][0] || na == REQ_MAX_ARGS)
                 return false;
             args[na++] = segs[i];
-        } else if (strcmp(psegs[i], segs[i]) != 0) {
+        } else if (strncmp(p, segs[i], n) != 0 || segs[i][n] != '\0') {
             return false;
         }
+        p += n;
+        if (*p == '/')
+            p++;
     }
+    if (*p)
+        return false; /* the pattern is longer */
     *nargs = na;
     return true;
 }
 
 /* Reads the whole body up to limit; returns malloc'd buffer (NUL-terminated) or NULL.
- * *too_large is set when the body exceeds limit. */
+ * *too_large is set when the body exceeds limit, *ret_broken when it ended
+ * before its Content-Length or its chunked framing was bad (never act on a
+ * cut body: "amount=10000" cut short is a valid "amount=100"). */
 static char *read_body(struct mg_connection *conn, long long declared, size_t limit,
-                       size_t *ret_len, bool *too_large)
+                       size_t *ret_len, bool *too_large, bool *ret_broken)
 {
     *too_large = false;
+    *ret_broken = false;
     *ret_len = 0;
     if (declared > (long long)limit) {
         *too_large = true;
@@ -149,6 +170,8 @@ static char *read_body(struct mg_connection *conn, long long declared, size_t li
             cap = ncap;
         }
         int got = mg_read(conn, buf + len, cap - len - 1);
+        if (got < 0)
+            *ret_broken = true;
         if (got <= 0)
             break;
         len += (size_t)got;
@@ -158,6 +181,8 @@ static char *read_body(struct mg_connection *conn, long long declared, size_t li
             return NULL;
         }
     }
+    if (declared > 0 && len < (size_t)declared)
+        *ret_broken = true;
     buf[len] = '\0';
     *ret_len = len;
     return buf;
@@ -235,35 +260,66 @@ static void access_log(const struct server *srv, const struct req *r, const char
     fflush(stdout);
 }
 
+static char *put_text(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static char *put_uint(char *p, size_t v)
+{
+    char digits[24], *d = digits + sizeof digits;
+    do {
+        *--d = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t n = (size_t)(digits + sizeof digits - d);
+    memcpy(p, d, n);
+    return p + n;
+}
+
 static void send_reply(struct mg_connection *conn, const struct reply *rep, bool head_only,
                        bool keep_alive)
 {
-    char head[512];
-    int hl = snprintf(head, sizeof head,
-                      "HTTP/1.1 %d %s\r\n"
-                      "Content-Type: %s\r\n"
-                      "Content-Length: %zu\r\n"
-                      "Access-Control-Allow-Origin: *\r\n"
-                      "Cache-Control: no-store\r\n"
-                      "%s"
-                      "Connection: %s\r\n\r\n",
-                      rep->status, status_text(rep->status),
-                      rep->content_type ? rep->content_type : "application/json; charset=UTF-8",
-                      rep->len, rep->extra_headers ? rep->extra_headers : "",
-                      keep_alive ? "keep-alive" : "close");
-    size_t total = (size_t)hl + (head_only ? 0 : rep->len);
-    char *out = malloc(total);
+    const char *parts[] = {
+        "HTTP/1.1 ", NULL /* status */, " ", status_text(rep->status), "\r\nContent-Type: ",
+        rep->content_type ? rep->content_type : "application/json; charset=UTF-8",
+        "\r\nContent-Length: ", NULL /* length */,
+        "\r\nAccess-Control-Allow-Origin: *\r\nCache-Control: no-store\r\n",
+        rep->extra_headers ? rep->extra_headers : "", "Connection: ",
+        keep_alive ? "keep-alive" : "close", "\r\n\r\n"};
+    size_t cap = 48; /* the two numbers */
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        cap += parts[i] ? strlen(parts[i]) : 0;
+    size_t body = head_only ? 0 : rep->len;
+    /* head and body in one buffer and one write (some clients read only the
+     * first chunk of a body); the head is put together by hand, as snprintf
+     * cost a tenth of the CPU of a small answer */
+    char *out = malloc(cap + body);
     if (!out) {
-        mg_write(conn, head, (size_t)hl);
-        if (!head_only)
-            mg_write(conn, rep->body, rep->len);
+        char line[48];
+        snprintf(line, sizeof line, "HTTP/1.1 %d ", rep->status);
+        mg_write(conn, line, strlen(line));
+        for (size_t i = 3; i < sizeof parts / sizeof *parts; i++) {
+            if (!parts[i])
+                snprintf(line, sizeof line, "%zu", rep->len);
+            mg_write(conn, parts[i] ? parts[i] : line, strlen(parts[i] ? parts[i] : line));
+        }
+        if (body)
+            mg_write(conn, rep->body, body);
         return;
     }
-    /* one write: some clients read only the first chunk of a body */
-    memcpy(out, head, (size_t)hl);
-    if (!head_only && rep->len)
-        memcpy(out + hl, rep->body, rep->len);
-    mg_write(conn, out, total);
+    char *p = out;
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        if (parts[i])
+            p = put_text(p, parts[i]);
+        else
+            p = put_uint(p, i == 1 ? (size_t)(rep->status > 0 ? rep->status : 0) : rep->len);
+    }
+    if (body)
+        memcpy(p, rep->body, body);
+    mg_write(conn, out, (size_t)(p - out) + body);
     free(out);
 }
 
@@ -302,6 +358,10 @@ static enum scn_op op_of(const char *method, const char *path)
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (strncmp(path, "/__mock/", 8) == 0)
         return SCN_OP__COUNT;
+    /* the window's endpoints (not its pages and script): "checkout" */
+    if (strcmp(path, "/checkout/open") == 0 ||
+        (strncmp(path, "/checkout/session/", 18) == 0 && !get))
+        return SCN_OP_CHECKOUT;
     if (strcmp(path, "/users/getToken") == 0)
         return SCN_OP_TOKEN;
     if (strcmp(path, "/payments/cancel") == 0)
@@ -381,6 +441,43 @@ static void drop_connection(const struct mg_request_info *ri)
     }
 }
 
+/* Applies a transport effect the scenarios script for this request; true
+ * when that answered it (the handler must not run). Not inlined: its 4 KB
+ * effect would otherwise sit in every request's stack frame, scenarios or
+ * not, and a deeper stack is resident memory in each of the many workers. */
+__attribute__((noinline)) static bool scripted_answer(struct server *srv, struct req *r,
+                                                      enum scn_op op)
+{
+    struct scn_effect eff;
+    if (!transport_effect(srv, r, op, &eff))
+        return false;
+    if (eff.delay_ms)
+        sleep_ms(eff.delay_ms);
+    r->fault = eff.kind;
+    r->drip_ms = eff.drip_ms;
+    if (eff.kind == SCN_HTTP) {
+        size_t len = strlen(eff.body);
+        char *copy = malloc(len + 1);
+        if (copy) {
+            memcpy(copy, eff.body, len + 1);
+            reply_owned(&r->reply, eff.http_status, "application/json; charset=UTF-8", copy,
+                        len);
+        } else {
+            envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+        }
+        return true;
+    }
+    if (eff.kind == SCN_CLOSE)
+        return true;
+    if (eff.kind == SCN_EXPIRE_TOKEN) {
+        if (r->tid >= 0)
+            store_token_expire(srv->app->store, r->tid);
+        envelope_fail(&r->reply, MOCK_UNAUTHORIZED, NULL);
+        return true;
+    }
+    return false;
+}
+
 static void dispatch(struct server *srv, struct mg_connection *conn,
                      const struct mg_request_info *ri, struct req *r, char *body,
                      size_t body_len, bool too_large)
@@ -402,6 +499,12 @@ static void dispatch(struct server *srv, struct mg_connection *conn,
     }
     if (strlen(uri) >= sizeof pathbuf) {
         envelope_fail(&r->reply, MOCK_NO_ROUTE, "(경로가 너무 깁니다)");
+        return;
+    }
+    /* ids from the path end up in messages, the journal and the log: the
+     * answer must stay valid UTF-8 whatever %XX the client sent */
+    if (!form_utf8_valid(uri, strlen(uri))) {
+        envelope_fail(&r->reply, MOCK_BAD_PATH_ENCODING, NULL);
         return;
     }
     memcpy(pathbuf, uri, strlen(uri) + 1);
@@ -484,33 +587,8 @@ static void dispatch(struct server *srv, struct mg_connection *conn,
         }
     }
     enum scn_op op = op_of(r->method, r->path);
-    struct scn_effect eff;
-    if (op != SCN_OP__COUNT && transport_effect(srv, r, op, &eff)) {
-        if (eff.delay_ms)
-            sleep_ms(eff.delay_ms);
-        r->fault = eff.kind;
-        r->drip_ms = eff.drip_ms;
-        if (eff.kind == SCN_HTTP) {
-            size_t len = strlen(eff.body);
-            char *copy = malloc(len + 1);
-            if (copy) {
-                memcpy(copy, eff.body, len + 1);
-                reply_owned(&r->reply, eff.http_status, "application/json; charset=UTF-8",
-                            copy, len);
-            } else {
-                envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
-            }
-            goto out;
-        }
-        if (eff.kind == SCN_CLOSE)
-            goto out;
-        if (eff.kind == SCN_EXPIRE_TOKEN) {
-            if (r->tid >= 0)
-                store_token_expire(srv->app->store, r->tid);
-            envelope_fail(&r->reply, MOCK_UNAUTHORIZED, NULL);
-            goto out;
-        }
-    }
+    if (op != SCN_OP__COUNT && scenario_any() && scripted_answer(srv, r, op))
+        goto out;
     match->fn(r);
     if (!r->reply.status)
         envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
@@ -536,13 +614,17 @@ static int handle(struct mg_connection *conn, void *cbdata)
     r.remote_addr = ri->remote_addr;
 
     size_t body_len = 0;
-    bool too_large = false;
+    bool too_large = false, broken = false;
     char *body = NULL;
     if (ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
         strcmp(r.method, "HEAD") != 0)
-        body = read_body(conn, ri->content_length, srv->app->body_limit, &body_len, &too_large);
-    dispatch(srv, conn, ri, &r, body, body_len, too_large);
-    bool keep_alive = !too_large && wants_keep_alive(conn, ri);
+        body = read_body(conn, ri->content_length, srv->app->body_limit, &body_len, &too_large,
+                         &broken);
+    if (broken)
+        envelope_fail(&r.reply, MOCK_BODY_INCOMPLETE, NULL);
+    else
+        dispatch(srv, conn, ri, &r, body, body_len, too_large);
+    bool keep_alive = !too_large && !broken && wants_keep_alive(conn, ri);
     bool no_answer = r.fault == SCN_CLOSE || r.fault == SCN_DROP_ANSWER;
     /* journal before answering: a client that reads /__mock/requests right
      * after its answer must find the request there */
@@ -568,6 +650,46 @@ static int handle(struct mg_connection *conn, void *cbdata)
     reply_fini(&r.reply);
     free(body);
     return status;
+}
+
+/* civetweb refuses some requests before any handler runs (unknown method,
+ * malformed request line or headers, bad Content-Length, HTTP version): answer
+ * those in the envelope too, with civetweb's status, and close. */
+static int on_http_error(struct mg_connection *conn, int status, const char *errmsg)
+{
+    static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"};
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const char *method = ri ? ri->request_method : NULL;
+    char shown[48];
+    size_t n = 0;
+    /* only printable ASCII of what the client sent goes into the message */
+    for (const char *p = errmsg ? errmsg : ""; *p && n < 40; p++)
+        if (*p >= 0x20 && *p < 0x7f)
+            shown[n++] = *p;
+    shown[n] = '\0';
+    bool unknown_method = false;
+    if (status == 400 && method && *method) {
+        unknown_method = true;
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+            unknown_method = unknown_method && strcmp(method, known[i]) != 0;
+    }
+    struct reply rep;
+    memset(&rep, 0, sizeof rep);
+    if (unknown_method) {
+        n = 0;
+        for (const char *p = method; *p && n < 32; p++)
+            if (*p > 0x20 && *p < 0x7f)
+                shown[n++] = *p;
+        shown[n] = '\0';
+        envelope_fail(&rep, MOCK_METHOD_NOT_ALLOWED, shown);
+    } else {
+        envelope_fail(&rep, MOCK_BAD_HTTP, shown);
+        if (status >= 400 && status <= 599)
+            rep.status = status;
+    }
+    send_reply(conn, &rep, false, false);
+    reply_fini(&rep);
+    return 0;
 }
 
 static int log_message(const struct mg_connection *conn, const char *message)
@@ -599,6 +721,9 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     }
     snprintf(ports, sizeof ports, v6 ? "[%s]:%d" : "%s:%d", o->host, o->port);
     snprintf(threads, sizeof threads, "%d", o->threads);
+    char timeout_ms[16];
+    snprintf(timeout_ms, sizeof timeout_ms, "%d",
+             o->request_timeout_ms > 0 ? o->request_timeout_ms : 15000);
     const char *options[] = {"listening_ports",
                              ports,
                              "num_threads",
@@ -608,13 +733,14 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                              "keep_alive_timeout_ms",
                              "30000",
                              "request_timeout_ms",
-                             "15000",
+                             timeout_ms,
                              "tcp_nodelay",
                              "1",
                              NULL};
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
     cb.log_message = log_message;
+    cb.http_error = on_http_error;
     srv->ctx = mg_start(&cb, srv, options);
     if (!srv->ctx) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not available)", ports);

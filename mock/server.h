@@ -16,6 +16,7 @@ struct server_opts {
     const char *host; /* "127.0.0.1", "::1", "0.0.0.0" */
     int port;         /* 0 = any free port */
     int threads;      /* civetweb workers; one per concurrent keep-alive client */
+    int request_timeout_ms; /* time a client has to send one request; 0 = 15000 */
     bool quiet;       /* no access log */
     bool log_json;    /* access log as JSON lines instead of text */
 };

@@ -285,6 +285,72 @@ bool state_customer_from_json(const cJSON *o, struct customer *ret, char *err, s
     return true;
 }
 
+/* ---- schedules ---- */
+
+cJSON *state_schedule_to_json(const struct schedule *sc)
+{
+    cJSON *o = cJSON_CreateObject();
+    bool ok = o && cJSON_AddStringToObject(o, "customer_uid", sc->customer_uid) &&
+              cJSON_AddStringToObject(o, "merchant_uid", sc->merchant_uid) &&
+              cJSON_AddStringToObject(o, "imp_uid", sc->imp_uid) &&
+              cJSON_AddStringToObject(o, "pg_provider", sc->pg_provider) &&
+              cJSON_AddStringToObject(o, "pg_id", sc->pg_id) &&
+              cJSON_AddStringToObject(o, "currency", sc->currency) &&
+              add_int(o, "schedule_at", sc->schedule_at) &&
+              add_int(o, "executed_at", sc->executed_at) &&
+              add_int(o, "revoked_at", sc->revoked_at) && add_int(o, "amount", sc->amount) &&
+              add_int(o, "tax_free", sc->tax_free) && add_int(o, "card_quota", sc->card_quota) &&
+              cJSON_AddStringToObject(o, "schedule_status", sched_status_name(sc->status)) &&
+              add_int(o, "payment_status", sc->payment_status);
+#define X(f) ok = ok && render_add_str(o, #f, sc->f);
+    SCHEDULE_STR_FIELDS(X)
+#undef X
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+bool state_schedule_from_json(const cJSON *o, struct schedule *ret, char *err, size_t errlen)
+{
+    struct schedule sc;
+    memset(&sc, 0, sizeof sc);
+    struct rd r = {o, "schedule", err, errlen, true};
+    if (!cJSON_IsObject(o)) {
+        snprintf(err, errlen, "schedule: must be an object");
+        return false;
+    }
+    char status[16];
+    rd_fixed(&r, "customer_uid", sc.customer_uid, sizeof sc.customer_uid, true);
+    rd_fixed(&r, "merchant_uid", sc.merchant_uid, sizeof sc.merchant_uid, true);
+    rd_fixed(&r, "imp_uid", sc.imp_uid, sizeof sc.imp_uid, false);
+    rd_fixed(&r, "pg_provider", sc.pg_provider, sizeof sc.pg_provider, false);
+    rd_fixed(&r, "pg_id", sc.pg_id, sizeof sc.pg_id, false);
+    rd_fixed(&r, "currency", sc.currency, sizeof sc.currency, false);
+    if (!sc.currency[0])
+        memcpy(sc.currency, "KRW", 4);
+    sc.schedule_at = rd_int(&r, "schedule_at", 0, AMOUNT_MAX, 0);
+    sc.executed_at = rd_int(&r, "executed_at", 0, AMOUNT_MAX, 0);
+    sc.revoked_at = rd_int(&r, "revoked_at", 0, AMOUNT_MAX, 0);
+    sc.amount = rd_int(&r, "amount", 0, AMOUNT_MAX, 0);
+    sc.tax_free = rd_int(&r, "tax_free", 0, sc.amount, 0);
+    sc.card_quota = (int)rd_int(&r, "card_quota", 0, 60, 0);
+    sc.payment_status = (int)rd_int(&r, "payment_status", -1, PAY__COUNT - 1, -1);
+    rd_fixed(&r, "schedule_status", status, sizeof status, true);
+    if (r.ok && !sched_status_parse(status, &sc.status))
+        rd_fail(&r, "schedule_status", "must be scheduled, executed or revoked");
+#define X(f) rd_str(&r, #f, &sc.f);
+    SCHEDULE_STR_FIELDS(X)
+#undef X
+    if (!r.ok) {
+        schedule_fini(&sc);
+        return false;
+    }
+    *ret = sc;
+    return true;
+}
+
 /* ---- prepares and merchants ---- */
 
 cJSON *state_prepare_to_json(const struct prepare *p)
@@ -339,6 +405,62 @@ cJSON *state_merchant_to_json(const struct merchant *m)
     return o;
 }
 
+cJSON *state_merchant_to_json_full(const struct merchant *m)
+{
+    cJSON *o = state_merchant_to_json(m);
+    if (o && !cJSON_AddStringToObject(o, "imp_secret", m->imp_secret)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+bool state_merchant_from_json(const cJSON *o, struct merchant *ret, char *err, size_t errlen)
+{
+    struct merchant m;
+    memset(&m, 0, sizeof m);
+    struct rd r = {o, "merchant", err, errlen, true};
+    if (!cJSON_IsObject(o)) {
+        snprintf(err, errlen, "merchant: must be an object");
+        return false;
+    }
+    char fmt[8];
+    rd_fixed(&r, "merchant_code", m.merchant_code, sizeof m.merchant_code, false);
+    rd_fixed(&r, "imp_key", m.imp_key, sizeof m.imp_key, true);
+    rd_fixed(&r, "imp_secret", m.imp_secret, sizeof m.imp_secret, true);
+    rd_fixed(&r, "name", m.name, sizeof m.name, false);
+    rd_fixed(&r, "default_pg", m.default_pg, sizeof m.default_pg, false);
+    rd_fixed(&r, "webhook_url", m.webhook_url, sizeof m.webhook_url, false);
+    rd_fixed(&r, "webhook_format", fmt, sizeof fmt, false);
+    m.webhook_form = strcmp(fmt, "form") == 0;
+    const cJSON *chs = cJSON_GetObjectItemCaseSensitive(o, "channels");
+    const cJSON *ch;
+    if (!cJSON_IsArray(chs))
+        chs = NULL;
+    cJSON_ArrayForEach(ch, chs)
+    {
+        if (m.n_channels == MAX_CHANNELS) {
+            rd_fail(&r, "channels", "has too many channels");
+            break;
+        }
+        struct channel *c = &m.channels[m.n_channels++];
+        char kind[16];
+        struct rd rc = {ch, "merchant channel", err, errlen, true};
+        rd_fixed(&rc, "pg_provider", c->pg_provider, sizeof c->pg_provider, true);
+        rd_fixed(&rc, "pg_id", c->pg_id, sizeof c->pg_id, true);
+        rd_fixed(&rc, "kind", kind, sizeof kind, true);
+        c->kind = !strcmp(kind, "subscription") ? CHANNEL_SUBSCRIPTION
+                  : !strcmp(kind, "keyin")      ? CHANNEL_KEYIN
+                                                : CHANNEL_ONETIME;
+        if (!rc.ok)
+            r.ok = false;
+    }
+    if (!r.ok)
+        return false;
+    *ret = m;
+    return true;
+}
+
 /* ---- whole tenant ---- */
 
 static bool add_list(cJSON *doc, const char *name, cJSON **ret_arr)
@@ -361,13 +483,15 @@ cJSON *state_export_tenant(struct store *s, int tid)
     if (!store_tenant_merchant(s, tid, &m))
         return NULL;
     struct pay_page pays = {0};
+    struct sched_page scheds = {0};
     struct customer *custs = NULL;
     struct prepare *preps = NULL;
     size_t n_custs = 0, n_preps = 0;
     cJSON *doc = NULL, *arr;
     if (store_payment_all(s, tid, &pays) != MOCK_OK ||
         store_customer_list(s, tid, &custs, &n_custs) != MOCK_OK ||
-        store_prepare_list(s, tid, &preps, &n_preps) != MOCK_OK)
+        store_prepare_list(s, tid, &preps, &n_preps) != MOCK_OK ||
+        store_schedule_all(s, tid, &scheds) != MOCK_OK)
         goto out;
     doc = cJSON_CreateObject();
     bool ok = doc && cJSON_AddNumberToObject(doc, "format", STATE_FORMAT) &&
@@ -382,12 +506,16 @@ cJSON *state_export_tenant(struct store *s, int tid)
     ok = ok && add_list(doc, "prepares", &arr);
     for (size_t i = 0; ok && i < n_preps; i++)
         ok = push(arr, state_prepare_to_json(&preps[i]));
+    ok = ok && add_list(doc, "schedules", &arr);
+    for (size_t i = 0; ok && i < scheds.n; i++)
+        ok = push(arr, state_schedule_to_json(&scheds.items[i]));
     if (!ok) {
         cJSON_Delete(doc);
         doc = NULL;
     }
 out:
     store_page_free(&pays);
+    store_sched_page_free(&scheds);
     store_customers_free(custs, n_custs);
     free(preps);
     return doc;
@@ -400,6 +528,8 @@ struct parsed {
     size_t n_custs;
     struct prepare *preps;
     size_t n_preps;
+    struct schedule *scheds;
+    size_t n_scheds;
 };
 
 static void parsed_free(struct parsed *p)
@@ -409,6 +539,9 @@ static void parsed_free(struct parsed *p)
     free(p->pays);
     store_customers_free(p->custs, p->n_custs);
     free(p->preps);
+    for (size_t i = 0; i < p->n_scheds; i++)
+        schedule_fini(&p->scheds[i]);
+    free(p->scheds);
     memset(p, 0, sizeof *p);
 }
 
@@ -449,12 +582,15 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
     const cJSON *pays = list_of(doc, "payments", err, errlen, &ok);
     const cJSON *custs = list_of(doc, "customers", err, errlen, &ok);
     const cJSON *preps = list_of(doc, "prepares", err, errlen, &ok);
+    const cJSON *scheds = list_of(doc, "schedules", err, errlen, &ok);
+    size_t ns = ok ? (size_t)cJSON_GetArraySize(scheds) : 0;
     size_t np = ok ? (size_t)cJSON_GetArraySize(pays) : 0;
     size_t nc = ok ? (size_t)cJSON_GetArraySize(custs) : 0;
     size_t nr = ok ? (size_t)cJSON_GetArraySize(preps) : 0;
     if (ok && ((np && !(p.pays = calloc(np, sizeof *p.pays))) ||
                (nc && !(p.custs = calloc(nc, sizeof *p.custs))) ||
-               (nr && !(p.preps = calloc(nr, sizeof *p.preps))))) {
+               (nr && !(p.preps = calloc(nr, sizeof *p.preps))) ||
+               (ns && !(p.scheds = calloc(ns, sizeof *p.scheds))))) {
         snprintf(err, errlen, "out of memory");
         ok = false;
     }
@@ -487,6 +623,14 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
         else
             prefix_err(err, errlen, "prepares", i);
     }
+    for (size_t i = 0; ok && i < ns; i++) {
+        ok = state_schedule_from_json(cJSON_GetArrayItem(scheds, (int)i), &p.scheds[i], err,
+                                      errlen);
+        if (ok)
+            p.n_scheds = i + 1;
+        else
+            prefix_err(err, errlen, "schedules", i);
+    }
     if (ok) {
         store_tenant_clear(s, tid);
         for (size_t i = 0; ok && i < p.n_pays; i++)
@@ -495,6 +639,14 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
             ok = store_customer_put(s, tid, &p.custs[i], NULL) == MOCK_OK;
         for (size_t i = 0; ok && i < p.n_preps; i++)
             ok = store_prepare_put(s, tid, &p.preps[i], false) == MOCK_OK;
+        for (size_t i = 0; ok && i < p.n_scheds; i++) {
+            struct store_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.kind = STORE_EV_SCHEDULE;
+            ev.tid = tid;
+            ev.schedule = p.scheds[i]; /* borrowed: store_apply copies it */
+            ok = store_apply(s, &ev) == MOCK_OK;
+        }
         if (!ok)
             snprintf(err, errlen, "out of memory while importing (the tenant is now partial)");
     }

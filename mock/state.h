@@ -24,11 +24,17 @@ cJSON *state_payment_to_json(const struct payment *p);
 bool state_payment_from_json(const cJSON *o, struct payment *ret, char *err, size_t errlen);
 cJSON *state_customer_to_json(const struct customer *c);
 bool state_customer_from_json(const cJSON *o, struct customer *ret, char *err, size_t errlen);
+cJSON *state_schedule_to_json(const struct schedule *sc);
+bool state_schedule_from_json(const cJSON *o, struct schedule *ret, char *err, size_t errlen);
 cJSON *state_prepare_to_json(const struct prepare *p);
 bool state_prepare_from_json(const cJSON *o, struct prepare *ret, char *err, size_t errlen);
 cJSON *state_merchant_to_json(const struct merchant *m);
+/* With the secret, for the state log (never for exports). */
+cJSON *state_merchant_to_json_full(const struct merchant *m);
+/* Reads what state_merchant_to_json_full wrote (merchant_code may be empty). */
+bool state_merchant_from_json(const cJSON *o, struct merchant *ret, char *err, size_t errlen);
 
-/* {format, merchant, payments, customers, prepares} of tenant tid. */
+/* {format, merchant, payments, customers, prepares, schedules} of tenant tid. */
 cJSON *state_export_tenant(struct store *s, int tid);
 /* Replaces everything tenant tid holds with doc (as exported; the merchant
  * part is ignored: the tenant keeps its keys). Validates the whole document

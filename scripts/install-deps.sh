@@ -23,14 +23,38 @@ packages=(
     libcmocka-dev
     curl
     wrk
+    # libFuzzer and the sanitizer runtimes for clang (tests/fuzz); --no-install-recommends
+    # would leave them out, as clang only recommends them
+    libclang-rt-14-dev
 )
 
 # ---- browser tests (tests/e2e) ----------------------------------------------
-# Reserved for the headless checkout tests: they add Debian's `chromium` to the
-# list above and install the npm package `playwright-core` below this comment.
-# Note for that step: Debian's `npm` package conflicts with a NodeSource
-# `nodejs` (which ships its own npm), so install `npm` only when no npm command
-# exists. Nothing is installed for the browser tests yet.
+# Headless checkout tests: Debian's chromium (never a browser download), a
+# Korean font so screenshots show the window's text, and node with npm for the
+# pinned playwright-core in tests/e2e/package-lock.json. Debian's `npm`
+# conflicts with a NodeSource `nodejs` (which ships its own npm), so nodejs and
+# npm come from apt only when no node / npm command exists.
+packages+=(chromium fonts-nanum)
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+# tests/e2e/node_modules from the lock file, unless it already holds the
+# pinned playwright-core (then nothing touches the network). Runs when this
+# script ends, after apt has installed node and npm.
+e2e_node_modules() {
+    local dir
+    dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/e2e"
+    if node -e '
+        const d = process.argv[1];
+        const want = require(d + "/package-lock.json").packages["node_modules/playwright-core"].version;
+        const have = require(d + "/node_modules/playwright-core/package.json").version;
+        process.exit(want === have ? 0 : 1);' "$dir" 2>/dev/null; then
+        return 0
+    fi
+    echo "install-deps: npm ci in tests/e2e"
+    (cd "$dir" && npm ci --no-audit --no-fund </dev/null)
+}
+trap 'rc=$?; if [ "$rc" -eq 0 ]; then e2e_node_modules || rc=$?; fi; exit "$rc"' EXIT
 # ------------------------------------------------------------------------------
 
 missing=()

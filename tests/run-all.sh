@@ -2,6 +2,9 @@
 # run-all.sh - builds impmock twice and runs every test in both builds:
 #   build/       -Dwerror=true
 #   build-asan/  -Dwerror=true -Db_sanitize=address,undefined
+# then the concurrent-clients test once more against a ThreadSanitizer build
+# (build-tsan/, -Db_sanitize=thread) and each libFuzzer target for a short
+# run (build-fuzz/, clang; FUZZ_SECONDS per target, default 60),
 # then checks that third-party headers stay in their modules, counts the
 # individual test cases from the TAP the test programs print, and ends with
 # the line "N passed, N failed". Exit status 0 only when nothing failed and at
@@ -104,6 +107,54 @@ if configure "$asan_dir" -Dwerror=true -Db_sanitize=address,undefined; then
 fi
 status_asan=$status
 
+# Browser tests (tests/e2e): node's test runner drives headless chromium
+# against the build/ binary and prints TAP, one line per test. A run that
+# cannot start, crashes or exits non-zero counts as a failed case.
+e2e_tap="$build_dir/e2e.tap"
+run_e2e() {
+    local rc=0
+    rm -f "$e2e_tap"
+    if [ ! -x "$build_dir/impmock" ]; then
+        printf '1..1\nnot ok 1 - e2e: no %s/impmock to test\n' "$build_dir" >"$e2e_tap"
+        return
+    fi
+    if ! command -v node >/dev/null 2>&1 || [ ! -d tests/e2e/node_modules/playwright-core ]; then
+        printf '1..1\nnot ok 1 - e2e: node or playwright-core missing (scripts/install-deps.sh)\n' \
+            >"$e2e_tap"
+        return
+    fi
+    IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 900 \
+        node --test --test-reporter=tap tests/e2e/ \
+        >"$e2e_tap" 2>"$e2e_tap.err" </dev/null || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        tail -n 20 "$e2e_tap.err" >&2 || true
+        echo "not ok 9999 - e2e: node --test exited with status $rc" >>"$e2e_tap"
+    fi
+}
+run_e2e
+
+# ThreadSanitizer: only the server and the stress test are built; a data race
+# in the server stops it (halt_on_error) and so fails the test.
+tsan_dir=${IMPMOCK_TSAN_BUILD_DIR:-build-tsan}
+status=unbuilt
+if configure "$tsan_dir" -Dwerror=true -Db_sanitize=thread; then
+    rm -f "$tsan_dir/meson-logs/testlog.json"
+    if ninja -C "$tsan_dir" impmock tests/it-stress; then
+        status=0
+        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 IMPMOCK_STRESS_SECONDS=3 \
+            meson test -C "$tsan_dir" --no-rebuild --print-errorlogs --timeout-multiplier 4 stress ||
+            status=$?
+    fi
+fi
+status_tsan=$status
+
+# libFuzzer: one test case per target (tests/fuzz/run.sh writes their TAP)
+fuzz_tap=${FUZZ_BUILD_DIR:-build-fuzz}/fuzz.tap
+mkdir -p "$(dirname "$fuzz_tap")"
+rm -f "$fuzz_tap"
+FUZZ_TAP="$fuzz_tap" bash tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" || true
+[ -f "$fuzz_tap" ] || echo "fuzz: no results" >"$fuzz_tap"
+
 checks_tap=$(mktemp)
 trap 'rm -f "$checks_tap"' EXIT
 check_headers "$checks_tap"
@@ -112,5 +163,8 @@ summary_rc=0
 python3 tests/tap_summary.py \
     --meson "$build_dir" "$build_dir" "$status_plain" \
     --meson "$asan_dir" "$asan_dir" "$status_asan" \
+    --meson "$tsan_dir" "$tsan_dir" "$status_tsan" \
+    --tap fuzz "$fuzz_tap" \
+    --tap e2e "$e2e_tap" \
     --tap headers "$checks_tap" || summary_rc=$?
 exit "$summary_rc"

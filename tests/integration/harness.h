@@ -41,6 +41,10 @@ void mock_login(struct mock *m);
 /* Sends METHOD PATH with optional body and content type; token (may be NULL) as Authorization. */
 void http_do(const struct mock *m, const char *method, const char *path, const char *ctype,
              const char *body, const char *token, struct http_res *res);
+/* As http_do, but a failed transfer (server gone, connection reset) gives
+ * status 0 instead of ending the test. */
+void http_do_soft(const struct mock *m, const char *method, const char *path, const char *ctype,
+                  const char *body, const char *token, struct http_res *res);
 /* Shorthands using m->token and JSON bodies. */
 void http_get(const struct mock *m, const char *path, struct http_res *res);
 void http_post_json(const struct mock *m, const char *path, const char *json, struct http_res *res);

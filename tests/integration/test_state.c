@@ -10,6 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -117,12 +122,346 @@ static void test_bad_import_changes_nothing(void **state)
     free(after);
 }
 
+
+/* ---- the durable state directory ---- */
+
+static char state_dir[128];
+
+static void fresh_state_dir(void)
+{
+    snprintf(state_dir, sizeof state_dir, "/tmp/impmock-state-%d", (int)getpid());
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", state_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void start_on_state(const char *const *more)
+{
+    const char *args[8] = {"--state-dir", state_dir, NULL};
+    for (size_t i = 0; more && more[i] && i < 5; i++)
+        args[2 + i] = more[i];
+    mock_start(&M, args);
+}
+
+/* Runs impmock on the state dir expecting start-up to fail; returns its stderr. */
+static char *failed_start(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s --port 0 --quiet --state-dir '%s' 2>&1", getenv("IMPMOCK_BIN"),
+             state_dir);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    static char out[2048];
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    assert_int_equal(WEXITSTATUS(status), 1);
+    return out;
+}
+
+static char *slurp(const char *path, size_t *ret_len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    if (ret_len)
+        *ret_len = n;
+    return buf;
+}
+
+static void test_restart_keeps_everything(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    make_history(&M);
+    struct http_res r;
+    http_do(&M, "POST", "/__mock/clock", "application/json", "{\"freeze\":true,\"set\":1750000000}",
+            NULL, &r);
+    http_res_free(&r);
+    char *before = export_text(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    start_on_state(NULL);
+    char *after = export_text(&M);
+    assert_string_equal(before, after);
+    http_do(&M, "GET", "/__mock/clock", NULL, NULL, NULL, &r);
+    assert_int_equal((long)json_num(r.json, "now"), 1750000000L);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r.json, "frozen")));
+    http_res_free(&r);
+    free(before);
+    free(after);
+    /* no full card number in the state files either */
+    char path[256];
+    snprintf(path, sizeof path, "%s/state.log", state_dir);
+    assert_null(strstr(slurp(path, NULL), "4000000000003220"));
+}
+
+struct loader {
+    struct mock *m;
+    int id;
+    char paid[200][24]; /* imp_uids the server said were paid */
+    int n_paid;
+};
+
+static void *load(void *arg)
+{
+    struct loader *l = arg;
+    for (int i = 0; i < 200; i++) {
+        char body[160];
+        snprintf(body, sizeof body,
+                 "{\"customer_uid\":\"k%d\",\"merchant_uid\":\"t%d_%d\",\"amount\":%d}", l->id,
+                 l->id, i, 1000 + i);
+        struct http_res r;
+        http_do_soft(l->m, "POST", "/subscribe/payments/again", "application/json", body,
+                     l->m->token, &r);
+        if (r.status == 0) {
+            http_res_free(&r);
+            break;
+        }
+        const char *st = json_str(env_response(&r), "status");
+        if (st && !strcmp(st, "paid"))
+            snprintf(l->paid[l->n_paid++], sizeof l->paid[0], "%s",
+                     json_str(env_response(&r), "imp_uid"));
+        http_res_free(&r);
+    }
+    return NULL;
+}
+
+static void test_kill_9_under_load_loses_nothing_acknowledged(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    static struct loader loaders[4];
+    for (int t = 0; t < 4; t++) {
+        char path[64];
+        snprintf(path, sizeof path, "/subscribe/customers/k%d", t);
+        struct http_res r;
+        http_post_json(&M, path, "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-12\"}",
+                       &r);
+        assert_int_equal(env_code(&r), 0);
+        http_res_free(&r);
+        loaders[t] = (struct loader){.m = &M, .id = t};
+    }
+    pthread_t th[4];
+    for (int t = 0; t < 4; t++)
+        assert_int_equal(pthread_create(&th[t], NULL, load, &loaders[t]), 0);
+    struct timespec ts = {0, 150 * 1000000L};
+    nanosleep(&ts, NULL);
+    kill(M.pid, SIGKILL); /* mid-load, no warning */
+    for (int t = 0; t < 4; t++)
+        pthread_join(th[t], NULL);
+    waitpid(M.pid, NULL, 0);
+    M.pid = 0;
+    start_on_state(NULL); /* mock_start aborts the test if the restart fails */
+    mock_login(&M);
+    int total = 0;
+    for (int t = 0; t < 4; t++) {
+        for (int i = 0; i < loaders[t].n_paid; i++) {
+            char path[64];
+            snprintf(path, sizeof path, "/payments/%s", loaders[t].paid[i]);
+            struct http_res r;
+            http_get(&M, path, &r);
+            if (r.status != 200)
+                fail_msg("%s was answered as paid before the kill but is gone (%ld)",
+                         loaders[t].paid[i], r.status);
+            assert_string_equal(json_str(env_response(&r), "status"), "paid");
+            http_res_free(&r);
+            total++;
+        }
+    }
+    assert_true(total > 0); /* the kill really came under load */
+}
+
+static void test_torn_last_record_is_skipped(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    make_history(&M);
+    char *before = export_text(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/state.log", state_dir);
+    FILE *f = fopen(path, "ab");
+    assert_non_null(f);
+    fputs("0badc0de {\"ev\":\"payment\",\"tid\":0,\"payment\":{\"imp_uid\":\"imps_9", f); /* torn */
+    fclose(f);
+    start_on_state(NULL);
+    char *after = export_text(&M);
+    assert_string_equal(before, after);
+    char log[256];
+    snprintf(log, sizeof log, "%s/log", M.dir);
+    assert_non_null(strstr(slurp(log, NULL), "incomplete"));
+    free(before);
+    free(after);
+}
+
+static void test_damaged_or_foreign_state_fails_untouched(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    make_history(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/state.log", state_dir);
+    size_t len;
+    char *text = slurp(path, &len);
+    static char original[1 << 20];
+    memcpy(original, text, len + 1);
+
+    /* damage in the middle: a changed byte in the second record */
+    char *second = strchr(strchr(original, '\n') + 1, '\n') + 1;
+    static char damaged[1 << 20];
+    memcpy(damaged, original, len + 1);
+    damaged[second - original + 20] ^= 1;
+    FILE *f = fopen(path, "wb");
+    fwrite(damaged, 1, len, f);
+    fclose(f);
+    char *out = failed_start();
+    assert_non_null(strstr(out, "damaged"));
+    assert_memory_equal(slurp(path, NULL), damaged, len); /* left as it was */
+
+    /* another format */
+    char *foreign = strdup(original);
+    char *fmt = strstr(foreign, "\"impmock_state\":1");
+    assert_non_null(fmt);
+    fmt[16] = '9';
+    f = fopen(path, "wb");
+    fwrite(foreign, 1, len, f);
+    fclose(f);
+    out = failed_start();
+    assert_non_null(strstr(out, "format 9"));
+    assert_memory_equal(slurp(path, NULL), foreign, len);
+    free(foreign);
+
+    /* not a directory */
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && echo x > '%s'", state_dir, state_dir);
+    assert_int_equal(system(cmd), 0);
+    out = failed_start();
+    assert_non_null(strstr(out, "not a directory"));
+    remove(state_dir);
+}
+
+static void test_one_server_per_state_dir(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    char *out = failed_start();
+    assert_non_null(strstr(out, "another impmock"));
+}
+
+static void test_compaction_keeps_state(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    make_history(&M);
+    /* many token requests near expiry would be tiny; grow the log with prepares instead */
+    for (int i = 0; i < 300; i++) {
+        char body[96];
+        snprintf(body, sizeof body, "{\"merchant_uid\":\"grow_%d\",\"amount\":%d}", i, i + 1);
+        struct http_res r;
+        http_post_json(&M, "/payments/prepare", body, &r);
+        http_res_free(&r);
+    }
+    char *before = export_text(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    /* a restart on a log that ends cleanly replays it as is; then compact by restart
+     * after appending a torn tail (which forces a fresh snapshot + log) */
+    char path[256];
+    snprintf(path, sizeof path, "%s/state.log", state_dir);
+    FILE *f = fopen(path, "ab");
+    fputs("garbage", f);
+    fclose(f);
+    start_on_state(NULL);
+    assert_int_equal(mock_stop(&M), 0);
+    size_t log_len;
+    slurp(path, &log_len);
+    assert_true(log_len < 200); /* just the header: everything moved into the snapshot */
+    start_on_state(NULL);
+    char *after = export_text(&M);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
+static void test_schedules_survive_restart_and_export(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    const char *clk[] = {"--clock", "1750000000", NULL};
+    start_on_state(clk);
+    mock_login(&M);
+    struct http_res r;
+    http_post_json(&M, "/subscribe/customers/sc1",
+                   "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-12\"}", &r);
+    http_res_free(&r);
+    http_post_json(&M, "/subscribe/payments/schedule",
+                   "{\"customer_uid\":\"sc1\",\"schedules\":["
+                   "{\"merchant_uid\":\"m1\",\"schedule_at\":1750003600,\"amount\":5000,\"name\":\"a\"},"
+                   "{\"merchant_uid\":\"m2\",\"schedule_at\":1750007200,\"amount\":5000,\"name\":\"b\"}]}",
+                   &r);
+    assert_int_equal(env_code(&r), 0);
+    http_res_free(&r);
+    http_do(&M, "POST", "/__mock/clock", "application/json", "{\"advance\":3600}", NULL, &r);
+    http_res_free(&r); /* m1 runs */
+    char *before = export_text(&M);
+    assert_non_null(strstr(before, "\"schedules\""));
+    assert_int_equal(mock_stop(&M), 0);
+    start_on_state(NULL); /* no --clock: the kept clock comes back */
+    char *after = export_text(&M);
+    assert_string_equal(before, after);
+    mock_login(&M);
+    http_get(&M, "/subscribe/payments/schedule/m1", &r);
+    assert_string_equal(json_str(env_response(&r), "schedule_status"), "executed");
+    http_res_free(&r);
+    /* the waiting item still runs after the restart */
+    http_do(&M, "POST", "/__mock/clock", "application/json", "{\"advance\":3600}", NULL, &r);
+    http_res_free(&r);
+    mock_login(&M); /* an hour later the old token has expired */
+    http_get(&M, "/subscribe/payments/schedule/m2", &r);
+    assert_string_equal(json_str(env_response(&r), "schedule_status"), "executed");
+    assert_string_equal(json_str(env_response(&r), "payment_status"), "paid");
+    http_res_free(&r);
+    /* and an import brings schedules along */
+    http_do(&M, "POST", "/__mock/reset", NULL, NULL, NULL, &r);
+    http_res_free(&r);
+    http_do(&M, "POST", "/__mock/import", "application/json", before, NULL, &r);
+    assert_int_equal(r.status, 200);
+    http_res_free(&r);
+    mock_login(&M);
+    http_get(&M, "/subscribe/payments/schedule/m2", &r);
+    assert_string_equal(json_str(env_response(&r), "schedule_status"), "scheduled");
+    http_res_free(&r);
+    free(before);
+    free(after);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_export_import_roundtrip, stop),
         cmocka_unit_test_teardown(test_bad_import_changes_nothing, stop),
+        cmocka_unit_test_teardown(test_restart_keeps_everything, stop),
+        cmocka_unit_test_teardown(test_kill_9_under_load_loses_nothing_acknowledged, stop),
+        cmocka_unit_test_teardown(test_torn_last_record_is_skipped, stop),
+        cmocka_unit_test_teardown(test_damaged_or_foreign_state_fails_untouched, stop),
+        cmocka_unit_test_teardown(test_one_server_per_state_dir, stop),
+        cmocka_unit_test_teardown(test_compaction_keeps_state, stop),
+        cmocka_unit_test_teardown(test_schedules_survive_restart_and_export, stop),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

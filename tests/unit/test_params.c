@@ -83,7 +83,7 @@ static void test_amount_json_number(void **state)
     amount_ok("{\"amount\":1000}", NULL, 1000);
     amount_ok("{\"amount\":0}", NULL, 0);
     amount_ok("{\"amount\":1000.0}", NULL, 1000);
-    amount_ok("{\"amount\":9007199254740992}", NULL, 9007199254740992LL); /* 2^53 */
+    amount_ok("{\"amount\":9007199254740991}", NULL, 9007199254740991LL); /* 2^53 - 1 */
 }
 
 static void test_amount_json_string_refused(void **state)
@@ -102,6 +102,8 @@ static void test_amount_json_range(void **state)
     amount_refused("{\"amount\":10.5}", NULL, "amount 파라미터는 원 단위 정수여야 합니다.");
     amount_refused("{\"amount\":0.001}", NULL, "amount 파라미터는 원 단위 정수여야 합니다.");
     amount_refused("{\"amount\":9007199254740994}", NULL, "amount 파라미터의 값이 너무 큽니다.");
+    /* 2^53 + 1 reads as 2^53: refused rather than silently changed */
+    amount_refused("{\"amount\":9007199254740993}", NULL, "amount 파라미터의 값이 너무 큽니다.");
     amount_refused("{\"amount\":1e300}", NULL, "amount 파라미터의 값이 너무 큽니다.");
 }
 
@@ -111,7 +113,8 @@ static void test_amount_form_text(void **state)
     amount_ok(NULL, "amount=1000", 1000);
     amount_ok(NULL, "amount=1000.0", 1000); /* some clients format floats */
     amount_ok(NULL, "amount=0", 0);
-    amount_ok(NULL, "amount=9007199254740992", 9007199254740992LL);
+    amount_ok(NULL, "amount=9007199254740991", 9007199254740991LL);
+    amount_refused(NULL, "amount=9007199254740992", "amount 파라미터의 값이 너무 큽니다.");
     amount_refused(NULL, "amount=-5", "amount 파라미터는 0 이상이어야 합니다.");
     amount_refused(NULL, "amount=10.5", "amount 파라미터는 원 단위 정수여야 합니다.");
     amount_refused(NULL, "amount=9007199254740993", "amount 파라미터의 값이 너무 큽니다.");

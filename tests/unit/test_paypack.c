@@ -1,0 +1,289 @@
+/*
+ * test_paypack.c - paypack.c and hmap.c's hidx: a payment packed and
+ * unpacked again is the same payment, field by field (random payments, every
+ * field exercised, interning on and past its limit); hidx agrees with a plain
+ * list through inserts, replacements, deletions and growth.
+ */
+#include "hmap.h"
+#include "paypack.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned seed = 12345;
+
+static int rnd(int n)
+{
+    return rand_r(&seed) % n;
+}
+
+static void rnd_text(char *out, size_t cap, bool korean)
+{
+    size_t n = (size_t)rnd((int)cap - 4);
+    size_t o = 0;
+    while (o < n) {
+        if (korean && o + 3 < n && rnd(3) == 0) {
+            memcpy(out + o, "\xed\x95\x9c", 3);
+            o += 3;
+        } else {
+            out[o++] = (char)('a' + rnd(26));
+        }
+    }
+    out[o] = '\0';
+}
+
+static char *maybe_str(void)
+{
+    if (rnd(3) == 0)
+        return NULL;
+    char buf[64];
+    rnd_text(buf, sizeof buf, true);
+    return strdup(buf);
+}
+
+static int64_t rnd_i64(void)
+{
+    switch (rnd(5)) {
+    case 0:
+        return 0;
+    case 1:
+        return rnd(1000);
+    case 2:
+        return 1700000000 + rnd(100000);
+    case 3:
+        return 9007199254740991LL - rnd(10);
+    default:
+        return -(int64_t)rnd(100000);
+    }
+}
+
+static void rnd_payment(struct payment *p)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->imp_uid, sizeof p->imp_uid, "imp_%012d", rnd(1000000000));
+    rnd_text(p->merchant_uid, sizeof p->merchant_uid, true);
+    static const char *const methods[] = {"card", "point", "trans"};
+    static const char *const pgs[] = {"kakaopay", "nice", "payco"};
+    static const char *const usages[] = {"issue", "payment", "payment.scheduled"};
+    snprintf(p->pay_method, sizeof p->pay_method, "%s", methods[rnd(3)]);
+    if (rnd(50) == 0)
+        p->pay_method[1] = '\x1f'; /* the separator of the interned channel string */
+    snprintf(p->channel, sizeof p->channel, "%s", rnd(2) ? "pc" : "api");
+    snprintf(p->pg_provider, sizeof p->pg_provider, "%s", pgs[rnd(3)]);
+    rnd_text(p->pg_tid, sizeof p->pg_tid, false);
+    rnd_text(p->pg_id, sizeof p->pg_id, false); /* many distinct: past the intern limit */
+    snprintf(p->currency, sizeof p->currency, "%s", rnd(4) ? "KRW" : "USD");
+    p->customer_uid_usage = rnd(2) ? usages[rnd(3)] : NULL;
+    p->escrow = rnd(2);
+    p->card_type = rnd(3) - 1;
+    p->card_quota = rnd(13);
+    p->amount = rnd_i64();
+    p->cancel_amount = rnd_i64();
+    p->tax_free = rnd_i64();
+    p->cancel_tax_free = rnd_i64();
+    p->status = (enum pay_status)rnd(PAY__COUNT);
+    p->started_at = rnd_i64();
+    p->paid_at = rnd_i64();
+    p->failed_at = rnd_i64();
+    p->cancelled_at = rnd_i64();
+    p->updated_at = rnd_i64();
+    p->version = (uint64_t)rnd(1000000) * 1000003u;
+#define X(f) p->f = maybe_str();
+    PAYMENT_STR_FIELDS(X)
+#undef X
+    p->n_cancels = (size_t)rnd(4);
+    p->cancels = p->n_cancels ? calloc(p->n_cancels, sizeof *p->cancels) : NULL;
+    for (size_t i = 0; i < p->n_cancels; i++) {
+        struct cancel_entry *c = &p->cancels[i];
+        rnd_text(c->pg_tid, sizeof c->pg_tid, false);
+        c->amount = rnd_i64();
+        c->tax_free = rnd_i64();
+        c->cancelled_at = rnd_i64();
+        c->reason = maybe_str();
+        rnd_text(c->cancellation_id, sizeof c->cancellation_id, false);
+        c->receipt_url = maybe_str();
+    }
+}
+
+static void str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+static void same_payment(const struct payment *a, const struct payment *b)
+{
+    assert_string_equal(a->imp_uid, b->imp_uid);
+    assert_string_equal(a->merchant_uid, b->merchant_uid);
+    assert_string_equal(a->pay_method, b->pay_method);
+    assert_string_equal(a->channel, b->channel);
+    assert_string_equal(a->pg_provider, b->pg_provider);
+    assert_string_equal(a->pg_tid, b->pg_tid);
+    assert_string_equal(a->pg_id, b->pg_id);
+    assert_string_equal(a->currency, b->currency);
+    str_eq(a->customer_uid_usage, b->customer_uid_usage);
+    assert_int_equal(a->escrow, b->escrow);
+    assert_int_equal(a->card_type, b->card_type);
+    assert_int_equal(a->card_quota, b->card_quota);
+    assert_int_equal(a->amount, b->amount);
+    assert_int_equal(a->cancel_amount, b->cancel_amount);
+    assert_int_equal(a->tax_free, b->tax_free);
+    assert_int_equal(a->cancel_tax_free, b->cancel_tax_free);
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->started_at, b->started_at);
+    assert_int_equal(a->paid_at, b->paid_at);
+    assert_int_equal(a->failed_at, b->failed_at);
+    assert_int_equal(a->cancelled_at, b->cancelled_at);
+    assert_int_equal(a->updated_at, b->updated_at);
+    assert_int_equal(a->version, b->version);
+#define X(f) str_eq(a->f, b->f);
+    PAYMENT_STR_FIELDS(X)
+#undef X
+    assert_int_equal(a->n_cancels, b->n_cancels);
+    for (size_t i = 0; i < a->n_cancels; i++) {
+        assert_string_equal(a->cancels[i].pg_tid, b->cancels[i].pg_tid);
+        assert_int_equal(a->cancels[i].amount, b->cancels[i].amount);
+        assert_int_equal(a->cancels[i].tax_free, b->cancels[i].tax_free);
+        assert_int_equal(a->cancels[i].cancelled_at, b->cancels[i].cancelled_at);
+        str_eq(a->cancels[i].reason, b->cancels[i].reason);
+        assert_string_equal(a->cancels[i].cancellation_id, b->cancels[i].cancellation_id);
+        str_eq(a->cancels[i].receipt_url, b->cancels[i].receipt_url);
+    }
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    struct paypack pk;
+    paypack_init(&pk);
+    /* enough distinct pg_id values to fill the intern table and go past it */
+    for (int i = 0; i < PAYPACK_INTERN_MAX + 2000; i++) {
+        struct payment p, back;
+        rnd_payment(&p);
+        uint8_t *rec = paypack_encode(&pk, &p);
+        assert_non_null(rec);
+        assert_string_equal(paypack_imp_uid(rec), p.imp_uid);
+        assert_string_equal(paypack_merchant_uid(rec), p.merchant_uid);
+        str_eq(paypack_customer_uid(&pk, rec), p.customer_uid);
+        struct paypack_head h;
+        paypack_head(rec, &h);
+        assert_int_equal(h.status, p.status);
+        assert_int_equal(h.version, p.version);
+        assert_int_equal(h.paid_at, p.paid_at);
+        assert_int_equal(h.updated_at, p.updated_at);
+        assert_true(paypack_decode(&pk, rec, &back));
+        same_payment(&p, &back);
+        payment_fini(&back);
+        payment_fini(&p);
+        free(rec);
+    }
+    assert_true(pk.n <= PAYPACK_INTERN_MAX);
+    paypack_fini(&pk);
+}
+
+/* what a fixture seeds: the record stays small */
+static void test_minimal_is_small(void **state)
+{
+    (void)state;
+    struct paypack pk;
+    paypack_init(&pk);
+    struct payment p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.imp_uid, sizeof p.imp_uid, "imp_100000000001");
+    snprintf(p.merchant_uid, sizeof p.merchant_uid, "order_0000001");
+    snprintf(p.pay_method, sizeof p.pay_method, "card");
+    snprintf(p.channel, sizeof p.channel, "pc");
+    snprintf(p.pg_provider, sizeof p.pg_provider, "kakaopay");
+    snprintf(p.pg_id, sizeof p.pg_id, "TC0ONETIME");
+    snprintf(p.currency, sizeof p.currency, "KRW");
+    p.card_type = -1;
+    p.status = PAY_PAID;
+    p.amount = 15000;
+    p.started_at = p.paid_at = p.updated_at = 1704153600;
+    p.version = 1;
+    uint8_t *first = paypack_encode(&pk, &p);
+    uint8_t *second = paypack_encode(&pk, &p); /* the repeated strings are interned by now */
+    assert_non_null(first);
+    assert_non_null(second);
+    struct payment back;
+    assert_true(paypack_decode(&pk, second, &back));
+    same_payment(&p, &back);
+    payment_fini(&back);
+    /* 31 bytes of ids and about 30 of everything else: one 80-byte malloc chunk
+     * (glibc), where a struct payment takes 592 */
+    assert_true(malloc_usable_size(second) <= 72);
+    free(first);
+    free(second);
+    paypack_fini(&pk);
+}
+
+static const char *keys[5000];
+
+static const char *key_at(const void *ud, uint32_t val)
+{
+    (void)ud;
+    return keys[val];
+}
+
+static void test_hidx_against_a_list(void **state)
+{
+    (void)state;
+    static char storage[5000][24];
+    static int32_t expect[5000]; /* value of key i, -1 = absent */
+    struct hidx m;
+    hidx_init(&m);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(storage[i], sizeof storage[i], "imp_%012d", 100000000 + i);
+        keys[i] = storage[i];
+        expect[i] = -1;
+    }
+    /* values are indexes into keys[]: key_at(val) must give the key back,
+     * so a key is always stored with its own index */
+    for (int round = 0; round < 60000; round++) {
+        int k = rnd(5000);
+        uint32_t v;
+        switch (rnd(3)) {
+        case 0:
+        case 1:
+            assert_true(hidx_put(&m, keys[k], (uint32_t)k, key_at, NULL));
+            expect[k] = k;
+            break;
+        default:
+            assert_int_equal(hidx_del(&m, keys[k], key_at, NULL), expect[k] >= 0);
+            expect[k] = -1;
+            break;
+        }
+        int probe = rnd(5000);
+        bool found = hidx_get(&m, keys[probe], &v, key_at, NULL);
+        assert_int_equal(found, expect[probe] >= 0);
+        if (found)
+            assert_int_equal(v, (uint32_t)expect[probe]);
+    }
+    size_t live = 0;
+    for (int i = 0; i < 5000; i++)
+        live += expect[i] >= 0;
+    assert_int_equal(m.live, live);
+    assert_true(m.used * 8 <= m.cap * 7);
+    hidx_fini(&m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_minimal_is_small),
+        cmocka_unit_test(test_hidx_against_a_list),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
