@@ -37,6 +37,7 @@ cc -O2 -D_POSIX_C_SOURCE=200809L -pthread -o "$dir/bare" bench/bare.c -lcivetweb
 threads=$("$dir/impmock" --help | sed -nE 's/.*--threads N .*\(default ([0-9]+)\).*/\1/p')
 [ -n "$threads" ] || threads=64
 
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 work=$(mktemp -d /tmp/impmock-bench-XXXXXX)
 servers=()
 cleanup() {
@@ -211,7 +212,7 @@ done
 
 say "## Results"
 say ""
-say "$(nproc) cores ($(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); wrk -t2, keep-alive, ${duration} s per run; $threads worker threads in both servers."
+say "$(nproc) cores ($(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); wrk -t2, keep-alive, ${duration} s per run, median of $repeat; $threads worker threads in both servers. Load average (1 min) at the start $load_start, at the end $(cut -d' ' -f1 /proc/loadavg): other work on the machine shows up in the p99 first."
 say ""
 say "| workload | conns | server | req/s | p50 ms | p99 ms | CPU µs/req | RSS MB | errors |"
 say "|---|---:|---|---:|---:|---:|---:|---:|---:|"
