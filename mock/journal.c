@@ -1,18 +1,34 @@
-/* journal.c - see journal.h. */
+/* journal.c - see journal.h.
+ * Every request is recorded, from every worker at once: one lock for the
+ * whole ring made the workers queue on it, and a worker preempted while
+ * holding it stalled all the others (the slowest answers doubled). Entry
+ * number seq lives in slot (seq - 1) % cap, and the slots are guarded by a
+ * few striped locks, so two requests meet on a lock only when their slots
+ * share a stripe. Readers walk the numbers down from the newest. A slot keeps
+ * its buffers for the next entry, so recording allocates nothing once the
+ * ring is warm (no frees of another worker's memory, no malloc arena waits). */
 #include "journal.h"
 
 #include "cards.h"
 #include "clock.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct journal_entry *ring; /* guarded by lock */
-static size_t cap, head, count;    /* guarded by lock; head = next slot */
-static uint64_t next_seq;          /* guarded by lock */
+#define STRIPES 64
+
+static pthread_mutex_t stripes[STRIPES]; /* slot i is guarded by stripes[i % STRIPES] */
+struct slot {
+    struct journal_entry e; /* e.seq 0 = empty; the buffers stay for reuse */
+    size_t path_cap, req_cap, resp_cap;
+};
+
+static struct slot *ring;
+static size_t cap;                      /* fixed after journal_init */
+static atomic_uint_fast64_t next_seq;   /* number of the next entry */
 
 void journal_init(size_t capacity)
 {
@@ -20,8 +36,14 @@ void journal_init(size_t capacity)
     ring = capacity ? calloc(capacity, sizeof *ring) : NULL;
     if (!ring)
         cap = 0;
-    head = count = 0;
-    next_seq = 1;
+    for (size_t i = 0; i < STRIPES; i++)
+        pthread_mutex_init(&stripes[i], NULL);
+    atomic_store(&next_seq, 1);
+}
+
+static pthread_mutex_t *stripe_of(size_t slot)
+{
+    return &stripes[slot % STRIPES];
 }
 
 static void entry_fini(struct journal_entry *e)
@@ -35,10 +57,12 @@ static void entry_fini(struct journal_entry *e)
 void journal_fini(void)
 {
     for (size_t i = 0; i < cap; i++)
-        entry_fini(&ring[i]);
+        entry_fini(&ring[i].e);
     free(ring);
     ring = NULL;
-    cap = head = count = 0;
+    cap = 0;
+    for (size_t i = 0; i < STRIPES; i++)
+        pthread_mutex_destroy(&stripes[i]);
 }
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one. */
@@ -91,15 +115,33 @@ static void make_utf8(char *s)
     }
 }
 
-static char *copy_body(const char *s, size_t len, bool redact)
+/* Makes *buf (capacity *bufcap) hold n bytes and a NUL. A buffer far larger
+ * than needed is given back, so one huge body does not pin its size in the
+ * slot for good. */
+static bool fit(char **buf, size_t *bufcap, size_t n)
+{
+    size_t want = n + 1;
+    if (*buf && *bufcap >= want && (*bufcap <= 4096 || want > *bufcap / 4))
+        return true;
+    size_t c = want < 256 ? 256 : want;
+    char *b = realloc(*buf, c);
+    if (!b)
+        return false;
+    *buf = b;
+    *bufcap = c;
+    return true;
+}
+
+/* Stores a body into *buf, cut at JOURNAL_BODY_MAX. */
+static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool redact)
 {
     if (!s)
         len = 0;
     if (len > JOURNAL_BODY_MAX)
         len = JOURNAL_BODY_MAX;
-    char *out = malloc(len + 1);
-    if (!out)
-        return NULL;
+    if (!fit(buf, bufcap, len))
+        return false;
+    char *out = *buf;
     if (len)
         memcpy(out, s, len);
     out[len] = '\0';
@@ -114,7 +156,7 @@ static char *copy_body(const char *s, size_t len, bool redact)
         if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 && utf8_seq((unsigned char *)out + k - 1) == 0)
             out[k - 1] = '\0';
     }
-    return out;
+    return true;
 }
 
 void journal_record(int tid, const char *method, const char *path, const char *query,
@@ -123,42 +165,39 @@ void journal_record(int tid, const char *method, const char *path, const char *q
 {
     if (!cap)
         return;
-    struct journal_entry e;
-    memset(&e, 0, sizeof e);
-    e.time = clock_now();
-    e.tid = tid;
-    size_t ml = strnlen(method, sizeof e.method - 1);
-    memcpy(e.method, method, ml);
-    e.method[ml] = '\0';
+    int64_t now = clock_now();
+    uint64_t seq = atomic_fetch_add(&next_seq, 1);
+    size_t idx = (size_t)((seq - 1) % cap);
+    struct slot *sl = &ring[idx];
     size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
     size_t plen = pl + (ql ? ql + 1 : 0);
-    e.path = malloc(plen + 1);
-    if (e.path) {
-        memcpy(e.path, path, pl);
-        if (ql) {
-            e.path[pl] = '?';
-            memcpy(e.path + pl + 1, query, ql);
+    pthread_mutex_lock(stripe_of(idx));
+    /* an older number never overwrites a newer one: a worker descheduled
+     * between numbering and storing finds its entry already out of the ring */
+    if (sl->e.seq < seq) {
+        struct journal_entry *e = &sl->e;
+        e->seq = 0; /* not readable while being written or when a copy fails */
+        if (fit(&e->path, &sl->path_cap, plen) &&
+            put_body(&e->request_body, &sl->req_cap, req_body, req_len, true) &&
+            put_body(&e->response_body, &sl->resp_cap, resp_body, resp_len, false)) {
+            memcpy(e->path, path, pl);
+            if (ql) {
+                e->path[pl] = '?';
+                memcpy(e->path + pl + 1, query, ql);
+            }
+            e->path[plen] = '\0';
+            cards_redact(e->path);
+            make_utf8(e->path);
+            e->time = now;
+            e->tid = tid;
+            size_t ml = strnlen(method, sizeof e->method - 1);
+            memcpy(e->method, method, ml);
+            e->method[ml] = '\0';
+            e->status = status;
+            e->seq = seq;
         }
-        e.path[plen] = '\0';
-        cards_redact(e.path);
-        make_utf8(e.path);
     }
-    e.status = status;
-    e.request_body = copy_body(req_body, req_len, true);
-    e.response_body = copy_body(resp_body, resp_len, false);
-    if (!e.path || !e.request_body || !e.response_body) {
-        entry_fini(&e);
-        return;
-    }
-    pthread_mutex_lock(&lock);
-    e.seq = next_seq++;
-    struct journal_entry old = ring[head];
-    ring[head] = e;
-    head = (head + 1) % cap;
-    if (count < cap)
-        count++;
-    pthread_mutex_unlock(&lock);
-    entry_fini(&old); /* free outside the lock */
+    pthread_mutex_unlock(stripe_of(idx));
 }
 
 static bool matches(const struct journal_entry *e, const struct journal_filter *f)
@@ -177,25 +216,31 @@ static bool matches(const struct journal_entry *e, const struct journal_filter *
 struct journal_entry *journal_list(const struct journal_filter *f, size_t *ret_n)
 {
     *ret_n = 0;
-    pthread_mutex_lock(&lock);
     size_t n = 0;
-    struct journal_entry *out = count ? calloc(count, sizeof *out) : NULL;
+    uint64_t newest = atomic_load(&next_seq) - 1;
+    size_t span = newest < cap ? (size_t)newest : cap;
+    struct journal_entry *out = span ? calloc(span, sizeof *out) : NULL;
+    bool oom = false;
     /* walk newest to oldest, keep the newest `limit` matches */
-    for (size_t k = 0; out && k < count; k++) {
-        const struct journal_entry *e = &ring[(head + cap - 1 - k) % cap];
-        if (!matches(e, f))
-            continue;
+    for (uint64_t seq = newest; out && !oom && seq > newest - span; seq--) {
         if (f->limit && n >= f->limit)
             break;
-        out[n] = *e;
-        out[n].path = strdup(e->path);
-        out[n].request_body = strdup(e->request_body);
-        out[n].response_body = strdup(e->response_body);
-        n++;
-        if (!out[n - 1].path || !out[n - 1].request_body || !out[n - 1].response_body)
-            break;
+        size_t slot = (size_t)((seq - 1) % cap);
+        pthread_mutex_lock(stripe_of(slot));
+        const struct journal_entry *e = &ring[slot].e;
+        if (e->seq == seq && matches(e, f)) { /* else cleared, or not stored yet */
+            out[n] = *e;
+            out[n].path = strdup(e->path);
+            out[n].request_body = strdup(e->request_body);
+            out[n].response_body = strdup(e->response_body);
+            oom = !out[n].path || !out[n].request_body || !out[n].response_body;
+            if (oom)
+                entry_fini(&out[n]); /* a short list rather than a hole */
+            else
+                n++;
+        }
+        pthread_mutex_unlock(stripe_of(slot));
     }
-    pthread_mutex_unlock(&lock);
     /* oldest first */
     for (size_t i = 0; i < n / 2; i++) {
         struct journal_entry t = out[i];
@@ -215,32 +260,13 @@ void journal_list_free(struct journal_entry *list, size_t n)
 
 void journal_clear(int tid)
 {
-    pthread_mutex_lock(&lock);
-    struct journal_entry *kept = count ? calloc(cap, sizeof *kept) : NULL;
-    size_t nk = 0;
-    struct journal_entry *drop = count ? calloc(cap, sizeof *drop) : NULL;
-    size_t nd = 0;
-    if (count && (!kept || !drop)) {
-        pthread_mutex_unlock(&lock);
-        free(kept);
-        free(drop);
-        return;
+    /* emptied slots keep their place (readers find entries by number) and
+     * their buffers */
+    for (size_t slot = 0; slot < cap; slot++) {
+        pthread_mutex_lock(stripe_of(slot));
+        struct journal_entry *e = &ring[slot].e;
+        if (e->seq && (tid == -2 || e->tid == tid))
+            e->seq = 0;
+        pthread_mutex_unlock(stripe_of(slot));
     }
-    for (size_t k = 0; k < count; k++) {
-        struct journal_entry *e = &ring[(head + cap - count + k) % cap];
-        if (tid == -2 || e->tid == tid)
-            drop[nd++] = *e;
-        else
-            kept[nk++] = *e;
-        memset(e, 0, sizeof *e);
-    }
-    for (size_t i = 0; i < nk; i++)
-        ring[i] = kept[i];
-    count = nk;
-    head = cap ? nk % cap : 0;
-    pthread_mutex_unlock(&lock);
-    for (size_t i = 0; i < nd; i++)
-        entry_fini(&drop[i]);
-    free(kept);
-    free(drop);
 }

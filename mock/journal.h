@@ -2,8 +2,8 @@
  * journal.h - a bounded ring of recent requests and their answers, so a test
  * can assert what its code sent (GET /__mock/requests). Card numbers in
  * request bodies are masked before they are kept.
- * Thread-safety: callable from any thread; one mutex inside, held only for
- * copies.
+ * Thread-safety: callable from any thread; striped mutexes inside, held only
+ * for copies.
  */
 #ifndef IMPMOCK_JOURNAL_H
 #define IMPMOCK_JOURNAL_H

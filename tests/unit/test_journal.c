@@ -1,0 +1,223 @@
+/*
+ * test_journal.c - the request journal ring: newest entries win once it is
+ * full, lists come oldest first and honour limit and filters, clearing one
+ * tenant keeps the others, bodies are cut, card numbers masked, and
+ * concurrent recorders lose nothing the ring has room for.
+ */
+#include "journal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void record(int tid, const char *method, const char *path, int status, const char *body)
+{
+    journal_record(tid, method, path, NULL, status, body, strlen(body), "{}", 2);
+}
+
+static struct journal_filter any(void)
+{
+    struct journal_filter f = {.tid = -2};
+    return f;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    journal_fini();
+    return 0;
+}
+
+static void test_keeps_the_newest_in_order(void **state)
+{
+    (void)state;
+    journal_init(5);
+    char path[32];
+    for (int i = 1; i <= 12; i++) {
+        snprintf(path, sizeof path, "/p/%d", i);
+        record(0, "GET", path, 200, "");
+    }
+    size_t n;
+    struct journal_filter f = any();
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "/p/%zu", i + 8);
+        assert_string_equal(list[i].path, path);
+        assert_int_equal(list[i].seq, i + 8);
+    }
+    journal_list_free(list, n);
+
+    f.limit = 2; /* the newest two, still oldest first */
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].path, "/p/11");
+    assert_string_equal(list[1].path, "/p/12");
+    journal_list_free(list, n);
+}
+
+static void test_filters_and_query(void **state)
+{
+    (void)state;
+    journal_init(16);
+    record(0, "POST", "/users/getToken", 200, "a");
+    record(1, "GET", "/payments/imp_1", 404, "");
+    journal_record(1, "GET", "/payments/status/paid", "page=2", 200, "", 0, "{}", 2);
+    size_t n;
+    struct journal_filter f = any();
+    f.tid = 1;
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[1].path, "/payments/status/paid?page=2");
+    journal_list_free(list, n);
+
+    f = any();
+    f.status = 404;
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].path, "/payments/imp_1");
+    journal_list_free(list, n);
+
+    f = any();
+    f.method = "POST";
+    f.path_prefix = "/users/";
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].tid, 0);
+    journal_list_free(list, n);
+}
+
+static void test_clear_one_tenant(void **state)
+{
+    (void)state;
+    journal_init(8);
+    for (int i = 0; i < 6; i++)
+        record(i % 2, "GET", i % 2 ? "/odd" : "/even", 200, "");
+    journal_clear(1);
+    size_t n;
+    struct journal_filter f = any();
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(list[i].path, "/even");
+    journal_list_free(list, n);
+
+    /* recording goes on after a clear, numbers keep growing */
+    record(1, "GET", "/after", 200, "");
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 4);
+    assert_string_equal(list[3].path, "/after");
+    assert_int_equal(list[3].seq, 7);
+    journal_list_free(list, n);
+
+    journal_clear(-2);
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 0);
+    journal_list_free(list, n);
+}
+
+static void test_bodies_cut_and_masked(void **state)
+{
+    (void)state;
+    journal_init(4);
+    size_t big = JOURNAL_BODY_MAX + 100;
+    char *body = malloc(big + 1);
+    assert_non_null(body);
+    memset(body, 'x', big);
+    body[big] = '\0';
+    record(0, "POST", "/big", 200, body);
+    record(0, "POST", "/card", 200, "card_number=4242-4242-4242-4242&expiry=2030-12");
+    record(0, "POST", "/small", 200, "ok"); /* reuses no slot yet: ring of 4 */
+    size_t n;
+    struct journal_filter f = any();
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(strlen(list[0].request_body), JOURNAL_BODY_MAX);
+    assert_null(strstr(list[1].request_body, "4242-4242-4242-4242"));
+    assert_non_null(strstr(list[1].request_body, "expiry=2030-12"));
+    assert_string_equal(list[2].request_body, "ok");
+    journal_list_free(list, n);
+
+    /* a slot that held the big body takes a small one cleanly */
+    for (int i = 0; i < 4; i++)
+        record(0, "POST", "/again", 200, "tiny");
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(list[i].request_body, "tiny");
+    journal_list_free(list, n);
+    free(body);
+}
+
+static void test_disabled(void **state)
+{
+    (void)state;
+    journal_init(0);
+    record(0, "GET", "/x", 200, "");
+    size_t n = 99;
+    struct journal_filter f = any();
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, 0);
+    journal_list_free(list, n);
+}
+
+#define WRITERS 8
+#define PER_WRITER 500
+
+static void *writer(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    char path[32];
+    for (int i = 0; i < PER_WRITER; i++) {
+        snprintf(path, sizeof path, "/w/%d/%d", id, i);
+        record(id, "GET", path, 200, path);
+    }
+    return NULL;
+}
+
+static void test_concurrent_writers(void **state)
+{
+    (void)state;
+    journal_init(WRITERS * PER_WRITER); /* room for every entry */
+    pthread_t th[WRITERS];
+    for (int i = 0; i < WRITERS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, writer, (void *)(intptr_t)i), 0);
+    for (int i = 0; i < WRITERS; i++)
+        pthread_join(th[i], NULL);
+    size_t n;
+    struct journal_filter f = any();
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, WRITERS * PER_WRITER);
+    int next[WRITERS] = {0};
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(list[i].seq, i + 1);
+        int id, k;
+        assert_int_equal(sscanf(list[i].path, "/w/%d/%d", &id, &k), 2);
+        assert_int_equal(list[i].tid, id);
+        assert_string_equal(list[i].request_body, list[i].path);
+        assert_int_equal(k, next[id]); /* each writer's entries in its own order */
+        next[id]++;
+    }
+    journal_list_free(list, n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_keeps_the_newest_in_order, teardown),
+        cmocka_unit_test_teardown(test_filters_and_query, teardown),
+        cmocka_unit_test_teardown(test_clear_one_tenant, teardown),
+        cmocka_unit_test_teardown(test_bodies_cut_and_masked, teardown),
+        cmocka_unit_test_teardown(test_disabled, teardown),
+        cmocka_unit_test_teardown(test_concurrent_writers, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
