@@ -624,10 +624,8 @@ static void query_add(char *q, size_t cap, const char *name, const char *value)
     q[n] = '\0';
 }
 
-/* The Location header of this thread's redirect: reply.extra_headers holds
- * only static text, and server.c sends the answer on this same worker
- * thread right after the handler returns. */
-static _Thread_local char location_header[URL_MAX + 2 * REASON_MAX * 3 + 256];
+/* Longest Location header line a redirect can need. */
+#define LOCATION_MAX (URL_MAX + 2 * REASON_MAX * 3 + 256)
 
 /* Mobile flow: 302 to m_redirect_url?imp_uid=…&merchant_uid=…&imp_success=…
  * (reference §9.4), once the window is done. */
@@ -641,7 +639,7 @@ void api_checkout_return(struct req *r)
         fail(r, e, NULL);
         return;
     }
-    char q[sizeof location_header - URL_MAX - 32] = "";
+    char q[LOCATION_MAX - URL_MAX - 32] = "";
     query_add(q, sizeof q, "imp_uid", w.imp_uid);
     query_add(q, sizeof q, "merchant_uid", w.merchant_uid);
     query_add(q, sizeof q, "imp_success", w.success ? "true" : "false");
@@ -655,10 +653,15 @@ void api_checkout_return(struct req *r)
         snprintf(fragment, sizeof fragment, "%s", hash);
         *hash = '\0';
     }
-    snprintf(location_header, sizeof location_header, "Location: %s%c%s%s\r\n", w.m_redirect_url,
+    char *location = malloc(LOCATION_MAX);
+    if (!location) {
+        fail(r, MOCK_INTERNAL, NULL);
+        return;
+    }
+    snprintf(location, LOCATION_MAX, "Location: %s%c%s%s\r\n", w.m_redirect_url,
              strchr(w.m_redirect_url, '?') ? '&' : '?', q, fragment);
     static const char body[] =
         "<!doctype html><title>impmock</title>결제 결과 페이지로 이동합니다.";
     reply_static(&r->reply, 302, ctype_html, body, sizeof body - 1);
-    r->reply.extra_headers = location_header;
+    r->reply.extra_headers = r->reply.headers_owned = location;
 }

@@ -45,6 +45,7 @@ void reply_fini(struct reply *r)
 {
     if (!r->body_static)
         free(r->body);
+    free(r->headers_owned);
     memset(r, 0, sizeof *r);
 }
 

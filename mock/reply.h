@@ -15,7 +15,8 @@ struct reply {
     char *body;               /* owned unless body_static */
     size_t len;
     bool body_static;
-    const char *extra_headers; /* static "Name: value\r\n" lines, or NULL */
+    const char *extra_headers; /* "Name: value\r\n" lines: static, or headers_owned */
+    char *headers_owned;       /* malloc'd, freed with the reply; NULL when static */
 };
 
 void reply_fini(struct reply *r);
