@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,19 @@ static uint32_t crc32_of(const char *s, size_t n)
 }
 
 /* ---- records ---- */
+
+/* A JSON number that is whole and within ±1e15 (exact in a double, and far
+ * beyond any time or counter impmock writes); anything else is damage. */
+static bool whole_number(const cJSON *it, int64_t *ret)
+{
+    if (!cJSON_IsNumber(it))
+        return false;
+    double d = it->valuedouble;
+    if (!isfinite(d) || d != floor(d) || d < -1e15 || d > 1e15)
+        return false;
+    *ret = (int64_t)d;
+    return true;
+}
 
 static const char *const kind_names[] = {"tenant_add", "tenant_clear", "tenant_remove",
                                          "token",      "payment",      "customer",
@@ -122,13 +136,13 @@ static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, s
     for (size_t i = 0; cJSON_IsString(k) && i < N_KINDS; i++)
         if (!strcmp(k->valuestring, kind_names[i]))
             kind = i;
-    if (kind == N_KINDS || !cJSON_IsNumber(tid) || tid->valuedouble < -1 ||
-        tid->valuedouble > 1e7) {
+    int64_t tid_value;
+    if (kind == N_KINDS || !whole_number(tid, &tid_value) || tid_value < -1 || tid_value > 10000000) {
         snprintf(err, errlen, "unknown record");
         return false;
     }
     ev->kind = (enum store_event_kind)kind;
-    ev->tid = tid->valueint;
+    ev->tid = (int)tid_value;
     const cJSON *it;
     switch (ev->kind) {
     case STORE_EV_TENANT_ADD:
@@ -151,10 +165,9 @@ static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, s
         if (!cJSON_IsString(it) || strlen(it->valuestring) >= sizeof ev->token)
             break;
         memcpy(ev->token, it->valuestring, strlen(it->valuestring) + 1);
-        it = cJSON_GetObjectItemCaseSensitive(o, "expires_at");
-        if (!cJSON_IsNumber(it))
+        if (!whole_number(cJSON_GetObjectItemCaseSensitive(o, "expires_at"),
+                          &ev->token_expires_at))
             break;
-        ev->token_expires_at = (int64_t)it->valuedouble;
         return true;
     case STORE_EV_CUSTOMER_DEL:
         it = cJSON_GetObjectItemCaseSensitive(o, "customer_uid");
@@ -163,11 +176,10 @@ static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, s
         memcpy(ev->key, it->valuestring, strlen(it->valuestring) + 1);
         return true;
     case STORE_EV_CLOCK:
-        it = cJSON_GetObjectItemCaseSensitive(o, "value");
-        if (!cJSON_IsNumber(it) || !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(o, "frozen")))
+        if (!whole_number(cJSON_GetObjectItemCaseSensitive(o, "value"), &ev->clock_value) ||
+            !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(o, "frozen")))
             break;
         ev->clock_frozen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "frozen"));
-        ev->clock_value = (int64_t)it->valuedouble;
         return true;
     case STORE_EV_TENANT_CLEAR:
     case STORE_EV_TENANT_REMOVE:
@@ -315,6 +327,7 @@ static bool parse_header(const char *line, size_t len, const char *path, const c
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(h, "impmock_state");
     const cJSON *k = cJSON_GetObjectItemCaseSensitive(h, "kind");
     const cJSON *gen = cJSON_GetObjectItemCaseSensitive(h, "gen");
+    int64_t gen_value = 0;
     bool ok = false;
     if (!cJSON_IsNumber(fmt))
         snprintf(err, errlen, "%s: not an impmock state file", path);
@@ -323,10 +336,11 @@ static bool parse_header(const char *line, size_t len, const char *path, const c
                  "%s: written in state format %d; this impmock reads format %d (use the "
                  "impmock that wrote it, or another --state-dir)",
                  path, fmt->valueint, PERSIST_FORMAT);
-    else if (!cJSON_IsString(k) || strcmp(k->valuestring, kind) != 0 || !cJSON_IsNumber(gen))
+    else if (!cJSON_IsString(k) || strcmp(k->valuestring, kind) != 0 ||
+             !whole_number(gen, &gen_value) || gen_value < 0)
         snprintf(err, errlen, "%s: damaged header", path);
     else {
-        *ret_gen = (uint64_t)gen->valuedouble;
+        *ret_gen = (uint64_t)gen_value;
         ok = true;
     }
     cJSON_Delete(h);

@@ -146,16 +146,18 @@ static void start_on_state(const char *const *more)
 /* Runs impmock on the state dir expecting start-up to fail; returns its stderr. */
 static char *failed_start(void)
 {
+    /* bounded: a server that wrongly starts is stopped after 20 s (exit 124) */
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "%s --port 0 --quiet --state-dir '%s' 2>&1", getenv("IMPMOCK_BIN"),
-             state_dir);
+    snprintf(cmd, sizeof cmd, "timeout -k 5 20 %s --port 0 --quiet --state-dir '%s' 2>&1",
+             getenv("IMPMOCK_BIN"), state_dir);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     static char out[2048];
     size_t n = fread(out, 1, sizeof out - 1, p);
     out[n] = '\0';
     int status = pclose(p);
-    assert_int_equal(WEXITSTATUS(status), 1);
+    if (WEXITSTATUS(status) != 1)
+        fail_msg("expected start-up to fail with status 1, got %d: %s", WEXITSTATUS(status), out);
     return out;
 }
 
@@ -303,6 +305,18 @@ static void test_torn_last_record_is_skipped(void **state)
     free(after);
 }
 
+/* CRC-32 (IEEE) as the state log writes it, to forge well-framed records. */
+static uint32_t crc32_ieee(const char *s, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= (unsigned char)s[i];
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xffffffffu;
+}
+
 static void test_damaged_or_foreign_state_fails_untouched(void **state)
 {
     (void)state;
@@ -329,6 +343,23 @@ static void test_damaged_or_foreign_state_fails_untouched(void **state)
     char *out = failed_start();
     assert_non_null(strstr(out, "damaged"));
     assert_memory_equal(slurp(path, NULL), damaged, len); /* left as it was */
+
+    /* a record with a valid CRC and a number no clock can hold (1e400 parses
+     * as infinity): refused by name, not converted */
+    static const char bad_record[] = "{\"ev\":\"clock\",\"tid\":-1,\"frozen\":true,\"value\":1e400}";
+    static char with_bad[1 << 20];
+    size_t head = (size_t)(second - original);
+    memcpy(with_bad, original, head);
+    int n = snprintf(with_bad + head, sizeof with_bad - head, "%08x %s\n",
+                     crc32_ieee(bad_record, strlen(bad_record)), bad_record);
+    memcpy(with_bad + head + (size_t)n, second, len - head + 1);
+    size_t bad_len = len + (size_t)n;
+    f = fopen(path, "wb");
+    fwrite(with_bad, 1, bad_len, f);
+    fclose(f);
+    out = failed_start();
+    assert_non_null(strstr(out, "clock record"));
+    assert_memory_equal(slurp(path, NULL), with_bad, bad_len);
 
     /* another format */
     char *foreign = strdup(original);
