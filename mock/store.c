@@ -211,19 +211,13 @@ static void emit(struct store *s, struct store_event *ev)
 
 static void emit_simple(struct store *s, enum store_event_kind kind, int tid)
 {
-    struct store_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = kind;
-    ev.tid = tid;
+    struct store_event ev = {.kind = kind, .tid = tid};
     emit(s, &ev);
 }
 
 static void emit_payment(struct store *s, int tid, const struct payment *p)
 {
-    struct store_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = STORE_EV_PAYMENT;
-    ev.tid = tid;
+    struct store_event ev = {.kind = STORE_EV_PAYMENT, .tid = tid};
     if (!s->sink)
         return;
     if (!payment_copy(&ev.payment, p)) {
@@ -235,10 +229,7 @@ static void emit_payment(struct store *s, int tid, const struct payment *p)
 
 static void emit_customer(struct store *s, int tid, const struct customer *c)
 {
-    struct store_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = STORE_EV_CUSTOMER;
-    ev.tid = tid;
+    struct store_event ev = {.kind = STORE_EV_CUSTOMER, .tid = tid};
     if (!s->sink)
         return;
     if (!customer_copy(&ev.customer, c)) {
@@ -250,20 +241,14 @@ static void emit_customer(struct store *s, int tid, const struct customer *c)
 
 static void emit_prepare(struct store *s, int tid, const struct prepare *p)
 {
-    struct store_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = STORE_EV_PREPARE;
-    ev.tid = tid;
+    struct store_event ev = {.kind = STORE_EV_PREPARE, .tid = tid};
     ev.prepare = *p;
     emit(s, &ev);
 }
 
 static void emit_token(struct store *s, int tid, const struct tenant *t)
 {
-    struct store_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = STORE_EV_TOKEN;
-    ev.tid = tid;
+    struct store_event ev = {.kind = STORE_EV_TOKEN, .tid = tid};
     memcpy(ev.token, t->token, sizeof ev.token);
     ev.token_expires_at = t->token_expires_at;
     emit(s, &ev);
@@ -300,12 +285,8 @@ static bool publish(struct store *s)
 void store_note_clock(struct store *s, bool frozen, int64_t value)
 {
     pthread_mutex_lock(&s->lock);
-    struct store_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = STORE_EV_CLOCK;
-    ev.tid = -1;
-    ev.clock_frozen = frozen;
-    ev.clock_value = value;
+    struct store_event ev = {.kind = STORE_EV_CLOCK, .tid = -1, .clock_frozen = frozen,
+                             .clock_value = value};
     emit(s, &ev);
     pthread_mutex_unlock(&s->lock);
     publish(s);
@@ -343,11 +324,7 @@ enum mock_err store_tenant_add(struct store *s, const struct merchant *m, int *r
         *ret_tid = (int)tid;
     err = MOCK_OK;
     if (s->sink) {
-        struct store_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.kind = STORE_EV_TENANT_ADD;
-        ev.tid = (int)tid;
-        ev.merchant = t->m;
+        struct store_event ev = {.kind = STORE_EV_TENANT_ADD, .tid = (int)tid, .merchant = t->m};
         emit(s, &ev);
     }
 out:
@@ -971,10 +948,7 @@ enum mock_err store_customer_delete(struct store *s, int tid, const char *custom
         *ret_customer = *c; /* ownership of its strings moves to the caller */
         free(c);
         err = MOCK_OK;
-        struct store_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.kind = STORE_EV_CUSTOMER_DEL;
-        ev.tid = tid;
+        struct store_event ev = {.kind = STORE_EV_CUSTOMER_DEL, .tid = tid};
         snprintf(ev.key, sizeof ev.key, "%s", customer_uid);
         emit(s, &ev);
     }
@@ -1245,10 +1219,7 @@ enum mock_err store_apply(struct store *s, const struct store_event *ev)
 
 static void emit_schedule(struct store *s, int tid, const struct schedule *sc)
 {
-    struct store_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = STORE_EV_SCHEDULE;
-    ev.tid = tid;
+    struct store_event ev = {.kind = STORE_EV_SCHEDULE, .tid = tid};
     if (!s->sink)
         return;
     if (!schedule_copy(&ev.schedule, sc)) {
