@@ -648,6 +648,20 @@ static int cmp_desc(const void *a, const void *b)
     return x->idx > y->idx ? -1 : (x->idx < y->idx);
 }
 
+/* How many of n sorted items page `page` of `limit` shows, from *ret_first
+ * (page and limit 0 mean 1 and 20); 0 past the end. */
+static size_t page_slice(size_t n, size_t page, size_t limit, size_t *ret_first)
+{
+    if (!limit)
+        limit = 20;
+    if (!page)
+        page = 1;
+    if (page > SIZE_MAX / limit || (page - 1) * limit >= n)
+        return 0;
+    *ret_first = (page - 1) * limit;
+    return n - *ret_first < limit ? n - *ret_first : limit;
+}
+
 /* Whether record rec matches q; when it does, *ret_key is its sort key. */
 static bool t_matches(const struct paypack *pk, const uint8_t *rec, const struct pay_query *q,
                       int64_t *ret_key)
@@ -710,11 +724,8 @@ enum mock_err store_payment_query(struct store *s, int tid, const struct pay_que
     }
     qsort(items, n, sizeof *items, q->descending ? cmp_desc : cmp_asc);
     ret_page->total = n;
-    size_t limit = q->limit ? q->limit : 20;
-    size_t page = q->page ? q->page : 1;
-    size_t first = (page - 1) * limit;
-    if (first < n && page <= SIZE_MAX / limit) {
-        size_t count = n - first < limit ? n - first : limit;
+    size_t first = 0, count = page_slice(n, q->page, q->limit, &first);
+    if (count) {
         ret_page->items = calloc(count, sizeof *ret_page->items);
         if (!ret_page->items)
             goto out;
@@ -1555,11 +1566,8 @@ enum mock_err store_schedule_query(struct store *s, int tid, const struct sched_
     }
     qsort(items, n, sizeof *items, q->ascending ? sched_cmp_asc : sched_cmp_desc);
     ret_page->total = n;
-    size_t limit = q->limit ? q->limit : 20;
-    size_t page = q->page ? q->page : 1;
-    if (page <= SIZE_MAX / limit && (page - 1) * limit < n) {
-        size_t first = (page - 1) * limit;
-        size_t count = n - first < limit ? n - first : limit;
+    size_t first = 0, count = page_slice(n, q->page, q->limit, &first);
+    if (count) {
         ret_page->items = calloc(count, sizeof *ret_page->items);
         if (!ret_page->items)
             goto out;
