@@ -11,6 +11,7 @@
 
 #include "cards.h"
 #include "clock.h"
+#include "utf8.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -65,53 +66,18 @@ void journal_fini(void)
         pthread_mutex_destroy(&stripes[i]);
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not one. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    size_t n;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xe0) == 0xc0) {
-        n = 1;
-        cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-        n = 2;
-        cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-        n = 3;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t k = 1; k <= n; k++) {
-        if ((s[k] & 0xc0) != 0x80) /* also stops at the NUL */
-            return 0;
-        cp = (cp << 6) | (s[k] & 0x3f);
-    }
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n + 1;
-}
-
 /* Replaces every byte that is not valid UTF-8 with '?': the journal is served
  * as JSON, and a refused body, a body cut at JOURNAL_BODY_MAX or a path with
  * %FF must not make GET /__mock/requests invalid. */
 static void make_utf8(char *s)
 {
-    for (unsigned char *p = (unsigned char *)s; *p;) {
-        if (*p < 0x80) { /* ASCII: nothing to check */
-            p++;
-            continue;
-        }
-        size_t n = utf8_seq(p);
-        if (n == 0) {
-            *p++ = '?';
-            continue;
-        }
-        p += n;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq_len(s + i, len - i);
+        if (n == 0)
+            s[i++] = '?';
+        else
+            i += n;
     }
 }
 
@@ -153,7 +119,7 @@ static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool
         size_t k = len;
         while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
             k--;
-        if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 && utf8_seq((unsigned char *)out + k - 1) == 0)
+        if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 && utf8_seq_len(out + k - 1, len - (k - 1)) == 0)
             out[k - 1] = '\0';
     }
     return true;
