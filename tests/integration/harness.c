@@ -130,14 +130,9 @@ int mock_stop(struct mock *m)
     return -1;
 }
 
-struct buf {
-    char *data;
-    size_t len;
-};
-
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+size_t http_buf_write(char *ptr, size_t size, size_t nmemb, void *ud)
 {
-    struct buf *b = ud;
+    struct http_buf *b = ud;
     size_t n = size * nmemb;
     char *nd = realloc(b->data, b->len + n + 1);
     if (!nd)
@@ -182,11 +177,11 @@ static void http_request(const struct mock *m, const char *method, const char *p
         hdrs = curl_slist_append(hdrs, line);
     }
     hdrs = curl_slist_append(hdrs, "Expect:");
-    struct buf b = {0};
+    struct http_buf b = {0};
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_buf_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, res->headers);

@@ -31,6 +31,15 @@ struct http_res {
     char headers[4096];
 };
 
+/* A growing NUL-terminated buffer for libcurl; http_buf_write is its
+ * CURLOPT_WRITEFUNCTION / CURLOPT_HEADERFUNCTION (ud: the struct http_buf).
+ * Free data when done. */
+struct http_buf {
+    char *data;
+    size_t len;
+};
+size_t http_buf_write(char *ptr, size_t size, size_t nmemb, void *ud);
+
 /* Starts impmock with extra args (NULL-terminated list, may be NULL); aborts the test on failure. */
 void mock_start(struct mock *m, const char *const *extra_args);
 /* SIGTERM, wait (bounded), SIGKILL if needed. Returns the exit status (or -1). */

@@ -55,24 +55,6 @@ static int teardown(void **state)
 
 /* ---- raw requests ---- */
 
-struct sink {
-    char *data;
-    size_t len;
-};
-
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-    struct sink *s = ud;
-    size_t n = size * nmemb;
-    char *nd = realloc(s->data, s->len + n + 1);
-    if (!nd)
-        return 0;
-    s->data = nd;
-    memcpy(s->data + s->len, ptr, n);
-    s->len += n;
-    s->data[s->len] = '\0';
-    return n;
-}
 
 /* The value of header `name` in a raw header block, or NULL (static buffer). */
 static const char *header(const char *headers, const char *name)
@@ -144,13 +126,13 @@ static void send_on(CURL *h, const struct mock *m, const char *method, const cha
     }
     if (chunked)
         hl = curl_slist_append(hl, "Transfer-Encoding: chunked");
-    struct sink b = {0}, hd = {0};
+    struct http_buf b = {0}, hd = {0};
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_buf_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_buf_write);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &hd);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

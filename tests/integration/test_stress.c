@@ -100,24 +100,6 @@ struct client {
 
 static struct client clients[CLIENTS];
 
-struct buf {
-    char *data;
-    size_t len;
-};
-
-static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-    struct buf *b = ud;
-    size_t n = size * nmemb;
-    char *nd = realloc(b->data, b->len + n + 1);
-    if (!nd)
-        return 0;
-    b->data = nd;
-    memcpy(b->data + b->len, ptr, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return n;
-}
 
 static void note_bad(struct client *c, const char *fmt, ...)
 {
@@ -141,11 +123,11 @@ static cJSON *call(struct client *c, const char *method, const char *path, const
     struct curl_slist *h = curl_slist_append(NULL, auth);
     h = curl_slist_append(h, "Content-Type: application/json");
     h = curl_slist_append(h, "Expect:");
-    struct buf b = {0};
+    struct http_buf b = {0};
     curl_easy_setopt(c->curl, CURLOPT_URL, url);
     curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, http_buf_write);
     curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);

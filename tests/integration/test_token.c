@@ -87,24 +87,6 @@ static int teardown(void **state)
 
 /* ---- helpers ---- */
 
-struct sink {
-    char *data;
-    size_t len;
-};
-
-static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
-{
-    struct sink *s = ud;
-    size_t n = size * nmemb;
-    char *nd = realloc(s->data, s->len + n + 1);
-    if (!nd)
-        return 0;
-    s->data = nd;
-    memcpy(s->data + s->len, ptr, n);
-    s->len += n;
-    s->data[s->len] = '\0';
-    return n;
-}
 
 /* GET with exactly the given extra header lines (NULL-terminated list). */
 static void get_with(const struct mock *m, const char *path, const char *const *headers,
@@ -118,12 +100,12 @@ static void get_with(const struct mock *m, const char *path, const char *const *
     struct curl_slist *hl = NULL;
     for (size_t i = 0; headers && headers[i]; i++)
         hl = curl_slist_append(hl, headers[i]);
-    struct sink body = {0}, head = {0};
+    struct http_buf body = {0}, head = {0};
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, http_buf_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, http_buf_write);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &head);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
