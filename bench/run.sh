@@ -28,14 +28,7 @@ duration=${BENCH_DURATION:-10}
 sizes=${BENCH_SIZES:-"1000 10000 100000 1000000"}
 secret=ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f
 
-bash scripts/install-deps.sh >/dev/null
-dir=build-bench
-if [ -f "$dir/meson-private/coredata.dat" ]; then
-    meson setup --reconfigure "$dir" --buildtype=release >/dev/null
-else
-    meson setup "$dir" --buildtype=release >/dev/null
-fi
-ninja -C "$dir" impmock >/dev/null
+. bench/release.sh
 cc -O2 -D_POSIX_C_SOURCE=200809L -pthread -o "$dir/bare" bench/bare.c -lcivetweb
 threads=$("$dir/impmock" --help | sed -nE 's/.*--threads N .*\(default ([0-9]+)\).*/\1/p')
 [ -n "$threads" ] || threads=64

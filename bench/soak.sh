@@ -15,14 +15,7 @@ every=${SOAK_EVERY:-10}
 conns=${SOAK_CONNS:-64}
 secret=ekKoeW8RyKuT0zgaZsUtXXTLQ4AhPFW3ZGseDA6bkA5lamv9OqDMnxyeB9wqOsuO9W3Mx9YSJ4dTqJ3f
 
-bash scripts/install-deps.sh >/dev/null
-dir=build-bench
-if [ -f "$dir/meson-private/coredata.dat" ]; then
-    meson setup --reconfigure "$dir" --buildtype=release >/dev/null
-else
-    meson setup "$dir" --buildtype=release >/dev/null
-fi
-ninja -C "$dir" impmock >/dev/null
+. bench/release.sh
 
 work=$(mktemp -d /tmp/impmock-soak-XXXXXX)
 pid=
