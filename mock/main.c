@@ -2,17 +2,17 @@
  * Start-up: sodium_init, curl_global_init -> fixtures -> store -> webhook
  * worker -> schedule runner -> server. Shutdown: server (joins workers) ->
  * schedule runner -> webhook worker -> store. */
-#include "app.h"
-#include "checkout.h"
-#include "clock.h"
-#include "ids.h"
-#include "journal.h"
-#include "outcomes.h"
-#include "persist.h"
-#include "scenario.h"
-#include "schedule.h"
-#include "server.h"
-#include "webhook.h"
+#include "http/app.h"
+#include "domain/checkout.h"
+#include "infra/clock.h"
+#include "state/ids.h"
+#include "infra/journal.h"
+#include "domain/outcomes.h"
+#include "state/persist.h"
+#include "infra/scenario.h"
+#include "domain/schedule.h"
+#include "http/server.h"
+#include "infra/webhook.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
     memset(&app, 0, sizeof app);
     app.body_limit = 1 << 20;
     const char *port_file = NULL, *fixtures_path = NULL;
-    bool seeded = false, clock_given = false, state_sync = false;
+    bool seeded = false, clock_given = false, state_sync = false, open_tenants = false;
     const char *state_dir = NULL;
     uint64_t seed = 0;
     struct webhook_opts wo = {.retries = 0, .retry_interval = 60, .journal_size = 1000};
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
             clock_given = true;
             break;
         case OPT_OPEN_TENANTS:
-            app.open_tenants = true;
+            open_tenants = true;
             break;
         case OPT_ADMIN_TOKEN:
             if (!*optarg)
@@ -323,6 +323,11 @@ int main(int argc, char **argv)
     if (!fixtures_load(&app.fx, fixtures_path, err, sizeof err)) {
         fprintf(stderr, "impmock: fixtures: %s\n", err);
         return 1;
+    }
+    static struct merchant open_template; /* read by every getToken of a new key pair */
+    if (open_tenants) {
+        fixtures_template_merchant(&app.fx, "", "", &open_template);
+        app.open_template = &open_template;
     }
     for (size_t i = 0; i < n_scenarios; i++) {
         if (!scenario_load_file(scenario_files[i], err, sizeof err)) {

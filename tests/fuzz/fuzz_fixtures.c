@@ -5,8 +5,8 @@
  * as start-up and POST /__mock/reset do.
  */
 #define _GNU_SOURCE
-#include "fixtures.h"
-#include "ids.h"
+#include "state/fixtures.h"
+#include "state/ids.h"
 
 #include <sodium.h>
 #include <stdint.h>

@@ -4,7 +4,9 @@
  * every leaf is a string (or the null padding of a sparse array), printable
  * and freeable; a refusal must say why in valid UTF-8.
  */
-#include "form.h"
+#include "http/form.h"
+#include "infra/json.h"
+#include "infra/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@ static void check(const cJSON *n, int depth)
     }
     if (!cJSON_IsString(n) && !cJSON_IsNull(n))
         abort();
-    if (cJSON_IsString(n) && !form_utf8_valid(n->valuestring, strlen(n->valuestring)))
+    if (cJSON_IsString(n) && !utf8_valid(n->valuestring, strlen(n->valuestring)))
         abort();
 }
 
@@ -34,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     err[0] = '\0';
     cJSON *o = form_parse((const char *)data, size, err, sizeof err);
     if (!o) {
-        if (!err[0] || !form_utf8_valid(err, strlen(err)))
+        if (!err[0] || !utf8_valid(err, strlen(err)))
             abort();
         return 0;
     }
@@ -45,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (text) {
         /* what form_parse builds must read back as the same JSON object */
         char err2[256];
-        cJSON *back = form_parse_json(text, strlen(text), err2, sizeof err2);
+        cJSON *back = json_parse_object(text, strlen(text), err2, sizeof err2);
         if (!back || !cJSON_Compare(o, back, 1))
             abort();
         cJSON_Delete(back);

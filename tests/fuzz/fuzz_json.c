@@ -3,7 +3,9 @@
  * request body and fixture file takes. An accepted body is a valid UTF-8
  * object with no duplicate key at any level; a refused one has a message.
  */
-#include "form.h"
+#include "http/form.h"
+#include "infra/json.h"
+#include "infra/utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,13 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[256];
     err[0] = '\0';
-    cJSON *o = form_parse_json((const char *)data, size, err, sizeof err);
+    cJSON *o = json_parse_object((const char *)data, size, err, sizeof err);
     if (!o) {
-        if (!err[0] || !form_utf8_valid(err, strlen(err)))
+        if (!err[0] || !utf8_valid(err, strlen(err)))
             abort();
         return 0;
     }
-    if (!cJSON_IsObject(o) || !form_utf8_valid((const char *)data, size))
+    if (!cJSON_IsObject(o) || !utf8_valid((const char *)data, size))
         abort();
     check(o, 0);
     char *text = cJSON_PrintUnformatted(o);

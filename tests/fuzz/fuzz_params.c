@@ -5,8 +5,10 @@
  * succeeds with a value inside its limits or fails with a message naming
  * the field, and never writes its output on failure.
  */
-#include "form.h"
-#include "params.h"
+#include "http/form.h"
+#include "infra/json.h"
+#include "infra/utf8.h"
+#include "http/params.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -76,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256];
     struct params p;
     memset(&p, 0, sizeof p);
-    cJSON *body = json ? form_parse_json((const char *)data + 1, split, err, sizeof err)
+    cJSON *body = json ? json_parse_object((const char *)data + 1, split, err, sizeof err)
                        : form_parse((const char *)data + 1, split, err, sizeof err);
     cJSON *query = NULL;
     if (nl)

@@ -4,8 +4,8 @@
  * through form_parse (PHP-style arrays: a[]=1, a[0][b]=2), and the list
  * readers the lookup endpoints use run on the result.
  */
-#include "form.h"
-#include "params.h"
+#include "http/form.h"
+#include "http/params.h"
 
 #include <stdint.h>
 #include <stdlib.h>

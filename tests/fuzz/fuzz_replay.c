@@ -11,9 +11,9 @@
  * A refusal must say why. State that was accepted once must be accepted
  * again by the next start (the directory as the first open left it).
  */
-#include "ids.h"
-#include "persist.h"
-#include "store.h"
+#include "state/ids.h"
+#include "state/persist.h"
+#include "state/store.h"
 
 #include <sodium.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
  * then matched against a few calls on every layer, listed, and removed, so
  * the rule engine runs on whatever the loader accepted.
  */
-#include "scenario.h"
+#include "infra/scenario.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,12 +1,12 @@
 /*
- * test_hostile.c - bad requests against every route of mock/routes.c, over
+ * test_hostile.c - bad requests against every route of mock/http/routes.c, over
  * raw sockets so nothing is tidied up on the way: malformed and truncated
  * JSON, wrong types, huge, negative and fractional amounts, over-long and
  * non-UTF-8 ids, deep nesting, duplicate keys, unknown methods, path
  * traversal, missing and garbage credentials, oversized bodies and headers,
  * broken framing and slow clients.
  *
- * The route list is read from mock/routes.c when the test runs, so a route
+ * The route list is read from mock/http/routes.c when the test runs, so a route
  * added later gets the generic cases at once; the field-specific cases are a
  * table below. Every answer must be a clear error (the i'mport envelope, the
  * control API's {"error"}, or a closed connection for transport abuse) in
@@ -475,7 +475,7 @@ static int teardown(void **state)
     return rc == 0 ? 0 : -1;
 }
 
-/* ---- the route table, read from mock/routes.c ---- */
+/* ---- the route table, read from mock/http/routes.c ---- */
 
 enum auth { A_NONE, A_TOKEN, A_ADMIN };
 
@@ -496,7 +496,7 @@ static void load_routes(void)
     char path[1024];
     if (!scn)
         fail_msg("IMPMOCK_SCENARIOS is not set");
-    snprintf(path, sizeof path, "%s/../mock/routes.c", scn);
+    snprintf(path, sizeof path, "%s/../mock/http/routes.c", scn);
     FILE *f = fopen(path, "r");
     if (!f)
         fail_msg("cannot read %s", path);

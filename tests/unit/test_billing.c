@@ -8,10 +8,10 @@
 
 #include <cmocka.h>
 
-#include "billing.h"
-#include "clock.h"
-#include "fixtures.h"
-#include "ids.h"
+#include "domain/billing.h"
+#include "infra/clock.h"
+#include "state/fixtures.h"
+#include "state/ids.h"
 
 #include <sodium.h>
 #include <stdio.h>

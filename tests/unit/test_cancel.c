@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "cancel.h"
-#include "ids.h"
+#include "domain/cancel.h"
+#include "state/ids.h"
 
 #include <pthread.h>
 #include <sodium.h>

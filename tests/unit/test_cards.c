@@ -6,7 +6,8 @@
 
 #include <cmocka.h>
 
-#include "cards.h"
+#include "base/cards.h"
+#include "infra/redact.h"
 
 #include <string.h>
 
@@ -53,22 +54,22 @@ static void test_redact(void **state)
 {
     (void)state;
     char text[] = "card_number=4242-4242-4242-4242&amount=1000&birth=900101";
-    cards_redact(text);
+    redact_card_numbers(text);
     assert_null(strstr(text, "4242-4242-4242-4242"));
     assert_non_null(strstr(text, "amount=1000"));
     assert_non_null(strstr(text, "birth=900101"));
 
     char plus[] = "card_number=4242+4242+4242+4242&x=1";
-    cards_redact(plus);
+    redact_card_numbers(plus);
     assert_string_equal(plus, "card_number=4242+42**+****+4242&x=1");
     char escaped[] = "card_number=4242%204242%2D4242%2d4242";
-    cards_redact(escaped);
+    redact_card_numbers(escaped);
     assert_string_equal(escaped, "card_number=4242%2042**%2D****%2d4242");
     char json[] = "{\"card_number\":\"4000000000003220\",\"amount\":9900}";
-    cards_redact(json);
+    redact_card_numbers(json);
     assert_string_equal(json, "{\"card_number\":\"400000******3220\",\"amount\":9900}");
     char ids[] = "imp_123456789012 1700000000"; /* short runs stay readable */
-    cards_redact(ids);
+    redact_card_numbers(ids);
     assert_string_equal(ids, "imp_123456789012 1700000000");
 }
 

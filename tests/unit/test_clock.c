@@ -2,7 +2,7 @@
  * test_clock.c - clock.c: the virtual clock every time rule reads: set,
  * advance (both ways), freeze/unfreeze without a jump, reset to real time.
  */
-#include "clock.h"
+#include "infra/clock.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,7 +2,9 @@
  * test_form.c - form.c: query/form parsing with PHP conventions, URL
  * decoding, UTF-8 checks and the JSON body parser with its limits.
  */
-#include "form.h"
+#include "http/form.h"
+#include "infra/json.h"
+#include "infra/utf8.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,7 +48,7 @@ static void form_fails(const char *s, size_t len, const char *want_err)
 static void json_is(const char *s, size_t len, const char *want)
 {
     char err[256] = "";
-    cJSON *o = form_parse_json(s, len, err, sizeof err);
+    cJSON *o = json_parse_object(s, len, err, sizeof err);
     if (!o)
         fail_msg("form_parse_json failed: %s", err);
     char *text = cJSON_PrintUnformatted(o);
@@ -59,7 +61,7 @@ static void json_is(const char *s, size_t len, const char *want)
 static void json_fails(const char *s, size_t len, const char *want_err)
 {
     char err[256] = "";
-    cJSON *o = form_parse_json(s, len, err, sizeof err);
+    cJSON *o = json_parse_object(s, len, err, sizeof err);
     if (o) {
         cJSON_Delete(o);
         fail_msg("form_parse_json accepted \"%.80s\"", s);
@@ -247,20 +249,20 @@ static void test_url_decode(void **state)
 static void test_utf8_validation(void **state)
 {
     (void)state;
-    assert_true(form_utf8_valid("", 0));
-    assert_true(form_utf8_valid("plain ascii", 11));
-    assert_true(form_utf8_valid("한글", strlen("한글")));
-    assert_true(form_utf8_valid("\xF0\x9F\x98\x80", 4));      /* U+1F600 */
-    assert_true(form_utf8_valid("\xF4\x8F\xBF\xBF", 4));      /* U+10FFFF */
-    assert_false(form_utf8_valid("\xC0\x80", 2));             /* overlong NUL */
-    assert_false(form_utf8_valid("\xE0\x80\xAF", 3));         /* overlong '/' */
-    assert_false(form_utf8_valid("\xED\xA0\x80", 3));         /* surrogate */
-    assert_false(form_utf8_valid("\xF4\x90\x80\x80", 4));     /* > U+10FFFF */
-    assert_false(form_utf8_valid("\x80", 1));                 /* lone continuation */
-    assert_false(form_utf8_valid("\xED\x95", 2));             /* truncated 한 */
-    assert_false(form_utf8_valid("\xF8\x88\x80\x80\x80", 5)); /* 5-byte form */
+    assert_true(utf8_valid("", 0));
+    assert_true(utf8_valid("plain ascii", 11));
+    assert_true(utf8_valid("한글", strlen("한글")));
+    assert_true(utf8_valid("\xF0\x9F\x98\x80", 4));      /* U+1F600 */
+    assert_true(utf8_valid("\xF4\x8F\xBF\xBF", 4));      /* U+10FFFF */
+    assert_false(utf8_valid("\xC0\x80", 2));             /* overlong NUL */
+    assert_false(utf8_valid("\xE0\x80\xAF", 3));         /* overlong '/' */
+    assert_false(utf8_valid("\xED\xA0\x80", 3));         /* surrogate */
+    assert_false(utf8_valid("\xF4\x90\x80\x80", 4));     /* > U+10FFFF */
+    assert_false(utf8_valid("\x80", 1));                 /* lone continuation */
+    assert_false(utf8_valid("\xED\x95", 2));             /* truncated 한 */
+    assert_false(utf8_valid("\xF8\x88\x80\x80\x80", 5)); /* 5-byte form */
     /* a valid sequence cut by len is invalid */
-    assert_false(form_utf8_valid("한", 2));
+    assert_false(utf8_valid("한", 2));
 }
 
 /* ---- JSON bodies ---- */
@@ -297,10 +299,10 @@ static void test_json_syntax_error(void **state)
 {
     (void)state;
     char err[256] = "";
-    assert_null(form_parse_json("{\"a\":}", 6, err, sizeof err));
+    assert_null(json_parse_object("{\"a\":}", 6, err, sizeof err));
     assert_non_null(strstr(err, "번째 바이트 근처에서 구문 오류"));
     err[0] = '\0';
-    assert_null(form_parse_json("", 0, err, sizeof err));
+    assert_null(json_parse_object("", 0, err, sizeof err));
     assert_non_null(strstr(err, "구문 오류"));
 }
 
@@ -331,7 +333,7 @@ static void test_json_depth_limit(void **state)
     (void)state;
     char err[256];
     char *ok = nested(JSON_MAX_DEPTH);
-    cJSON *o = form_parse_json(ok, strlen(ok), err, sizeof err);
+    cJSON *o = json_parse_object(ok, strlen(ok), err, sizeof err);
     assert_non_null(o);
     cJSON_Delete(o);
     free(ok);
@@ -344,7 +346,7 @@ static void test_json_depth_limit(void **state)
     for (int i = 0; i < 100; i++)
         s[n++] = '[';
     n += snprintf(s + n, sizeof s - (size_t)n, "\"}");
-    o = form_parse_json(s, (size_t)n, err, sizeof err);
+    o = json_parse_object(s, (size_t)n, err, sizeof err);
     if (!o)
         fail_msg("brackets in a string were counted as nesting: %s", err);
     cJSON_Delete(o);

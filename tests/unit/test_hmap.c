@@ -3,7 +3,7 @@
  * keys, and deletions (tombstones) that must neither hide keys further
  * along a probe chain nor make the table grow without bound.
  */
-#include "hmap.h"
+#include "infra/hmap.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * test_ids.c - ids.c: the formats of generated identifiers, and that a
  * seed gives the same sequence every time (snapshot-testable runs).
  */
-#include "ids.h"
+#include "state/ids.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -4,7 +4,7 @@
  * tenant keeps the others, bodies are cut, card numbers masked, and
  * concurrent recorders lose nothing the ring has room for.
  */
-#include "journal.h"
+#include "infra/journal.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

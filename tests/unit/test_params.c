@@ -3,8 +3,10 @@
  * right JSON type; form bodies and query strings carry text that is parsed
  * strictly. Every refusal names the field.
  */
-#include "form.h"
-#include "params.h"
+#include "http/form.h"
+#include "infra/json.h"
+#include "infra/utf8.h"
+#include "http/params.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +29,7 @@ static void fields_init(struct fields *f, const char *json, const char *form, co
     char err[256] = "";
     memset(f, 0, sizeof *f);
     if (json) {
-        f->body = form_parse_json(json, strlen(json), err, sizeof err);
+        f->body = json_parse_object(json, strlen(json), err, sizeof err);
         if (!f->body)
             fail_msg("bad JSON in test: %s", err);
     } else if (form) {

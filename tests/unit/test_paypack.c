@@ -4,8 +4,8 @@
  * field exercised, interning on and past its limit); hidx agrees with a plain
  * list through inserts, replacements, deletions and growth.
  */
-#include "hmap.h"
-#include "paypack.h"
+#include "infra/hmap.h"
+#include "state/paypack.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,9 +1,9 @@
 /*
- * test_redact.c - cards_may_hold_number, the quick check the request journal
- * makes before masking: whenever it says "no", cards_redact would indeed
+ * test_redact.c - redact_may_hold_card_number, the quick check the request journal
+ * makes before masking: whenever it says "no", redact_card_numbers would indeed
  * have changed nothing (random text of digits, separators, escapes, letters).
  */
-#include "cards.h"
+#include "infra/redact.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,8 +28,8 @@ static void test_no_means_nothing_to_mask(void **state)
         for (int i = 0; i < n; i++)
             strcat(text, parts[rand_r(&seed) % (int)(sizeof parts / sizeof *parts)]);
         memcpy(copy, text, sizeof text);
-        bool may = cards_may_hold_number(text);
-        cards_redact(copy);
+        bool may = redact_may_hold_card_number(text);
+        redact_card_numbers(copy);
         if (strcmp(copy, text) != 0) {
             masked++;
             if (!may)
@@ -42,11 +42,11 @@ static void test_no_means_nothing_to_mask(void **state)
 static void test_examples(void **state)
 {
     (void)state;
-    assert_false(cards_may_hold_number("imp_key=imp_apikey&imp_secret=ekKoeW8Ry0z4A6b5lam9"));
-    assert_false(cards_may_hold_number("{\"merchant_uid\":\"order_1700000000\"}"));
-    assert_true(cards_may_hold_number("card_number=4242-4242-4242-4242"));
-    assert_true(cards_may_hold_number("card_number=4242%204242%204242%204242"));
-    assert_true(cards_may_hold_number("{\"card_number\":\"4242424242424242\"}"));
+    assert_false(redact_may_hold_card_number("imp_key=imp_apikey&imp_secret=ekKoeW8Ry0z4A6b5lam9"));
+    assert_false(redact_may_hold_card_number("{\"merchant_uid\":\"order_1700000000\"}"));
+    assert_true(redact_may_hold_card_number("card_number=4242-4242-4242-4242"));
+    assert_true(redact_may_hold_card_number("card_number=4242%204242%204242%204242"));
+    assert_true(redact_may_hold_card_number("{\"card_number\":\"4242424242424242\"}"));
 }
 
 int main(void)

@@ -4,7 +4,7 @@
  * exactly as cJSON escapes (printing what was parsed gives the same bytes),
  * with every field of the payment in place.
  */
-#include "render.h"
+#include "http/render.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

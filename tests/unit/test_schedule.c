@@ -13,11 +13,11 @@
 
 #include <cmocka.h>
 
-#include "billing.h"
-#include "fixtures.h"
-#include "ids.h"
-#include "schedule.h"
-#include "store.h"
+#include "domain/billing.h"
+#include "state/fixtures.h"
+#include "state/ids.h"
+#include "domain/schedule.h"
+#include "state/store.h"
 
 #include <sodium.h>
 #include <stdio.h>

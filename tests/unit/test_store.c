@@ -3,8 +3,8 @@
  * by explicit `now` values, payments (insert/get/replace/query with paging,
  * sorting and filters), order claims, pre-registrations and billing keys.
  */
-#include "ids.h"
-#include "store.h"
+#include "state/ids.h"
+#include "state/store.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

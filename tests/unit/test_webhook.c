@@ -13,11 +13,12 @@
 #include <cmocka.h>
 
 #include "../integration/receiver.c"
-#include "clock.h"
-#include "ids.h"
-#include "scenario.h"
-#include "store.h"
-#include "webhook.h"
+#include "domain/notices.h"
+#include "infra/clock.h"
+#include "state/ids.h"
+#include "infra/scenario.h"
+#include "state/store.h"
+#include "infra/webhook.h"
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -154,7 +155,7 @@ static void test_targets(void **state)
     struct world *w = *state;
     rx_clear(w->rx);
     struct payment p = pay("imp_000000000001", "t-1", NULL); /* the merchant's URL */
-    uint64_t id = webhook_payment_event(w->s, w->tid, &p, "paid", NULL);
+    uint64_t id = notice_payment(w->s, w->tid, &p, "paid", NULL);
     assert_true(id > 0);
     assert_true(webhook_wait(id, 5000));
     assert_int_equal(rx_count(w->rx), 1);
@@ -169,7 +170,7 @@ static void test_targets(void **state)
     rx_url(w->rx, "/b", b, sizeof b);
     snprintf(arr, sizeof arr, "[\"%s\",\"%s\"]", a, b);
     p = pay("imp_000000000002", "t-2", arr); /* both URLs, not the merchant's */
-    id = webhook_payment_event(w->s, w->tid, &p, "cancelled", "0123456789abcdef01234567");
+    id = notice_payment(w->s, w->tid, &p, "cancelled", "0123456789abcdef01234567");
     assert_true(webhook_wait(id, 5000)); /* waits for every URL of the event */
     assert_int_equal(rx_count(w->rx), 3);
     assert_true(rx_get(w->rx, 2, &m));
@@ -185,7 +186,7 @@ static void test_before_redirect(void **state)
     struct world *w = *state;
     rx_clear(w->rx);
     struct payment p = pay("imp_000000000003", "br-1", NULL);
-    uint64_t id = webhook_payment_event(w->s, w->tid, &p, "paid", NULL);
+    uint64_t id = notice_payment(w->s, w->tid, &p, "paid", NULL);
     assert_true(webhook_before_redirect(id)); /* the window must wait for it */
     assert_true(webhook_wait(id, 5000));
     assert_int_equal(rx_count(w->rx), 1); /* answered before webhook_wait returned */
@@ -196,7 +197,7 @@ static void test_after_redirect(void **state)
     struct world *w = *state;
     rx_clear(w->rx);
     struct payment p = pay("imp_000000000004", "ar-1", NULL);
-    uint64_t id = webhook_payment_event(w->s, w->tid, &p, "paid", NULL);
+    uint64_t id = notice_payment(w->s, w->tid, &p, "paid", NULL);
     assert_false(webhook_before_redirect(id));
     assert_false(webhook_wait(id, 400)); /* held until the window has redirected */
     assert_int_equal(rx_count(w->rx), 0);
@@ -206,12 +207,12 @@ static void test_after_redirect(void **state)
     /* a redirect that came first releases the delivery at once */
     webhook_redirected(w->tid, "imp_000000000005");
     p = pay("imp_000000000005", "ar-2", NULL);
-    id = webhook_payment_event(w->s, w->tid, &p, "paid", NULL);
+    id = notice_payment(w->s, w->tid, &p, "paid", NULL);
     assert_true(webhook_wait(id, 5000));
     assert_int_equal(rx_count(w->rx), 2);
     /* another tenant's redirect of the same imp_uid releases nothing */
     p = pay("imp_000000000006", "ar-3", NULL);
-    id = webhook_payment_event(w->s, w->tid, &p, "paid", NULL);
+    id = notice_payment(w->s, w->tid, &p, "paid", NULL);
     webhook_redirected(w->tid + 1, "imp_000000000006");
     sleep_ms(300);
     assert_int_equal(rx_count(w->rx), 2);

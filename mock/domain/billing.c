@@ -1,0 +1,760 @@
+/* billing.c - see billing.h. */
+#include "domain/billing.h"
+
+#include "infra/clock.h"
+#include "state/ids.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define KST_OFFSET (9 * 3600) /* card expiry and PG timestamps are Korean time */
+
+static const char f113_wrong_number[] = "[F113]거래거절 카드번호틀림";
+static const char f112_expired[] = "[F112]유효기간 경과카드";
+
+/* Set before the server starts, read-only afterwards (see billing_set_outcome_hook). */
+static billing_outcome_fn outcome_hook;
+static void *outcome_hook_ud;
+
+/* ---- outcome ---- */
+
+void billing_set_outcome_hook(billing_outcome_fn fn, void *ud)
+{
+    outcome_hook = fn;
+    outcome_hook_ud = ud;
+}
+
+void billing_decide(const struct billing *b, const struct billing_attempt *a,
+                    struct billing_outcome *ret)
+{
+    memset(ret, 0, sizeof *ret);
+    /* HOOK: the scenario engine decides business outcomes (decline, PG error,
+     * card authentication failure) before the test card does. */
+    if (outcome_hook && outcome_hook(outcome_hook_ud, a, ret))
+        return;
+    memset(ret, 0, sizeof *ret);
+    if (a->door == BILLING_DOOR_ISSUE)
+        return; /* the card check already refused what a card refuses at issuance */
+    const char *reason = NULL;
+    if (cards_charge_approved(b->cards, a->card_profile, a->charge_no, &reason))
+        return;
+    ret->verdict = BILLING_DECLINED;
+    snprintf(ret->message, sizeof ret->message, "%s", reason ? reason : "");
+}
+
+/* The error a refusing verdict answers (MOCK_OK for approved / declined
+ * charges, which store a payment); its text goes to ret_detail. */
+static enum mock_err verdict_error(const struct billing_outcome *out, bool issuing,
+                                   char ret_detail[BILLING_DETAIL_MAX])
+{
+    switch (out->verdict) {
+    case BILLING_APPROVED:
+        return MOCK_OK;
+    case BILLING_DECLINED:
+        if (!issuing)
+            return MOCK_OK;
+        break; /* a key cannot be "declined": the card company refused it */
+    case BILLING_PG_ERROR:
+        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", out->message);
+        return MOCK_PG_FAILED;
+    case BILLING_AUTH_FAILED:
+        break;
+    }
+    snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", out->message);
+    return issuing ? MOCK_CARD_AUTH_FAILED : MOCK_ONETIME_AUTH_FAILED;
+}
+
+/* ---- pure rules ---- */
+
+static bool all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return s[len] == '\0';
+}
+
+bool billing_expiry_parse(const char *expiry, int *ret_year, int *ret_month)
+{
+    char d[7];
+    size_t len = strlen(expiry);
+    if (len == 7 && expiry[4] == '-') {
+        memcpy(d, expiry, 4);
+        memcpy(d + 4, expiry + 5, 3);
+    } else if (len == 6) {
+        memcpy(d, expiry, 7);
+    } else {
+        return false;
+    }
+    if (!all_digits(d, 6))
+        return false;
+    int year = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+    int month = (d[4] - '0') * 10 + (d[5] - '0');
+    if (month < 1 || month > 12 || year < 1970)
+        return false;
+    *ret_year = year;
+    *ret_month = month;
+    return true;
+}
+
+bool billing_expiry_current(int year, int month, int64_t now)
+{
+    time_t t = (time_t)(now + KST_OFFSET);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return false;
+    int cy = tm.tm_year + 1900, cm = tm.tm_mon + 1;
+    return year > cy || (year == cy && month >= cm);
+}
+
+bool billing_pg_parse(const char *pg, char ret_provider[PG_PROVIDER_MAX + 1],
+                      char ret_mid[PG_ID_MAX + 1])
+{
+    const char *dot = strchr(pg, '.');
+    size_t plen = dot ? (size_t)(dot - pg) : strlen(pg);
+    size_t mlen = dot ? strlen(dot + 1) : 0;
+    if (plen == 0 || plen > PG_PROVIDER_MAX || mlen > PG_ID_MAX || (dot && mlen == 0))
+        return false;
+    memcpy(ret_provider, pg, plen);
+    ret_provider[plen] = '\0';
+    if (dot)
+        memcpy(ret_mid, dot + 1, mlen + 1);
+    else
+        ret_mid[0] = '\0';
+    return true;
+}
+
+enum mock_err billing_channel(const struct merchant *m, const char *pg, struct channel *ret_ch,
+                              char ret_detail[BILLING_DETAIL_MAX])
+{
+    char provider[PG_PROVIDER_MAX + 1], mid[PG_ID_MAX + 1];
+    ret_detail[0] = '\0';
+    if (pg && !billing_pg_parse(pg, provider, mid))
+        return MOCK_NO_KEYIN_PG;
+    for (size_t i = 0; i < m->n_channels; i++) {
+        const struct channel *c = &m->channels[i];
+        if (c->kind != CHANNEL_KEYIN)
+            continue;
+        if (pg && (strcmp(c->pg_provider, provider) != 0 || (mid[0] && strcmp(c->pg_id, mid) != 0)))
+            continue;
+        *ret_ch = *c;
+        return MOCK_OK;
+    }
+    /* Kakao Pay keys come only from its window: say so rather than "no module" */
+    if (pg && strcmp(provider, "kakaopay") == 0) {
+        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", provider);
+        return MOCK_PG_NO_API_BILLING;
+    }
+    return MOCK_NO_KEYIN_PG;
+}
+
+enum mock_err billing_card_check(const struct card_table *cards, const struct billing_card *card,
+                                 int64_t now, struct billing_card_info *ret_info,
+                                 char ret_detail[BILLING_DETAIL_MAX])
+{
+    int year, month;
+    ret_detail[0] = '\0';
+    if (!card->expiry || !billing_expiry_parse(card->expiry, &year, &month)) {
+        snprintf(ret_detail, BILLING_DETAIL_MAX,
+                 "expiry 파라미터는 YYYY-MM 형식의 카드 유효기간이어야 합니다.");
+        return MOCK_BAD_PARAM;
+    }
+    if (card->birth) {
+        size_t n = strlen(card->birth);
+        if ((n != 6 && n != 10) || !all_digits(card->birth, n)) {
+            snprintf(ret_detail, BILLING_DETAIL_MAX,
+                     "birth 파라미터는 생년월일 6자리(YYMMDD) 또는 사업자등록번호 10자리여야 "
+                     "합니다.");
+            return MOCK_BAD_PARAM;
+        }
+    }
+    if (card->pwd_2digit && (strlen(card->pwd_2digit) != 2 || !all_digits(card->pwd_2digit, 2))) {
+        snprintf(ret_detail, BILLING_DETAIL_MAX,
+                 "pwd_2digit 파라미터는 카드 비밀번호 앞 2자리 숫자여야 합니다.");
+        return MOCK_BAD_PARAM;
+    }
+    char digits[CARD_DIGITS_MAX + 1];
+    if (!card->number || !cards_normalize(card->number, digits) || !cards_luhn_ok(digits)) {
+        explicit_bzero(digits, sizeof digits);
+        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", f113_wrong_number);
+        return MOCK_CARD_AUTH_FAILED;
+    }
+    int profile = cards_find(cards, digits);
+    cards_mask(digits, ret_info->masked);
+    explicit_bzero(digits, sizeof digits); /* the full number goes no further */
+    if (!billing_expiry_current(year, month, now)) {
+        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", f112_expired);
+        return MOCK_CARD_AUTH_FAILED;
+    }
+    if (profile >= 0 && cards->cards[profile].outcome == CARD_AUTH_FAIL) {
+        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", cards->cards[profile].fail_reason);
+        return MOCK_CARD_AUTH_FAILED;
+    }
+    ret_info->profile = profile;
+    cards_issuer(cards, profile, &ret_info->card_name, &ret_info->card_code, &ret_info->card_type);
+    return MOCK_OK;
+}
+
+/* ---- guards ---- */
+
+enum mock_err billing_check_prepare(struct store *s, int tid, const char *merchant_uid,
+                                    int64_t amount, const char *currency)
+{
+    struct prepare p;
+    if (store_prepare_get(s, tid, merchant_uid, &p) != MOCK_OK)
+        return MOCK_OK; /* not pre-registered: nothing to enforce */
+    if (p.amount != amount)
+        return MOCK_PREPARE_MISMATCH;
+    if (p.currency[0] && strcmp(p.currency, currency ? currency : "KRW") != 0)
+        return MOCK_PREPARE_MISMATCH;
+    return MOCK_OK;
+}
+
+/* ---- PG artefacts ---- */
+
+/* Kakao Pay: its TID. Other PGs: NICE's TID shape, MID + method "01" + medium
+ * "16" + yyMMddHHmmss (Korean time) + 4 digits, cut to the field's length. */
+static void make_pg_tid(const char *provider, const char *pg_id, int64_t now,
+                        char out[PG_TID_MAX + 1])
+{
+    if (strcmp(provider, "kakaopay") == 0) {
+        ids_kakao_tid(out);
+        return;
+    }
+    time_t t = (time_t)(now + KST_OFFSET);
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    gmtime_r(&t, &tm);
+    uint16_t r;
+    ids_bytes(&r, sizeof r);
+    snprintf(out, PG_TID_MAX + 1, "%.50s0116%02d%02d%02d%02d%02d%02d%04u", pg_id, tm.tm_year % 100,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(r % 10000));
+}
+
+/* Sales-slip URL of a paid payment (never fetched by the mock). */
+static void make_receipt_url(const char *provider, const char *pg_tid, char *out, size_t cap)
+{
+    if (strcmp(provider, "kakaopay") == 0) {
+        char hash[65];
+        ids_hex(hash, 64);
+        snprintf(out, cap, "https://mockup-pg-web.kakao.com/v1/confirmation/p/%s/%s", pg_tid, hash);
+    } else if (strcmp(provider, "nice") == 0) {
+        snprintf(out, cap, "https://npg.nicepay.co.kr/issue/IssueLoader.do?TID=%s&type=0", pg_tid);
+    } else {
+        /* no known slip host: a reserved .invalid name that can never resolve */
+        snprintf(out, cap, "https://receipt.impmock.invalid/%s/%s", provider, pg_tid);
+    }
+}
+
+static void make_apply_num(char out[9])
+{
+    uint32_t r;
+    ids_bytes(&r, sizeof r);
+    snprintf(out, 9, "%08u", (unsigned)(r % 100000000u));
+}
+
+/* ---- charges ---- */
+
+/* What is charged and how: filled by each door before store_charge. */
+struct charge_src {
+    const char *customer_uid; /* NULL: a card used once */
+    const char *usage;        /* customer_uid_usage (static string) or NULL */
+    const char *pg_provider, *pg_id;
+    const char *pay_method;                          /* "card" / "point" */
+    const char *card_name, *card_code, *card_number; /* masked number */
+    int card_type;                                   /* -1 null */
+    const struct customer *fallback;                 /* buyer_* defaults, may be NULL */
+};
+
+static const char *or_else(const char *v, const char *dflt)
+{
+    return v ? v : dflt;
+}
+
+/* Builds and stores the payment an approved or declined charge leaves. */
+static enum mock_err store_charge(const struct billing *b, int tid, const struct charge_src *src,
+                                  const struct billing_order *o, const struct billing_outcome *out,
+                                  struct payment *ret_payment)
+{
+    int64_t now = o->at ? o->at : clock_now();
+    bool approved = out->verdict == BILLING_APPROVED;
+    const struct customer *fb = src->fallback;
+    struct payment p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.merchant_uid, sizeof p.merchant_uid, "%s", o->merchant_uid);
+    snprintf(p.pay_method, sizeof p.pay_method, "%s", src->pay_method);
+    snprintf(p.channel, sizeof p.channel, "api");
+    snprintf(p.pg_provider, sizeof p.pg_provider, "%s", src->pg_provider);
+    snprintf(p.pg_id, sizeof p.pg_id, "%s", src->pg_id);
+    snprintf(p.currency, sizeof p.currency, "%s", o->currency ? o->currency : "KRW");
+    make_pg_tid(src->pg_provider, src->pg_id, now, p.pg_tid);
+    p.customer_uid_usage = src->usage;
+    p.card_type = src->card_type;
+    p.card_quota = o->card_quota;
+    p.amount = o->amount;
+    p.tax_free = o->tax_free;
+    p.started_at = now;
+    p.updated_at = now;
+    char receipt[URL_MAX + 1] = "", apply_num[9] = "";
+    if (approved) {
+        p.status = PAY_PAID;
+        p.paid_at = now;
+        make_receipt_url(src->pg_provider, p.pg_tid, receipt, sizeof receipt);
+        /* Kakao Money has no card approval number: "" as captures show */
+        if (strcmp(src->pay_method, "card") == 0)
+            make_apply_num(apply_num);
+    } else {
+        p.status = PAY_FAILED;
+        p.failed_at = now;
+    }
+    bool ok =
+        str_set(&p.name, o->name) &&
+        str_set(&p.buyer_name, or_else(o->buyer_name, fb ? fb->customer_name : NULL)) &&
+        str_set(&p.buyer_email, or_else(o->buyer_email, fb ? fb->customer_email : NULL)) &&
+        str_set(&p.buyer_tel, or_else(o->buyer_tel, fb ? fb->customer_tel : NULL)) &&
+        str_set(&p.buyer_addr, or_else(o->buyer_addr, fb ? fb->customer_addr : NULL)) &&
+        str_set(&p.buyer_postcode, or_else(o->buyer_postcode, fb ? fb->customer_postcode : NULL)) &&
+        str_set(&p.custom_data, o->custom_data) && str_set(&p.notice_url, o->notice_url) &&
+        str_set(&p.customer_uid, src->customer_uid) && str_set(&p.card_name, src->card_name) &&
+        str_set(&p.card_code, src->card_code) && str_set(&p.card_number, src->card_number) &&
+        str_set(&p.fail_reason, approved ? NULL : out->message) &&
+        str_set(&p.receipt_url, approved ? receipt : NULL) &&
+        str_set(&p.apply_num, approved ? apply_num : NULL);
+    enum mock_err e =
+        ok ? store_payment_insert(b->store, tid, &p, true, ret_payment) : MOCK_INTERNAL;
+    payment_fini(&p);
+    return e;
+}
+
+/* The guards every charge passes before reaching the card company. On
+ * MOCK_OK the order is reserved: release it with store_order_release. */
+static enum mock_err charge_begin(const struct billing *b, int tid, const struct billing_order *o)
+{
+    /* card companies take installments only from 50,000 KRW (reference §6.1) */
+    if (o->card_quota >= 2 && o->amount < BILLING_QUOTA_MIN_AMOUNT)
+        return MOCK_QUOTA_UNDER_MIN;
+    enum mock_err e = billing_check_prepare(b->store, tid, o->merchant_uid, o->amount, o->currency);
+    if (e != MOCK_OK)
+        return e;
+    return store_order_reserve(b->store, tid, o->merchant_uid);
+}
+
+/* A key record for card data that passed billing_card_check. */
+static bool build_key(struct customer *c, const char *customer_uid, const struct channel *ch,
+                      const struct billing_card_info *info, const struct billing_holder *h,
+                      int64_t now)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->customer_uid, sizeof c->customer_uid, "%s", customer_uid);
+    snprintf(c->pg_provider, sizeof c->pg_provider, "%s", ch->pg_provider);
+    snprintf(c->pg_id, sizeof c->pg_id, "%s", ch->pg_id);
+    snprintf(c->pay_method, sizeof c->pay_method, "card");
+    c->card_type = info->card_type;
+    c->card_profile = info->profile;
+    c->inserted = c->updated = now;
+    bool ok = str_set(&c->card_name, info->card_name) && str_set(&c->card_code, info->card_code) &&
+              str_set(&c->card_number, info->masked) &&
+              str_set(&c->customer_id, h ? h->customer_id : NULL) &&
+              str_set(&c->customer_name, h ? h->name : NULL) &&
+              str_set(&c->customer_tel, h ? h->tel : NULL) &&
+              str_set(&c->customer_email, h ? h->email : NULL) &&
+              str_set(&c->customer_addr, h ? h->addr : NULL) &&
+              str_set(&c->customer_postcode, h ? h->postcode : NULL);
+    if (!ok)
+        customer_fini(c);
+    return ok;
+}
+
+/* The tenant's channel for card data plus the card check, shared by key
+ * issuance and one-time payments. */
+static enum mock_err card_channel(const struct billing *b, int tid, const char *pg,
+                                  const struct billing_card *card, int64_t now,
+                                  struct channel *ret_ch, struct billing_card_info *ret_info,
+                                  char ret_detail[BILLING_DETAIL_MAX])
+{
+    struct merchant m;
+    ret_detail[0] = '\0';
+    if (!store_tenant_merchant(b->store, tid, &m))
+        return MOCK_INTERNAL;
+    enum mock_err e = billing_channel(&m, pg, ret_ch, ret_detail);
+    if (e != MOCK_OK)
+        return e;
+    return billing_card_check(b->cards, card, now, ret_info, ret_detail);
+}
+
+enum mock_err billing_issue_key(const struct billing *b, int tid, const char *customer_uid,
+                                const char *pg, const struct billing_card *card,
+                                const struct billing_holder *holder, struct customer *ret_customer,
+                                char ret_detail[BILLING_DETAIL_MAX])
+{
+    int64_t now = clock_now();
+    struct channel ch;
+    struct billing_card_info info;
+    enum mock_err e = card_channel(b, tid, pg, card, now, &ch, &info, ret_detail);
+    if (e != MOCK_OK)
+        return e;
+    struct billing_attempt a = {
+        .door = BILLING_DOOR_ISSUE,
+        .tid = tid,
+        .customer_uid = customer_uid,
+        .pg_provider = ch.pg_provider,
+        .pg_id = ch.pg_id,
+        .card_profile = info.profile,
+    };
+    struct billing_outcome out;
+    billing_decide(b, &a, &out);
+    e = verdict_error(&out, true, ret_detail);
+    if (e != MOCK_OK)
+        return e;
+    struct customer c;
+    if (!build_key(&c, customer_uid, &ch, &info, holder, now))
+        return MOCK_INTERNAL;
+    /* a reused customer_uid is replaced by the newest card (reference §5.2) */
+    e = store_customer_put(b->store, tid, &c, ret_customer);
+    customer_fini(&c);
+    return e;
+}
+
+enum mock_err billing_charge_key(const struct billing *b, int tid, const char *customer_uid,
+                                 enum billing_door door, const struct billing_order *o,
+                                 struct payment *ret_payment, char ret_detail[BILLING_DETAIL_MAX])
+{
+    ret_detail[0] = '\0';
+    struct customer key;
+    /* an unknown key is refused before the order is looked at */
+    enum mock_err e = store_customer_get(b->store, tid, customer_uid, &key);
+    if (e != MOCK_OK)
+        return e == MOCK_CUSTOMER_NOT_FOUND ? MOCK_CUSTOMER_UNKNOWN : e;
+    customer_fini(&key);
+    e = charge_begin(b, tid, o);
+    if (e != MOCK_OK)
+        return e;
+    /* the key as it is when counted: a concurrent re-issue cannot split them */
+    uint64_t charge_no = 0;
+    e = store_customer_charge(b->store, tid, customer_uid, &key, &charge_no);
+    if (e == MOCK_OK) {
+        struct billing_attempt a = {
+            .door = door,
+            .tid = tid,
+            .merchant_uid = o->merchant_uid,
+            .customer_uid = key.customer_uid,
+            .pg_provider = key.pg_provider,
+            .pg_id = key.pg_id,
+            .amount = o->amount,
+            .card_profile = key.card_profile,
+            .charge_no = charge_no,
+        };
+        struct billing_outcome out;
+        billing_decide(b, &a, &out);
+        /* a scheduled run always leaves a payment: the schedule and its
+         * webhook report a PG or card failure as a failed payment (§7.5) */
+        if (door == BILLING_DOOR_SCHEDULE && out.verdict != BILLING_APPROVED)
+            out.verdict = BILLING_DECLINED;
+        e = verdict_error(&out, false, ret_detail);
+        if (e == MOCK_OK) {
+            struct charge_src src = {
+                .customer_uid = key.customer_uid,
+                .usage = door == BILLING_DOOR_SCHEDULE ? "payment.scheduled" : "payment",
+                .pg_provider = key.pg_provider,
+                .pg_id = key.pg_id,
+                .pay_method = key.pay_method[0] ? key.pay_method : "card",
+                .card_name = key.card_name,
+                .card_code = key.card_code,
+                .card_number = key.card_number,
+                .card_type = key.card_type,
+                .fallback = &key,
+            };
+            e = store_charge(b, tid, &src, o, &out, ret_payment);
+        }
+        customer_fini(&key);
+    }
+    store_order_release(b->store, tid, o->merchant_uid);
+    return e;
+}
+
+enum mock_err billing_charge_card(const struct billing *b, int tid, const char *pg,
+                                  const struct billing_card *card, const char *customer_uid,
+                                  const struct billing_holder *holder,
+                                  const struct billing_order *o, struct payment *ret_payment,
+                                  char ret_detail[BILLING_DETAIL_MAX])
+{
+    int64_t now = clock_now();
+    struct channel ch;
+    struct billing_card_info info;
+    enum mock_err e = card_channel(b, tid, pg, card, now, &ch, &info, ret_detail);
+    if (e == MOCK_CARD_AUTH_FAILED)
+        return MOCK_ONETIME_AUTH_FAILED; /* same card text, the one-time wording */
+    if (e != MOCK_OK)
+        return e;
+    e = charge_begin(b, tid, o);
+    if (e != MOCK_OK)
+        return e;
+    /* Decided before the key is stored, so a refused request leaves no key.
+     * The charge is the card's first either way (a stored key starts at 1). */
+    struct billing_attempt a = {
+        .door = BILLING_DOOR_ONETIME,
+        .tid = tid,
+        .merchant_uid = o->merchant_uid,
+        .customer_uid = customer_uid,
+        .pg_provider = ch.pg_provider,
+        .pg_id = ch.pg_id,
+        .amount = o->amount,
+        .card_profile = info.profile,
+        .charge_no = 1,
+    };
+    struct billing_outcome out;
+    billing_decide(b, &a, &out);
+    e = verdict_error(&out, false, ret_detail);
+    if (e == MOCK_OK && customer_uid) {
+        struct customer c;
+        uint64_t counted;
+        e = build_key(&c, customer_uid, &ch, &info, holder, now) ? MOCK_OK : MOCK_INTERNAL;
+        if (e == MOCK_OK) {
+            e = store_customer_put(b->store, tid, &c, NULL);
+            customer_fini(&c);
+        }
+        /* this payment is the key's first charge (approve-N-then-decline cards count it) */
+        if (e == MOCK_OK)
+            e = store_customer_count_charge(b->store, tid, customer_uid, &counted);
+    }
+    if (e == MOCK_OK) {
+        struct charge_src src = {
+            .customer_uid = customer_uid,
+            /* the key is issued in this payment: "issue" (reference §4 enum) */
+            .usage = customer_uid ? "issue" : NULL,
+            .pg_provider = ch.pg_provider,
+            .pg_id = ch.pg_id,
+            .pay_method = "card",
+            .card_name = info.card_name,
+            .card_code = info.card_code,
+            .card_number = info.masked,
+            .card_type = info.card_type,
+            .fallback = NULL,
+        };
+        e = store_charge(b, tid, &src, o, &out, ret_payment);
+    }
+    store_order_release(b->store, tid, o->merchant_uid);
+    return e;
+}
+
+/* ---- the payment window ---- */
+
+/* Kakao Pay's sales slip for a window payment: "p" for the PC flow, "m"
+ * for the mobile one (reference §4.1). */
+static void window_receipt_url(const char *pg_tid, bool mobile, char *out, size_t cap)
+{
+    char hash[65];
+    ids_hex(hash, 64);
+    snprintf(out, cap, "https://mockup-pg-web.kakao.com/v1/confirmation/%c/%s/%s",
+             mobile ? 'm' : 'p', pg_tid, hash);
+}
+
+/* The billing key an approved window issuance leaves: Kakao Pay keeps the
+ * method picked, so later charges record it (reference §4.1). */
+static bool window_key(const struct payment *p, const struct billing_window_pick *pick, int64_t now,
+                       struct customer *ret_c)
+{
+    struct customer *c = ret_c;
+    memset(c, 0, sizeof *c);
+    snprintf(c->customer_uid, sizeof c->customer_uid, "%s", p->customer_uid);
+    snprintf(c->pg_provider, sizeof c->pg_provider, "%s", p->pg_provider);
+    snprintf(c->pg_id, sizeof c->pg_id, "%s", p->pg_id);
+    snprintf(c->pay_method, sizeof c->pay_method, "%s", pick->money ? "point" : "card");
+    c->card_type = pick->money ? -1 : p->card_type;
+    c->card_profile = pick->money ? -1 : pick->card_profile;
+    c->inserted = c->updated = now;
+    bool ok =
+        str_set(&c->customer_name, p->buyer_name) && str_set(&c->customer_tel, p->buyer_tel) &&
+        str_set(&c->customer_email, p->buyer_email) && str_set(&c->customer_addr, p->buyer_addr) &&
+        str_set(&c->customer_postcode, p->buyer_postcode);
+    if (ok && !pick->money)
+        ok = str_set(&c->card_name, p->card_name) && str_set(&c->card_code, p->card_code) &&
+             str_set(&c->card_number, p->card_number);
+    if (!ok)
+        customer_fini(c);
+    return ok;
+}
+
+/* Writes the final state of a window payment; MOCK_CHECKOUT_DONE when
+ * another request changed it first. */
+static enum mock_err window_store(const struct billing *b, int tid, struct payment *p,
+                                  struct payment *ret_payment)
+{
+    enum mock_err e = store_payment_replace(b->store, tid, p);
+    if (e == MOCK_IN_PROGRESS)
+        return MOCK_CHECKOUT_DONE;
+    if (e != MOCK_OK)
+        return e;
+    return store_payment_get(b->store, tid, p->imp_uid, ret_payment);
+}
+
+static void window_failed(struct payment *p, int64_t now, const char *reason, bool *ok)
+{
+    p->status = PAY_FAILED;
+    p->failed_at = now;
+    p->updated_at = now;
+    *ok = str_set(&p->fail_reason, reason);
+}
+
+/* The window payment imp_uid, still ready; MOCK_CHECKOUT_DONE otherwise. */
+static enum mock_err window_payment(const struct billing *b, int tid, const char *imp_uid,
+                                    struct payment *ret_p)
+{
+    enum mock_err e = store_payment_get(b->store, tid, imp_uid, ret_p);
+    if (e != MOCK_OK)
+        return e;
+    if (ret_p->status != PAY_READY) {
+        payment_fini(ret_p);
+        return MOCK_CHECKOUT_DONE;
+    }
+    return MOCK_OK;
+}
+
+enum mock_err billing_window_fail(const struct billing *b, int tid, const char *imp_uid,
+                                  const char *reason, struct payment *ret_payment)
+{
+    struct payment p;
+    enum mock_err e = window_payment(b, tid, imp_uid, &p);
+    if (e != MOCK_OK)
+        return e;
+    bool ok;
+    window_failed(&p, clock_now(), reason, &ok);
+    e = ok ? window_store(b, tid, &p, ret_payment) : MOCK_INTERNAL;
+    payment_fini(&p);
+    return e;
+}
+
+/* Fills the card or Kakao Money fields of a window payment as picked. */
+static bool window_method(const struct billing *b, struct payment *p,
+                          const struct billing_window_pick *pick)
+{
+    snprintf(p->pay_method, sizeof p->pay_method, "%s", pick->money ? "point" : "card");
+    if (pick->money) {
+        /* Kakao Money: no card fields, quota 0, apply_num "" (reference §4.1) */
+        p->card_type = -1;
+        p->card_quota = 0;
+        return str_set(&p->card_name, NULL) && str_set(&p->card_code, NULL) &&
+               str_set(&p->card_number, NULL);
+    }
+    const char *name, *code;
+    int type;
+    char masked[CARD_DIGITS_MAX + 1] = "";
+    cards_issuer(b->cards, pick->card_profile, &name, &code, &type);
+    if (pick->card_profile >= 0 && (size_t)pick->card_profile < b->cards->n)
+        cards_mask(b->cards->cards[pick->card_profile].digits, masked);
+    else
+        snprintf(masked, sizeof masked, "%s", "940912******5432"); /* a plain BC card */
+    p->card_type = type;
+    p->card_quota = pick->card_quota;
+    return str_set(&p->card_name, name) && str_set(&p->card_code, code) &&
+           str_set(&p->card_number, masked);
+}
+
+/* The verdict on a window approval, or the guard that refused it first.
+ * *ret_error_code is NULL when approved. */
+static void window_verdict(const struct billing *b, int tid, const struct payment *p,
+                           const struct billing_window_pick *pick, struct billing_outcome *ret,
+                           const char **ret_error_code)
+{
+    bool issue_only = p->customer_uid && p->amount == 0;
+    memset(ret, 0, sizeof *ret);
+    *ret_error_code = NULL;
+    const struct test_card *tc = NULL;
+    if (!pick->money && pick->card_profile >= 0 && (size_t)pick->card_profile < b->cards->n)
+        tc = &b->cards->cards[pick->card_profile];
+    if (issue_only && tc && tc->outcome == CARD_AUTH_FAIL) {
+        /* the 0-won check a key issuance makes is where such a card fails */
+        ret->verdict = BILLING_AUTH_FAILED;
+        snprintf(ret->message, sizeof ret->message, "%s", tc->fail_reason);
+    } else {
+        struct billing_attempt a = {
+            .door = issue_only ? BILLING_DOOR_ISSUE : BILLING_DOOR_WINDOW,
+            .tid = tid,
+            .merchant_uid = p->merchant_uid,
+            .customer_uid = p->customer_uid,
+            .pg_provider = p->pg_provider,
+            .pg_id = p->pg_id,
+            .amount = p->amount,
+            .card_profile = pick->money ? -1 : pick->card_profile,
+            .charge_no = 1,
+        };
+        billing_decide(b, &a, ret);
+    }
+    switch (ret->verdict) {
+    case BILLING_APPROVED:
+        break;
+    case BILLING_DECLINED:
+        *ret_error_code = "DECLINED";
+        break;
+    case BILLING_PG_ERROR:
+        *ret_error_code = "PG_ERROR";
+        break;
+    case BILLING_AUTH_FAILED:
+        *ret_error_code = "AUTH_FAILED";
+        break;
+    }
+}
+
+enum mock_err billing_window_approve(const struct billing *b, int tid, const char *imp_uid,
+                                     const struct billing_window_pick *pick,
+                                     struct payment *ret_payment, const char **ret_error_code)
+{
+    struct payment p;
+    *ret_error_code = NULL;
+    enum mock_err e = window_payment(b, tid, imp_uid, &p);
+    if (e != MOCK_OK)
+        return e;
+    int64_t now = clock_now();
+    bool ok = true;
+    char merchant_uid[MERCHANT_UID_MAX + 1]; /* outlives p, for the release */
+    snprintf(merchant_uid, sizeof merchant_uid, "%s", p.merchant_uid);
+    struct billing_order o = {.merchant_uid = merchant_uid,
+                              .amount = p.amount,
+                              .currency = p.currency,
+                              .card_quota = pick->money ? 0 : pick->card_quota};
+    /* the same guards as every other door: prepare amount, paid order, one at a time */
+    enum mock_err guard = charge_begin(b, tid, &o);
+    if (guard != MOCK_OK) {
+        *ret_error_code = guard == MOCK_ALREADY_PAID       ? "ALREADY_PAID"
+                          : guard == MOCK_IN_PROGRESS      ? "IN_PROGRESS"
+                          : guard == MOCK_PREPARE_MISMATCH ? "PREPARE_MISMATCH"
+                                                           : mock_err_name(guard);
+        window_failed(&p, now, mock_err_message(guard), &ok);
+        e = ok ? window_store(b, tid, &p, ret_payment) : MOCK_INTERNAL;
+        payment_fini(&p);
+        return e;
+    }
+    struct billing_outcome out;
+    ok = window_method(b, &p, pick);
+    window_verdict(b, tid, &p, pick, &out, ret_error_code);
+    if (ok && out.verdict == BILLING_APPROVED) {
+        char receipt[URL_MAX + 1], apply_num[9] = "";
+        window_receipt_url(p.pg_tid, pick->mobile, receipt, sizeof receipt);
+        if (!pick->money)
+            make_apply_num(apply_num);
+        p.status = PAY_PAID;
+        p.paid_at = now;
+        p.updated_at = now;
+        ok = str_set(&p.receipt_url, receipt) && str_set(&p.apply_num, apply_num);
+        if (ok && p.customer_uid) {
+            struct customer c;
+            uint64_t counted;
+            ok = window_key(&p, pick, now, &c);
+            /* a reused customer_uid is replaced by the newest key (reference §5.2) */
+            e = ok ? store_customer_put(b->store, tid, &c, NULL) : MOCK_INTERNAL;
+            if (ok)
+                customer_fini(&c);
+            /* a window payment that also charged is the key's first charge */
+            if (e == MOCK_OK && p.amount > 0)
+                e = store_customer_count_charge(b->store, tid, p.customer_uid, &counted);
+            ok = e == MOCK_OK;
+        }
+    } else if (ok) {
+        window_failed(&p, now, out.message, &ok);
+    }
+    e = ok ? window_store(b, tid, &p, ret_payment) : MOCK_INTERNAL;
+    payment_fini(&p);
+    store_order_release(b->store, tid, merchant_uid);
+    return e;
+}

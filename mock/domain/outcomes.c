@@ -1,0 +1,57 @@
+/* outcomes.c - see outcomes.h. */
+#include "domain/outcomes.h"
+
+#include "domain/billing.h"
+#include "infra/scenario.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (ms > 0 && nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static bool scenario_outcome(void *ud, const struct billing_attempt *a,
+                             struct billing_outcome *ret)
+{
+    struct store *s = ud;
+    struct merchant m;
+    bool known = store_tenant_merchant(s, a->tid, &m);
+    struct scn_call call = {.op = a->door == BILLING_DOOR_ISSUE ? SCN_OP_ISSUE_KEY : SCN_OP_CHARGE,
+                            .imp_key = known ? m.imp_key : NULL,
+                            .merchant_uid = a->merchant_uid,
+                            .customer_uid = a->customer_uid,
+                            .pg = a->pg_provider,
+                            .pg_id = a->pg_id,
+                            .amount = a->amount,
+                            .has_amount = a->door != BILLING_DOOR_ISSUE};
+    struct scn_effect eff;
+    if (!scenario_match(&call, SCN_BUSINESS, &eff))
+        return false;
+    if (eff.delay_ms)
+        sleep_ms(eff.delay_ms); /* no lock is held here (billing.h) */
+    switch (eff.kind) {
+    case SCN_DECLINE:
+        ret->verdict = BILLING_DECLINED;
+        break;
+    case SCN_PG_ERROR:
+        ret->verdict = BILLING_PG_ERROR;
+        break;
+    case SCN_CARD_AUTH_FAIL:
+        ret->verdict = BILLING_AUTH_FAILED;
+        break;
+    default: /* a slow PG: the test card decides once it answers */
+        return false;
+    }
+    snprintf(ret->message, sizeof ret->message, "%s", eff.message);
+    return true;
+}
+
+void outcomes_install(struct store *s)
+{
+    billing_set_outcome_hook(scenario_outcome, s);
+}

@@ -1,0 +1,16 @@
+/*
+ * outcomes.h - connects the domain's business-outcome hook (billing.h) to
+ * the scenario engine, so a scripted decline, PG error, card-authentication
+ * failure or slow PG applies to every door a charge or key issuance comes
+ * through (again, onetime, schedules, the payment window).
+ * Install once before the server starts.
+ */
+#ifndef IMPMOCK_OUTCOMES_H
+#define IMPMOCK_OUTCOMES_H
+
+#include "state/store.h"
+
+/* The store (borrowed, must outlive the server) maps tenants to imp_keys. */
+void outcomes_install(struct store *s);
+
+#endif

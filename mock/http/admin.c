@@ -1,0 +1,415 @@
+/* admin.c - the control API under /__mock/: plain JSON, not the i'mport envelope. */
+#include "http/api.h"
+#include "infra/clock.h"
+#include "http/form.h"
+#include "infra/json.h"
+#include "infra/journal.h"
+#include "infra/scenario.h"
+#include "domain/schedule.h"
+#include "infra/webhook.h"
+#include "state/state.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void reply_error(struct req *r, int status, const char *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "error", msg);
+    envelope_plain(&r->reply, status, o);
+}
+
+void admin_health(struct req *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddStringToObject(o, "status", "ok");
+        cJSON_AddStringToObject(o, "version", IMPMOCK_VERSION);
+        cJSON_AddNumberToObject(o, "now", (double)clock_now());
+    }
+    envelope_plain(&r->reply, 200, o);
+}
+
+static void reply_clock(struct req *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddNumberToObject(o, "now", (double)clock_now());
+        cJSON_AddBoolToObject(o, "frozen", clock_is_frozen());
+    }
+    envelope_plain(&r->reply, 200, o);
+}
+
+void admin_clock_get(struct req *r)
+{
+    reply_clock(r);
+}
+
+void admin_clock_post(struct req *r)
+{
+    int64_t set = 0, advance = 0;
+    bool has_set = false, has_advance = false, freeze = false;
+    bool has_freeze = param_item(&r->params, "freeze", NULL) != NULL;
+    if (!param_int(&r->params, "set", 0, 253402300799LL, false, &set, &has_set) ||
+        !param_int(&r->params, "advance", -315576000000LL, 315576000000LL, false, &advance,
+                   &has_advance) ||
+        !param_bool(&r->params, "freeze", &freeze)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    if (!has_set && !has_advance && !has_freeze) {
+        reply_error(r, 400, "give one of {\"set\": UNIX_SECONDS}, {\"advance\": SECONDS}, "
+                            "{\"freeze\": true|false}");
+        return;
+    }
+    /* freeze first, so {"set": T, "freeze": true} stops exactly at T */
+    if (has_freeze)
+        clock_freeze(freeze);
+    if (has_set)
+        clock_set(set);
+    if (has_advance)
+        clock_advance(advance);
+    bool frozen_now;
+    int64_t value;
+    clock_get_state(&frozen_now, &value);
+    store_note_clock(r->app->store, frozen_now, value); /* kept across restarts */
+    /* schedules that came due run now, so the answer follows their results */
+    struct billing b = {r->app->store, &r->app->fx.cards};
+    schedule_run_due(&b, clock_now(), 0);
+    webhook_clock_changed(); /* retries now due go at once */
+    reply_clock(r);
+}
+
+static int tenant_of_query(struct req *r, bool *ret_scoped)
+{
+    const char *key = NULL;
+    *ret_scoped = false;
+    if (!param_str(&r->params, "imp_key", IMP_KEY_MAX, false, &key)) {
+        reply_error(r, 400, r->params.err);
+        return -2;
+    }
+    if (!key)
+        return -1;
+    *ret_scoped = true;
+    int tid;
+    if (!store_tenant_by_key(r->app->store, key, &tid, NULL)) {
+        reply_error(r, 404, "no tenant has this imp_key");
+        return -2;
+    }
+    return tid;
+}
+
+/* Back to the fixtures: fixture tenants are emptied and seeded again, tenants
+ * made on the fly are forgotten, the journal is emptied; with ?imp_key= only
+ * that tenant is reset. */
+void admin_reset(struct req *r)
+{
+    bool scoped;
+    int only = tenant_of_query(r, &scoped);
+    if (only == -2)
+        return;
+    char err[256];
+    size_t n = store_tenant_count(r->app->store);
+    for (size_t i = 0; i < n; i++) {
+        int tid = (int)i;
+        struct merchant m;
+        if ((scoped && tid != only) || !store_tenant_merchant(r->app->store, tid, &m))
+            continue;
+        store_tenant_clear(r->app->store, tid);
+        if (!fixtures_has_key(&r->app->fx, m.imp_key)) {
+            if (!scoped)
+                store_tenant_remove(r->app->store, tid);
+            continue;
+        }
+        if (!fixtures_seed_tenant(&r->app->fx, r->app->store, tid, err, sizeof err)) {
+            reply_error(r, 500, err);
+            return;
+        }
+    }
+    journal_clear(scoped ? only : -2);
+    webhook_forget(scoped ? only : -2);
+    if (scoped) {
+        struct merchant m;
+        if (store_tenant_merchant(r->app->store, only, &m))
+            scenario_clear_tenant(m.imp_key);
+    } else {
+        /* back to the scenarios of the command line, counters at zero */
+        scenario_clear();
+        for (size_t i = 0; i < r->app->n_scenario_files; i++)
+            if (!scenario_load_file(r->app->scenario_files[i], err, sizeof err)) {
+                reply_error(r, 500, err);
+                return;
+            }
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddBoolToObject(o, "reset", 1);
+        cJSON_AddStringToObject(o, "scope", scoped ? "tenant" : "all");
+    }
+    envelope_plain(&r->reply, 200, o);
+}
+
+static cJSON *body_value(const char *text)
+{
+    /* bodies that are JSON are shown as JSON, anything else as a string */
+    /* depth-checked: a refused 1500-deep body is journaled too, and plain
+     * cJSON_Parse would overflow the worker's stack on it */
+    cJSON *v = text[0] == '{' || text[0] == '[' ? json_parse_value(text, strlen(text)) : NULL;
+    return v ? v : cJSON_CreateString(text);
+}
+
+void admin_requests(struct req *r)
+{
+    int64_t limit = 0, status = 0;
+    const char *method = NULL, *path = NULL;
+    if (!param_int(&r->params, "limit", 0, 1000000, false, &limit, NULL) ||
+        !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
+        !param_str(&r->params, "method", 7, false, &method) ||
+        !param_str(&r->params, "path", 1024, false, &path)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    bool scoped;
+    int tid = tenant_of_query(r, &scoped);
+    if (tid == -2)
+        return;
+    struct journal_filter f = {.limit = (size_t)limit,
+                               .method = method,
+                               .path_prefix = path,
+                               .status = (int)status,
+                               .tid = scoped ? tid : -2};
+    size_t n = 0;
+    struct journal_entry *list = journal_list(&f, &n);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < n; i++) {
+        const struct journal_entry *e = &list[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            break;
+        }
+        cJSON_AddNumberToObject(o, "seq", (double)e->seq);
+        cJSON_AddNumberToObject(o, "time", (double)e->time);
+        cJSON_AddStringToObject(o, "method", e->method);
+        cJSON_AddStringToObject(o, "path", e->path);
+        cJSON_AddNumberToObject(o, "status", e->status);
+        cJSON_AddItemToObject(o, "request_body", body_value(e->request_body));
+        cJSON_AddItemToObject(o, "response_body", body_value(e->response_body));
+    }
+    journal_list_free(list, n);
+    envelope_plain(&r->reply, 200, arr);
+}
+
+void admin_scenarios_get(struct req *r)
+{
+    char *text = scenario_list_json();
+    if (!text) {
+        reply_error(r, 500, "out of memory");
+        return;
+    }
+    reply_owned(&r->reply, 200, "application/json; charset=UTF-8", text, strlen(text));
+}
+
+/* Loads a scenario sent as the JSON body; a bad one is refused and the
+ * loaded set stays as it was. */
+void admin_scenarios_post(struct req *r)
+{
+    if (!r->params.body || r->params.body_is_form) {
+        reply_error(r, 400, "send the scenario as a JSON body (Content-Type: application/json)");
+        return;
+    }
+    const char *scope = NULL;
+    if (!param_str(&r->params, "imp_key", IMP_KEY_MAX, false, &scope)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    /* ?imp_key=K scopes the scenario to that tenant, whatever the file says */
+    cJSON *doc = cJSON_Duplicate(r->params.body, 1);
+    if (doc && scope) {
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, "tenant");
+        cJSON_AddStringToObject(doc, "tenant", scope);
+    }
+    char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    cJSON_Delete(doc);
+    char err[512];
+    bool ok = text && scenario_load_text(text, strlen(text), "control API", err, sizeof err);
+    cJSON_free(text);
+    if (!ok) {
+        reply_error(r, 400, text ? err : "out of memory");
+        return;
+    }
+    admin_scenarios_get(r);
+}
+
+void admin_scenarios_delete(struct req *r)
+{
+    const char *name = NULL;
+    if (!param_str(&r->params, "name", 63, false, &name)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    if (!name) {
+        scenario_clear();
+    } else if (!scenario_remove(name)) {
+        reply_error(r, 404, "no scenario has this name");
+        return;
+    }
+    admin_scenarios_get(r);
+}
+
+/* The tenant named by ?imp_key=, else the first fixture merchant. */
+static bool export_tenant_of(struct req *r, int *ret_tid)
+{
+    bool scoped;
+    int tid = tenant_of_query(r, &scoped);
+    if (tid == -2)
+        return false;
+    *ret_tid = scoped ? tid : 0;
+    struct merchant m;
+    if (!store_tenant_merchant(r->app->store, *ret_tid, &m)) {
+        reply_error(r, 404, "no such tenant");
+        return false;
+    }
+    return true;
+}
+
+void admin_export(struct req *r)
+{
+    int tid;
+    if (!export_tenant_of(r, &tid))
+        return;
+    cJSON *doc = state_export_tenant(r->app->store, tid);
+    if (!doc) {
+        reply_error(r, 500, "out of memory");
+        return;
+    }
+    envelope_plain(&r->reply, 200, doc);
+}
+
+/* Replaces a tenant's payments, keys and pre-registrations with an exported
+ * document; a bad document is refused whole and changes nothing. */
+void admin_import(struct req *r)
+{
+    int tid;
+    if (!export_tenant_of(r, &tid))
+        return;
+    if (!r->params.body || r->params.body_is_form) {
+        reply_error(r, 400, "send the exported state as a JSON body");
+        return;
+    }
+    char err[512];
+    if (!state_import_tenant(r->app->store, tid, r->params.body, err, sizeof err)) {
+        reply_error(r, 400, err);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (o)
+        cJSON_AddBoolToObject(o, "imported", 1);
+    envelope_plain(&r->reply, 200, o);
+}
+
+/* ---- webhook deliveries ---- */
+
+static cJSON *hook_body_value(const struct webhook_attempt *a)
+{
+    /* JSON deliveries are shown as JSON, form ones as their text */
+    cJSON *v = strstr(a->content_type, "json") ? cJSON_Parse(a->body) : NULL;
+    return v ? v : cJSON_CreateString(a->body);
+}
+
+/* Every attempt kept, oldest first, filtered by limit, imp_key, status (the
+ * HTTP status; 0 = no answer), id and merchant_uid. */
+void admin_webhooks(struct req *r)
+{
+    int64_t limit = 0, status = -1, id = 0;
+    const char *merchant_uid = NULL;
+    if (!param_int(&r->params, "limit", 0, 1000000, false, &limit, NULL) ||
+        !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
+        !param_int(&r->params, "id", 1, INT64_MAX, false, &id, NULL) ||
+        !param_str(&r->params, "merchant_uid", MERCHANT_UID_MAX, false, &merchant_uid)) {
+        reply_error(r, 400, r->params.err);
+        return;
+    }
+    bool scoped;
+    int tid = tenant_of_query(r, &scoped);
+    if (tid == -2)
+        return;
+    struct webhook_filter f = {.limit = (size_t)limit,
+                               .tid = scoped ? tid : -2,
+                               .http_status = status,
+                               .id = (uint64_t)id,
+                               .merchant_uid = merchant_uid};
+    size_t n = 0;
+    struct webhook_attempt *list = webhook_journal_list(&f, &n);
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < n; i++) {
+        const struct webhook_attempt *a = &list[i];
+        struct merchant m;
+        bool known = store_tenant_merchant(r->app->store, a->tid, &m);
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(arr);
+            arr = NULL;
+            break;
+        }
+        cJSON_AddNumberToObject(o, "seq", (double)a->seq);
+        cJSON_AddNumberToObject(o, "id", (double)a->id);
+        cJSON_AddNumberToObject(o, "time", (double)a->time);
+        if (known)
+            cJSON_AddStringToObject(o, "imp_key", m.imp_key);
+        else
+            cJSON_AddNullToObject(o, "imp_key");
+        cJSON_AddStringToObject(o, "url", a->url);
+        cJSON_AddStringToObject(o, "content_type", a->content_type);
+        cJSON_AddItemToObject(o, "body", hook_body_value(a));
+        cJSON_AddNumberToObject(o, "attempt", a->attempt);
+        cJSON_AddStringToObject(o, "kind", a->kind);
+        if (a->http_status)
+            cJSON_AddNumberToObject(o, "status", (double)a->http_status);
+        else
+            cJSON_AddNullToObject(o, "status");
+        if (a->error)
+            cJSON_AddStringToObject(o, "error", a->error);
+        else
+            cJSON_AddNullToObject(o, "error");
+        cJSON_AddStringToObject(o, "imp_uid", a->imp_uid);
+        cJSON_AddStringToObject(o, "merchant_uid", a->merchant_uid);
+        cJSON_AddStringToObject(o, "event", a->event);
+        if (a->scenario[0])
+            cJSON_AddStringToObject(o, "scenario", a->scenario);
+        else
+            cJSON_AddNullToObject(o, "scenario");
+        cJSON_AddNumberToObject(o, "elapsed_ms", (double)(long)(a->elapsed_ms * 1000) / 1000.0);
+        cJSON_AddNumberToObject(o, "next_attempt_at", (double)a->next_attempt_at);
+    }
+    webhook_journal_free(list, n);
+    if (!arr) {
+        reply_error(r, 500, "out of memory");
+        return;
+    }
+    envelope_plain(&r->reply, 200, arr);
+}
+
+/* Sends delivery {id} once more, now (the console's "resend"). */
+void admin_webhook_resend(struct req *r)
+{
+    const char *s = r->args[0];
+    char *end = NULL;
+    unsigned long long id = strtoull(s, &end, 10);
+    if (!*s || *s < '0' || *s > '9' || *end || id == 0) {
+        reply_error(r, 400, "the delivery id is a positive whole number");
+        return;
+    }
+    if (!webhook_resend((uint64_t)id)) {
+        reply_error(r, 404, "no delivery with this id in the webhook journal");
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddBoolToObject(o, "resent", 1);
+        cJSON_AddNumberToObject(o, "id", (double)id);
+    }
+    envelope_plain(&r->reply, 200, o);
+}

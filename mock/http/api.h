@@ -1,0 +1,118 @@
+/*
+ * api.h - the request context handlers receive, the route table, and the
+ * handlers of the REST API (api_*.c) and control API (admin.c). Handlers are
+ * thin: validate fields, call the store or domain, render; they never write
+ * bytes themselves (server.c sends r->reply).
+ */
+#ifndef IMPMOCK_API_H
+#define IMPMOCK_API_H
+
+#include "http/app.h"
+#include "http/envelope.h"
+#include "http/params.h"
+#include "http/reply.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define REQ_MAX_ARGS 4
+
+struct req {
+    struct app *app;
+    const char *method;
+    const char *path;                /* decoded path, no query */
+    char *args[REQ_MAX_ARGS];        /* decoded {param} segments of the route */
+    size_t nargs;
+    struct params params;            /* body fields, then query fields */
+    const char *user_agent;          /* may be NULL */
+    const char *remote_addr;
+    int tid;                         /* tenant after authentication, -1 before */
+    struct reply reply;
+    int fault;                       /* enum scn_effect_kind applied when sending, 0 none */
+    int drip_ms;
+};
+
+typedef void (*route_fn)(struct req *r);
+
+enum route_auth { AUTH_NONE, AUTH_TOKEN, AUTH_ADMIN };
+
+struct route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/payments/{}/balance": {} matches one segment */
+    route_fn fn;
+    enum route_auth auth;
+};
+
+extern const struct route api_routes[];
+extern const size_t api_routes_count;
+
+/* Renders the BAD_PARAM envelope from r->params.err; returns false for `return` chains. */
+bool api_bad_param(struct req *r);
+/* Renders one payment (or the error when rendering runs out of memory). */
+void api_reply_payment(struct req *r, const struct payment *p);
+
+/* api_token.c */
+void api_get_token(struct req *r);
+/* api_payments.c */
+void api_payment_get(struct req *r);
+void api_payments_multi(struct req *r);
+void api_payment_find(struct req *r);
+void api_payment_find_all(struct req *r);
+void api_payments_by_status(struct req *r);
+void api_payment_balance(struct req *r);
+void api_prepare_post(struct req *r);
+void api_prepare_put(struct req *r);
+void api_prepare_get(struct req *r);
+/* admin.c */
+void admin_health(struct req *r);
+void admin_clock_get(struct req *r);
+void admin_clock_post(struct req *r);
+void admin_reset(struct req *r);
+void admin_requests(struct req *r);
+void admin_scenarios_get(struct req *r);
+void admin_scenarios_post(struct req *r);
+void admin_scenarios_delete(struct req *r);
+void admin_export(struct req *r);
+void admin_import(struct req *r);
+
+/* api_subscribe.c */
+void api_customer_get(struct req *r);
+void api_customer_post(struct req *r);
+void api_customer_delete(struct req *r);
+void api_customers_multi(struct req *r);
+void api_customer_payments(struct req *r);
+void api_pay_again(struct req *r);
+void api_pay_onetime(struct req *r);
+/* api_cancel.c */
+void api_payment_cancel(struct req *r);
+
+/* api_checkout.c: the SDK script, the window pages and their JSON endpoints */
+void api_checkout_asset(struct req *r);
+void api_checkout_window_page(struct req *r);
+void api_checkout_open(struct req *r);
+void api_checkout_session(struct req *r);
+void api_checkout_approve(struct req *r);
+void api_checkout_cancel(struct req *r);
+void api_checkout_auto(struct req *r);
+void api_checkout_done(struct req *r);
+void api_checkout_return(struct req *r);
+
+/* api_schedule.c */
+void api_schedule_post(struct req *r);
+void api_unschedule(struct req *r);
+void api_schedule_get(struct req *r);
+void api_schedule_put(struct req *r);
+void api_schedule_reschedule(struct req *r);
+void api_schedule_retry(struct req *r);
+void api_schedule_list(struct req *r);
+void api_customer_schedules(struct req *r);
+/* A request's notice_url from item `it` (NULL = absent): a string, or an
+ * array of at most WEBHOOK_URLS_MAX, each an http(s) URL; "" and empty
+ * arrays mean none. *ret (owned, free()) is NULL for none, the URL for one,
+ * a JSON array text for several. false with a 400 naming `field` rendered. */
+bool api_notice_url(struct req *r, const cJSON *it, const char *field, char **ret);
+/* admin.c: webhook deliveries */
+void admin_webhooks(struct req *r);
+void admin_webhook_resend(struct req *r);
+
+#endif

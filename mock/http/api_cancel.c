@@ -1,0 +1,49 @@
+/* api_cancel.c - POST /payments/cancel (reference §3.7): reads the request,
+ * calls cancel.c, renders the updated payment or the refusal. */
+#include "http/api.h"
+#include "domain/cancel.h"
+#include "domain/notices.h"
+#include "infra/webhook.h"
+
+#define UID_PARAM_MAX 256 /* longer ids cannot exist; shorter unknown ones answer "not found" */
+
+void api_payment_cancel(struct req *r)
+{
+    struct cancel_args a = {0};
+    const char *ignored = NULL;
+    int64_t vat_amount = 0;
+    bool flag = false;
+    bool enable_webhook = false;
+    /* refund_* (virtual accounts), vat_amount (unsupported by Kakao Pay),
+     * retain_promotion and extra are accepted and checked for
+     * shape; a card refund needs none of them. */
+    if (!param_str(&r->params, "imp_uid", UID_PARAM_MAX, false, &a.imp_uid) ||
+        !param_str(&r->params, "merchant_uid", UID_PARAM_MAX, false, &a.merchant_uid) ||
+        !param_amount(&r->params, "amount", false, &a.rq.amount, NULL) ||
+        !param_amount(&r->params, "tax_free", false, &a.rq.tax_free, NULL) ||
+        !param_amount(&r->params, "checksum", false, &a.rq.checksum, &a.rq.has_checksum) ||
+        !param_amount(&r->params, "vat_amount", false, &vat_amount, NULL) ||
+        !param_str(&r->params, "reason", REASON_MAX, false, &a.reason) ||
+        !param_str(&r->params, "refund_holder", 64, false, &ignored) ||
+        !param_str(&r->params, "refund_bank", 16, false, &ignored) ||
+        !param_str(&r->params, "refund_account", 64, false, &ignored) ||
+        !param_str(&r->params, "refund_tel", 64, false, &ignored) ||
+        !param_bool(&r->params, "retain_promotion", &flag) ||
+        !param_bool(&r->params, "enable_webhook", &enable_webhook)) {
+        api_bad_param(r);
+        return;
+    }
+    struct payment p;
+    char detail[CANCEL_DETAIL_MAX];
+    enum mock_err e = cancel_payment(r->app->store, r->tid, &a, &p, detail);
+    if (e != MOCK_OK) {
+        envelope_fail(&r->reply, e, detail[0] ? detail : NULL);
+        return;
+    }
+    /* an API cancel notifies only when asked to (reference §3.7, §8) */
+    if (enable_webhook && p.n_cancels > 0)
+        notice_payment(r->app->store, r->tid, &p, "cancelled",
+                              p.cancels[p.n_cancels - 1].cancellation_id);
+    api_reply_payment(r, &p);
+    payment_fini(&p);
+}

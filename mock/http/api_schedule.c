@@ -1,0 +1,642 @@
+/* api_schedule.c - scheduled payments (reference §7): creating, revoking,
+ * reading, moving and retrying schedule items, the three schedule lists, and
+ * reading a request's notice_url (a string or an array of http(s) URLs) for
+ * every endpoint that takes one. Reads and checks fields, calls schedule.c or
+ * the store, renders. */
+#include "infra/json.h"
+#include "http/api.h"
+#include "domain/billing.h"
+#include "infra/clock.h"
+#include "http/render.h"
+#include "domain/schedule.h"
+#include "infra/webhook.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LIST_LIMIT_MAX 1000
+#define CARD_FIELD_MAX 64
+#define PG_PARAM_MAX   (PG_PROVIDER_MAX + 1 + PG_ID_MAX)
+#define QUOTA_MAX      60
+#define UNSCHEDULE_MAX 1000           /* merchant_uids per unschedule */
+#define TIME_MAX       253402300799LL /* 9999-12-31T23:59:59Z */
+#define KST_OFFSET     (9 * 3600)
+#define WINDOW_MONTHS  3
+
+/* ---- notice_url ---- */
+
+static bool bad_notice_url(struct req *r, const char *field)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s 파라미터는 http:// 또는 https:// URL(또는 그 배열)이어야 합니다.",
+             field);
+    envelope_fail(&r->reply, MOCK_BAD_PARAM, msg);
+    return false;
+}
+
+bool api_notice_url(struct req *r, const cJSON *it, const char *field, char **ret)
+{
+    *ret = NULL;
+    if (!it || cJSON_IsNull(it))
+        return true;
+    if (cJSON_IsString(it)) {
+        if (!it->valuestring[0])
+            return true; /* clients send "" for "no URL of my own" */
+        if (!webhook_url_valid(it->valuestring))
+            return bad_notice_url(r, field);
+        *ret = strdup(it->valuestring);
+        if (!*ret) {
+            envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+            return false;
+        }
+        return true;
+    }
+    if (!cJSON_IsArray(it))
+        return bad_notice_url(r, field);
+    const cJSON *urls[WEBHOOK_URLS_MAX];
+    size_t n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, it)
+    {
+        if (cJSON_IsNull(e) || (cJSON_IsString(e) && !e->valuestring[0]))
+            continue; /* sparse form indexes and empty entries */
+        if (!cJSON_IsString(e) || !webhook_url_valid(e->valuestring))
+            return bad_notice_url(r, field);
+        if (n == WEBHOOK_URLS_MAX) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "%s 파라미터는 최대 %d개까지 지정할 수 있습니다.", field,
+                     WEBHOOK_URLS_MAX);
+            envelope_fail(&r->reply, MOCK_BAD_PARAM, msg);
+            return false;
+        }
+        urls[n++] = e;
+    }
+    if (n == 0)
+        return true;
+    /* one URL is kept as it is, several as the JSON array text webhook.c reads */
+    cJSON *arr = n > 1 ? cJSON_CreateArray() : NULL;
+    for (size_t i = 0; arr && i < n; i++) {
+        cJSON *s = cJSON_CreateString(urls[i]->valuestring);
+        if (!s || !cJSON_AddItemToArray(arr, s)) {
+            cJSON_Delete(s);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    char *text = arr ? cJSON_PrintUnformatted(arr) : NULL;
+    cJSON_Delete(arr);
+    *ret = n > 1 ? (text ? strdup(text) : NULL) : strdup(urls[0]->valuestring);
+    cJSON_free(text);
+    if (!*ret) {
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+        return false;
+    }
+    return true;
+}
+
+/* ---- rendering ---- */
+
+static bool add_int(cJSON *o, const char *name, int64_t v)
+{
+    return cJSON_AddNumberToObject(o, name, (double)v) != NULL;
+}
+
+static const char *or_null(const char *s)
+{
+    return s && s[0] ? s : NULL;
+}
+
+/* The Schedule object, fields in the order of reference §7.2. */
+static cJSON *render_schedule(const struct schedule *sc)
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *pay_status =
+        sc->payment_status >= 0 ? pay_status_name((enum pay_status)sc->payment_status) : NULL;
+    if (!o || !cJSON_AddStringToObject(o, "customer_uid", sc->customer_uid) ||
+        !cJSON_AddStringToObject(o, "merchant_uid", sc->merchant_uid) ||
+        !json_add_str(o, "imp_uid", or_null(sc->imp_uid)) ||
+        !json_add_str(o, "pg_provider", or_null(sc->pg_provider)) ||
+        !json_add_str(o, "pg_id", or_null(sc->pg_id)) ||
+        !json_add_str(o, "customer_id", sc->customer_id) ||
+        !add_int(o, "schedule_at", sc->schedule_at) ||
+        !add_int(o, "executed_at", sc->executed_at) || !add_int(o, "revoked_at", sc->revoked_at) ||
+        !add_int(o, "amount", sc->amount) ||
+        !cJSON_AddStringToObject(o, "currency", sc->currency[0] ? sc->currency : "KRW") ||
+        !json_add_str(o, "name", sc->name) || !json_add_str(o, "buyer_name", sc->buyer_name) ||
+        !json_add_str(o, "buyer_email", sc->buyer_email) ||
+        !json_add_str(o, "buyer_tel", sc->buyer_tel) ||
+        !json_add_str(o, "buyer_addr", sc->buyer_addr) ||
+        !json_add_str(o, "buyer_postcode", sc->buyer_postcode) ||
+        !json_add_str(o, "custom_data", sc->custom_data) ||
+        !cJSON_AddStringToObject(o, "schedule_status", sched_status_name(sc->status)) ||
+        !json_add_str(o, "payment_status", pay_status) ||
+        !json_add_str(o, "fail_reason", sc->fail_reason) ||
+        !json_add_str(o, "promotion_id", sc->promotion_id)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static void reply_schedule(struct req *r, const struct schedule *sc)
+{
+    cJSON *o = render_schedule(sc);
+    if (o)
+        envelope_ok(&r->reply, 200, o);
+    else
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+}
+
+static void reply_schedules(struct req *r, const struct schedule *items, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < n; i++) {
+        cJSON *o = render_schedule(&items[i]);
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(arr);
+            arr = NULL;
+        }
+    }
+    if (arr)
+        envelope_ok(&r->reply, 200, arr);
+    else
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+}
+
+/* {total, previous, next, list}, as the payment lists (reference §4.4, §7.4). */
+static void reply_page(struct req *r, const struct sched_page *pg, size_t page, size_t limit)
+{
+    size_t last = (pg->total + limit - 1) / limit;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *list = NULL;
+    bool ok = o && add_int(o, "total", (int64_t)pg->total) &&
+              add_int(o, "previous", page > 1 && page - 1 <= last ? (int64_t)(page - 1) : 0) &&
+              add_int(o, "next", page < last ? (int64_t)(page + 1) : 0) &&
+              (list = cJSON_AddArrayToObject(o, "list")) != NULL;
+    for (size_t i = 0; ok && i < pg->n; i++) {
+        cJSON *it = render_schedule(&pg->items[i]);
+        ok = it && cJSON_AddItemToArray(list, it);
+        if (!ok)
+            cJSON_Delete(it);
+    }
+    if (ok) {
+        envelope_ok(&r->reply, 200, o);
+    } else {
+        cJSON_Delete(o);
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+    }
+}
+
+static void fail(struct req *r, enum mock_err e, const char *detail)
+{
+    envelope_fail(&r->reply, e, detail && detail[0] ? detail : NULL);
+}
+
+static struct billing billing_of(struct req *r)
+{
+    struct billing b = {r->app->store, &r->app->fx.cards};
+    return b;
+}
+
+/* ---- POST /subscribe/payments/schedule ---- */
+
+static bool item_fail(struct req *r, size_t i, const char *msg)
+{
+    char full[PARAM_ERR_MAX + 32];
+    snprintf(full, sizeof full, "schedules[%zu]: %s", i, msg);
+    envelope_fail(&r->reply, MOCK_BAD_PARAM, full);
+    return false;
+}
+
+/* custom_data: a string, or any other JSON value kept as its text. */
+static bool item_custom_data(struct req *r, size_t i, const cJSON *it, char **ret)
+{
+    *ret = NULL;
+    if (!it || cJSON_IsNull(it))
+        return true;
+    char *text = cJSON_IsString(it) ? NULL : cJSON_PrintUnformatted(it);
+    const char *v = cJSON_IsString(it) ? it->valuestring : text;
+    if (v && strlen(v) > CUSTOM_DATA_MAX) {
+        cJSON_free(text);
+        return item_fail(r, i, "custom_data 파라미터가 너무 깁니다.");
+    }
+    *ret = v ? strdup(v) : NULL;
+    cJSON_free(text);
+    if (!*ret) {
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+        return false;
+    }
+    return true;
+}
+
+/* Reads item i (a JSON object, or a form's schedules[i][...] fields). */
+static bool read_item(struct req *r, size_t i, const cJSON *obj, struct schedule *it)
+{
+    struct params p = {.body = obj, .query = NULL, .body_is_form = r->params.body_is_form};
+    const char *mid = NULL, *currency = NULL, *s = NULL;
+    int64_t at = 0, amount = 0, tax_free = 0, quota = 0, ignored;
+    bool flag;
+    memset(it, 0, sizeof *it);
+    if (!cJSON_IsObject(obj))
+        return item_fail(r, i, "각 항목은 객체여야 합니다.");
+    if (!param_str(&p, "merchant_uid", MERCHANT_UID_MAX, true, &mid) ||
+        !param_int(&p, "schedule_at", 0, TIME_MAX, true, &at, NULL) ||
+        !param_amount(&p, "amount", true, &amount, NULL) ||
+        !param_amount(&p, "tax_free", false, &tax_free, NULL) ||
+        !param_amount(&p, "vat_amount", false, &ignored, NULL) ||
+        !param_str(&p, "currency", CURRENCY_MAX, false, &currency) ||
+        !param_int(&p, "card_quota", 0, QUOTA_MAX, false, &quota, NULL) ||
+        !param_bool(&p, "interest_free_by_merchant", &flag) ||
+        !param_bool(&p, "use_card_point", &flag))
+        return item_fail(r, i, p.err);
+    if (amount == 0)
+        return item_fail(r, i, "amount 파라미터는 0보다 커야 합니다.");
+    if (tax_free > amount)
+        return item_fail(r, i, "tax_free 파라미터는 amount보다 클 수 없습니다.");
+    if (quota >= 2 && amount < BILLING_QUOTA_MIN_AMOUNT)
+        return item_fail(r, i, "할부거래는 50,000원 이상 결제건만 가능합니다.");
+    snprintf(it->merchant_uid, sizeof it->merchant_uid, "%s", mid);
+    snprintf(it->currency, sizeof it->currency, "%s", currency && currency[0] ? currency : "KRW");
+    it->schedule_at = at;
+    it->amount = amount;
+    it->tax_free = tax_free;
+    it->card_quota = (int)quota;
+    it->payment_status = -1;
+    static const char *const text_fields[] = {"name",        "buyer_name", "buyer_email",
+                                              "buyer_tel",   "buyer_addr", "buyer_postcode",
+                                              "promotion_id"};
+    char **dst[] = {&it->name,       &it->buyer_name,     &it->buyer_email, &it->buyer_tel,
+                    &it->buyer_addr, &it->buyer_postcode, &it->promotion_id};
+    for (size_t k = 0; k < sizeof text_fields / sizeof text_fields[0]; k++) {
+        s = NULL;
+        if (!param_str(&p, text_fields[k], TEXT_MAX, false, &s))
+            return item_fail(r, i, p.err);
+        if (s && !str_set(dst[k], s)) {
+            envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+            return false;
+        }
+    }
+    char field[48];
+    snprintf(field, sizeof field, "schedules[%zu].notice_url", i);
+    return item_custom_data(r, i, cJSON_GetObjectItemCaseSensitive(obj, "custom_data"),
+                            &it->custom_data) &&
+           api_notice_url(r, cJSON_GetObjectItemCaseSensitive(obj, "notice_url"), field,
+                          &it->notice_url);
+}
+
+static void free_items(struct schedule *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++)
+        schedule_fini(&items[i]);
+    free(items);
+}
+
+/* Issues the key from card data when the request carries some and the key
+ * does not exist yet (reference §7.1). Renders the refusal; false then. */
+static bool issue_if_asked(struct req *r, const char *uid)
+{
+    const char *number = NULL, *expiry = NULL, *birth = NULL, *pwd = NULL, *pg = NULL;
+    const char *ignored = NULL;
+    struct billing_holder h;
+    memset(&h, 0, sizeof h);
+    if (!param_str(&r->params, "card_number", CARD_FIELD_MAX, false, &number) ||
+        !param_str(&r->params, "expiry", CARD_FIELD_MAX, false, &expiry) ||
+        !param_str(&r->params, "birth", CARD_FIELD_MAX, false, &birth) ||
+        !param_str(&r->params, "pwd_2digit", CARD_FIELD_MAX, false, &pwd) ||
+        !param_str(&r->params, "cvc", CARD_FIELD_MAX, false, &ignored) ||
+        !param_str(&r->params, "pg", PG_PARAM_MAX, false, &pg) ||
+        !param_str(&r->params, "customer_id", TEXT_MAX, false, &h.customer_id) ||
+        !param_str(&r->params, "customer_name", TEXT_MAX, false, &h.name) ||
+        !param_str(&r->params, "customer_tel", TEXT_MAX, false, &h.tel) ||
+        !param_str(&r->params, "customer_email", TEXT_MAX, false, &h.email) ||
+        !param_str(&r->params, "customer_addr", TEXT_MAX, false, &h.addr) ||
+        !param_str(&r->params, "customer_postcode", TEXT_MAX, false, &h.postcode) ||
+        !param_str(&r->params, "channel_key", TEXT_MAX, false, &ignored))
+        return api_bad_param(r);
+    if (!number || !number[0])
+        return true;
+    struct customer c;
+    enum mock_err e = store_customer_get(r->app->store, r->tid, uid, &c);
+    if (e == MOCK_OK) {
+        customer_fini(&c); /* an existing key is used as it is */
+        return true;
+    }
+    if (!expiry) {
+        envelope_fail(&r->reply, MOCK_BAD_PARAM, "expiry 파라미터는 필수입니다.");
+        return false;
+    }
+    struct billing b = billing_of(r);
+    struct billing_card card = {number, expiry, birth, pwd};
+    char detail[BILLING_DETAIL_MAX];
+    e = billing_issue_key(&b, r->tid, uid, pg, &card, &h, &c, detail);
+    if (e == MOCK_CARD_AUTH_FAILED)
+        e = MOCK_SCHEDULE_CARD_FAILED; /* this endpoint's wording, same card text */
+    if (e != MOCK_OK) {
+        fail(r, e, detail);
+        return false;
+    }
+    customer_fini(&c);
+    return true;
+}
+
+void api_schedule_post(struct req *r)
+{
+    const char *uid = NULL;
+    int64_t checking_amount = 0;
+    if (!param_str(&r->params, "customer_uid", CUSTOMER_UID_MAX, true, &uid) ||
+        !param_amount(&r->params, "checking_amount", false, &checking_amount, NULL)) {
+        api_bad_param(r);
+        return;
+    }
+    const cJSON *list = param_item(&r->params, "schedules", NULL);
+    if (!list) {
+        envelope_fail(&r->reply, MOCK_BAD_PARAM, "schedules 파라미터는 필수입니다.");
+        return;
+    }
+    if (!cJSON_IsArray(list) && !cJSON_IsObject(list)) {
+        envelope_fail(&r->reply, MOCK_BAD_PARAM, "schedules 파라미터는 배열이어야 합니다.");
+        return;
+    }
+    /* an object keyed "0", "1", ... is how some PHP clients encode a list */
+    size_t n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list) n += !cJSON_IsNull(e);
+    if (n == 0 || n > SCHEDULE_ITEMS_MAX) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "schedules 파라미터에는 1개 이상 %d개 이하의 항목이 필요합니다.",
+                 SCHEDULE_ITEMS_MAX);
+        envelope_fail(&r->reply, MOCK_BAD_PARAM, msg);
+        return;
+    }
+    struct schedule *items = calloc(n, sizeof *items);
+    struct schedule *stored = calloc(n, sizeof *stored);
+    if (!items || !stored) {
+        free(items);
+        free(stored);
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+        return;
+    }
+    size_t k = 0;
+    bool ok = true;
+    cJSON_ArrayForEach(e, list)
+    {
+        if (cJSON_IsNull(e))
+            continue; /* a sparse form index */
+        ok = read_item(r, k, e, &items[k]);
+        k++;
+        if (!ok)
+            break;
+    }
+    int64_t now = clock_now();
+    for (size_t i = 0; ok && i < n; i++) {
+        if (items[i].schedule_at < now) { /* refused before a key is issued for it */
+            fail(r, MOCK_SCHEDULE_PAST, items[i].merchant_uid);
+            ok = false;
+        }
+    }
+    if (ok && issue_if_asked(r, uid)) {
+        char detail[SCHEDULE_DETAIL_MAX];
+        enum mock_err err =
+            schedule_create(r->app->store, r->tid, uid, items, n, now, stored, detail);
+        if (err == MOCK_OK) {
+            reply_schedules(r, stored, n);
+            free_items(stored, n);
+            stored = NULL;
+        } else {
+            fail(r, err, detail);
+        }
+    }
+    free(stored);
+    free_items(items, n); /* schedule_create may have filled any of them */
+}
+
+/* ---- POST /subscribe/payments/unschedule ---- */
+
+void api_unschedule(struct req *r)
+{
+    const char *uid = NULL;
+    const char **list = malloc(UNSCHEDULE_MAX * sizeof *list);
+    size_t n = 0;
+    if (!list) {
+        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+        return;
+    }
+    if (!param_str(&r->params, "customer_uid", CUSTOMER_UID_MAX, false, &uid) ||
+        !param_str_list(&r->params, "merchant_uid", UNSCHEDULE_MAX, MERCHANT_UID_MAX, list, &n)) {
+        free(list);
+        api_bad_param(r);
+        return;
+    }
+    if (uid && !uid[0])
+        uid = NULL;
+    if (!uid && n == 0) {
+        free(list);
+        envelope_fail(&r->reply, MOCK_BAD_PARAM,
+                      "customer_uid 또는 merchant_uid 파라미터를 지정해주세요.");
+        return;
+    }
+    struct sched_page pg;
+    enum mock_err e = store_schedule_revoke(r->app->store, r->tid, uid, list, n, clock_now(), &pg);
+    free(list);
+    if (e != MOCK_OK) {
+        fail(r, e, NULL);
+        return;
+    }
+    reply_schedules(r, pg.items, pg.n);
+    store_sched_page_free(&pg);
+}
+
+/* ---- one item ---- */
+
+void api_schedule_get(struct req *r)
+{
+    struct schedule sc;
+    enum mock_err e = store_schedule_get(r->app->store, r->tid, r->args[0], &sc);
+    if (e != MOCK_OK) {
+        fail(r, e, r->args[0]);
+        return;
+    }
+    reply_schedule(r, &sc);
+    schedule_fini(&sc);
+}
+
+static void move(struct req *r, bool reschedule)
+{
+    int64_t at = 0;
+    if (!param_int(&r->params, "schedule_at", 0, TIME_MAX, true, &at, NULL)) {
+        api_bad_param(r);
+        return;
+    }
+    struct schedule sc;
+    char detail[SCHEDULE_DETAIL_MAX];
+    enum mock_err e =
+        schedule_move(r->app->store, r->tid, r->args[0], at, reschedule, clock_now(), &sc, detail);
+    if (e != MOCK_OK) {
+        fail(r, e, detail);
+        return;
+    }
+    reply_schedule(r, &sc);
+    schedule_fini(&sc);
+}
+
+void api_schedule_put(struct req *r)
+{
+    move(r, false);
+}
+
+void api_schedule_reschedule(struct req *r)
+{
+    move(r, true);
+}
+
+void api_schedule_retry(struct req *r)
+{
+    struct billing b = billing_of(r);
+    struct payment p;
+    char detail[SCHEDULE_DETAIL_MAX];
+    enum mock_err e = schedule_retry(&b, r->tid, r->args[0], &p, detail);
+    if (e != MOCK_OK) {
+        fail(r, e, detail);
+        return;
+    }
+    api_reply_payment(r, &p); /* a Payment: check its status (reference §7.4) */
+    payment_fini(&p);
+}
+
+/* ---- lists ---- */
+
+/* from + 3 calendar months, Korean time, the day clamped to the month's end. */
+static int64_t window_end(int64_t from)
+{
+    time_t t = (time_t)(from + KST_OFFSET);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return from;
+    int mon = tm.tm_mon + WINDOW_MONTHS;
+    int year = tm.tm_year + 1900 + mon / 12;
+    mon %= 12;
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    int last = days[mon] + (mon == 1 && leap);
+    if (tm.tm_mday > last)
+        tm.tm_mday = last;
+    tm.tm_year = year - 1900;
+    tm.tm_mon = mon;
+    return (int64_t)timegm(&tm) - KST_OFFSET;
+}
+
+/* Reads the range, status and paging every schedule list takes. */
+static bool read_list(struct req *r, const char *from_name, const char *to_name,
+                      const char *status_name, struct sched_query *q)
+{
+    int64_t from = 0, to = 0, page = 1, limit = 20;
+    const char *status = NULL;
+    if (!param_int(&r->params, from_name, 0, TIME_MAX, true, &from, NULL) ||
+        !param_int(&r->params, to_name, 0, TIME_MAX, true, &to, NULL) ||
+        !param_str(&r->params, status_name, 16, false, &status) ||
+        !param_int(&r->params, "page", 1, 1000000000, false, &page, NULL) ||
+        !param_int(&r->params, "limit", 1, LIST_LIMIT_MAX, false, &limit, NULL))
+        return api_bad_param(r);
+    if (!status && strchr(status_name, '-')) {
+        /* the customer lists spell it schedule-status; take schedule_status too */
+        if (!param_str(&r->params, "schedule_status", 16, false, &status))
+            return api_bad_param(r);
+    }
+    q->status = -1;
+    if (status && status[0]) {
+        enum sched_status st;
+        if (!sched_status_parse(status, &st)) {
+            envelope_fail(&r->reply, MOCK_BAD_STATUS, NULL);
+            return false;
+        }
+        q->status = (int)st;
+    }
+    if (from > to) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s 파라미터는 %s보다 클 수 없습니다.", from_name, to_name);
+        envelope_fail(&r->reply, MOCK_SCHEDULE_RANGE, msg);
+        return false;
+    }
+    if (to > window_end(from)) {
+        envelope_fail(&r->reply, MOCK_SCHEDULE_WINDOW, NULL);
+        return false;
+    }
+    q->time_filter = true;
+    q->from = from;
+    q->to = to;
+    q->page = (size_t)page;
+    q->limit = (size_t)limit;
+    return true;
+}
+
+static void reply_query(struct req *r, const struct sched_query *q)
+{
+    struct sched_page pg;
+    enum mock_err e = store_schedule_query(r->app->store, r->tid, q, &pg);
+    if (e != MOCK_OK) {
+        fail(r, e, NULL);
+        return;
+    }
+    if (pg.n == 0 && (pg.total > 0 || q->page > 1)) {
+        char msg[128];
+        snprintf(msg, sizeof msg,
+                 "page 파라미터가 범위를 벗어났습니다 (전체 %zu건, 페이지당 %zu건).", pg.total,
+                 q->limit);
+        envelope_fail(&r->reply, MOCK_BAD_PAGE, msg);
+    } else {
+        reply_page(r, &pg, q->page, q->limit);
+    }
+    store_sched_page_free(&pg);
+}
+
+void api_schedule_list(struct req *r)
+{
+    struct sched_query q;
+    memset(&q, 0, sizeof q);
+    const char *sorting = NULL;
+    if (!read_list(r, "schedule_from", "schedule_to", "schedule_status", &q))
+        return;
+    if (!param_str(&r->params, "sorting", 16, false, &sorting)) {
+        api_bad_param(r);
+        return;
+    }
+    /* newest first unless sorting=scheduled (reference §7.4) */
+    if (sorting && sorting[0] && strcmp(sorting, "scheduled") != 0 &&
+        strcmp(sorting, "-scheduled") != 0) {
+        envelope_fail(&r->reply, MOCK_BAD_SORTING, sorting);
+        return;
+    }
+    q.ascending = sorting && strcmp(sorting, "scheduled") == 0;
+    reply_query(r, &q);
+}
+
+void api_customer_schedules(struct req *r)
+{
+    struct sched_query q;
+    memset(&q, 0, sizeof q);
+    const char *uid = r->args[0];
+    if (!read_list(r, "from", "to", "schedule-status", &q))
+        return;
+    q.customer_uid = uid;
+    /* unknown only when neither a key nor any schedule carries this customer_uid */
+    struct customer c;
+    enum mock_err e = store_customer_get(r->app->store, r->tid, uid, &c);
+    if (e == MOCK_OK) {
+        customer_fini(&c);
+    } else {
+        struct sched_query any = {.customer_uid = uid, .status = -1, .page = 1, .limit = 1};
+        struct sched_page pg;
+        e = store_schedule_query(r->app->store, r->tid, &any, &pg);
+        size_t total = pg.total;
+        if (e == MOCK_OK)
+            store_sched_page_free(&pg);
+        if (e != MOCK_OK || total == 0) {
+            fail(r, e == MOCK_OK ? MOCK_CUSTOMER_NOT_FOUND : e, uid);
+            return;
+        }
+    }
+    reply_query(r, &q);
+}

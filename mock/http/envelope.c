@@ -1,0 +1,163 @@
+/* envelope.c - see envelope.h; also the error table's accessors. */
+#include "http/envelope.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* clang-format off */
+static const struct {
+    const char *name;
+    int http;
+    int code;
+    const char *message;
+} errors[MOCK__COUNT] = {
+#define X(name, http, code, msg) {#name, http, code, msg},
+    MOCK_ERRORS(X)
+#undef X
+};
+/* clang-format on */
+
+static const char oom_body[] =
+    "{\"code\":-1,\"message\":\"서버 내부 오류가 발생했습니다.\",\"response\":null}";
+
+int mock_err_http(enum mock_err e)
+{
+    return (unsigned)e < MOCK__COUNT ? errors[e].http : 500;
+}
+
+int mock_err_code(enum mock_err e)
+{
+    return (unsigned)e < MOCK__COUNT ? errors[e].code : -1;
+}
+
+const char *mock_err_message(enum mock_err e)
+{
+    return (unsigned)e < MOCK__COUNT && errors[e].message ? errors[e].message : "";
+}
+
+const char *mock_err_name(enum mock_err e)
+{
+    return (unsigned)e < MOCK__COUNT ? errors[e].name : "UNKNOWN";
+}
+
+void reply_fini(struct reply *r)
+{
+    if (!r->body_static)
+        free(r->body);
+    free(r->headers_owned);
+    memset(r, 0, sizeof *r);
+}
+
+void reply_static(struct reply *r, int status, const char *content_type, const char *body,
+                  size_t len)
+{
+    reply_fini(r);
+    r->status = status;
+    r->content_type = content_type;
+    r->body = (char *)body;
+    r->len = len;
+    r->body_static = true;
+}
+
+void reply_owned(struct reply *r, int status, const char *content_type, char *body, size_t len)
+{
+    reply_fini(r);
+    r->status = status;
+    r->content_type = content_type;
+    r->body = body;
+    r->len = len;
+}
+
+static void send_oom(struct reply *r)
+{
+    reply_static(r, 500, "application/json; charset=UTF-8", oom_body, sizeof oom_body - 1);
+}
+
+static void render(struct reply *r, int http, cJSON *root)
+{
+    /* one buffer big enough for most answers, instead of growing from 256 bytes */
+    char *text = root ? cJSON_PrintBuffered(root, 2048, 0) : NULL;
+    cJSON_Delete(root);
+    if (!text) {
+        send_oom(r);
+        return;
+    }
+    reply_owned(r, http, "application/json; charset=UTF-8", text, strlen(text));
+}
+
+static cJSON *envelope(int code, const char *message, cJSON *response)
+{
+    cJSON *root = cJSON_CreateObject();
+    /* the code as its digits: cJSON 1.7.15 prints every number through
+     * sprintf("%1.15g") and sscanf, costly on every answer */
+    char code_text[16];
+    snprintf(code_text, sizeof code_text, "%d", code);
+    if (!root || !cJSON_AddRawToObject(root, "code", code_text) ||
+        !(message ? cJSON_AddStringToObject(root, "message", message)
+                  : cJSON_AddNullToObject(root, "message"))) {
+        cJSON_Delete(root);
+        cJSON_Delete(response);
+        return NULL;
+    }
+    if (!response)
+        response = cJSON_CreateNull();
+    if (!response || !cJSON_AddItemToObject(root, "response", response)) {
+        cJSON_Delete(response);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+void envelope_ok(struct reply *r, int http, cJSON *response)
+{
+    /* the envelope written around the printed response: no wrapper object to
+     * build, print and free on every successful answer (same bytes) */
+    static const char head[] = "{\"code\":0,\"message\":null,\"response\":";
+    /* a raw item (a payment written as text) is already what printing gives */
+    bool raw = cJSON_IsRaw(response) && response->valuestring;
+    char *inner = response && !raw ? cJSON_PrintBuffered(response, 2048, 0) : NULL;
+    if (response && !raw && !inner) {
+        cJSON_Delete(response);
+        send_oom(r);
+        return;
+    }
+    const char *in = raw ? response->valuestring : inner ? inner : "null";
+    size_t hl = sizeof head - 1, n = strlen(in);
+    char *text = malloc(hl + n + 2);
+    if (!text) {
+        cJSON_free(inner);
+        cJSON_Delete(response);
+        send_oom(r);
+        return;
+    }
+    memcpy(text, head, hl);
+    memcpy(text + hl, in, n);
+    text[hl + n] = '}';
+    text[hl + n + 1] = '\0';
+    cJSON_free(inner);
+    cJSON_Delete(response);
+    reply_owned(r, http, "application/json; charset=UTF-8", text, hl + n + 1);
+}
+
+void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message)
+{
+    render(r, mock_err_http(e), envelope(mock_err_code(e), message, NULL));
+}
+
+void envelope_fail(struct reply *r, enum mock_err e, const char *detail)
+{
+    char message[1024];
+    const char *fmt = mock_err_message(e);
+    if (strstr(fmt, "%s"))
+        snprintf(message, sizeof message, fmt, detail ? detail : "");
+    else
+        snprintf(message, sizeof message, "%s", fmt);
+    envelope_fail_msg(r, e, message);
+}
+
+void envelope_plain(struct reply *r, int http, cJSON *body)
+{
+    render(r, http, body);
+}

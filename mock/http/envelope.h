@@ -1,0 +1,24 @@
+/*
+ * envelope.h - the one place that renders answers as JSON: the i'mport
+ * envelope {code, message, response} with its HTTP status, and the plain
+ * JSON of the control API. Functions that take a cJSON tree take ownership.
+ * If memory runs out, a 500 envelope rendered at compile time is sent.
+ */
+#ifndef IMPMOCK_ENVELOPE_H
+#define IMPMOCK_ENVELOPE_H
+
+#include "base/errors.h"
+#include "http/reply.h"
+
+#include <cjson/cJSON.h>
+
+/* code 0, message null, response (NULL renders null). http is 200 or 207. */
+void envelope_ok(struct reply *r, int http, cJSON *response);
+/* The error's status, code and message; detail fills the message's "%s". */
+void envelope_fail(struct reply *r, enum mock_err e, const char *detail);
+/* The error with an explicit message text (for messages built elsewhere). */
+void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message);
+/* Plain JSON (control API), not the envelope. */
+void envelope_plain(struct reply *r, int http, cJSON *body);
+
+#endif

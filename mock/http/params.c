@@ -1,0 +1,223 @@
+/* params.c - see params.h. */
+#include "http/params.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const cJSON *param_item(const struct params *p, const char *name, bool *ret_textual)
+{
+    const cJSON *it = p->body ? cJSON_GetObjectItemCaseSensitive(p->body, name) : NULL;
+    bool textual = p->body_is_form;
+    if (!it || cJSON_IsNull(it)) {
+        it = p->query ? cJSON_GetObjectItemCaseSensitive(p->query, name) : NULL;
+        textual = true;
+    }
+    if (!it || cJSON_IsNull(it))
+        return NULL;
+    if (ret_textual)
+        *ret_textual = textual;
+    return it;
+}
+
+static bool fail(struct params *p, const char *fmt, const char *name)
+{
+    snprintf(p->err, sizeof p->err, fmt, name);
+    return false;
+}
+
+bool param_str(struct params *p, const char *name, size_t maxlen, bool required,
+               const char **ret)
+{
+    const cJSON *it = param_item(p, name, NULL);
+    if (!it)
+        return required ? fail(p, "%s 파라미터는 필수입니다.", name) : true;
+    if (!cJSON_IsString(it))
+        return fail(p, "%s 파라미터는 문자열이어야 합니다.", name);
+    if (strlen(it->valuestring) > maxlen) {
+        snprintf(p->err, sizeof p->err, "%s 파라미터가 너무 깁니다 (최대 %zu바이트).", name,
+                 maxlen);
+        return false;
+    }
+    if (required && it->valuestring[0] == '\0')
+        return fail(p, "%s 파라미터는 비어 있을 수 없습니다.", name);
+    *ret = it->valuestring;
+    return true;
+}
+
+static bool parse_text_int(const char *s, int64_t *ret)
+{
+    if (!*s || strlen(s) > 20)
+        return false;
+    const char *q = s;
+    if (*q == '-')
+        q++;
+    if (!*q)
+        return false;
+    for (; *q; q++)
+        if (*q < '0' || *q > '9')
+            return false;
+    errno = 0;
+    long long v = strtoll(s, NULL, 10);
+    if (errno)
+        return false;
+    *ret = v;
+    return true;
+}
+
+bool param_int(struct params *p, const char *name, int64_t min, int64_t max, bool required,
+               int64_t *ret, bool *ret_present)
+{
+    bool textual = false;
+    const cJSON *it = param_item(p, name, &textual);
+    if (ret_present)
+        *ret_present = it != NULL;
+    if (!it)
+        return required ? fail(p, "%s 파라미터는 필수입니다.", name) : true;
+    int64_t v;
+    if (textual && cJSON_IsString(it)) {
+        if (!parse_text_int(it->valuestring, &v))
+            return fail(p, "%s 파라미터는 정수여야 합니다.", name);
+    } else if (cJSON_IsNumber(it)) {
+        double d = it->valuedouble;
+        if (!isfinite(d) || d != floor(d))
+            return fail(p, "%s 파라미터는 정수여야 합니다.", name);
+        /* from 2^53 on, a JSON number may already have been rounded by the parser */
+        if (d <= -9007199254740992.0 || d >= 9007199254740992.0)
+            return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
+        v = (int64_t)d;
+    } else {
+        return fail(p, "%s 파라미터는 숫자여야 합니다.", name);
+    }
+    if (v < min || v > max) {
+        snprintf(p->err, sizeof p->err, "%s 파라미터는 %lld 이상 %lld 이하여야 합니다.", name,
+                 (long long)min, (long long)max);
+        return false;
+    }
+    *ret = v;
+    return true;
+}
+
+bool param_amount(struct params *p, const char *name, bool required, int64_t *ret,
+                  bool *ret_present)
+{
+    bool textual = false;
+    const cJSON *it = param_item(p, name, &textual);
+    if (ret_present)
+        *ret_present = it != NULL;
+    if (!it)
+        return required ? fail(p, "%s 파라미터는 필수입니다.", name) : true;
+    if (textual && cJSON_IsString(it)) {
+        /* form bodies: "1000" or "1000.0" (some clients format floats). Read
+         * as decimal text, not with strtod: that would take "0x10", " 1e3"
+         * and round 2^53 + 1 down to an accepted 2^53. */
+        const char *s = it->valuestring;
+        bool neg = *s == '-';
+        const char *digits = s + neg;
+        size_t nd = strspn(digits, "0123456789");
+        const char *dot = digits + nd;
+        size_t nf = *dot == '.' ? strspn(dot + 1, "0123456789") : 0;
+        if (nd == 0 || (*dot == '.' ? nf == 0 || dot[1 + nf] != '\0' : *dot != '\0'))
+            return fail(p, "%s 파라미터는 숫자여야 합니다.", name);
+        while (nd > 1 && *digits == '0') {
+            digits++;
+            nd--;
+        }
+        bool zero = nd == 1 && *digits == '0';
+        bool whole = *dot != '.' || strspn(dot + 1, "0") == nf;
+        if (neg && !(zero && whole))
+            return fail(p, "%s 파라미터는 0 이상이어야 합니다.", name);
+        if (!whole)
+            return fail(p, "%s 파라미터는 원 단위 정수여야 합니다.", name);
+        /* 2^53 has 16 digits: up to 16 fit an int64_t without overflow */
+        int64_t v = 0;
+        for (size_t i = 0; i < nd && nd <= 16; i++)
+            v = v * 10 + (digits[i] - '0');
+        if (nd > 16 || v >= 9007199254740992LL)
+            return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
+        *ret = v;
+        return true;
+    }
+    if (!cJSON_IsNumber(it))
+        return fail(p, "%s 파라미터는 숫자여야 합니다 (문자열 불가).", name);
+    double d = it->valuedouble;
+    if (!isfinite(d))
+        return fail(p, "%s 파라미터는 숫자여야 합니다.", name);
+    if (d < 0)
+        return fail(p, "%s 파라미터는 0 이상이어야 합니다.", name);
+    if (d != floor(d))
+        return fail(p, "%s 파라미터는 원 단위 정수여야 합니다.", name);
+    /* 2^53 + 1 parses as 2^53: refuse 2^53 itself so no amount is silently changed */
+    if (d >= 9007199254740992.0)
+        return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
+    *ret = (int64_t)d;
+    return true;
+}
+
+bool param_bool(struct params *p, const char *name, bool *ret)
+{
+    bool textual = false;
+    const cJSON *it = param_item(p, name, &textual);
+    if (!it)
+        return true;
+    if (cJSON_IsBool(it)) {
+        *ret = cJSON_IsTrue(it);
+        return true;
+    }
+    if (textual && cJSON_IsString(it)) {
+        const char *s = it->valuestring;
+        if (!strcmp(s, "true") || !strcmp(s, "1")) {
+            *ret = true;
+            return true;
+        }
+        if (!strcmp(s, "false") || !strcmp(s, "0") || !*s) {
+            *ret = false;
+            return true;
+        }
+    }
+    return fail(p, "%s 파라미터는 true 또는 false여야 합니다.", name);
+}
+
+bool param_str_list(struct params *p, const char *name, size_t max_items, size_t maxlen,
+                    const char **ret_items, size_t *ret_n)
+{
+    const cJSON *it = param_item(p, name, NULL);
+    size_t n = 0;
+    if (!it) {
+        /* some clients send imp_uid[] as a JSON key "imp_uid[]" */
+        char alt[64];
+        snprintf(alt, sizeof alt, "%s[]", name);
+        it = param_item(p, alt, NULL);
+    }
+    if (!it) {
+        *ret_n = 0;
+        return true;
+    }
+    if (cJSON_IsString(it)) {
+        if (strlen(it->valuestring) > maxlen)
+            return fail(p, "%s 파라미터의 값이 너무 깁니다.", name);
+        ret_items[0] = it->valuestring;
+        *ret_n = 1;
+        return true;
+    }
+    if (!cJSON_IsArray(it))
+        return fail(p, "%s 파라미터는 문자열 배열이어야 합니다.", name);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, it)
+    {
+        if (!cJSON_IsString(e))
+            return fail(p, "%s 파라미터는 문자열 배열이어야 합니다.", name);
+        if (strlen(e->valuestring) > maxlen)
+            return fail(p, "%s 파라미터의 값이 너무 깁니다.", name);
+        if (n >= max_items) {
+            snprintf(p->err, sizeof p->err, "%s 파라미터는 최대 %zu개까지 지정할 수 있습니다.",
+                     name, max_items);
+            return false;
+        }
+        ret_items[n++] = e->valuestring;
+    }
+    *ret_n = n;
+    return true;
+}

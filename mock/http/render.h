@@ -1,0 +1,24 @@
+/*
+ * render.h - records to the JSON shapes of the real API (reference §4, §5.1,
+ * §3.8, §4.4). Every function returns an owned tree, NULL on OOM.
+ */
+#ifndef IMPMOCK_RENDER_H
+#define IMPMOCK_RENDER_H
+
+#include "base/model.h"
+#include "state/store.h"
+
+#include <cjson/cJSON.h>
+
+/* A raw item holding the payment's JSON text (it prints as an object; do not
+ * look fields up in it). */
+cJSON *render_payment(const struct payment *p);
+/* {total, previous, next, list}: previous/next are page numbers, 0 when none. */
+cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit);
+cJSON *render_customer(const struct customer *c);
+cJSON *render_prepare(const struct prepare *p);
+/* Adds a whole number as its exact digits (cJSON's own printing is slow and
+ * keeps only 15 significant digits); false on OOM. */
+bool render_add_int(cJSON *o, const char *name, int64_t v);
+
+#endif

@@ -1,0 +1,116 @@
+/* clock.c - see clock.h. */
+#include "infra/clock.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t offset; /* seconds added to real time; guarded by lock */
+static bool frozen;    /* guarded by lock */
+static int64_t frozen_at; /* reading while frozen; guarded by lock */
+
+/* What clock_now reads, copied from the three above by every writer (under
+ * lock) and read without the lock: every request reads the clock, a change
+ * of it is rare. A seqlock: odd while a writer copies. */
+static atomic_uint pub_seq;
+static atomic_bool pub_frozen;
+static _Atomic int64_t pub_value; /* frozen_at when frozen, else offset */
+
+static void publish(void) /* lock held */
+{
+    atomic_fetch_add_explicit(&pub_seq, 1, memory_order_acq_rel);
+    atomic_store_explicit(&pub_frozen, frozen, memory_order_relaxed);
+    atomic_store_explicit(&pub_value, frozen ? frozen_at : offset, memory_order_relaxed);
+    atomic_fetch_add_explicit(&pub_seq, 1, memory_order_acq_rel);
+}
+
+static int64_t real_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+int64_t clock_now(void)
+{
+    for (;;) {
+        unsigned seq = atomic_load_explicit(&pub_seq, memory_order_acquire);
+        bool f = atomic_load_explicit(&pub_frozen, memory_order_relaxed);
+        int64_t v = atomic_load_explicit(&pub_value, memory_order_relaxed);
+        atomic_thread_fence(memory_order_acquire);
+        if (!(seq & 1) && atomic_load_explicit(&pub_seq, memory_order_relaxed) == seq)
+            return f ? v : real_now() + v;
+    }
+}
+
+void clock_set(int64_t unix_seconds)
+{
+    pthread_mutex_lock(&lock);
+    if (frozen)
+        frozen_at = unix_seconds;
+    else
+        offset = unix_seconds - real_now();
+    publish();
+    pthread_mutex_unlock(&lock);
+}
+
+void clock_advance(int64_t seconds)
+{
+    pthread_mutex_lock(&lock);
+    if (frozen)
+        frozen_at += seconds;
+    else
+        offset += seconds;
+    publish();
+    pthread_mutex_unlock(&lock);
+}
+
+void clock_freeze(bool freeze)
+{
+    pthread_mutex_lock(&lock);
+    if (freeze && !frozen) {
+        frozen_at = real_now() + offset;
+    } else if (!freeze && frozen) {
+        offset = frozen_at - real_now();
+    }
+    frozen = freeze;
+    publish();
+    pthread_mutex_unlock(&lock);
+}
+
+bool clock_is_frozen(void)
+{
+    pthread_mutex_lock(&lock);
+    bool f = frozen;
+    pthread_mutex_unlock(&lock);
+    return f;
+}
+
+void clock_reset(void)
+{
+    pthread_mutex_lock(&lock);
+    offset = 0;
+    frozen = false;
+    frozen_at = 0;
+    publish();
+    pthread_mutex_unlock(&lock);
+}
+
+void clock_get_state(bool *ret_frozen, int64_t *ret_value)
+{
+    pthread_mutex_lock(&lock);
+    *ret_frozen = frozen;
+    *ret_value = frozen ? frozen_at : offset;
+    pthread_mutex_unlock(&lock);
+}
+
+void clock_restore_state(bool is_frozen, int64_t value)
+{
+    pthread_mutex_lock(&lock);
+    frozen = is_frozen;
+    if (is_frozen)
+        frozen_at = value;
+    else
+        offset = value;
+    publish();
+    pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,238 @@
+/* journal.c - see journal.h.
+ * Every request is recorded, from every worker at once: one lock for the
+ * whole ring made the workers queue on it, and a worker preempted while
+ * holding it stalled all the others (the slowest answers doubled). Entry
+ * number seq lives in slot (seq - 1) % cap, and the slots are guarded by a
+ * few striped locks, so two requests meet on a lock only when their slots
+ * share a stripe. Readers walk the numbers down from the newest. A slot keeps
+ * its buffers for the next entry, so recording allocates nothing once the
+ * ring is warm (no frees of another worker's memory, no malloc arena waits). */
+#include "infra/journal.h"
+
+#include "infra/redact.h"
+#include "infra/clock.h"
+#include "infra/utf8.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STRIPES 64
+
+static pthread_mutex_t stripes[STRIPES]; /* slot i is guarded by stripes[i % STRIPES] */
+struct slot {
+    struct journal_entry e; /* e.seq 0 = empty; the buffers stay for reuse */
+    size_t path_cap, req_cap, resp_cap;
+};
+
+static struct slot *ring;
+static size_t cap;                      /* fixed after journal_init */
+static atomic_uint_fast64_t next_seq;   /* number of the next entry */
+
+void journal_init(size_t capacity)
+{
+    cap = capacity;
+    ring = capacity ? calloc(capacity, sizeof *ring) : NULL;
+    if (!ring)
+        cap = 0;
+    for (size_t i = 0; i < STRIPES; i++)
+        pthread_mutex_init(&stripes[i], NULL);
+    atomic_store(&next_seq, 1);
+}
+
+static pthread_mutex_t *stripe_of(size_t slot)
+{
+    return &stripes[slot % STRIPES];
+}
+
+static void entry_fini(struct journal_entry *e)
+{
+    free(e->path);
+    free(e->request_body);
+    free(e->response_body);
+    memset(e, 0, sizeof *e);
+}
+
+void journal_fini(void)
+{
+    for (size_t i = 0; i < cap; i++)
+        entry_fini(&ring[i].e);
+    free(ring);
+    ring = NULL;
+    cap = 0;
+    for (size_t i = 0; i < STRIPES; i++)
+        pthread_mutex_destroy(&stripes[i]);
+}
+
+/* Replaces every byte that is not valid UTF-8 with '?': the journal is served
+ * as JSON, and a refused body, a body cut at JOURNAL_BODY_MAX or a path with
+ * %FF must not make GET /__mock/requests invalid. */
+static void make_utf8(char *s)
+{
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq_len(s + i, len - i);
+        if (n == 0)
+            s[i++] = '?';
+        else
+            i += n;
+    }
+}
+
+/* Makes *buf (capacity *bufcap) hold n bytes and a NUL. A buffer far larger
+ * than needed is given back, so one huge body does not pin its size in the
+ * slot for good. */
+static bool fit(char **buf, size_t *bufcap, size_t n)
+{
+    size_t want = n + 1;
+    if (*buf && *bufcap >= want && (*bufcap <= 4096 || want > *bufcap / 4))
+        return true;
+    size_t c = want < 256 ? 256 : want;
+    char *b = realloc(*buf, c);
+    if (!b)
+        return false;
+    *buf = b;
+    *bufcap = c;
+    return true;
+}
+
+/* Stores a body into *buf, cut at JOURNAL_BODY_MAX. */
+static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool redact)
+{
+    if (!s)
+        len = 0;
+    if (len > JOURNAL_BODY_MAX)
+        len = JOURNAL_BODY_MAX;
+    if (!fit(buf, bufcap, len))
+        return false;
+    char *out = *buf;
+    if (len)
+        memcpy(out, s, len);
+    out[len] = '\0';
+    if (redact) { /* a request: anything the client sent */
+        if (redact_may_hold_card_number(out)) /* most bodies have no card number */
+            redact_card_numbers(out);
+        make_utf8(out);
+    } else if (len == JOURNAL_BODY_MAX) { /* our own answer, valid but maybe cut mid-character */
+        size_t k = len;
+        while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
+            k--;
+        if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 && utf8_seq_len(out + k - 1, len - (k - 1)) == 0)
+            out[k - 1] = '\0';
+    }
+    return true;
+}
+
+void journal_record(int tid, const char *method, const char *path, const char *query,
+                    int status, const char *req_body, size_t req_len, const char *resp_body,
+                    size_t resp_len)
+{
+    if (!cap)
+        return;
+    int64_t now = clock_now();
+    uint64_t seq = atomic_fetch_add(&next_seq, 1);
+    size_t idx = (size_t)((seq - 1) % cap);
+    struct slot *sl = &ring[idx];
+    size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
+    size_t plen = pl + (ql ? ql + 1 : 0);
+    pthread_mutex_lock(stripe_of(idx));
+    /* an older number never overwrites a newer one: a worker descheduled
+     * between numbering and storing finds its entry already out of the ring */
+    if (sl->e.seq < seq) {
+        struct journal_entry *e = &sl->e;
+        e->seq = 0; /* not readable while being written or when a copy fails */
+        if (fit(&e->path, &sl->path_cap, plen) &&
+            put_body(&e->request_body, &sl->req_cap, req_body, req_len, true) &&
+            put_body(&e->response_body, &sl->resp_cap, resp_body, resp_len, false)) {
+            memcpy(e->path, path, pl);
+            if (ql) {
+                e->path[pl] = '?';
+                memcpy(e->path + pl + 1, query, ql);
+            }
+            e->path[plen] = '\0';
+            redact_card_numbers(e->path);
+            make_utf8(e->path);
+            e->time = now;
+            e->tid = tid;
+            size_t ml = strnlen(method, sizeof e->method - 1);
+            memcpy(e->method, method, ml);
+            e->method[ml] = '\0';
+            e->status = status;
+            e->seq = seq;
+        }
+    }
+    pthread_mutex_unlock(stripe_of(idx));
+}
+
+static bool matches(const struct journal_entry *e, const struct journal_filter *f)
+{
+    if (f->method && strcmp(f->method, e->method) != 0)
+        return false;
+    if (f->path_prefix && strncmp(e->path, f->path_prefix, strlen(f->path_prefix)) != 0)
+        return false;
+    if (f->status && f->status != e->status)
+        return false;
+    if (f->tid != -2 && f->tid != e->tid)
+        return false;
+    return true;
+}
+
+struct journal_entry *journal_list(const struct journal_filter *f, size_t *ret_n)
+{
+    *ret_n = 0;
+    size_t n = 0;
+    uint64_t newest = atomic_load(&next_seq) - 1;
+    size_t span = newest < cap ? (size_t)newest : cap;
+    struct journal_entry *out = span ? calloc(span, sizeof *out) : NULL;
+    bool oom = false;
+    /* walk newest to oldest, keep the newest `limit` matches */
+    for (uint64_t seq = newest; out && !oom && seq > newest - span; seq--) {
+        if (f->limit && n >= f->limit)
+            break;
+        size_t slot = (size_t)((seq - 1) % cap);
+        pthread_mutex_lock(stripe_of(slot));
+        const struct journal_entry *e = &ring[slot].e;
+        if (e->seq == seq && matches(e, f)) { /* else cleared, or not stored yet */
+            out[n] = *e;
+            out[n].path = strdup(e->path);
+            out[n].request_body = strdup(e->request_body);
+            out[n].response_body = strdup(e->response_body);
+            oom = !out[n].path || !out[n].request_body || !out[n].response_body;
+            if (oom)
+                entry_fini(&out[n]); /* a short list rather than a hole */
+            else
+                n++;
+        }
+        pthread_mutex_unlock(stripe_of(slot));
+    }
+    /* oldest first */
+    for (size_t i = 0; i < n / 2; i++) {
+        struct journal_entry t = out[i];
+        out[i] = out[n - 1 - i];
+        out[n - 1 - i] = t;
+    }
+    *ret_n = n;
+    return out;
+}
+
+void journal_list_free(struct journal_entry *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        entry_fini(&list[i]);
+    free(list);
+}
+
+void journal_clear(int tid)
+{
+    /* emptied slots keep their place (readers find entries by number) and
+     * their buffers */
+    for (size_t slot = 0; slot < cap; slot++) {
+        pthread_mutex_lock(stripe_of(slot));
+        struct journal_entry *e = &ring[slot].e;
+        if (e->seq && (tid == -2 || e->tid == tid))
+            e->seq = 0;
+        pthread_mutex_unlock(stripe_of(slot));
+    }
+}

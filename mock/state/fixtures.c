@@ -1,0 +1,706 @@
+/* fixtures.c - see fixtures.h. */
+#include "state/fixtures.h"
+
+#include "infra/clock.h"
+#include "infra/json.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char fixtures_default_json[];
+extern const size_t fixtures_default_json_len;
+
+static bool copy_str(const cJSON *o, const char *name, char *dst, size_t cap, bool required,
+                     const char *where, char *err, size_t errlen)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!it || cJSON_IsNull(it)) {
+        if (required) {
+            snprintf(err, errlen, "%s: field \"%s\" is required", where, name);
+            return false;
+        }
+        dst[0] = '\0';
+        return true;
+    }
+    if (!cJSON_IsString(it) || strlen(it->valuestring) >= cap) {
+        snprintf(err, errlen, "%s: field \"%s\" must be a string of at most %zu bytes", where,
+                 name, cap - 1);
+        return false;
+    }
+    memcpy(dst, it->valuestring, strlen(it->valuestring) + 1);
+    return true;
+}
+
+/* Items of every loaded document are tagged with the file they came from and
+ * their index there (see merge_doc), so an error can name both. */
+#define TAG_FILE  "__file"
+#define TAG_INDEX "__index"
+#define TAG_RELOAD "__reload" /* the seed arrays were released: read them from the file */
+#define EMBEDDED  "embedded default fixtures"
+
+static const char *tag_file(const cJSON *o)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, TAG_FILE);
+    return cJSON_IsString(f) ? f->valuestring : NULL;
+}
+
+static int tag_index(const cJSON *o, int dflt)
+{
+    const cJSON *i = cJSON_GetObjectItemCaseSensitive(o, TAG_INDEX);
+    return cJSON_IsNumber(i) ? i->valueint : dflt;
+}
+
+/* A whole number from 0 to 2^53 (times, amounts); dflt when absent or null. */
+static bool opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret, const char *where,
+                    char *err, size_t errlen)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!it || cJSON_IsNull(it)) {
+        *ret = dflt;
+        return true;
+    }
+    /* checked before the cast: a double out of int64_t range is undefined behaviour */
+    if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > (double)AMOUNT_MAX ||
+        it->valuedouble != (double)(int64_t)it->valuedouble) {
+        snprintf(err, errlen, "%s: field \"%s\" must be a whole number from 0 to 2^53", where,
+                 name);
+        return false;
+    }
+    *ret = (int64_t)it->valuedouble;
+    return true;
+}
+
+bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    if (!cJSON_IsObject(o)) {
+        snprintf(err, errlen, "merchant: must be an object");
+        return false;
+    }
+    char where[512];
+    const char *file = tag_file(o);
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "merchant_code");
+    if (cJSON_IsString(code))
+        snprintf(where, sizeof where, "%s%smerchant %.60s", file ? file : "", file ? ": " : "",
+                 code->valuestring);
+    else
+        snprintf(where, sizeof where, "%s%smerchants[%d]", file ? file : "", file ? ": " : "",
+                 tag_index(o, 0));
+    char fmt[16];
+    if (!copy_str(o, "merchant_code", m->merchant_code, sizeof m->merchant_code, true, where, err,
+                  errlen) ||
+        !copy_str(o, "imp_key", m->imp_key, sizeof m->imp_key, true, where, err, errlen) ||
+        !copy_str(o, "imp_secret", m->imp_secret, sizeof m->imp_secret, true, where, err,
+                  errlen) ||
+        !copy_str(o, "name", m->name, sizeof m->name, false, where, err, errlen) ||
+        !copy_str(o, "default_pg", m->default_pg, sizeof m->default_pg, false, where, err,
+                  errlen) ||
+        !copy_str(o, "webhook_url", m->webhook_url, sizeof m->webhook_url, false, where, err,
+                  errlen) ||
+        !copy_str(o, "webhook_format", fmt, sizeof fmt, false, where, err, errlen))
+        return false;
+    if (fmt[0] && strcmp(fmt, "json") != 0 && strcmp(fmt, "form") != 0) {
+        snprintf(err, errlen, "%s: field \"webhook_format\" must be \"json\" or \"form\"", where);
+        return false;
+    }
+    m->webhook_form = strcmp(fmt, "form") == 0;
+    const cJSON *chs = cJSON_GetObjectItemCaseSensitive(o, "channels");
+    if (!cJSON_IsArray(chs) || cJSON_GetArraySize(chs) == 0 ||
+        cJSON_GetArraySize(chs) > MAX_CHANNELS) {
+        snprintf(err, errlen, "%s: field \"channels\" must be an array of 1 to %d channels", where,
+                 MAX_CHANNELS);
+        return false;
+    }
+    const cJSON *ch;
+    cJSON_ArrayForEach(ch, chs)
+    {
+        struct channel *c = &m->channels[m->n_channels];
+        char kind[16];
+        char cwhere[600];
+        snprintf(cwhere, sizeof cwhere, "%s channels[%zu]", where, m->n_channels);
+        if (!copy_str(ch, "pg_provider", c->pg_provider, sizeof c->pg_provider, true, cwhere, err,
+                      errlen) ||
+            !copy_str(ch, "pg_id", c->pg_id, sizeof c->pg_id, true, cwhere, err, errlen) ||
+            !copy_str(ch, "kind", kind, sizeof kind, true, cwhere, err, errlen))
+            return false;
+        if (!strcmp(kind, "onetime"))
+            c->kind = CHANNEL_ONETIME;
+        else if (!strcmp(kind, "subscription"))
+            c->kind = CHANNEL_SUBSCRIPTION;
+        else if (!strcmp(kind, "keyin"))
+            c->kind = CHANNEL_KEYIN;
+        else {
+            snprintf(err, errlen, "%s: field \"kind\" must be onetime, subscription or keyin",
+                     cwhere);
+            return false;
+        }
+        m->n_channels++;
+    }
+    if (!m->default_pg[0])
+        memcpy(m->default_pg, m->channels[0].pg_provider, sizeof m->default_pg);
+    return true;
+}
+
+static bool parse_card(const cJSON *o, size_t index, struct test_card *c, char *err,
+                       size_t errlen)
+{
+    char where[512], number[64], outcome[32];
+    const char *file = tag_file(o);
+    snprintf(where, sizeof where, "%s%stest_cards[%d]", file ? file : "", file ? ": " : "",
+             tag_index(o, (int)index));
+    memset(c, 0, sizeof *c);
+    if (!copy_str(o, "number", number, sizeof number, true, where, err, errlen) ||
+        !copy_str(o, "outcome", outcome, sizeof outcome, true, where, err, errlen) ||
+        !copy_str(o, "fail_reason", c->fail_reason, sizeof c->fail_reason, false, where, err,
+                  errlen) ||
+        !copy_str(o, "card_name", c->card_name, sizeof c->card_name, true, where, err, errlen) ||
+        !copy_str(o, "card_code", c->card_code, sizeof c->card_code, false, where, err, errlen) ||
+        !copy_str(o, "description", c->description, sizeof c->description, false, where, err,
+                  errlen))
+        return false;
+    if (!cards_normalize(number, c->digits)) {
+        snprintf(err, errlen, "%s: field \"number\" must be 13 to 19 digits", where);
+        return false;
+    }
+    if (!strcmp(outcome, "approve"))
+        c->outcome = CARD_APPROVE;
+    else if (!strcmp(outcome, "decline"))
+        c->outcome = CARD_DECLINE;
+    else if (!strcmp(outcome, "approve_then_decline"))
+        c->outcome = CARD_APPROVE_THEN_DECLINE;
+    else if (!strcmp(outcome, "auth_fail"))
+        c->outcome = CARD_AUTH_FAIL;
+    else {
+        snprintf(err, errlen,
+                 "%s: field \"outcome\" must be approve, decline, approve_then_decline or "
+                 "auth_fail",
+                 where);
+        return false;
+    }
+    if (c->outcome != CARD_APPROVE && !c->fail_reason[0]) {
+        snprintf(err, errlen, "%s: field \"fail_reason\" is required for outcome %s", where,
+                 outcome);
+        return false;
+    }
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "approve_count");
+    if (c->outcome == CARD_APPROVE_THEN_DECLINE) {
+        if (!cJSON_IsNumber(n) || n->valuedouble < 0 || n->valuedouble > 1000000) {
+            snprintf(err, errlen, "%s: field \"approve_count\" must be a number from 0", where);
+            return false;
+        }
+        c->approve_count = n->valueint;
+    }
+    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(o, "card_type");
+    c->card_type = cJSON_IsNumber(ty) && ty->valueint == 1 ? 1 : 0;
+    return true;
+}
+
+/* Appends the arrays of one fixture document to the merged one. */
+static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, size_t errlen)
+{
+    if (!cJSON_IsObject(doc)) {
+        snprintf(err, errlen, "%s: the top level must be an object", file);
+        return false;
+    }
+    static const char *const keys[] = {"merchants", "test_cards"};
+    for (size_t k = 0; k < 2; k++) {
+        cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, keys[k]);
+        if (!arr)
+            continue;
+        if (!cJSON_IsArray(arr)) {
+            snprintf(err, errlen, "%s: field \"%s\" must be an array", file, keys[k]);
+            return false;
+        }
+        cJSON *dst = cJSON_GetObjectItemCaseSensitive(merged, keys[k]);
+        for (int i = 0; arr->child; i++) {
+            cJSON *item = cJSON_DetachItemViaPointer(arr, arr->child);
+            if (cJSON_IsObject(item)) {
+                cJSON_DeleteItemFromObjectCaseSensitive(item, TAG_FILE);
+                cJSON_DeleteItemFromObjectCaseSensitive(item, TAG_INDEX);
+                if (!cJSON_AddStringToObject(item, TAG_FILE, file) ||
+                    !cJSON_AddNumberToObject(item, TAG_INDEX, i)) {
+                    cJSON_Delete(item);
+                    snprintf(err, errlen, "%s: out of memory", file);
+                    return false;
+                }
+            }
+            if (!cJSON_AddItemToArray(dst, item)) {
+                cJSON_Delete(item);
+                snprintf(err, errlen, "%s: out of memory", file);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static bool load_text(cJSON *merged, const char *text, size_t len, const char *file, char *err,
+                      size_t errlen)
+{
+    char perr[160];
+    cJSON *doc = json_parse_object(text, len, perr, sizeof perr);
+    if (!doc) {
+        snprintf(err, errlen, "%s: not valid JSON: %s", file, perr);
+        return false;
+    }
+    bool ok = merge_doc(merged, doc, file, err, errlen);
+    cJSON_Delete(doc);
+    return ok;
+}
+
+static bool load_file(cJSON *merged, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open", path);
+        return false;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 65536 > cap) {
+            cap = cap ? cap * 2 : 65536 * 2;
+            /* room for a million seeded payments (about 100 MB of JSON) */
+            if (cap > 256u << 20) {
+                snprintf(err, errlen, "%s: larger than 256 MiB", path);
+                free(buf);
+                fclose(f);
+                return false;
+            }
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                snprintf(err, errlen, "%s: out of memory", path);
+                return false;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    bool ok = load_text(merged, buf ? buf : "", len, path, err, errlen);
+    free(buf);
+    return ok;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool load_dir(cJSON *merged, const char *path, DIR *d, char *err, size_t errlen)
+{
+    char *names[1024];
+    size_t n = 0;
+    struct dirent *e;
+    bool ok = true;
+    while ((e = readdir(d)) && n < 1024) {
+        size_t l = strlen(e->d_name);
+        if (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0 && e->d_name[0] != '.')
+            names[n++] = strdup(e->d_name);
+    }
+    qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n; i++) {
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", path, names[i] ? names[i] : "");
+        if (ok && names[i])
+            ok = load_file(merged, full, err, errlen);
+        free(names[i]);
+    }
+    if (ok && n == 0) {
+        snprintf(err, errlen, "%s: no *.json files in the directory", path);
+        ok = false;
+    }
+    return ok;
+}
+
+bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errlen)
+{
+    memset(fx, 0, sizeof *fx);
+    cJSON *merged = cJSON_CreateObject();
+    if (!merged || !cJSON_AddArrayToObject(merged, "merchants") ||
+        !cJSON_AddArrayToObject(merged, "test_cards")) {
+        cJSON_Delete(merged);
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    bool ok;
+    if (!path) {
+        ok = load_text(merged, fixtures_default_json, fixtures_default_json_len, EMBEDDED, err,
+                       errlen);
+    } else {
+        DIR *d = opendir(path);
+        if (d) {
+            ok = load_dir(merged, path, d, err, errlen);
+            closedir(d);
+        } else {
+            ok = load_file(merged, path, err, errlen);
+        }
+    }
+    cJSON *cards = cJSON_GetObjectItemCaseSensitive(merged, "test_cards");
+    if (ok && path && cJSON_GetArraySize(cards) == 0) {
+        /* fixtures without a card table keep the documented default cards */
+        cJSON *defaults = cJSON_CreateObject();
+        cJSON_AddArrayToObject(defaults, "merchants");
+        cJSON_AddArrayToObject(defaults, "test_cards");
+        ok = defaults && load_text(defaults, fixtures_default_json, fixtures_default_json_len,
+                                   "embedded default fixtures", err, errlen);
+        if (ok)
+            cJSON_ReplaceItemInObjectCaseSensitive(
+                merged, "test_cards",
+                cJSON_DetachItemFromObjectCaseSensitive(defaults, "test_cards"));
+        cJSON_Delete(defaults);
+        cards = cJSON_GetObjectItemCaseSensitive(merged, "test_cards");
+    }
+    cJSON *merchants = cJSON_GetObjectItemCaseSensitive(merged, "merchants");
+    if (ok && cJSON_GetArraySize(merchants) == 0) {
+        snprintf(err, errlen, "%s: no merchants defined", path ? path : "fixtures");
+        ok = false;
+    }
+    /* validate every merchant now so a bad file fails start-up, not a request */
+    const cJSON *m;
+    const cJSON *to_check = ok ? merchants : NULL;
+    cJSON_ArrayForEach(m, to_check)
+    {
+        struct merchant tmp;
+        if (!fixtures_parse_merchant(m, &tmp, err, errlen)) {
+            ok = false;
+            break;
+        }
+    }
+    size_t ncards = (size_t)cJSON_GetArraySize(cards);
+    if (ok && ncards) {
+        fx->cards.cards = calloc(ncards, sizeof *fx->cards.cards);
+        ok = fx->cards.cards != NULL;
+        size_t i = 0;
+        const cJSON *c;
+        const cJSON *to_parse = ok ? cards : NULL;
+        cJSON_ArrayForEach(c, to_parse)
+        {
+            if (!parse_card(c, i, &fx->cards.cards[i], err, errlen)) {
+                ok = false;
+                break;
+            }
+            fx->cards.n = ++i;
+        }
+    }
+    if (!ok) {
+        cJSON_Delete(merged);
+        cards_fini(&fx->cards);
+        return false;
+    }
+    fx->merchants = cJSON_DetachItemFromObjectCaseSensitive(merged, "merchants");
+    cJSON_Delete(merged);
+    return true;
+}
+
+void fixtures_fini(struct fixtures *fx)
+{
+    cJSON_Delete(fx->merchants);
+    cards_fini(&fx->cards);
+    memset(fx, 0, sizeof *fx);
+}
+
+static const char *opt_str(const cJSON *o, const char *name)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+static const struct channel *channel_of_kind(const struct merchant *m, enum channel_kind k)
+{
+    for (size_t i = 0; i < m->n_channels; i++)
+        if (m->channels[i].kind == k)
+            return &m->channels[i];
+    return &m->channels[0];
+}
+
+static bool seed_customer(const struct fixtures *fx, struct store *s, int tid,
+                          const struct merchant *m, const char *file, const cJSON *o, size_t i,
+                          char *err, size_t errlen)
+{
+    struct customer c;
+    memset(&c, 0, sizeof c);
+    char where[512];
+    snprintf(where, sizeof where, "%s%smerchant %s customers[%zu]", file ? file : "",
+             file ? ": " : "", m->merchant_code, i);
+    const struct channel *ch = channel_of_kind(m, CHANNEL_KEYIN);
+    if (!copy_str(o, "customer_uid", c.customer_uid, sizeof c.customer_uid, true, where, err,
+                  errlen) ||
+        !copy_str(o, "pg_provider", c.pg_provider, sizeof c.pg_provider, false, where, err,
+                  errlen) ||
+        !copy_str(o, "pg_id", c.pg_id, sizeof c.pg_id, false, where, err, errlen))
+        return false;
+    if (!c.pg_provider[0])
+        memcpy(c.pg_provider, ch->pg_provider, sizeof c.pg_provider);
+    if (!c.pg_id[0])
+        memcpy(c.pg_id, ch->pg_id, sizeof c.pg_id);
+    c.card_profile = -1;
+    c.card_type = -1;
+    memcpy(c.pay_method, "card", 5);
+    const char *number = opt_str(o, "card_number");
+    bool ok = true;
+    if (number) {
+        char digits[CARD_DIGITS_MAX + 1], masked[CARD_DIGITS_MAX + 1];
+        if (!cards_normalize(number, digits)) {
+            snprintf(err, errlen, "%s: field \"card_number\" must be 13 to 19 digits", where);
+            return false;
+        }
+        c.card_profile = cards_find(&fx->cards, digits);
+        cards_mask(digits, masked);
+        const char *name, *code;
+        cards_issuer(&fx->cards, c.card_profile, &name, &code, &c.card_type);
+        ok = str_set(&c.card_number, masked) && str_set(&c.card_name, name) &&
+             str_set(&c.card_code, code);
+    }
+    if (!opt_num(o, "inserted", clock_now(), &c.inserted, where, err, errlen)) {
+        customer_fini(&c);
+        return false;
+    }
+    c.updated = c.inserted;
+#define X(f)                                                                                       \
+    if (ok && !c.f && opt_str(o, #f))                                                              \
+        ok = str_set(&c.f, opt_str(o, #f));
+    CUSTOMER_STR_FIELDS(X)
+#undef X
+    enum mock_err e = ok ? store_customer_put(s, tid, &c, NULL) : MOCK_INTERNAL;
+    customer_fini(&c);
+    if (e != MOCK_OK) {
+        snprintf(err, errlen, "%s: could not be stored", where);
+        return false;
+    }
+    return true;
+}
+
+static bool seed_payment(struct store *s, int tid, const struct merchant *m, const char *file,
+                         const cJSON *o, size_t i, char *err, size_t errlen)
+{
+    struct payment p;
+    memset(&p, 0, sizeof p);
+    char where[512], status[16];
+    snprintf(where, sizeof where, "%s%smerchant %s payments[%zu]", file ? file : "",
+             file ? ": " : "", m->merchant_code, i);
+    if (!copy_str(o, "imp_uid", p.imp_uid, sizeof p.imp_uid, false, where, err, errlen) ||
+        !copy_str(o, "merchant_uid", p.merchant_uid, sizeof p.merchant_uid, true, where, err,
+                  errlen) ||
+        !copy_str(o, "status", status, sizeof status, true, where, err, errlen) ||
+        !copy_str(o, "pay_method", p.pay_method, sizeof p.pay_method, false, where, err,
+                  errlen) ||
+        !copy_str(o, "channel", p.channel, sizeof p.channel, false, where, err, errlen) ||
+        !copy_str(o, "pg_provider", p.pg_provider, sizeof p.pg_provider, false, where, err,
+                  errlen) ||
+        !copy_str(o, "pg_id", p.pg_id, sizeof p.pg_id, false, where, err, errlen) ||
+        !copy_str(o, "pg_tid", p.pg_tid, sizeof p.pg_tid, false, where, err, errlen) ||
+        !copy_str(o, "currency", p.currency, sizeof p.currency, false, where, err, errlen))
+        return false;
+    if (!pay_status_parse(status, &p.status)) {
+        snprintf(err, errlen, "%s: field \"status\" must be ready, paid, failed or cancelled",
+                 where);
+        return false;
+    }
+    if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "amount"))) {
+        snprintf(err, errlen, "%s: field \"amount\" is required (a whole number from 0)", where);
+        return false;
+    }
+    bool cancelled = p.status == PAY_CANCELLED;
+    if (!opt_num(o, "amount", 0, &p.amount, where, err, errlen) ||
+        !opt_num(o, "cancel_amount", cancelled ? p.amount : 0, &p.cancel_amount, where, err,
+                 errlen) ||
+        !opt_num(o, "tax_free", 0, &p.tax_free, where, err, errlen) ||
+        !opt_num(o, "cancel_tax_free", cancelled ? p.tax_free : 0, &p.cancel_tax_free, where, err,
+                 errlen))
+        return false;
+    /* the balance and cancel rules assume these never exceed what was paid */
+    const char *over = p.cancel_amount > p.amount            ? "cancel_amount"
+                       : p.tax_free > p.amount               ? "tax_free"
+                       : p.cancel_tax_free > p.tax_free      ? "cancel_tax_free"
+                       : p.cancel_tax_free > p.cancel_amount ? "cancel_tax_free"
+                                                             : NULL;
+    if (over) {
+        snprintf(err, errlen, "%s: field \"%s\" is larger than the amount it is part of", where,
+                 over);
+        return false;
+    }
+    if (!p.pay_method[0])
+        memcpy(p.pay_method, "card", 5);
+    if (!p.channel[0])
+        memcpy(p.channel, "pc", 3);
+    if (!p.pg_provider[0]) {
+        memcpy(p.pg_provider, m->channels[0].pg_provider, sizeof p.pg_provider);
+        memcpy(p.pg_id, m->channels[0].pg_id, sizeof p.pg_id);
+    }
+    if (!p.currency[0])
+        memcpy(p.currency, "KRW", 4);
+    p.card_type = -1;
+    int64_t now = clock_now();
+    if (!opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
+        !opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at, where, err,
+                 errlen) ||
+        !opt_num(o, "failed_at", p.status == PAY_FAILED ? now : 0, &p.failed_at, where, err,
+                 errlen) ||
+        !opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err, errlen))
+        return false;
+    p.updated_at = p.started_at;
+    if (p.paid_at > p.updated_at)
+        p.updated_at = p.paid_at;
+    if (p.failed_at > p.updated_at)
+        p.updated_at = p.failed_at;
+    if (p.cancelled_at > p.updated_at)
+        p.updated_at = p.cancelled_at;
+    bool ok = true;
+#define X(f)                                                                                       \
+    if (ok && opt_str(o, #f))                                                                      \
+        ok = str_set(&p.f, opt_str(o, #f));
+    PAYMENT_STR_FIELDS(X)
+#undef X
+    enum mock_err e = ok ? store_payment_insert(s, tid, &p, false, NULL) : MOCK_INTERNAL;
+    payment_fini(&p);
+    if (e != MOCK_OK) {
+        snprintf(err, errlen, "%s: could not be stored (duplicate imp_uid?)", where);
+        return false;
+    }
+    return true;
+}
+
+static bool seed(const struct fixtures *fx, struct store *s, int tid, const cJSON *mo,
+                 const struct merchant *m, char *err, size_t errlen)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(mo, "customers");
+    const cJSON *it;
+    const char *file = tag_file(mo);
+    size_t i = 0;
+    if (!cJSON_IsArray(arr))
+        arr = NULL;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!seed_customer(fx, s, tid, m, file, it, i++, err, errlen))
+            return false;
+    }
+    arr = cJSON_GetObjectItemCaseSensitive(mo, "payments");
+    i = 0;
+    if (!cJSON_IsArray(arr))
+        arr = NULL;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!seed_payment(s, tid, m, file, it, i++, err, errlen))
+            return false;
+    }
+    return true;
+}
+
+bool fixtures_apply(const struct fixtures *fx, struct store *s, char *err, size_t errlen)
+{
+    const cJSON *mo;
+    cJSON_ArrayForEach(mo, fx->merchants)
+    {
+        struct merchant m;
+        int tid;
+        if (!fixtures_parse_merchant(mo, &m, err, errlen))
+            return false;
+        if (store_tenant_add(s, &m, &tid) != MOCK_OK) {
+            const char *file = tag_file(mo);
+            snprintf(err, errlen, "%s%smerchant %s: imp_key or merchant_code used twice",
+                     file ? file : "", file ? ": " : "", m.merchant_code);
+            return false;
+        }
+        if (!seed(fx, s, tid, mo, &m, err, errlen))
+            return false;
+    }
+    return true;
+}
+
+void fixtures_release_seeds(struct fixtures *fx)
+{
+    cJSON *mo;
+    cJSON_ArrayForEach(mo, fx->merchants)
+    {
+        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(mo, "payments")) +
+                cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(mo, "customers"));
+        if (n <= FIXTURES_KEEP_MAX || !tag_file(mo) || !cJSON_AddTrueToObject(mo, TAG_RELOAD))
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(mo, "payments");
+        cJSON_DeleteItemFromObjectCaseSensitive(mo, "customers");
+    }
+}
+
+/* Seeds tenant tid from merchant object mo, reading its seed arrays from its
+ * file again when they were released. */
+static bool seed_again(const struct fixtures *fx, struct store *s, int tid, const cJSON *mo,
+                       const struct merchant *cur, char *err, size_t errlen)
+{
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mo, TAG_RELOAD)))
+        return seed(fx, s, tid, mo, cur, err, errlen);
+    const char *file = tag_file(mo);
+    cJSON *merged = cJSON_CreateObject();
+    bool ok = merged && cJSON_AddArrayToObject(merged, "merchants") &&
+              cJSON_AddArrayToObject(merged, "test_cards");
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    else if (strcmp(file, EMBEDDED) == 0)
+        ok = load_text(merged, fixtures_default_json, fixtures_default_json_len, EMBEDDED, err,
+                       errlen);
+    else
+        ok = load_file(merged, file, err, errlen);
+    const cJSON *again = NULL, *it;
+    const cJSON *list = ok ? cJSON_GetObjectItemCaseSensitive(merged, "merchants") : NULL;
+    cJSON_ArrayForEach(it, list)
+    {
+        const char *key = opt_str(it, "imp_key");
+        if (key && strcmp(key, cur->imp_key) == 0)
+            again = it;
+    }
+    if (ok && !again) {
+        snprintf(err, errlen, "%s: merchant %s is no longer in the file", file,
+                 cur->merchant_code);
+        ok = false;
+    }
+    if (ok)
+        ok = seed(fx, s, tid, again, cur, err, errlen);
+    cJSON_Delete(merged);
+    return ok;
+}
+
+bool fixtures_seed_tenant(const struct fixtures *fx, struct store *s, int tid, char *err,
+                          size_t errlen)
+{
+    struct merchant cur;
+    if (!store_tenant_merchant(s, tid, &cur))
+        return true;
+    const cJSON *mo;
+    cJSON_ArrayForEach(mo, fx->merchants)
+    {
+        const char *key = opt_str(mo, "imp_key");
+        if (key && strcmp(key, cur.imp_key) == 0)
+            return seed_again(fx, s, tid, mo, &cur, err, errlen);
+    }
+    return true;
+}
+
+void fixtures_template_merchant(const struct fixtures *fx, const char *imp_key,
+                                const char *imp_secret, struct merchant *ret_m)
+{
+    char err[256];
+    if (!fixtures_parse_merchant(cJSON_GetArrayItem(fx->merchants, 0), ret_m, err, sizeof err))
+        memset(ret_m, 0, sizeof *ret_m);
+    snprintf(ret_m->imp_key, sizeof ret_m->imp_key, "%s", imp_key);
+    snprintf(ret_m->imp_secret, sizeof ret_m->imp_secret, "%s", imp_secret);
+    ret_m->merchant_code[0] = '\0'; /* a tenant made on the fly has no IMP.init code */
+}
+
+bool fixtures_has_key(const struct fixtures *fx, const char *imp_key)
+{
+    const cJSON *mo;
+    cJSON_ArrayForEach(mo, fx->merchants)
+    {
+        const char *key = opt_str(mo, "imp_key");
+        if (key && strcmp(key, imp_key) == 0)
+            return true;
+    }
+    return false;
+}
