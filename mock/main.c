@@ -2,17 +2,17 @@
  * Start-up: sodium_init, curl_global_init -> fixtures -> store -> webhook
  * worker -> schedule runner -> server. Shutdown: server (joins workers) ->
  * schedule runner -> webhook worker -> store. */
-#include "http/app.h"
 #include "domain/checkout.h"
-#include "infra/clock.h"
-#include "state/ids.h"
-#include "infra/journal.h"
 #include "domain/outcomes.h"
-#include "state/persist.h"
-#include "infra/scenario.h"
 #include "domain/schedule.h"
+#include "http/app.h"
 #include "http/server.h"
+#include "infra/clock.h"
+#include "infra/journal.h"
+#include "infra/scenario.h"
 #include "infra/webhook.h"
+#include "state/ids.h"
+#include "state/persist.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -141,37 +141,30 @@ int main(int argc, char **argv)
         OPT_VERSION,
         OPT_HELP
     };
-    static const struct option longopts[] = {{"host", required_argument, NULL, OPT_HOST},
-                                             {"port", required_argument, NULL, OPT_PORT},
-                                             {"port-file", required_argument, NULL, OPT_PORT_FILE},
-                                             {"fixtures", required_argument, NULL, OPT_FIXTURES},
-                                             {"seed", required_argument, NULL, OPT_SEED},
-                                             {"clock", required_argument, NULL, OPT_CLOCK},
-                                             {"open-tenants", no_argument, NULL, OPT_OPEN_TENANTS},
-                                             {"admin-token", required_argument, NULL,
-                                              OPT_ADMIN_TOKEN},
-                                             {"threads", required_argument, NULL, OPT_THREADS},
-                                             {"body-limit", required_argument, NULL,
-                                              OPT_BODY_LIMIT},
-                                             {"request-timeout", required_argument, NULL,
-                                              OPT_REQUEST_TIMEOUT},
-                                             {"state-dir", required_argument, NULL, OPT_STATE_DIR},
-                                             {"state-sync", no_argument, NULL, OPT_STATE_SYNC},
-                                             {"journal-size", required_argument, NULL,
-                                              OPT_JOURNAL_SIZE},
-                                             {"webhook-retries", required_argument, NULL,
-                                              OPT_WEBHOOK_RETRIES},
-                                             {"webhook-retry-interval", required_argument, NULL,
-                                              OPT_WEBHOOK_RETRY_INTERVAL},
-                                             {"webhook-journal-size", required_argument, NULL,
-                                              OPT_WEBHOOK_JOURNAL_SIZE},
-                                             {"scenario", required_argument, NULL, OPT_SCENARIO},
-                                             {"quiet", no_argument, NULL, OPT_QUIET},
-                                             {"log-format", required_argument, NULL,
-                                              OPT_LOG_FORMAT},
-                                             {"version", no_argument, NULL, OPT_VERSION},
-                                             {"help", no_argument, NULL, OPT_HELP},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, OPT_HOST},
+        {"port", required_argument, NULL, OPT_PORT},
+        {"port-file", required_argument, NULL, OPT_PORT_FILE},
+        {"fixtures", required_argument, NULL, OPT_FIXTURES},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"clock", required_argument, NULL, OPT_CLOCK},
+        {"open-tenants", no_argument, NULL, OPT_OPEN_TENANTS},
+        {"admin-token", required_argument, NULL, OPT_ADMIN_TOKEN},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"body-limit", required_argument, NULL, OPT_BODY_LIMIT},
+        {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
+        {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+        {"state-sync", no_argument, NULL, OPT_STATE_SYNC},
+        {"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
+        {"webhook-retries", required_argument, NULL, OPT_WEBHOOK_RETRIES},
+        {"webhook-retry-interval", required_argument, NULL, OPT_WEBHOOK_RETRY_INTERVAL},
+        {"webhook-journal-size", required_argument, NULL, OPT_WEBHOOK_JOURNAL_SIZE},
+        {"scenario", required_argument, NULL, OPT_SCENARIO},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0}};
     /* civetweb gives each keep-alive connection a worker of its own until it
      * closes: 256 concurrent clients plus room for the control API, health
      * checks and a few slow ones (an idle worker costs about 16 KB) */
@@ -399,8 +392,7 @@ int main(int argc, char **argv)
     }
     int port = server_port(srv);
     if (port_file && !write_port_file(port_file, port)) {
-        fprintf(stderr, "impmock: cannot write --port-file %s: %s\n", port_file,
-                strerror(errno));
+        fprintf(stderr, "impmock: cannot write --port-file %s: %s\n", port_file, strerror(errno));
         goto out;
     }
     bool v6 = strchr(so.host, ':') != NULL;

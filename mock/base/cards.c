@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void cards_fini(struct card_table *t)
 {
     free(t->cards);

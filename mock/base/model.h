@@ -13,24 +13,24 @@
 #include <stdint.h>
 
 /* Field length limits of the real API (older official docs). */
-#define IMP_UID_MAX      32
-#define MERCHANT_UID_MAX 40
-#define CUSTOMER_UID_MAX 80
-#define PG_PROVIDER_MAX  16
-#define PG_ID_MAX        80
-#define PG_TID_MAX       80
-#define PAY_METHOD_MAX   20
-#define CHANNEL_MAX      10
-#define CURRENCY_MAX     3
-#define REASON_MAX       256
-#define TEXT_MAX         1024 /* names, buyer fields */
-#define CUSTOM_DATA_MAX  16384
+#define IMP_UID_MAX       32
+#define MERCHANT_UID_MAX  40
+#define CUSTOMER_UID_MAX  80
+#define PG_PROVIDER_MAX   16
+#define PG_ID_MAX         80
+#define PG_TID_MAX        80
+#define PAY_METHOD_MAX    20
+#define CHANNEL_MAX       10
+#define CURRENCY_MAX      3
+#define REASON_MAX        256
+#define TEXT_MAX          1024 /* names, buyer fields */
+#define CUSTOM_DATA_MAX   16384
 #define MERCHANT_CODE_MAX 32
-#define IMP_KEY_MAX      128
-#define IMP_SECRET_MAX   256
-#define URL_MAX          2048
-#define MAX_CHANNELS     8
-#define AMOUNT_MAX       9007199254740992LL /* 2^53: exact in a JSON double */
+#define IMP_KEY_MAX       128
+#define IMP_SECRET_MAX    256
+#define URL_MAX           2048
+#define MAX_CHANNELS      8
+#define AMOUNT_MAX        9007199254740992LL /* 2^53: exact in a JSON double */
 
 enum pay_status { PAY_READY, PAY_PAID, PAY_FAILED, PAY_CANCELLED, PAY__COUNT };
 
@@ -63,9 +63,9 @@ struct cancel_entry {
     int64_t amount;
     int64_t tax_free;
     int64_t cancelled_at;
-    char *reason;        /* owned, may be NULL */
+    char *reason; /* owned, may be NULL */
     char cancellation_id[33];
-    char *receipt_url;   /* owned, may be NULL */
+    char *receipt_url; /* owned, may be NULL */
 };
 
 /* Owned nullable strings of a payment, in rendering order where it matters. */
@@ -142,8 +142,8 @@ struct customer {
     char customer_uid[CUSTOMER_UID_MAX + 1];
     char pg_provider[PG_PROVIDER_MAX + 1];
     char pg_id[PG_ID_MAX + 1];
-    int card_type; /* -1 null */
-    int card_profile;      /* index into the test-card table, -1 = plain approving card */
+    int card_type;    /* -1 null */
+    int card_profile; /* index into the test-card table, -1 = plain approving card */
     int64_t inserted, updated;
     uint64_t charges; /* charge attempts made with this key, for approve-N-then-decline cards */
     char pay_method[PAY_METHOD_MAX + 1]; /* what charges record: "card" / "point" */

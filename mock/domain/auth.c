@@ -47,6 +47,5 @@ enum mock_err auth_resolve(struct store *s, const char *token, int *ret_tid)
 {
     if (!token || !*token)
         return MOCK_UNAUTHORIZED;
-    return store_token_lookup(s, token, clock_now(), ret_tid) ? MOCK_OK
-                                                                       : MOCK_UNAUTHORIZED;
+    return store_token_lookup(s, token, clock_now(), ret_tid) ? MOCK_OK : MOCK_UNAUTHORIZED;
 }

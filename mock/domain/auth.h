@@ -6,9 +6,9 @@
 #ifndef IMPMOCK_AUTH_H
 #define IMPMOCK_AUTH_H
 
+#include "base/errors.h"
 #include "base/model.h"
 #include "state/store.h"
-#include "base/errors.h"
 
 #include <stdint.h>
 

@@ -72,7 +72,7 @@ struct billing_order {
     int card_quota; /* installment months, 0 = lump sum */
     const char *custom_data;
     const char *notice_url; /* one URL, or a JSON array of URLs as text */
-    int64_t at; /* unix s the charge happens at (a schedule's due time); 0 = now */
+    int64_t at;             /* unix s the charge happens at (a schedule's due time); 0 = now */
 };
 
 /* Which door a charge (or key issuance) came through; scenarios may tell them apart. */

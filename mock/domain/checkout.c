@@ -1,11 +1,11 @@
 /* checkout.c - see checkout.h. */
 #include "domain/checkout.h"
 
-#include "infra/clock.h"
-#include "state/ids.h"
-#include "infra/scenario.h"
 #include "domain/notices.h"
+#include "infra/clock.h"
+#include "infra/scenario.h"
 #include "infra/webhook.h"
+#include "state/ids.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -14,9 +14,9 @@
 #ifndef IMPMOCK_CHECKOUT_H
 #define IMPMOCK_CHECKOUT_H
 
-#include "domain/billing.h"
 #include "base/errors.h"
 #include "base/model.h"
+#include "domain/billing.h"
 
 #include <stdbool.h>
 #include <stdint.h>

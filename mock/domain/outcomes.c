@@ -15,8 +15,7 @@ static void sleep_ms(int ms)
         ;
 }
 
-static bool scenario_outcome(void *ud, const struct billing_attempt *a,
-                             struct billing_outcome *ret)
+static bool scenario_outcome(void *ud, const struct billing_attempt *a, struct billing_outcome *ret)
 {
     struct store *s = ud;
     struct merchant m;

@@ -1,8 +1,8 @@
 /* schedule.c - see schedule.h. */
 #include "domain/schedule.h"
 
-#include "infra/clock.h"
 #include "domain/notices.h"
+#include "infra/clock.h"
 #include "infra/webhook.h"
 
 #include <pthread.h>

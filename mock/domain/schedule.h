@@ -16,9 +16,9 @@
 #ifndef IMPMOCK_SCHEDULE_H
 #define IMPMOCK_SCHEDULE_H
 
-#include "domain/billing.h"
 #include "base/errors.h"
 #include "base/model.h"
+#include "domain/billing.h"
 #include "state/store.h"
 
 #include <stdbool.h>

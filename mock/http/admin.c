@@ -1,11 +1,11 @@
 /* admin.c - the control API under /__mock/: plain JSON, not the i'mport envelope. */
-#include "http/api.h"
-#include "infra/clock.h"
-#include "http/form.h"
-#include "infra/json.h"
-#include "infra/journal.h"
-#include "infra/scenario.h"
 #include "domain/schedule.h"
+#include "http/api.h"
+#include "http/form.h"
+#include "infra/clock.h"
+#include "infra/journal.h"
+#include "infra/json.h"
+#include "infra/scenario.h"
 #include "infra/webhook.h"
 #include "state/state.h"
 
@@ -59,8 +59,9 @@ void admin_clock_post(struct req *r)
         return;
     }
     if (!has_set && !has_advance && !has_freeze) {
-        reply_error(r, 400, "give one of {\"set\": UNIX_SECONDS}, {\"advance\": SECONDS}, "
-                            "{\"freeze\": true|false}");
+        reply_error(r, 400,
+                    "give one of {\"set\": UNIX_SECONDS}, {\"advance\": SECONDS}, "
+                    "{\"freeze\": true|false}");
         return;
     }
     /* freeze first, so {"set": T, "freeze": true} stops exactly at T */

@@ -20,15 +20,15 @@
 struct req {
     struct app *app;
     const char *method;
-    const char *path;                /* decoded path, no query */
-    char *args[REQ_MAX_ARGS];        /* decoded {param} segments of the route */
+    const char *path;         /* decoded path, no query */
+    char *args[REQ_MAX_ARGS]; /* decoded {param} segments of the route */
     size_t nargs;
-    struct params params;            /* body fields, then query fields */
-    const char *user_agent;          /* may be NULL */
+    struct params params;   /* body fields, then query fields */
+    const char *user_agent; /* may be NULL */
     const char *remote_addr;
-    int tid;                         /* tenant after authentication, -1 before */
+    int tid; /* tenant after authentication, -1 before */
     struct reply reply;
-    int fault;                       /* enum scn_effect_kind applied when sending, 0 none */
+    int fault; /* enum scn_effect_kind applied when sending, 0 none */
     int drip_ms;
 };
 

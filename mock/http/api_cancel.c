@@ -1,8 +1,8 @@
 /* api_cancel.c - POST /payments/cancel (reference §3.7): reads the request,
  * calls cancel.c, renders the updated payment or the refusal. */
-#include "http/api.h"
 #include "domain/cancel.h"
 #include "domain/notices.h"
+#include "http/api.h"
 #include "infra/webhook.h"
 
 #define UID_PARAM_MAX 256 /* longer ids cannot exist; shorter unknown ones answer "not found" */
@@ -43,7 +43,7 @@ void api_payment_cancel(struct req *r)
     /* an API cancel notifies only when asked to (reference §3.7, §8) */
     if (enable_webhook && p.n_cancels > 0)
         notice_payment(r->app->store, r->tid, &p, "cancelled",
-                              p.cancels[p.n_cancels - 1].cancellation_id);
+                       p.cancels[p.n_cancels - 1].cancellation_id);
     api_reply_payment(r, &p);
     payment_fini(&p);
 }

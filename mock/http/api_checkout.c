@@ -12,11 +12,11 @@
  *   POST /checkout/session/{id}/done    PC: the callback has run
  *   GET  /checkout/session/{id}/return  mobile: 302 to m_redirect_url?imp_uid=…
  */
-#include "http/api.h"
 #include "domain/checkout.h"
+#include "http/api.h"
 #include "http/form.h"
-#include "infra/json.h"
 #include "http/render.h"
+#include "infra/json.h"
 #include "infra/webhook.h"
 
 #include <stdio.h>

@@ -1,14 +1,14 @@
 /* api_payments.c - payment lookups and pre-registration (reference §3.1-3.6, §3.8). */
 #include "http/api.h"
-#include "infra/clock.h"
 #include "http/render.h"
+#include "infra/clock.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define MULTI_MAX       100
-#define LIST_LIMIT_MAX  1000
-#define STATUS_WINDOW   (90 * 24 * 3600)
+#define MULTI_MAX      100
+#define LIST_LIMIT_MAX 1000
+#define STATUS_WINDOW  (90 * 24 * 3600)
 
 void api_reply_payment(struct req *r, const struct payment *p)
 {
@@ -78,8 +78,9 @@ static void reply_page(struct req *r, const struct pay_query *q, bool not_found_
     } else if (pg.n == 0 && (pg.total > 0 || q->page > 1)) {
         /* past the last page; with no match at all only page 1 exists */
         char msg[128];
-        snprintf(msg, sizeof msg, "page 파라미터가 범위를 벗어났습니다 (전체 %zu건, 페이지당 %zu건).",
-                 pg.total, q->limit);
+        snprintf(msg, sizeof msg,
+                 "page 파라미터가 범위를 벗어났습니다 (전체 %zu건, 페이지당 %zu건).", pg.total,
+                 q->limit);
         envelope_fail(&r->reply, MOCK_BAD_PAGE, msg);
     } else {
         cJSON *o = render_payment_page(&pg, q->page, q->limit);

@@ -3,12 +3,12 @@
  * reading a request's notice_url (a string or an array of http(s) URLs) for
  * every endpoint that takes one. Reads and checks fields, calls schedule.c or
  * the store, renders. */
-#include "infra/json.h"
-#include "http/api.h"
 #include "domain/billing.h"
-#include "infra/clock.h"
-#include "http/render.h"
 #include "domain/schedule.h"
+#include "http/api.h"
+#include "http/render.h"
+#include "infra/clock.h"
+#include "infra/json.h"
 #include "infra/webhook.h"
 
 #include <stdio.h>

@@ -2,10 +2,10 @@
  * §6): /subscribe/customers..., /subscribe/payments/again and /onetime. Reads
  * and checks fields, calls billing.c, renders. Card data is handed to the
  * domain as borrowed strings and never copied here. */
-#include "http/api.h"
 #include "domain/billing.h"
-#include "http/render.h"
 #include "domain/notices.h"
+#include "http/api.h"
+#include "http/render.h"
 #include "infra/webhook.h"
 
 #include <stdio.h>

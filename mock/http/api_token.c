@@ -1,6 +1,6 @@
 /* api_token.c - POST /users/getToken (reference §2). */
-#include "http/api.h"
 #include "domain/auth.h"
+#include "http/api.h"
 #include "state/ids.h"
 
 #include <stdio.h>
@@ -21,7 +21,8 @@ void api_get_token(struct req *r)
     }
     char token[IDS_TOKEN_LEN + 1];
     int64_t now, expires;
-    enum mock_err e = auth_get_token(r->app->store, r->app->open_template, key, secret, token, &now, &expires);
+    enum mock_err e =
+        auth_get_token(r->app->store, r->app->open_template, key, secret, token, &now, &expires);
     if (e != MOCK_OK) {
         envelope_fail(&r->reply, e, NULL);
         return;
@@ -29,8 +30,8 @@ void api_get_token(struct req *r)
     /* written as text (the token is hex, the times whole numbers): the answer
      * every client asks for most often, with no tree to build and print */
     char text[IDS_TOKEN_LEN + 96];
-    snprintf(text, sizeof text, "{\"access_token\":\"%s\",\"now\":%lld,\"expired_at\":%lld}",
-             token, (long long)now, (long long)expires);
+    snprintf(text, sizeof text, "{\"access_token\":\"%s\",\"now\":%lld,\"expired_at\":%lld}", token,
+             (long long)now, (long long)expires);
     cJSON *o = cJSON_CreateRaw(text);
     if (!o) {
         envelope_fail(&r->reply, MOCK_INTERNAL, NULL);

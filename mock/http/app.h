@@ -15,9 +15,10 @@
 struct app {
     struct store *store;
     struct fixtures fx;
-    const struct merchant *open_template; /* --open-tenants: what a new key pair gets; NULL: refused */
-    size_t body_limit;  /* bytes */
-    const char *admin_token; /* NULL: control API open on the listener */
+    const struct merchant
+        *open_template;                /* --open-tenants: what a new key pair gets; NULL: refused */
+    size_t body_limit;                 /* bytes */
+    const char *admin_token;           /* NULL: control API open on the listener */
     const char *const *scenario_files; /* --scenario FILEs, reloaded by a full reset */
     size_t n_scenario_files;
 };

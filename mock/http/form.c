@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9')

@@ -28,8 +28,7 @@ static bool fail(struct params *p, const char *fmt, const char *name)
     return false;
 }
 
-bool param_str(struct params *p, const char *name, size_t maxlen, bool required,
-               const char **ret)
+bool param_str(struct params *p, const char *name, size_t maxlen, bool required, const char **ret)
 {
     const cJSON *it = param_item(p, name, NULL);
     if (!it)

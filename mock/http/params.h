@@ -27,8 +27,7 @@ struct params {
 const cJSON *param_item(const struct params *p, const char *name, bool *ret_textual);
 
 /* String of at most maxlen bytes. Absent: *ret untouched (required -> error). */
-bool param_str(struct params *p, const char *name, size_t maxlen, bool required,
-               const char **ret);
+bool param_str(struct params *p, const char *name, size_t maxlen, bool required, const char **ret);
 /* Whole number in [min, max]; fractions, strings in JSON, overflow refused. */
 bool param_int(struct params *p, const char *name, int64_t min, int64_t max, bool required,
                int64_t *ret, bool *ret_present);

@@ -193,8 +193,8 @@ static void jw_int(struct jw *w, int64_t v)
 /* A literal piece of JSON: its length is known when compiling. */
 #define LIT(w, text) jw_put(w, text, sizeof text - 1)
 /* ,"name":value; the first field of an object is written with its "{" */
-#define STR(w, name, v) (LIT(w, ",\"" name "\":"), jw_str(w, v))
-#define INT(w, name, v) (LIT(w, ",\"" name "\":"), jw_int(w, v))
+#define STR(w, name, v)    (LIT(w, ",\"" name "\":"), jw_str(w, v))
+#define INT(w, name, v)    (LIT(w, ",\"" name "\":"), jw_int(w, v))
 #define RAW(w, name, json) LIT(w, ",\"" name "\":" json)
 
 static void write_cancel(struct jw *w, const struct cancel_entry *c)
@@ -334,15 +334,11 @@ cJSON *render_customer(const struct customer *c)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o || !put_str(o, "customer_uid", c->customer_uid) ||
-        !put_str(o, "pg_provider", c->pg_provider) ||
-        !put_str(o, "pg_id", c->pg_id) || !put_bool(o, "sandbox", 0) ||
-        !put_str(o, "customer_id", c->customer_id) ||
-        !put_str(o, "card_name", c->card_name) ||
-        !put_str(o, "card_code", c->card_code) ||
-        !put_null(o, "card_issuer_code") ||
-        !put_null(o, "card_issuer_name") ||
-        !put_null(o, "card_publisher_code") ||
-        !put_null(o, "card_publisher_name") ||
+        !put_str(o, "pg_provider", c->pg_provider) || !put_str(o, "pg_id", c->pg_id) ||
+        !put_bool(o, "sandbox", 0) || !put_str(o, "customer_id", c->customer_id) ||
+        !put_str(o, "card_name", c->card_name) || !put_str(o, "card_code", c->card_code) ||
+        !put_null(o, "card_issuer_code") || !put_null(o, "card_issuer_name") ||
+        !put_null(o, "card_publisher_code") || !put_null(o, "card_publisher_name") ||
         !put_str(o, "card_number", c->card_number) ||
         !add_nullable_int(o, "card_type", c->card_type) ||
         !put_str(o, "customer_name", c->customer_name) ||
@@ -360,8 +356,7 @@ cJSON *render_customer(const struct customer *c)
 cJSON *render_prepare(const struct prepare *p)
 {
     cJSON *o = cJSON_CreateObject();
-    if (!o || !put_str(o, "merchant_uid", p->merchant_uid) ||
-        !add_int(o, "amount", p->amount) ||
+    if (!o || !put_str(o, "merchant_uid", p->merchant_uid) || !add_int(o, "amount", p->amount) ||
         !put_str(o, "currency", p->currency[0] ? p->currency : NULL)) {
         cJSON_Delete(o);
         return NULL;

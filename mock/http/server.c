@@ -1,24 +1,24 @@
 /* server.c - see server.h. */
 #include "http/server.h"
 
-#include "http/api.h"
 #include "domain/auth.h"
-#include "infra/clock.h"
+#include "http/api.h"
 #include "http/envelope.h"
 #include "http/form.h"
-#include "infra/json.h"
+#include "infra/clock.h"
 #include "infra/journal.h"
+#include "infra/json.h"
+#include "infra/scenario.h"
 #include "infra/secret.h"
 #include "infra/utf8.h"
-#include "infra/scenario.h"
 
+#include <arpa/inet.h>
 #include <civetweb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <arpa/inet.h>
-#include <pthread.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -109,8 +109,7 @@ static int split_path(char *path, char **segs)
 /* Whether the request's segments fit the route pattern ("{}" takes any one
  * segment into args). Walks the pattern in place: every request is tried
  * against the routes in order, and copying each pattern cost more than the rest. */
-static bool pattern_matches(const char *pattern, char **segs, int nsegs, char **args,
-                            size_t *nargs)
+static bool pattern_matches(const char *pattern, char **segs, int nsegs, char **args, size_t *nargs)
 {
     const char *p = pattern;
     size_t na = 0;
@@ -235,8 +234,7 @@ static bool body_is_json(const char *ctype, const char *body, size_t len)
     return false;
 }
 
-static void access_log(const struct server *srv, const struct req *r, const char *uri,
-                       double ms)
+static void access_log(const struct server *srv, const struct req *r, const char *uri, double ms)
 {
     char line[1024];
     if (srv->opts.log_json) {
@@ -285,13 +283,20 @@ static char *put_uint(char *p, size_t v)
 static void send_reply(struct mg_connection *conn, const struct reply *rep, bool head_only,
                        bool keep_alive)
 {
-    const char *parts[] = {
-        "HTTP/1.1 ", NULL /* status */, " ", status_text(rep->status), "\r\nContent-Type: ",
-        rep->content_type ? rep->content_type : "application/json; charset=UTF-8",
-        "\r\nContent-Length: ", NULL /* length */,
-        "\r\nAccess-Control-Allow-Origin: *\r\nCache-Control: no-store\r\n",
-        rep->extra_headers ? rep->extra_headers : "", "Connection: ",
-        keep_alive ? "keep-alive" : "close", "\r\n\r\n"};
+    const char *parts[] = {"HTTP/1.1 ",
+                           NULL /* status */,
+                           " ",
+                           status_text(rep->status),
+                           "\r\nContent-Type: ",
+                           rep->content_type ? rep->content_type
+                                             : "application/json; charset=UTF-8",
+                           "\r\nContent-Length: ",
+                           NULL /* length */,
+                           "\r\nAccess-Control-Allow-Origin: *\r\nCache-Control: no-store\r\n",
+                           rep->extra_headers ? rep->extra_headers : "",
+                           "Connection: ",
+                           keep_alive ? "keep-alive" : "close",
+                           "\r\n\r\n"};
     size_t cap = 48; /* the two numbers */
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
         cap += parts[i] ? strlen(parts[i]) : 0;
@@ -463,8 +468,7 @@ __attribute__((noinline)) static bool scripted_answer(struct server *srv, struct
         char *copy = malloc(len + 1);
         if (copy) {
             memcpy(copy, eff.body, len + 1);
-            reply_owned(&r->reply, eff.http_status, "application/json; charset=UTF-8", copy,
-                        len);
+            reply_owned(&r->reply, eff.http_status, "application/json; charset=UTF-8", copy, len);
         } else {
             envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
         }
@@ -482,8 +486,8 @@ __attribute__((noinline)) static bool scripted_answer(struct server *srv, struct
 }
 
 static void dispatch(struct server *srv, struct mg_connection *conn,
-                     const struct mg_request_info *ri, struct req *r, char *body,
-                     size_t body_len, bool too_large)
+                     const struct mg_request_info *ri, struct req *r, char *body, size_t body_len,
+                     bool too_large)
 {
     char pathbuf[2048];
     char *segs[MAX_SEGMENTS];
@@ -492,10 +496,11 @@ static void dispatch(struct server *srv, struct mg_connection *conn,
 
     if (strcmp(r->method, "OPTIONS") == 0) {
         /* CORS preflight for pages on other origins */
-        static const char cors[] = "Access-Control-Allow-Methods: GET, POST, PUT, DELETE, OPTIONS\r\n"
-                                   "Access-Control-Allow-Headers: Authorization, Content-Type, "
-                                   "X-ImpTokenHeader, Tier\r\n"
-                                   "Access-Control-Max-Age: 600\r\n";
+        static const char cors[] =
+            "Access-Control-Allow-Methods: GET, POST, PUT, DELETE, OPTIONS\r\n"
+            "Access-Control-Allow-Headers: Authorization, Content-Type, "
+            "X-ImpTokenHeader, Tier\r\n"
+            "Access-Control-Max-Age: 600\r\n";
         reply_static(&r->reply, 204, "text/plain", "", 0);
         r->reply.extra_headers = cors;
         return;
@@ -619,8 +624,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
     size_t body_len = 0;
     bool too_large = false, broken = false;
     char *body = NULL;
-    if (ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
-        strcmp(r.method, "HEAD") != 0)
+    if (ri->content_length != 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "HEAD") != 0)
         body = read_body(conn, ri->content_length, srv->app->body_limit, &body_len, &too_large,
                          &broken);
     if (broken)
@@ -633,8 +637,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
      * after its answer must find the request there */
     if (strncmp(r.path, "/__mock/", 8) != 0)
         journal_record(r.tid, r.method, r.path, ri->query_string, no_answer ? 499 : r.reply.status,
-                       body, body_len, no_answer ? "" : r.reply.body,
-                       no_answer ? 0 : r.reply.len);
+                       body, body_len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len);
     if (no_answer) {
         drop_connection(ri);
         reply_fini(&r.reply);
@@ -702,8 +705,7 @@ static int log_message(const struct mg_connection *conn, const char *message)
     return 1;
 }
 
-struct server *server_start(struct app *app, const struct server_opts *o, char *err,
-                            size_t errlen)
+struct server *server_start(struct app *app, const struct server_opts *o, char *err, size_t errlen)
 {
     struct server *srv = calloc(1, sizeof *srv);
     if (!srv) {

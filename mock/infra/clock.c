@@ -6,8 +6,8 @@
 #include <time.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int64_t offset; /* seconds added to real time; guarded by lock */
-static bool frozen;    /* guarded by lock */
+static int64_t offset;    /* seconds added to real time; guarded by lock */
+static bool frozen;       /* guarded by lock */
 static int64_t frozen_at; /* reading while frozen; guarded by lock */
 
 /* What clock_now reads, copied from the three above by every writer (under

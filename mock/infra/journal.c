@@ -9,8 +9,8 @@
  * ring is warm (no frees of another worker's memory, no malloc arena waits). */
 #include "infra/journal.h"
 
-#include "infra/redact.h"
 #include "infra/clock.h"
+#include "infra/redact.h"
 #include "infra/utf8.h"
 
 #include <pthread.h>
@@ -28,8 +28,8 @@ struct slot {
 };
 
 static struct slot *ring;
-static size_t cap;                      /* fixed after journal_init */
-static atomic_uint_fast64_t next_seq;   /* number of the next entry */
+static size_t cap;                    /* fixed after journal_init */
+static atomic_uint_fast64_t next_seq; /* number of the next entry */
 
 void journal_init(size_t capacity)
 {
@@ -111,7 +111,7 @@ static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool
     if (len)
         memcpy(out, s, len);
     out[len] = '\0';
-    if (redact) { /* a request: anything the client sent */
+    if (redact) {                             /* a request: anything the client sent */
         if (redact_may_hold_card_number(out)) /* most bodies have no card number */
             redact_card_numbers(out);
         make_utf8(out);
@@ -119,15 +119,15 @@ static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool
         size_t k = len;
         while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
             k--;
-        if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 && utf8_seq_len(out + k - 1, len - (k - 1)) == 0)
+        if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 &&
+            utf8_seq_len(out + k - 1, len - (k - 1)) == 0)
             out[k - 1] = '\0';
     }
     return true;
 }
 
-void journal_record(int tid, const char *method, const char *path, const char *query,
-                    int status, const char *req_body, size_t req_len, const char *resp_body,
-                    size_t resp_len)
+void journal_record(int tid, const char *method, const char *path, const char *query, int status,
+                    const char *req_body, size_t req_len, const char *resp_body, size_t resp_len)
 {
     if (!cap)
         return;

@@ -19,27 +19,26 @@ struct journal_entry {
     int64_t time; /* virtual clock, unix seconds */
     int tid;      /* tenant, -1 when none */
     char method[8];
-    char *path;   /* path with query string */
+    char *path; /* path with query string */
     int status;
     char *request_body;
     char *response_body;
 };
 
 struct journal_filter {
-    size_t limit;        /* 0 = all kept */
-    const char *method;  /* NULL = any */
+    size_t limit;       /* 0 = all kept */
+    const char *method; /* NULL = any */
     const char *path_prefix;
-    int status;          /* 0 = any */
-    int tid;             /* -2 = any */
+    int status; /* 0 = any */
+    int tid;    /* -2 = any */
 };
 
 /* capacity 0 disables recording. Call before threads start. */
 void journal_init(size_t capacity);
 void journal_fini(void);
 /* Copies everything it keeps. */
-void journal_record(int tid, const char *method, const char *path, const char *query,
-                    int status, const char *req_body, size_t req_len, const char *resp_body,
-                    size_t resp_len);
+void journal_record(int tid, const char *method, const char *path, const char *query, int status,
+                    const char *req_body, size_t req_len, const char *resp_body, size_t resp_len);
 /* Matching entries, oldest first (the newest `limit` of them). Free with journal_list_free. */
 struct journal_entry *journal_list(const struct journal_filter *f, size_t *ret_n);
 void journal_list_free(struct journal_entry *list, size_t n);

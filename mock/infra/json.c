@@ -148,6 +148,5 @@ cJSON *json_parse_value(const char *s, size_t len)
 
 bool json_add_str(cJSON *o, const char *name, const char *s)
 {
-    return s ? cJSON_AddStringToObject(o, name, s) != NULL
-             : cJSON_AddNullToObject(o, name) != NULL;
+    return s ? cJSON_AddStringToObject(o, name, s) != NULL : cJSON_AddNullToObject(o, name) != NULL;
 }

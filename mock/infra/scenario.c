@@ -61,9 +61,9 @@ static struct scenario **loaded; /* guarded by lock, in load order */
 static size_t n_loaded, cap_loaded;
 static atomic_size_t n_published; /* n_loaded as last stored under lock, read without it */
 
-static const char *const op_names[SCN_OP__COUNT] = {
-    "any", "token", "charge", "issue_key", "cancel", "prepare",
-    "lookup", "schedule", "checkout", "webhook"};
+static const char *const op_names[SCN_OP__COUNT] = {"any",      "token",   "charge", "issue_key",
+                                                    "cancel",   "prepare", "lookup", "schedule",
+                                                    "checkout", "webhook"};
 
 static void per_counts_clear(struct per_counts *pc)
 {
@@ -230,7 +230,8 @@ static bool parse_when(const cJSON *w, struct rule *r, const char *source, long 
         if ((mn && !cJSON_IsNumber(mn)) || (mx && !cJSON_IsNumber(mx)) || (!mn && !mx))
             return fail(err, errlen, source, i, "amount", "must be a number or {\"min\", \"max\"}");
         if ((mn && !whole_amount(mn)) || (mx && !whole_amount(mx)))
-            return fail(err, errlen, source, i, "amount", "min and max must be whole numbers below 2^53");
+            return fail(err, errlen, source, i, "amount",
+                        "min and max must be whole numbers below 2^53");
         r->has_min = mn != NULL;
         r->has_max = mx != NULL;
         r->amount_min = mn ? (int64_t)mn->valuedouble : 0;
@@ -271,8 +272,8 @@ static bool parse_then(const cJSON *t, struct rule *r, const char *source, long 
                 return fail(err, errlen, source, i, "status", "must be an HTTP status 100..599");
             e->kind = SCN_HTTP;
             e->http_status = c->valueint;
-        } else if (!strcmp(k, "close") || !strcmp(k, "truncate") ||
-                   !strcmp(k, "expire_token") || !strcmp(k, "drop_answer")) {
+        } else if (!strcmp(k, "close") || !strcmp(k, "truncate") || !strcmp(k, "expire_token") ||
+                   !strcmp(k, "drop_answer")) {
             if (!cJSON_IsTrue(c))
                 return fail(err, errlen, source, i, k, "must be true");
             e->kind = !strcmp(k, "close")          ? SCN_CLOSE
@@ -467,8 +468,7 @@ static struct scenario *parse(const cJSON *root, const char *source, char *err, 
             fail(err, errlen, source, i, "then", "is required");
             goto bad;
         }
-        if (!parse_when(w, r, source, i, err, errlen) ||
-            !parse_then(t, r, source, i, err, errlen))
+        if (!parse_when(w, r, source, i, err, errlen) || !parse_then(t, r, source, i, err, errlen))
             goto bad;
         snprintf(r->effect.scenario, sizeof r->effect.scenario, "%s", sc->name);
         r->effect.rule = (size_t)i;
@@ -514,8 +514,7 @@ static bool add(struct scenario *sc)
     return ok;
 }
 
-bool scenario_load_text(const char *text, size_t len, const char *source, char *err,
-                        size_t errlen)
+bool scenario_load_text(const char *text, size_t len, const char *source, char *err, size_t errlen)
 {
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
@@ -625,8 +624,7 @@ static bool glob_ok(const char *pattern, const char *value)
     return value && fnmatch(pattern, value, 0) == 0;
 }
 
-static bool when_matches(const struct scenario *sc, const struct rule *r,
-                         const struct scn_call *c)
+static bool when_matches(const struct scenario *sc, const struct rule *r, const struct scn_call *c)
 {
     if (sc->tenant[0] && (!c->imp_key || strcmp(sc->tenant, c->imp_key) != 0))
         return false;

@@ -57,10 +57,10 @@ enum scn_effect_kind {
     SCN_PG_ERROR,       /* code -1 with message, no payment */
     SCN_CARD_AUTH_FAIL, /* code -1 card authentication failure with message */
     /* delivery (webhooks) */
-    SCN_HOOK_DROP,      /* the delivery is never sent (recorded as dropped) */
-    SCN_HOOK_DUPLICATE, /* sent `copies` more times after the first */
-    SCN_HOOK_DELAY,     /* sent hook_delay_ms later than due */
-    SCN_HOOK_REORDER,   /* held back until the next delivery to the same URL went out */
+    SCN_HOOK_DROP,            /* the delivery is never sent (recorded as dropped) */
+    SCN_HOOK_DUPLICATE,       /* sent `copies` more times after the first */
+    SCN_HOOK_DELAY,           /* sent hook_delay_ms later than due */
+    SCN_HOOK_REORDER,         /* held back until the next delivery to the same URL went out */
     SCN_HOOK_BEFORE_REDIRECT, /* the window's redirect/callback waits for this delivery */
     SCN_HOOK_AFTER_REDIRECT,  /* this delivery waits until the window has redirected */
     /* window (checkout) */
@@ -86,20 +86,19 @@ struct scn_call {
 
 struct scn_effect {
     enum scn_effect_kind kind;
-    int delay_ms;       /* waited before the effect (all kinds) */
-    int http_status;    /* SCN_HTTP */
-    char body[4096];    /* SCN_HTTP body */
-    char message[256];  /* decline reason / PG or card message (< 256 bytes) */
-    int drip_ms;        /* SCN_DRIP: pause between chunks */
-    int copies;         /* SCN_HOOK_DUPLICATE: extra deliveries */
-    int hook_delay_ms;  /* SCN_HOOK_DELAY */
-    char scenario[64];  /* which scenario and rule fired, for logs */
+    int delay_ms;      /* waited before the effect (all kinds) */
+    int http_status;   /* SCN_HTTP */
+    char body[4096];   /* SCN_HTTP body */
+    char message[256]; /* decline reason / PG or card message (< 256 bytes) */
+    int drip_ms;       /* SCN_DRIP: pause between chunks */
+    int copies;        /* SCN_HOOK_DUPLICATE: extra deliveries */
+    int hook_delay_ms; /* SCN_HOOK_DELAY */
+    char scenario[64]; /* which scenario and rule fired, for logs */
     size_t rule;
 };
 
 /* Loads a scenario file's text. On error, false and a message naming source, rule and field. */
-bool scenario_load_text(const char *text, size_t len, const char *source, char *err,
-                        size_t errlen);
+bool scenario_load_text(const char *text, size_t len, const char *source, char *err, size_t errlen);
 bool scenario_load_file(const char *path, char *err, size_t errlen);
 /* Removes one scenario by name (false when unknown), or all. */
 bool scenario_remove(const char *name);

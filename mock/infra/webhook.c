@@ -458,8 +458,8 @@ static void *worker_main(void *arg)
         if (!c)
             c = curl_easy_init();
         bool first = h->attempt == 1 && (h->kind == HOOK_FIRST || h->kind == HOOK_DUPLICATE);
-        long status = c ? webhook_wire_post(c, h->url, h->body, h->form, first, &stopping, &error)
-                        : 0;
+        long status =
+            c ? webhook_wire_post(c, h->url, h->body, h->form, first, &stopping, &error) : 0;
         if (!c)
             error = strdup("libcurl could not start");
         double ms = mono_ms() - t0;

@@ -25,8 +25,8 @@ static bool copy_str(const cJSON *o, const char *name, char *dst, size_t cap, bo
         return true;
     }
     if (!cJSON_IsString(it) || strlen(it->valuestring) >= cap) {
-        snprintf(err, errlen, "%s: field \"%s\" must be a string of at most %zu bytes", where,
-                 name, cap - 1);
+        snprintf(err, errlen, "%s: field \"%s\" must be a string of at most %zu bytes", where, name,
+                 cap - 1);
         return false;
     }
     memcpy(dst, it->valuestring, strlen(it->valuestring) + 1);
@@ -35,10 +35,10 @@ static bool copy_str(const cJSON *o, const char *name, char *dst, size_t cap, bo
 
 /* Items of every loaded document are tagged with the file they came from and
  * their index there (see merge_doc), so an error can name both. */
-#define TAG_FILE  "__file"
-#define TAG_INDEX "__index"
+#define TAG_FILE   "__file"
+#define TAG_INDEX  "__index"
 #define TAG_RELOAD "__reload" /* the seed arrays were released: read them from the file */
-#define EMBEDDED  "embedded default fixtures"
+#define EMBEDDED   "embedded default fixtures"
 
 static const char *tag_file(const cJSON *o)
 {
@@ -92,8 +92,7 @@ bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size
     if (!copy_str(o, "merchant_code", m->merchant_code, sizeof m->merchant_code, true, where, err,
                   errlen) ||
         !copy_str(o, "imp_key", m->imp_key, sizeof m->imp_key, true, where, err, errlen) ||
-        !copy_str(o, "imp_secret", m->imp_secret, sizeof m->imp_secret, true, where, err,
-                  errlen) ||
+        !copy_str(o, "imp_secret", m->imp_secret, sizeof m->imp_secret, true, where, err, errlen) ||
         !copy_str(o, "name", m->name, sizeof m->name, false, where, err, errlen) ||
         !copy_str(o, "default_pg", m->default_pg, sizeof m->default_pg, false, where, err,
                   errlen) ||
@@ -143,8 +142,7 @@ bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size
     return true;
 }
 
-static bool parse_card(const cJSON *o, size_t index, struct test_card *c, char *err,
-                       size_t errlen)
+static bool parse_card(const cJSON *o, size_t index, struct test_card *c, char *err, size_t errlen)
 {
     char where[512], number[64], outcome[32];
     const char *file = tag_file(o);
@@ -490,8 +488,7 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
         !copy_str(o, "merchant_uid", p.merchant_uid, sizeof p.merchant_uid, true, where, err,
                   errlen) ||
         !copy_str(o, "status", status, sizeof status, true, where, err, errlen) ||
-        !copy_str(o, "pay_method", p.pay_method, sizeof p.pay_method, false, where, err,
-                  errlen) ||
+        !copy_str(o, "pay_method", p.pay_method, sizeof p.pay_method, false, where, err, errlen) ||
         !copy_str(o, "channel", p.channel, sizeof p.channel, false, where, err, errlen) ||
         !copy_str(o, "pg_provider", p.pg_provider, sizeof p.pg_provider, false, where, err,
                   errlen) ||
@@ -656,8 +653,7 @@ static bool seed_again(const struct fixtures *fx, struct store *s, int tid, cons
             again = it;
     }
     if (ok && !again) {
-        snprintf(err, errlen, "%s: merchant %s is no longer in the file", file,
-                 cur->merchant_code);
+        snprintf(err, errlen, "%s: merchant %s is no longer in the file", file, cur->merchant_code);
         ok = false;
     }
     if (ok)

@@ -45,11 +45,11 @@ enum str_field {
 
 #define BITMAP_BYTES ((SF__COUNT + 7) / 8)
 
-#define F_ESCROW   0x08
-#define F_PG_TID   0x10
-#define F_STRINGS  0x20
-#define F_CANCELS  0x40
-#define SEP        '\x1f' /* between the parts of the channel string */
+#define F_ESCROW  0x08
+#define F_PG_TID  0x10
+#define F_STRINGS 0x20
+#define F_CANCELS 0x40
+#define SEP       '\x1f' /* between the parts of the channel string */
 
 /* repeated across payments: worth one interned copy each */
 static bool interned_field(int f)
@@ -332,8 +332,8 @@ const char *paypack_merchant_uid(const uint8_t *rec)
 /* Reads the head; leaves r just after card_quota. The channel string and the
  * usage code go to *ret_chan / *ret_usage when those are not NULL. */
 static unsigned read_head(struct rbuf *r, const struct paypack *pk, struct paypack_head *h,
-                          int64_t *amounts /* [6] */, const char **ret_chan,
-                          bool *ret_chan_joined, uint64_t *ret_usage)
+                          int64_t *amounts /* [6] */, const char **ret_chan, bool *ret_chan_joined,
+                          uint64_t *ret_usage)
 {
     get_str(r);
     get_str(r);

@@ -11,8 +11,8 @@
 #ifndef IMPMOCK_PAYPACK_H
 #define IMPMOCK_PAYPACK_H
 
-#include "infra/hmap.h"
 #include "base/model.h"
+#include "infra/hmap.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,7 +24,7 @@
 
 /* The interned strings of one store. */
 struct paypack {
-    char **strs;       /* owned; each string stays put while the store lives */
+    char **strs; /* owned; each string stays put while the store lives */
     size_t n, cap;
     struct hmap index; /* string -> id */
     uint8_t *scratch;  /* where records are built, reused: a record is then one exact malloc */

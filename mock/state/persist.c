@@ -64,10 +64,9 @@ static bool whole_number(const cJSON *it, int64_t *ret)
     return true;
 }
 
-static const char *const kind_names[] = {"tenant_add", "tenant_clear", "tenant_remove",
-                                         "token",      "payment",      "customer",
-                                         "customer_del", "prepare",    "clock",
-                                         "schedule"};
+static const char *const kind_names[] = {"tenant_add", "tenant_clear", "tenant_remove", "token",
+                                         "payment",    "customer",     "customer_del",  "prepare",
+                                         "clock",      "schedule"};
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 
 static cJSON *event_to_json(const struct store_event *ev)
@@ -137,7 +136,8 @@ static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, s
         if (!strcmp(k->valuestring, kind_names[i]))
             kind = i;
     int64_t tid_value;
-    if (kind == N_KINDS || !whole_number(tid, &tid_value) || tid_value < -1 || tid_value > 10000000) {
+    if (kind == N_KINDS || !whole_number(tid, &tid_value) || tid_value < -1 ||
+        tid_value > 10000000) {
         snprintf(err, errlen, "unknown record");
         return false;
     }
@@ -149,14 +149,14 @@ static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, s
         return state_merchant_from_json(cJSON_GetObjectItemCaseSensitive(o, "merchant"),
                                         &ev->merchant, err, errlen);
     case STORE_EV_PAYMENT:
-        return state_payment_from_json(cJSON_GetObjectItemCaseSensitive(o, "payment"),
-                                       &ev->payment, err, errlen);
+        return state_payment_from_json(cJSON_GetObjectItemCaseSensitive(o, "payment"), &ev->payment,
+                                       err, errlen);
     case STORE_EV_CUSTOMER:
         return state_customer_from_json(cJSON_GetObjectItemCaseSensitive(o, "customer"),
                                         &ev->customer, err, errlen);
     case STORE_EV_PREPARE:
-        return state_prepare_from_json(cJSON_GetObjectItemCaseSensitive(o, "prepare"),
-                                       &ev->prepare, err, errlen);
+        return state_prepare_from_json(cJSON_GetObjectItemCaseSensitive(o, "prepare"), &ev->prepare,
+                                       err, errlen);
     case STORE_EV_SCHEDULE:
         return state_schedule_from_json(cJSON_GetObjectItemCaseSensitive(o, "schedule"),
                                         &ev->schedule, err, errlen);
@@ -165,8 +165,7 @@ static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, s
         if (!cJSON_IsString(it) || strlen(it->valuestring) >= sizeof ev->token)
             break;
         memcpy(ev->token, it->valuestring, strlen(it->valuestring) + 1);
-        if (!whole_number(cJSON_GetObjectItemCaseSensitive(o, "expires_at"),
-                          &ev->token_expires_at))
+        if (!whole_number(cJSON_GetObjectItemCaseSensitive(o, "expires_at"), &ev->token_expires_at))
             break;
         return true;
     case STORE_EV_CUSTOMER_DEL:
@@ -260,8 +259,7 @@ static bool sink(void *ud, const struct store_event *ev)
     if (p->log_bytes > PERSIST_COMPACT_SIZE) {
         char err[256];
         if (!persist_compact(p, err, sizeof err))
-            fprintf(stderr, "impmock: state: compaction failed (the log keeps growing): %s\n",
-                    err);
+            fprintf(stderr, "impmock: state: compaction failed (the log keeps growing): %s\n", err);
     }
     return true;
 }
@@ -275,8 +273,7 @@ struct reader {
     bool torn; /* the last record was incomplete and skipped */
 };
 
-static bool read_file(const char *path, char **ret_buf, size_t *ret_len, char *err,
-                      size_t errlen)
+static bool read_file(const char *path, char **ret_buf, size_t *ret_len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -358,8 +355,7 @@ static bool apply_event(struct persist *p, const struct store_event *ev)
 
 /* Replays one file. is_log: a torn last record is tolerated. */
 static bool replay(struct persist *p, const char *name, bool is_log, uint64_t min_gen,
-                   uint64_t *ret_gen, bool *ret_found, bool *ret_torn, char *err,
-                   size_t errlen)
+                   uint64_t *ret_gen, bool *ret_found, bool *ret_torn, char *err, size_t errlen)
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/%s", p->dir, name);
@@ -375,8 +371,8 @@ static bool replay(struct persist *p, const char *name, bool is_log, uint64_t mi
     bool ok = true, ended = false;
     char *nl = memchr(buf, '\n', len);
     uint64_t gen = 0;
-    if (!nl || !parse_header(buf, (size_t)(nl - buf), path, is_log ? "log" : "snapshot", &gen,
-                             err, errlen)) {
+    if (!nl || !parse_header(buf, (size_t)(nl - buf), path, is_log ? "log" : "snapshot", &gen, err,
+                             errlen)) {
         if (!nl)
             snprintf(err, errlen, "%s: not an impmock state file", path);
         free(buf);
@@ -578,8 +574,8 @@ bool persist_compact(struct persist *p, char *err, size_t errlen)
 
 /* ---- open / close ---- */
 
-struct persist *persist_open(const char *dir, struct store *s, bool sync_writes,
-                             bool *ret_restored, char *err, size_t errlen)
+struct persist *persist_open(const char *dir, struct store *s, bool sync_writes, bool *ret_restored,
+                             char *err, size_t errlen)
 {
     crc_init();
     struct persist *p = calloc(1, sizeof *p);

@@ -101,26 +101,24 @@ cJSON *state_payment_to_json(const struct payment *p)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *cancels = NULL;
-    bool ok = o && cJSON_AddStringToObject(o, "imp_uid", p->imp_uid) &&
-              cJSON_AddStringToObject(o, "merchant_uid", p->merchant_uid) &&
-              cJSON_AddStringToObject(o, "pay_method", p->pay_method) &&
-              cJSON_AddStringToObject(o, "channel", p->channel) &&
-              cJSON_AddStringToObject(o, "pg_provider", p->pg_provider) &&
-              cJSON_AddStringToObject(o, "pg_tid", p->pg_tid) &&
-              cJSON_AddStringToObject(o, "pg_id", p->pg_id) &&
-              cJSON_AddStringToObject(o, "currency", p->currency) &&
-              json_add_str(o, "customer_uid_usage", p->customer_uid_usage) &&
-              cJSON_AddBoolToObject(o, "escrow", p->escrow) &&
-              add_nullable_int(o, "card_type", p->card_type) &&
-              add_int(o, "card_quota", p->card_quota) && add_int(o, "amount", p->amount) &&
-              add_int(o, "cancel_amount", p->cancel_amount) &&
-              add_int(o, "tax_free", p->tax_free) &&
-              add_int(o, "cancel_tax_free", p->cancel_tax_free) &&
-              cJSON_AddStringToObject(o, "status", pay_status_name(p->status)) &&
-              add_int(o, "started_at", p->started_at) && add_int(o, "paid_at", p->paid_at) &&
-              add_int(o, "failed_at", p->failed_at) &&
-              add_int(o, "cancelled_at", p->cancelled_at) &&
-              add_int(o, "updated_at", p->updated_at);
+    bool ok =
+        o && cJSON_AddStringToObject(o, "imp_uid", p->imp_uid) &&
+        cJSON_AddStringToObject(o, "merchant_uid", p->merchant_uid) &&
+        cJSON_AddStringToObject(o, "pay_method", p->pay_method) &&
+        cJSON_AddStringToObject(o, "channel", p->channel) &&
+        cJSON_AddStringToObject(o, "pg_provider", p->pg_provider) &&
+        cJSON_AddStringToObject(o, "pg_tid", p->pg_tid) &&
+        cJSON_AddStringToObject(o, "pg_id", p->pg_id) &&
+        cJSON_AddStringToObject(o, "currency", p->currency) &&
+        json_add_str(o, "customer_uid_usage", p->customer_uid_usage) &&
+        cJSON_AddBoolToObject(o, "escrow", p->escrow) &&
+        add_nullable_int(o, "card_type", p->card_type) && add_int(o, "card_quota", p->card_quota) &&
+        add_int(o, "amount", p->amount) && add_int(o, "cancel_amount", p->cancel_amount) &&
+        add_int(o, "tax_free", p->tax_free) && add_int(o, "cancel_tax_free", p->cancel_tax_free) &&
+        cJSON_AddStringToObject(o, "status", pay_status_name(p->status)) &&
+        add_int(o, "started_at", p->started_at) && add_int(o, "paid_at", p->paid_at) &&
+        add_int(o, "failed_at", p->failed_at) && add_int(o, "cancelled_at", p->cancelled_at) &&
+        add_int(o, "updated_at", p->updated_at);
 #define X(f) ok = ok && json_add_str(o, #f, p->f);
     PAYMENT_STR_FIELDS(X)
 #undef X
@@ -233,9 +231,8 @@ cJSON *state_customer_to_json(const struct customer *c)
               cJSON_AddStringToObject(o, "pg_id", c->pg_id) &&
               cJSON_AddStringToObject(o, "pay_method", c->pay_method) &&
               add_nullable_int(o, "card_type", c->card_type) &&
-              add_int(o, "card_profile", c->card_profile) &&
-              add_int(o, "inserted", c->inserted) && add_int(o, "updated", c->updated) &&
-              add_int(o, "charges", (int64_t)c->charges);
+              add_int(o, "card_profile", c->card_profile) && add_int(o, "inserted", c->inserted) &&
+              add_int(o, "updated", c->updated) && add_int(o, "charges", (int64_t)c->charges);
 #define X(f) ok = ok && json_add_str(o, #f, c->f);
     CUSTOMER_STR_FIELDS(X)
 #undef X
@@ -553,8 +550,7 @@ static void parsed_free(struct parsed *p)
     memset(p, 0, sizeof *p);
 }
 
-static const cJSON *list_of(const cJSON *doc, const char *name, char *err, size_t errlen,
-                            bool *ok)
+static const cJSON *list_of(const cJSON *doc, const char *name, char *err, size_t errlen, bool *ok)
 {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, name);
     if (a && !cJSON_IsArray(a)) {
@@ -617,8 +613,7 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
             }
     }
     for (size_t i = 0; ok && i < nc; i++) {
-        ok = state_customer_from_json(cJSON_GetArrayItem(custs, (int)i), &p.custs[i], err,
-                                      errlen);
+        ok = state_customer_from_json(cJSON_GetArrayItem(custs, (int)i), &p.custs[i], err, errlen);
         if (ok)
             p.n_custs = i + 1;
         else
@@ -632,8 +627,8 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
             prefix_err(err, errlen, "prepares", i);
     }
     for (size_t i = 0; ok && i < ns; i++) {
-        ok = state_schedule_from_json(cJSON_GetArrayItem(scheds, (int)i), &p.scheds[i], err,
-                                      errlen);
+        ok =
+            state_schedule_from_json(cJSON_GetArrayItem(scheds, (int)i), &p.scheds[i], err, errlen);
         if (ok)
             p.n_scheds = i + 1;
         else

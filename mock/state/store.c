@@ -36,7 +36,7 @@ struct tenant {
     size_t n_custs, cap_custs;
     struct hmap by_cust;
 
-    bool removed; /* reset dropped it; the slot stays so other tenant ids keep meaning */
+    bool removed;    /* reset dropped it; the slot stays so other tenant ids keep meaning */
     char **inflight; /* merchant_uids claimed by charges under way */
     size_t n_inflight, cap_inflight;
 
@@ -61,13 +61,13 @@ struct store {
     struct hmap by_token; /* access token -> tenant */
     struct paypack pack;  /* strings the payment records share; guarded by lock */
 
-    struct sched_due *due;  /* min-heap of schedule items by (schedule_at, seq); guarded by lock */
+    struct sched_due *due; /* min-heap of schedule items by (schedule_at, seq); guarded by lock */
     size_t n_due, cap_due;
-    uint64_t sched_seq;     /* last insertion number given to a schedule item */
-    uint64_t sched_gen;     /* last gen stamp given to a schedule item */
+    uint64_t sched_seq; /* last insertion number given to a schedule item */
+    uint64_t sched_gen; /* last gen stamp given to a schedule item */
 
     /* change events for the durable log, in mutation order */
-    store_sink_fn sink;     /* set before threads start; NULL = no log */
+    store_sink_fn sink; /* set before threads start; NULL = no log */
     void *sink_ud;
     struct pending *pending_head, *pending_tail; /* guarded by lock */
     bool sink_failed;                            /* guarded by lock */
@@ -285,8 +285,8 @@ static bool publish(struct store *s)
 void store_note_clock(struct store *s, bool frozen, int64_t value)
 {
     pthread_mutex_lock(&s->lock);
-    struct store_event ev = {.kind = STORE_EV_CLOCK, .tid = -1, .clock_frozen = frozen,
-                             .clock_value = value};
+    struct store_event ev = {
+        .kind = STORE_EV_CLOCK, .tid = -1, .clock_frozen = frozen, .clock_value = value};
     emit(s, &ev);
     pthread_mutex_unlock(&s->lock);
     publish(s);
@@ -350,8 +350,7 @@ static bool tenant_lookup(struct store *s, struct hmap *index, const char *key, 
     return found;
 }
 
-bool store_tenant_by_key(struct store *s, const char *imp_key, int *ret_tid,
-                         struct merchant *ret_m)
+bool store_tenant_by_key(struct store *s, const char *imp_key, int *ret_tid, struct merchant *ret_m)
 {
     return tenant_lookup(s, &s->by_key, imp_key, ret_tid, ret_m);
 }
@@ -1051,8 +1050,7 @@ void store_customers_free(struct customer *list, size_t n)
     free(list);
 }
 
-enum mock_err store_prepare_list(struct store *s, int tid, struct prepare **ret_list,
-                                 size_t *ret_n)
+enum mock_err store_prepare_list(struct store *s, int tid, struct prepare **ret_list, size_t *ret_n)
 {
     enum mock_err err = MOCK_INTERNAL;
     struct prepare *list = NULL;
@@ -1162,8 +1160,8 @@ static enum mock_err apply_customer(struct store *s, const struct store_event *e
         *cur = copy; /* exactly as logged, charge count included */
         memset(&copy, 0, sizeof copy);
         err = MOCK_OK;
-    } else if (t && grow_array((void **)&t->custs, &t->cap_custs, t->n_custs + 1,
-                               sizeof *t->custs)) {
+    } else if (t &&
+               grow_array((void **)&t->custs, &t->cap_custs, t->n_custs + 1, sizeof *t->custs)) {
         cur = malloc(sizeof *cur);
         if (cur) {
             *cur = copy;

@@ -105,7 +105,8 @@ enum mock_err store_order_check(struct store *s, int tid, const char *merchant_u
 
 /* ---- pre-registrations (reference §3.8) ---- */
 
-/* update=false: MOCK_PREPARE_EXISTS when registered; update=true: MOCK_PREPARE_NOT_FOUND when not. */
+/* update=false: MOCK_PREPARE_EXISTS when registered; update=true: MOCK_PREPARE_NOT_FOUND when not.
+ */
 enum mock_err store_prepare_put(struct store *s, int tid, const struct prepare *p, bool update);
 enum mock_err store_prepare_get(struct store *s, int tid, const char *merchant_uid,
                                 struct prepare *ret_prepare);
@@ -129,7 +130,6 @@ enum mock_err store_customer_count_charge(struct store *s, int tid, const char *
 enum mock_err store_customer_charge(struct store *s, int tid, const char *customer_uid,
                                     struct customer *ret_customer, uint64_t *ret_count);
 
-
 /* ---- whole-tenant reads (export, snapshots) ---- */
 
 /* Copies of every billing key / pre-registration of tenant tid, in insertion
@@ -142,7 +142,6 @@ enum mock_err store_prepare_list(struct store *s, int tid, struct prepare **ret_
 /* Copies of every payment of tenant tid in insertion order (the order that
  * rebuilds the same merchant_uid histories). */
 enum mock_err store_payment_all(struct store *s, int tid, struct pay_page *ret_page);
-
 
 /* ---- change events (the durable state log) ---- */
 
