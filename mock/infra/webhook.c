@@ -6,6 +6,7 @@
 
 #include "infra/clock.h"
 #include "infra/scenario.h"
+#include "infra/webhook_journal.h"
 #include "infra/webhook_wire.h"
 
 #include <curl/curl.h>
@@ -81,9 +82,6 @@ static uint64_t next_id;
 static struct event_rec events[EVENTS_KEPT];
 static struct redirect_rec redirects[REDIRECTS_KEPT];
 static size_t n_redirects;
-static struct webhook_attempt *ring; /* journal, journal_size entries */
-static size_t ring_head, ring_n;     /* oldest entry, count */
-static uint64_t journal_seq;
 
 /* ---- helpers ---- */
 
@@ -219,109 +217,31 @@ int64_t webhook_next_attempt(const struct webhook_opts *o, int attempt, int64_t 
     return at + (o->retry_interval > 0 ? o->retry_interval : 0);
 }
 
-/* ---- journal (mu held) ---- */
-
-static void attempt_fini(struct webhook_attempt *a)
-{
-    free(a->error);
-    free(a->url);
-    free(a->body);
-    memset(a, 0, sizeof *a);
-}
-
-static bool attempt_copy(struct webhook_attempt *dst, const struct webhook_attempt *src)
-{
-    *dst = *src;
-    dst->error = src->error ? strdup(src->error) : NULL;
-    dst->url = strdup(src->url ? src->url : "");
-    dst->body = strdup(src->body ? src->body : "");
-    if ((src->error && !dst->error) || !dst->url || !dst->body) {
-        attempt_fini(dst);
-        return false;
-    }
-    return true;
-}
-
-/* Records one attempt of h; takes ownership of error (may be NULL). */
+/* Records one attempt of h in the delivery journal; takes ownership of
+ * error (may be NULL). */
 static void journal_add(const struct hook *h, const char *kind, int64_t time, long status,
                         char *error, double elapsed_ms, int64_t next_at)
 {
-    if (opts.journal_size == 0) {
-        free(error);
-        return;
-    }
-    struct webhook_attempt a;
-    memset(&a, 0, sizeof a);
-    a.seq = ++journal_seq;
-    a.id = h->id;
-    a.tid = h->tid;
-    a.time = time;
-    a.attempt = h->attempt;
-    a.kind = kind;
-    a.http_status = status;
-    a.error = error;
-    a.url = strdup(h->url);
-    a.body = strdup(h->body);
-    a.content_type = webhook_wire_content_type(h->form);
+    struct webhook_attempt a = {
+        .id = h->id,
+        .tid = h->tid,
+        .time = time,
+        .attempt = h->attempt,
+        .kind = kind,
+        .http_status = status,
+        .error = error,
+        .url = h->url,
+        .body = h->body,
+        .content_type = webhook_wire_content_type(h->form),
+        .elapsed_ms = elapsed_ms,
+        .next_attempt_at = next_at,
+    };
     snprintf(a.imp_uid, sizeof a.imp_uid, "%s", h->imp_uid);
     snprintf(a.merchant_uid, sizeof a.merchant_uid, "%s", h->merchant_uid);
     snprintf(a.event, sizeof a.event, "%s", h->event_status);
     snprintf(a.scenario, sizeof a.scenario, "%s", h->scenario);
-    a.elapsed_ms = elapsed_ms;
-    a.next_attempt_at = next_at;
-    if (!a.url || !a.body) {
-        attempt_fini(&a); /* out of memory: this attempt goes unrecorded */
-        return;
-    }
-    if (ring_n == opts.journal_size) {
-        attempt_fini(&ring[ring_head]);
-        ring[ring_head] = a;
-        ring_head = (ring_head + 1) % opts.journal_size;
-    } else {
-        ring[(ring_head + ring_n) % opts.journal_size] = a;
-        ring_n++;
-    }
-}
-
-static bool attempt_matches(const struct webhook_attempt *a, const struct webhook_filter *f)
-{
-    return (f->tid == -2 || a->tid == f->tid) &&
-           (f->http_status < 0 || a->http_status == f->http_status) &&
-           (f->id == 0 || a->id == f->id) &&
-           (!f->merchant_uid || strcmp(a->merchant_uid, f->merchant_uid) == 0);
-}
-
-struct webhook_attempt *webhook_journal_list(const struct webhook_filter *f, size_t *ret_n)
-{
-    struct webhook_attempt *out = NULL;
-    size_t n = 0;
-    pthread_mutex_lock(&mu);
-    size_t matches = 0;
-    for (size_t i = 0; i < ring_n; i++)
-        matches += attempt_matches(&ring[(ring_head + i) % opts.journal_size], f);
-    size_t skip = f->limit && matches > f->limit ? matches - f->limit : 0;
-    out = matches > skip ? calloc(matches - skip, sizeof *out) : NULL;
-    for (size_t i = 0; out && i < ring_n; i++) {
-        const struct webhook_attempt *a = &ring[(ring_head + i) % opts.journal_size];
-        if (!attempt_matches(a, f))
-            continue;
-        if (skip > 0) {
-            skip--;
-            continue;
-        }
-        if (attempt_copy(&out[n], a))
-            n++;
-    }
-    pthread_mutex_unlock(&mu);
-    *ret_n = n;
-    return out;
-}
-
-void webhook_journal_free(struct webhook_attempt *list, size_t n)
-{
-    for (size_t i = 0; list && i < n; i++)
-        attempt_fini(&list[i]);
-    free(list);
+    webhook_journal_add(&a);
+    free(error);
 }
 
 /* ---- the worker ---- */
@@ -490,8 +410,7 @@ bool webhook_start(const struct webhook_opts *o)
         opts.retries = 0;
     if (opts.retries > WEBHOOK_RETRIES_MAX)
         opts.retries = WEBHOOK_RETRIES_MAX;
-    ring = opts.journal_size ? calloc(opts.journal_size, sizeof *ring) : NULL;
-    if (opts.journal_size && !ring) {
+    if (!webhook_journal_init(opts.journal_size)) {
         pthread_mutex_unlock(&mu);
         pthread_condattr_destroy(&ca);
         return false;
@@ -504,8 +423,7 @@ bool webhook_start(const struct webhook_opts *o)
     pthread_condattr_destroy(&ca);
     atomic_store(&stopping, false);
     if (pthread_create(&worker, NULL, worker_main, NULL) != 0) {
-        free(ring);
-        ring = NULL;
+        webhook_journal_fini();
         pthread_mutex_unlock(&mu);
         return false;
     }
@@ -530,11 +448,7 @@ void webhook_stop(void)
     pthread_mutex_lock(&mu);
     list_free(&ready);
     list_free(&waiting);
-    for (size_t i = 0; i < ring_n; i++)
-        attempt_fini(&ring[(ring_head + i) % opts.journal_size]);
-    free(ring);
-    ring = NULL;
-    ring_head = ring_n = 0;
+    webhook_journal_fini();
     memset(events, 0, sizeof events);
     n_redirects = 0;
     pthread_mutex_unlock(&mu);
@@ -757,30 +671,25 @@ void webhook_redirected(int tid, const char *imp_uid)
 bool webhook_resend(uint64_t id)
 {
     bool ok = false;
-    pthread_mutex_lock(&mu);
-    const struct webhook_attempt *last = NULL;
+    struct webhook_attempt last;
     int attempts = 0;
-    for (size_t i = 0; i < ring_n; i++) {
-        const struct webhook_attempt *a = &ring[(ring_head + i) % opts.journal_size];
-        if (a->id != id)
-            continue;
-        last = a;
-        if (a->attempt > attempts)
-            attempts = a->attempt;
-    }
-    struct hook *h = started && last ? calloc(1, sizeof *h) : NULL;
+    if (!webhook_journal_last(id, &last, &attempts))
+        return false;
+    pthread_mutex_lock(&mu);
+    struct hook *h = started ? calloc(1, sizeof *h) : NULL;
     if (h) {
         h->id = id;
         h->event = 0;
-        h->tid = last->tid;
-        h->url = strdup(last->url);
-        h->body = strdup(last->body);
-        h->form = last->content_type == webhook_wire_content_type(true);
+        h->tid = last.tid;
+        h->url = last.url;
+        h->body = last.body;
+        last.url = last.body = NULL; /* now the hook's */
+        h->form = last.content_type == webhook_wire_content_type(true);
         h->attempt = attempts + 1;
         h->kind = HOOK_RESEND;
-        snprintf(h->imp_uid, sizeof h->imp_uid, "%s", last->imp_uid);
-        snprintf(h->merchant_uid, sizeof h->merchant_uid, "%s", last->merchant_uid);
-        snprintf(h->event_status, sizeof h->event_status, "%s", last->event);
+        snprintf(h->imp_uid, sizeof h->imp_uid, "%s", last.imp_uid);
+        snprintf(h->merchant_uid, sizeof h->merchant_uid, "%s", last.merchant_uid);
+        snprintf(h->event_status, sizeof h->event_status, "%s", last.event);
         if (h->url && h->body) {
             list_push_tail(&ready, h);
             pthread_cond_broadcast(&wake);
@@ -790,6 +699,7 @@ bool webhook_resend(uint64_t id)
         }
     }
     pthread_mutex_unlock(&mu);
+    webhook_journal_free_one(&last);
     return ok;
 }
 
@@ -811,18 +721,6 @@ void webhook_forget(int tid)
     pthread_mutex_lock(&mu);
     list_filter(&ready, not_of_tenant, &tid, drop_hook);
     list_filter(&waiting, not_of_tenant, &tid, drop_hook);
-    size_t kept = 0;
-    for (size_t i = 0; i < ring_n; i++) {
-        struct webhook_attempt *a = &ring[(ring_head + i) % opts.journal_size];
-        if (tid == -2 || a->tid == tid) {
-            attempt_fini(a);
-            continue;
-        }
-        struct webhook_attempt keep = *a;
-        memset(a, 0, sizeof *a);
-        ring[(ring_head + kept) % opts.journal_size] = keep;
-        kept++;
-    }
-    ring_n = kept;
     pthread_mutex_unlock(&mu);
+    webhook_journal_forget(tid);
 }

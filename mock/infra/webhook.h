@@ -2,9 +2,10 @@
  * webhook.h - notice_url deliveries ("결제 통지", reference §8): what is sent,
  * to which URLs, when; a queue drained by one worker thread over libcurl, so
  * no request thread ever waits on a merchant's server and nothing is sent
- * under the store lock; the retry policy on the virtual clock; the delivery
- * journal behind GET /__mock/webhooks; the scenario effects for deliveries
- * (drop, duplicate, delay, reorder, before/after the window's redirect).
+ * under the store lock; the retry policy on the virtual clock; the scenario
+ * effects for deliveries (drop, duplicate, delay, reorder, before/after the
+ * window's redirect). Each attempt goes to the delivery journal
+ * (webhook_journal.h); the wire format is webhook_wire.c's.
  * Thread-safety: callable from any thread; the queue has its own mutex and
  * condition variable.
  */
@@ -89,38 +90,6 @@ bool webhook_url_valid(const char *url);
 int64_t webhook_next_attempt(const struct webhook_opts *o, int attempt, int64_t at,
                              long http_status, bool transport_error);
 
-/* One attempt as the journal keeps it. */
-struct webhook_attempt {
-    uint64_t seq;             /* journal order */
-    uint64_t id;              /* delivery id: one event to one URL */
-    int tid;                  /* tenant */
-    int64_t time;             /* virtual clock at the attempt, unix s */
-    int attempt;              /* 1-based; a duplicate or dropped delivery is 1 */
-    const char *kind;         /* "delivery", "retry", "duplicate", "resend", "dropped" (static) */
-    long http_status;         /* 0 = no answer */
-    char *error;              /* owned; NULL when answered */
-    char *url;                /* owned */
-    char *body;               /* owned */
-    const char *content_type; /* static */
-    char imp_uid[IMP_UID_MAX + 1];
-    char merchant_uid[MERCHANT_UID_MAX + 1];
-    char event[16];    /* paid, failed, ready, cancelled */
-    char scenario[64]; /* scenario whose effect applied, "" none */
-    double elapsed_ms;
-    int64_t next_attempt_at; /* virtual time of the retry this failure queued, 0 none */
-};
-
-struct webhook_filter {
-    size_t limit;             /* newest `limit` matches, 0 = all kept */
-    int tid;                  /* -2 = any tenant */
-    long http_status;         /* -1 = any; 0 = attempts that got no answer */
-    uint64_t id;              /* 0 = any delivery */
-    const char *merchant_uid; /* NULL = any */
-};
-
-/* Matching attempts, oldest first; free with webhook_journal_free. */
-struct webhook_attempt *webhook_journal_list(const struct webhook_filter *f, size_t *ret_n);
-void webhook_journal_free(struct webhook_attempt *list, size_t n);
 /* Queues one more attempt of delivery id with the URL and body the journal
  * has for it (kind "resend", no automatic retries); false when the journal
  * no longer knows id. */

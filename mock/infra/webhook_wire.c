@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ERROR_MAX     256
-#define FIRST_TOTAL_S (WEBHOOK_FIRST_CONNECT_S + 2 * WEBHOOK_FIRST_READ_S) /* a drip never hangs   \
-                                                                            */
+#define ERROR_MAX 256
+#define FIRST_TOTAL_S                                                                              \
+    (WEBHOOK_FIRST_CONNECT_S + 2 * WEBHOOK_FIRST_READ_S) /* a drip never hangs                     \
+                                                          */
 
 static const char json_type[] = "application/json";
 static const char form_type[] = "application/x-www-form-urlencoded";
