@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# install-deps.sh - installs the Debian 12 packages needed to build, run and
-# test impmock. Safe to run again: when every package is already there it asks
-# dpkg only and returns at once, without touching the network.
+# install-deps.sh - installs the Debian 12 packages impmock needs.
+#   bash scripts/install-deps.sh run    building and running impmock only
+#   bash scripts/install-deps.sh test   everything the tests need too (the default)
+# Safe to run again: when every package is already there it asks dpkg only
+# and returns at once, without touching the network.
 # Run as root (or as a user with sudo). Non-interactive.
 set -euo pipefail
 
-# Build: gcc (default) and clang (CC=clang), meson/ninja, python3 (embeds the
-# default fixtures), the C libraries impmock links against. Test: cmocka (unit
-# and integration tests), curl (the README's examples), wrk (load tests).
+set_name=${1:-test}
+case $set_name in
+run | test) ;;
+*)
+    echo "usage: install-deps.sh [run|test]" >&2
+    exit 2
+    ;;
+esac
+
+# Build and run: gcc, meson/ninja, python3 (embeds the default fixtures and
+# pages), the C libraries impmock links against.
 packages=(
     gcc
-    clang
     libc6-dev
     pkg-config
     meson
@@ -20,42 +29,42 @@ packages=(
     libcjson-dev
     libsodium-dev
     libcurl4-openssl-dev
-    libcmocka-dev
-    curl
-    wrk
-    # libFuzzer and the sanitizer runtimes for clang (tests/fuzz); --no-install-recommends
-    # would leave them out, as clang only recommends them
-    libclang-rt-14-dev
 )
 
-# ---- browser tests (tests/e2e) ----------------------------------------------
-# Headless checkout tests: Debian's chromium (never a browser download), a
-# Korean font so screenshots show the window's text, and node with npm for the
-# pinned playwright-core in tests/e2e/package-lock.json. Debian's `npm`
-# conflicts with a NodeSource `nodejs` (which ships its own npm), so nodejs and
-# npm come from apt only when no node / npm command exists.
-packages+=(chromium fonts-nanum)
-command -v node >/dev/null 2>&1 || packages+=(nodejs)
-command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ "$set_name" = test ]; then
+    # Tests: cmocka (unit and integration tests), curl (the README's
+    # examples), wrk (benchmarks), clang with libFuzzer and the sanitizer
+    # runtimes (tests/fuzz; --no-install-recommends would leave those out,
+    # as clang only recommends them).
+    packages+=(clang libcmocka-dev curl wrk libclang-rt-14-dev)
 
-# tests/e2e/node_modules from the lock file, unless it already holds the
-# pinned playwright-core (then nothing touches the network). Runs when this
-# script ends, after apt has installed node and npm.
-e2e_node_modules() {
-    local dir
-    dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/e2e"
-    if node -e '
-        const d = process.argv[1];
-        const want = require(d + "/package-lock.json").packages["node_modules/playwright-core"].version;
-        const have = require(d + "/node_modules/playwright-core/package.json").version;
-        process.exit(want === have ? 0 : 1);' "$dir" 2>/dev/null; then
-        return 0
-    fi
-    echo "install-deps: npm ci in tests/e2e"
-    (cd "$dir" && npm ci --no-audit --no-fund </dev/null)
-}
-trap 'rc=$?; if [ "$rc" -eq 0 ]; then e2e_node_modules || rc=$?; fi; exit "$rc"' EXIT
-# ------------------------------------------------------------------------------
+    # Browser tests (tests/e2e): Debian's chromium (never a browser
+    # download), a Korean font so screenshots show the window's text, and
+    # node with npm for the pinned playwright-core in tests/e2e/package-lock.json.
+    # Debian's `npm` conflicts with a NodeSource `nodejs` (which ships its own
+    # npm), so nodejs and npm come from apt only when no node / npm command exists.
+    packages+=(chromium fonts-nanum)
+    command -v node >/dev/null 2>&1 || packages+=(nodejs)
+    command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+    # tests/e2e/node_modules from the lock file, unless it already holds the
+    # pinned playwright-core (then nothing touches the network). Runs when this
+    # script ends, after apt has installed node and npm.
+    e2e_node_modules() {
+        local dir
+        dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/e2e"
+        if node -e '
+            const d = process.argv[1];
+            const want = require(d + "/package-lock.json").packages["node_modules/playwright-core"].version;
+            const have = require(d + "/node_modules/playwright-core/package.json").version;
+            process.exit(want === have ? 0 : 1);' "$dir" 2>/dev/null; then
+            return 0
+        fi
+        echo "install-deps: npm ci in tests/e2e"
+        (cd "$dir" && npm ci --no-audit --no-fund </dev/null)
+    }
+    trap 'rc=$?; if [ "$rc" -eq 0 ]; then e2e_node_modules || rc=$?; fi; exit "$rc"' EXIT
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -67,7 +76,7 @@ for pkg in "${packages[@]}"; do
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "install-deps: all ${#packages[@]} packages present"
+    echo "install-deps: all ${#packages[@]} packages for '$set_name' present"
     exit 0
 fi
 

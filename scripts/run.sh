@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# run.sh - installs what is missing, builds impmock (release) into build/ and
-# runs it in the foreground with the embedded default fixtures. Arguments are
-# passed to impmock:  scripts/run.sh --port 9090 --seed 1
+# run.sh - installs what building and running need, builds a release impmock
+# into build-release/ (its own directory: the tests build elsewhere, so the two
+# README commands work in either order) and runs it in the foreground with the
+# embedded default fixtures. Arguments are passed to impmock:
+#   bash scripts/run.sh --port 9090 --seed 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
-# An existing build/ (for example one tests/run-all.sh configured) is reused as it is.
-if [ ! -f build/build.ninja ]; then
-    meson setup build --buildtype=release
+bash scripts/install-deps.sh run
+dir=build-release
+if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" --buildtype=release -Dtests=false
 fi
-ninja -C build
-exec ./build/impmock "$@"
+ninja -C "$dir" impmock
+exec "./$dir/impmock" "$@"

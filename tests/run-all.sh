@@ -5,7 +5,7 @@
 # then the concurrent-clients test once more against a ThreadSanitizer build
 # (build-tsan/, -Db_sanitize=thread) and each libFuzzer target for a short
 # run (build-fuzz/, clang; FUZZ_SECONDS per target, default 60),
-# then checks that third-party headers stay in their modules, counts the
+# then checks the layout rules of mock/ and its formatting, counts the
 # individual test cases from the TAP the test programs print, and ends with
 # the line "N passed, N failed". Exit status 0 only when nothing failed and at
 # least one test case ran.
@@ -43,57 +43,25 @@ run_suites() {
     meson test -C "$dir" --no-rebuild --print-errorlogs --timeout-multiplier "$mult" || status=$?
 }
 
-# The third-party headers belong to few files: civetweb.h only to the HTTP
-# side (server.c, admin.c, api*.c) and the tests; the domain modules include
-# none of civetweb.h, cJSON.h or sodium.h, not even through a project header.
-# Writes one TAP test case to $1.
-check_headers() {
-    local out=$1 bad=() f inc
-    local third_party='^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]([^>"]*/)?(civetweb|cJSON|sodium)\.h[>"]'
-    for f in $(grep -rlE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]([^>"]*/)?civetweb\.h[>"]' mock); do
-        case $f in
-        mock/server.c | mock/admin.c | mock/api*.c) ;;
-        *) bad+=("$f includes civetweb.h (only server.c, admin.c, api*.c and tests may)") ;;
-        esac
-    done
-    shopt -s nullglob
-    local domain=(mock/store*.c mock/model*.c mock/cards*.c mock/clock*.c mock/hmap*.c
-        mock/billing*.c mock/cancel*.c mock/payment*.c mock/schedule*.c)
-    shopt -u nullglob
-    for f in "${domain[@]}"; do
-        # follow #include "x.h" through mock/ to catch a header that drags one in
-        local seen=" " queue=("$f") cur
-        while [ "${#queue[@]}" -gt 0 ]; do
-            cur=${queue[0]}
-            queue=("${queue[@]:1}")
-            if grep -qE "$third_party" "$cur"; then
-                inc=$(grep -oE "$third_party" "$cur" | head -n 1 | tr -s ' \t' ' ')
-                if [ "$cur" = "$f" ]; then
-                    bad+=("$f: $inc")
-                else
-                    bad+=("$f: $inc (through $cur)")
-                fi
-            fi
-            for inc in $(sed -nE 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"([^"]+)".*/\1/p' "$cur"); do
-                if [ -f "mock/$inc" ] && [[ $seen != *" mock/$inc "* ]]; then
-                    seen+="mock/$inc "
-                    queue+=("mock/$inc")
-                fi
-            done
-        done
-    done
+# The layout rules of mock/ (tools/check_layers.py: includes go down the
+# layers only, third-party headers stay in their layers, file and function
+# sizes) and clang-format, as TAP cases in $1.
+check_source() {
+    local out=$1 layers fmt_bad n
+    layers=$(python3 tools/check_layers.py || true)
+    n=$(grep -cE '^(not )?ok ' <<<"$layers")
+    fmt_bad=$(clang-format --dry-run mock/*.c mock/*/*.[ch] 2>&1 | grep -oE '^[^:]+:[0-9]+' | sort -u || true)
     {
-        echo "1..1"
-        if [ "${#bad[@]}" -eq 0 ]; then
-            echo "ok 1 - third-party headers stay in their modules"
+        echo "1..$((n + 1))"
+        grep -v '^1\.\.' <<<"$layers"
+        if [ -z "$fmt_bad" ]; then
+            echo "ok $((n + 1)) - mock/ is clang-format clean"
         else
-            echo "not ok 1 - third-party headers stay in their modules"
-            printf '# %s\n' "${bad[@]}"
+            echo "not ok $((n + 1)) - mock/ is clang-format clean"
+            printf '# %s\n' $fmt_bad | head -20
         fi
     } >"$out"
-    if [ "${#bad[@]}" -gt 0 ]; then
-        printf 'header check: %s\n' "${bad[@]}" >&2
-    fi
+    grep -E '^(not ok|# )' "$out" >&2 || true
 }
 
 status=unbuilt
@@ -157,7 +125,14 @@ FUZZ_TAP="$fuzz_tap" bash tests/fuzz/run.sh "${FUZZ_SECONDS:-60}" || true
 
 checks_tap=$(mktemp)
 trap 'rm -f "$checks_tap"' EXIT
-check_headers "$checks_tap"
+check_source "$checks_tap"
+
+# Results a caller measured before this script (.ci/run: the README's run
+# command), as NAME=FILE pairs of TAP files.
+extra=()
+for pair in ${IMPMOCK_EXTRA_TAP:-}; do
+    extra+=(--tap "${pair%%=*}" "${pair#*=}")
+done
 
 summary_rc=0
 python3 tests/tap_summary.py \
@@ -166,5 +141,5 @@ python3 tests/tap_summary.py \
     --meson "$tsan_dir" "$tsan_dir" "$status_tsan" \
     --tap fuzz "$fuzz_tap" \
     --tap e2e "$e2e_tap" \
-    --tap headers "$checks_tap" || summary_rc=$?
+    --tap source "$checks_tap" "${extra[@]}" || summary_rc=$?
 exit "$summary_rc"

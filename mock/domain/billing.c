@@ -128,7 +128,9 @@ bool billing_pg_parse(const char *pg, char ret_provider[PG_PROVIDER_MAX + 1],
 enum mock_err billing_channel(const struct merchant *m, const char *pg, struct channel *ret_ch,
                               char ret_detail[BILLING_DETAIL_MAX])
 {
-    char provider[PG_PROVIDER_MAX + 1], mid[PG_ID_MAX + 1];
+    /* empty, not undefined, when pg is NULL: gcc -O3 cannot see that every
+     * read below is under `pg` and warns (an error with -Werror) */
+    char provider[PG_PROVIDER_MAX + 1] = "", mid[PG_ID_MAX + 1] = "";
     ret_detail[0] = '\0';
     if (pg && !billing_pg_parse(pg, provider, mid))
         return MOCK_NO_KEYIN_PG;

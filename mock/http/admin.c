@@ -7,6 +7,7 @@
 #include "infra/json.h"
 #include "infra/scenario.h"
 #include "infra/webhook.h"
+#include "infra/webhook_journal.h"
 #include "state/state.h"
 
 #include <stdint.h>

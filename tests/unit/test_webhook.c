@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../integration/receiver.c"
+#include "infra/webhook_journal.h"
 #include "domain/notices.h"
 #include "infra/clock.h"
 #include "state/ids.h"
