@@ -492,10 +492,10 @@ static void load_routes(void)
 {
     if (n_routes)
         return;
-    const char *scn = getenv("IMPMOCK_SCENARIOS"); /* <source>/scenarios */
+    const char *scn = getenv("TEST_SCENARIO_DIR"); /* <source>/scenarios */
     char path[1024];
     if (!scn)
-        fail_msg("IMPMOCK_SCENARIOS is not set");
+        fail_msg("TEST_SCENARIO_DIR is not set");
     snprintf(path, sizeof path, "%s/../mock/http/routes.c", scn);
     FILE *f = fopen(path, "r");
     if (!f)

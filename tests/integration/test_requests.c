@@ -55,7 +55,6 @@ static int teardown(void **state)
 
 /* ---- raw requests ---- */
 
-
 /* The value of header `name` in a raw header block, or NULL (static buffer). */
 static const char *header(const char *headers, const char *name)
 {
@@ -682,6 +681,106 @@ static void test_listening_line(void **state)
     assert_int_equal(rc, 0); /* SIGTERM is a clean shutdown */
 }
 
+/* Every option has an IMPMOCK_* variable; a bad value is refused naming the
+ * variable, exactly as a bad flag names the flag. */
+static void test_env_bad_values_exit_2(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *value, *message;
+    } cases[] = {
+        {"IMPMOCK_PORT", "x", "impmock: IMPMOCK_PORT must be a number from 0 to 65535, got 'x'\n"},
+        {"IMPMOCK_OPEN_TENANTS", "maybe",
+         "impmock: IMPMOCK_OPEN_TENANTS must be 1, true, yes, on, 0, false, no or off, got "
+         "'maybe'\n"},
+        {"IMPMOCK_LOG_FORMAT", "xml",
+         "impmock: IMPMOCK_LOG_FORMAT must be 'text' or 'json', got 'xml'\n"},
+        {"IMPMOCK_SEED", "-1",
+         "impmock: IMPMOCK_SEED must be a whole number from 0 to 2^64-1, got '-1'\n"},
+        {"IMPMOCK_WEBHOOK_RETRIES", "9",
+         "impmock: IMPMOCK_WEBHOOK_RETRIES must be a number from 0 to 5, got '9'\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct run r;
+        const char *none[] = {NULL};
+        setenv(cases[i].name, cases[i].value, 1);
+        run_cli(none, &r);
+        unsetenv(cases[i].name);
+        if (r.status != 2)
+            fail_msg("%s: exit %d, expected 2 (stderr: %s)", cases[i].name, r.status, r.err);
+        char want[256];
+        snprintf(want, sizeof want, "%sTry 'impmock --help'.\n", cases[i].message);
+        assert_string_equal(r.err, want);
+    }
+    /* an empty variable counts as unset (compose files often write NAME=) */
+    struct run r;
+    const char *version[] = {"--version", NULL};
+    setenv("IMPMOCK_PORT", "", 1);
+    run_cli(version, &r);
+    unsetenv("IMPMOCK_PORT");
+    assert_int_equal(r.status, 0);
+    /* --help names every variable beside its flag */
+    const char *help[] = {"--help", NULL};
+    run_cli(help, &r);
+    assert_non_null(strstr(r.out, "(env IMPMOCK_STATE_DIR)"));
+    assert_non_null(strstr(r.out, "(env IMPMOCK_SCENARIOS)"));
+}
+
+/* getToken's "now": the clock the server runs on. */
+static double server_now(struct mock *m, const char *imp_key, const char *imp_secret)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"imp_key\":\"%s\",\"imp_secret\":\"%s\"}", imp_key, imp_secret);
+    struct http_res r;
+    http_do(m, "POST", "/users/getToken", "application/json", body, NULL, &r);
+    double now = env_code(&r) == 0 ? json_num(env_response(&r), "now") : -1;
+    http_res_free(&r);
+    return now;
+}
+
+/* A scenario file with one harmless rule. */
+#define SCENARIO(name)                                                                             \
+    "{\"name\":\"" name "\",\"description\":\"a slow lookup, to see the file loaded\","            \
+    "\"rules\":[{\"when\":{\"op\":\"lookup\"},\"then\":{\"delay_ms\":1}}]}"
+
+/* Configuration by environment alone (a service container cannot pass
+ * arguments), and a flag winning over its variable. */
+static void test_env_configures_and_flags_win(void **state)
+{
+    const char *dir = *state;
+    char a[256], b[256], list[600];
+    snprintf(a, sizeof a, "%s", write_file(dir, "a.json", SCENARIO("env-a")));
+    snprintf(b, sizeof b, "%s", write_file(dir, "b.json", SCENARIO("env-b")));
+    snprintf(list, sizeof list, "%s,%s", a, b);
+    setenv("IMPMOCK_CLOCK", "1704153600", 1);
+    setenv("IMPMOCK_OPEN_TENANTS", "true", 1);
+    setenv("IMPMOCK_SCENARIOS", list, 1);
+    struct mock m;
+    mock_start(&m, NULL);
+    /* the clock is frozen where the variable says, an unknown pair gets a tenant */
+    assert_int_equal((long long)server_now(&m, "env_key", "env_secret"), 1704153600LL);
+    struct http_res r;
+    http_do(&m, "GET", "/__mock/scenarios", NULL, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "env-a"));
+    assert_non_null(strstr(r.body, "env-b"));
+    http_res_free(&r);
+    assert_int_equal(mock_stop(&m), 0);
+
+    /* the flag wins: its clock, and --scenario replaces the variable's list */
+    const char *args[] = {"--clock", "1700000000", "--scenario", a, NULL};
+    mock_start(&m, args);
+    unsetenv("IMPMOCK_CLOCK");
+    unsetenv("IMPMOCK_OPEN_TENANTS");
+    unsetenv("IMPMOCK_SCENARIOS");
+    assert_int_equal((long long)server_now(&m, TEST_IMP_KEY, TEST_IMP_SECRET), 1700000000LL);
+    http_do(&m, "GET", "/__mock/scenarios", NULL, NULL, NULL, &r);
+    assert_non_null(strstr(r.body, "env-a"));
+    assert_null(strstr(r.body, "env-b"));
+    http_res_free(&r);
+    assert_int_equal(mock_stop(&m), 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -698,6 +797,8 @@ int main(void)
         cmocka_unit_test(test_cli_bad_flags_exit_2),
         cmocka_unit_test_setup_teardown(test_cli_bad_fixtures_exit_1, setup_dir, teardown_dir),
         cmocka_unit_test(test_listening_line),
+        cmocka_unit_test(test_env_bad_values_exit_2),
+        cmocka_unit_test_setup_teardown(test_env_configures_and_flags_win, setup_dir, teardown_dir),
     };
 #undef T
     int rc = cmocka_run_group_tests_name("requests", tests, NULL, NULL);

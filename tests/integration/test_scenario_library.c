@@ -21,7 +21,7 @@ static struct mock M;
 static void start(const char *file)
 {
     static char path[512];
-    const char *dir = getenv("IMPMOCK_SCENARIOS");
+    const char *dir = getenv("TEST_SCENARIO_DIR");
     assert_non_null(dir);
     snprintf(path, sizeof path, "%s/%s", dir, file);
     const char *args[] = {"--scenario", path, NULL};
@@ -241,7 +241,7 @@ static void test_pg_timeout(void **state)
 static void test_iamport_outage(void **state)
 {
     (void)state;
-    const char *dir = getenv("IMPMOCK_SCENARIOS");
+    const char *dir = getenv("TEST_SCENARIO_DIR");
     char path[512];
     snprintf(path, sizeof path, "%s/iamport-outage.json", dir);
     const char *args[] = {"--scenario", path, NULL};

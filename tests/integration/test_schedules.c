@@ -301,7 +301,7 @@ static void test_renewal_declined_scenario(void **state)
     (void)state;
     char path[512];
     snprintf(path, sizeof path, "%s/renewal-declined-third-charge.json",
-             getenv("IMPMOCK_SCENARIOS"));
+             getenv("TEST_SCENARIO_DIR"));
     const char *args[] = {"--scenario", path, NULL};
     start_with(args);
     issue("cust_s", "4242-4242-4242-4242");

@@ -27,7 +27,7 @@ static void start_with(const char *scenario_file)
     static char path[512];
     const char *args[8] = {"--clock", "1704034800", NULL};
     if (scenario_file) {
-        snprintf(path, sizeof path, "%s/%s", getenv("IMPMOCK_SCENARIOS"), scenario_file);
+        snprintf(path, sizeof path, "%s/%s", getenv("TEST_SCENARIO_DIR"), scenario_file);
         args[2] = "--scenario";
         args[3] = path;
         args[4] = NULL;

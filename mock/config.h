@@ -1,0 +1,64 @@
+/*
+ * config.h - impmock's settings from the command line and the environment.
+ * One table holds every option: its flag, its environment variable, its
+ * type and bounds, and its help text, so --help, the parser and the
+ * variables never disagree. A flag wins over its variable; a bad value is
+ * refused naming the flag or the variable it came from.
+ * Strings point into argv or the environment (or copies that live as long
+ * as the program); nothing here starts anything.
+ */
+#ifndef IMPMOCK_CONFIG_H
+#define IMPMOCK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_LIST_MAX 64 /* entries of a repeatable option (--scenario) */
+
+struct config_list {
+    const char *items[CONFIG_LIST_MAX];
+    size_t n;
+};
+
+struct config {
+    const char *host;      /* listen address */
+    long long port;        /* 0 = any free port */
+    const char *port_file; /* NULL: none */
+    const char *fixtures;  /* NULL: the embedded defaults */
+    bool seeded;
+    uint64_t seed;
+    bool clock_given;
+    long long clock;              /* unix s the clock starts frozen at */
+    struct config_list scenarios; /* scenario files */
+    bool open_tenants;
+    const char *admin_token; /* NULL: control API open */
+    long long threads;
+    const char *state_dir; /* NULL: memory only */
+    bool state_sync;
+    long long body_limit;         /* bytes */
+    long long request_timeout_ms; /* ms */
+    long long journal_size;       /* requests kept */
+    long long webhook_retries;
+    long long webhook_retry_interval; /* virtual-clock seconds */
+    long long webhook_journal_size;
+    bool quiet;
+    const char *log_format; /* "text" or "json" */
+};
+
+/* What the command line asked for besides serving. */
+enum config_action {
+    CONFIG_SERVE,
+    CONFIG_HELP,    /* --help: print config_usage() */
+    CONFIG_VERSION, /* --version */
+    CONFIG_BAD,     /* refused: the message is in err */
+};
+
+/* Fills c from the defaults, then the IMPMOCK_* variables of the
+ * environment, then argv (flags win). CONFIG_BAD with a one-line message
+ * ("--port must be ..., got 'x'") in err. */
+enum config_action config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen);
+/* The --help text (static). */
+const char *config_usage(void);
+
+#endif
