@@ -360,9 +360,8 @@ static enum mock_err approve(const struct billing *b, struct checkout_window *w,
         snprintf(w->error_code, sizeof w->error_code, "%s", cause ? cause : "DECLINED");
         snprintf(w->error_msg, sizeof w->error_msg, "%s",
                  ret_payment->fail_reason ? ret_payment->fail_reason : "");
-        return MOCK_OK;
     }
-    w->webhook_id = notice_payment(b->store, w->tid, ret_payment, "paid", NULL);
+    w->webhook_id = notice_charge(b->store, w->tid, BILLING_DOOR_WINDOW, ret_payment);
     return MOCK_OK;
 }
 
