@@ -62,6 +62,18 @@ enum mock_err checkout_get(const char *id, struct checkout_window *ret_w)
     return w ? MOCK_OK : MOCK_CHECKOUT_NOT_FOUND;
 }
 
+void checkout_forget(int tid)
+{
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < CHECKOUT_MAX_WINDOWS; i++) {
+        if (windows[i] && (tid < 0 || windows[i]->tid == tid)) {
+            free(windows[i]);
+            windows[i] = NULL;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+}
+
 void checkout_fini(void)
 {
     pthread_mutex_lock(&lock);
