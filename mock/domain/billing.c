@@ -1,6 +1,7 @@
 /* billing.c - see billing.h. */
 #include "domain/billing.h"
 
+#include "domain/notices.h"
 #include "infra/clock.h"
 #include "state/ids.h"
 
@@ -472,6 +473,9 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
         customer_fini(&key);
     }
     store_order_release(b->store, tid, o->merchant_uid);
+    /* a scheduled run notifies once its item has recorded the outcome (schedule.c) */
+    if (e == MOCK_OK && door != BILLING_DOOR_SCHEDULE)
+        notice_charge(b->store, tid, door, ret_payment);
     return e;
 }
 
@@ -537,6 +541,8 @@ enum mock_err billing_charge_card(const struct billing *b, int tid, const char *
         e = store_charge(b, tid, &src, o, &out, ret_payment);
     }
     store_order_release(b->store, tid, o->merchant_uid);
+    if (e == MOCK_OK)
+        notice_charge(b->store, tid, BILLING_DOOR_ONETIME, ret_payment);
     return e;
 }
 

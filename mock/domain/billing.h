@@ -175,7 +175,9 @@ enum mock_err billing_issue_key(const struct billing *b, int tid, const char *cu
  * of PG_ERROR / AUTH_FAILED answers MOCK_PG_FAILED / MOCK_ONETIME_AUTH_FAILED
  * (text in ret_detail) and stores nothing. MOCK_OK with *ret_payment (owned
  * copy of the stored payment) whether it was approved or declined: check
- * ret_payment->status. */
+ * ret_payment->status. An approval sends the "paid" notice (notices.h),
+ * except at door SCHEDULE, whose caller notifies once it has recorded the
+ * run on its item. */
 enum mock_err billing_charge_key(const struct billing *b, int tid, const char *customer_uid,
                                  enum billing_door door, const struct billing_order *o,
                                  struct payment *ret_payment, char ret_detail[BILLING_DETAIL_MAX]);
@@ -185,7 +187,7 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
  * billing key (holder = the customer_* fields) and the charge counts as the
  * key's first. Errors as billing_channel, billing_card_check (the card
  * failure is then MOCK_ONETIME_AUTH_FAILED) and billing_charge_key; a refusing
- * verdict stores no key either. */
+ * verdict stores no key either. An approval sends the "paid" notice. */
 enum mock_err billing_charge_card(const struct billing *b, int tid, const char *pg,
                                   const struct billing_card *card, const char *customer_uid,
                                   const struct billing_holder *holder,

@@ -1,6 +1,7 @@
 /* cancel.c - see cancel.h. */
 #include "domain/cancel.h"
 
+#include "domain/notices.h"
 #include "infra/clock.h"
 #include "state/ids.h"
 
@@ -149,6 +150,8 @@ enum mock_err cancel_payment(struct store *s, int tid, const struct cancel_args 
         if (e == MOCK_OK)
             e = store_payment_replace(s, tid, &p);
         if (e == MOCK_OK) {
+            if (a->notify) /* after the store has it, outside its lock */
+                notice_payment(s, tid, &p, "cancelled", cancellation_id);
             *ret_payment = p; /* ownership moves to the caller */
             return MOCK_OK;
         }

@@ -52,6 +52,7 @@ struct cancel_args {
     const char *merchant_uid; /* else: the paid payment of this order */
     struct cancel_request rq;
     const char *reason; /* may be NULL */
+    bool notify;        /* enable_webhook: send the "cancelled" notice (reference §3.7, §8) */
 };
 
 /* ---- pure rules ---- */
@@ -79,7 +80,9 @@ bool cancel_apply(struct payment *p, const struct cancel_plan *plan, const char 
 /* Cancels as a asks: MOCK_CANCEL_NO_UID when neither uid is given,
  * MOCK_CANCEL_NOT_FOUND for an unknown payment, cancel_plan's refusals (with
  * the amount in ret_detail), MOCK_CANCEL_CONFLICT when concurrent cancels
- * kept winning the race. MOCK_OK with the updated payment (owned copy). */
+ * kept winning the race. MOCK_OK with the updated payment (owned copy),
+ * after queuing the "cancelled" notice when a->notify asks for it (an API
+ * cancel is silent otherwise). */
 enum mock_err cancel_payment(struct store *s, int tid, const struct cancel_args *a,
                              struct payment *ret_payment, char ret_detail[CANCEL_DETAIL_MAX]);
 

@@ -62,6 +62,18 @@ enum mock_err checkout_get(const char *id, struct checkout_window *ret_w)
     return w ? MOCK_OK : MOCK_CHECKOUT_NOT_FOUND;
 }
 
+void checkout_forget(int tid)
+{
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < CHECKOUT_MAX_WINDOWS; i++) {
+        if (windows[i] && (tid < 0 || windows[i]->tid == tid)) {
+            free(windows[i]);
+            windows[i] = NULL;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+}
+
 void checkout_fini(void)
 {
     pthread_mutex_lock(&lock);
@@ -360,9 +372,8 @@ static enum mock_err approve(const struct billing *b, struct checkout_window *w,
         snprintf(w->error_code, sizeof w->error_code, "%s", cause ? cause : "DECLINED");
         snprintf(w->error_msg, sizeof w->error_msg, "%s",
                  ret_payment->fail_reason ? ret_payment->fail_reason : "");
-        return MOCK_OK;
     }
-    w->webhook_id = notice_payment(b->store, w->tid, ret_payment, "paid", NULL);
+    w->webhook_id = notice_charge(b->store, w->tid, BILLING_DOOR_WINDOW, ret_payment);
     return MOCK_OK;
 }
 

@@ -142,6 +142,11 @@ enum mock_err checkout_act(const struct billing *b, const char *id, enum checkou
  * releases webhooks a scenario held until then. Once per window. */
 enum mock_err checkout_returned(const char *id, struct checkout_window *ret_w);
 
+/* Forgets tenant tid's windows, open or done (a reset; tid < 0: every
+ * tenant's): they answer MOCK_CHECKOUT_NOT_FOUND afterwards, and an action
+ * under way in one keeps nothing. */
+void checkout_forget(int tid);
+
 /* Forgets every window (at exit; tests). */
 void checkout_fini(void);
 

@@ -5,6 +5,25 @@
 
 #include <stdlib.h>
 
+const char *notice_of_charge(enum billing_door door, enum pay_status status)
+{
+    if (door == BILLING_DOOR_ISSUE)
+        return NULL;
+    if (status == PAY_PAID)
+        return "paid";
+    /* a scheduled run reports its attempt either way (§7.5); elsewhere a
+     * decline is an ordinary payment failure, which nobody hears about */
+    if (status == PAY_FAILED && door == BILLING_DOOR_SCHEDULE)
+        return "failed";
+    return NULL;
+}
+
+uint64_t notice_charge(struct store *s, int tid, enum billing_door door, const struct payment *p)
+{
+    const char *status = notice_of_charge(door, p->status);
+    return status ? notice_payment(s, tid, p, status, NULL) : 0;
+}
+
 uint64_t notice_payment(struct store *s, int tid, const struct payment *p, const char *status,
                         const char *cancellation_id)
 {

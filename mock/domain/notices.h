@@ -1,16 +1,31 @@
 /*
  * notices.h - the payment notices ("결제 통지", reference §8) the domain
- * sends when it changes a payment's status: which merchant settings apply
- * (webhook_url, webhook_format), handed to infra/webhook.c to deliver.
+ * sends when it changes a payment's status: which change notifies (the one
+ * rule every door uses), which merchant settings apply (webhook_url,
+ * webhook_format), handed to infra/webhook.c to deliver.
+ * Who calls: the operation that finishes the change, once it is stored:
+ * billing.c for again and onetime, schedule.c once a run is recorded on its
+ * item, checkout.c for the window, cancel.c for POST /payments/cancel.
  * Thread-safety: callable from any thread, never under the store lock.
  */
 #ifndef IMPMOCK_NOTICES_H
 #define IMPMOCK_NOTICES_H
 
 #include "base/model.h"
+#include "domain/billing.h"
 #include "state/store.h"
 
 #include <stdint.h>
+
+/* The notice a charge through `door` sends once it has left a payment in
+ * `status` (reference §8): "paid" for an approval at every door, "failed"
+ * only for a scheduled run (an ordinary decline notifies nobody); NULL when
+ * it sends none (a key issuance through the API stores no payment). Pure. */
+const char *notice_of_charge(enum billing_door door, enum pay_status status);
+
+/* Queues notice_of_charge's notice of charged payment p (as stored), if any.
+ * Returns the delivery id, 0 when nothing was queued. */
+uint64_t notice_charge(struct store *s, int tid, enum billing_door door, const struct payment *p);
 
 /* Queues the notice of payment p (as stored) with status "paid", "failed",
  * "ready" or "cancelled" (+ cancellation_id for a cancel, else NULL) to

@@ -145,7 +145,7 @@ static enum mock_err execute(const struct billing *b, const struct sched_claim *
         return e;
     }
     /* a scheduled run notifies paid and failed alike (reference §7.5, §8) */
-    notice_payment(b->store, c->tid, &p, p.status == PAY_PAID ? "paid" : "failed", NULL);
+    notice_charge(b->store, c->tid, BILLING_DOOR_SCHEDULE, &p);
     if (ret_payment)
         *ret_payment = p;
     else

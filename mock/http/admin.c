@@ -1,5 +1,5 @@
 /* admin.c - the control API under /__mock/: plain JSON, not the i'mport envelope. */
-#include "domain/schedule.h"
+#include "domain/sandbox.h"
 #include "http/api.h"
 #include "http/form.h"
 #include "infra/clock.h"
@@ -13,6 +13,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+static struct sandbox sandbox_of(struct req *r)
+{
+    struct sandbox sb = {r->app->store, &r->app->fx.cards, &r->app->fx, r->app->scenario_files,
+                         r->app->n_scenario_files};
+    return sb;
+}
 
 static void reply_error(struct req *r, int status, const char *msg)
 {
@@ -49,37 +56,23 @@ void admin_clock_get(struct req *r)
 
 void admin_clock_post(struct req *r)
 {
-    int64_t set = 0, advance = 0;
-    bool has_set = false, has_advance = false, freeze = false;
-    bool has_freeze = param_item(&r->params, "freeze", NULL) != NULL;
-    if (!param_int(&r->params, "set", 0, 253402300799LL, false, &set, &has_set) ||
-        !param_int(&r->params, "advance", -315576000000LL, 315576000000LL, false, &advance,
-                   &has_advance) ||
-        !param_bool(&r->params, "freeze", &freeze)) {
+    struct sandbox_clock c = {0};
+    c.has_freeze = param_item(&r->params, "freeze", NULL) != NULL;
+    if (!param_int(&r->params, "set", 0, 253402300799LL, false, &c.set, &c.has_set) ||
+        !param_int(&r->params, "advance", -315576000000LL, 315576000000LL, false, &c.advance,
+                   &c.has_advance) ||
+        !param_bool(&r->params, "freeze", &c.freeze)) {
         reply_error(r, 400, r->params.err);
         return;
     }
-    if (!has_set && !has_advance && !has_freeze) {
+    if (!c.has_set && !c.has_advance && !c.has_freeze) {
         reply_error(r, 400,
                     "give one of {\"set\": UNIX_SECONDS}, {\"advance\": SECONDS}, "
                     "{\"freeze\": true|false}");
         return;
     }
-    /* freeze first, so {"set": T, "freeze": true} stops exactly at T */
-    if (has_freeze)
-        clock_freeze(freeze);
-    if (has_set)
-        clock_set(set);
-    if (has_advance)
-        clock_advance(advance);
-    bool frozen_now;
-    int64_t value;
-    clock_get_state(&frozen_now, &value);
-    store_note_clock(r->app->store, frozen_now, value); /* kept across restarts */
-    /* schedules that came due run now, so the answer follows their results */
-    struct billing b = {r->app->store, &r->app->fx.cards};
-    schedule_run_due(&b, clock_now(), 0);
-    webhook_clock_changed(); /* retries now due go at once */
+    struct sandbox sb = sandbox_of(r);
+    sandbox_clock_change(&sb, &c); /* due schedules run first: the answer follows them */
     reply_clock(r);
 }
 
@@ -102,47 +95,18 @@ static int tenant_of_query(struct req *r, bool *ret_scoped)
     return tid;
 }
 
-/* Back to the fixtures: fixture tenants are emptied and seeded again, tenants
- * made on the fly are forgotten, the journal is emptied; with ?imp_key= only
- * that tenant is reset. */
+/* Back to the fixtures (sandbox_reset); with ?imp_key= only that tenant. */
 void admin_reset(struct req *r)
 {
     bool scoped;
     int only = tenant_of_query(r, &scoped);
     if (only == -2)
         return;
-    char err[256];
-    size_t n = store_tenant_count(r->app->store);
-    for (size_t i = 0; i < n; i++) {
-        int tid = (int)i;
-        struct merchant m;
-        if ((scoped && tid != only) || !store_tenant_merchant(r->app->store, tid, &m))
-            continue;
-        store_tenant_clear(r->app->store, tid);
-        if (!fixtures_has_key(&r->app->fx, m.imp_key)) {
-            if (!scoped)
-                store_tenant_remove(r->app->store, tid);
-            continue;
-        }
-        if (!fixtures_seed_tenant(&r->app->fx, r->app->store, tid, err, sizeof err)) {
-            reply_error(r, 500, err);
-            return;
-        }
-    }
-    journal_clear(scoped ? only : -2);
-    webhook_forget(scoped ? only : -2);
-    if (scoped) {
-        struct merchant m;
-        if (store_tenant_merchant(r->app->store, only, &m))
-            scenario_clear_tenant(m.imp_key);
-    } else {
-        /* back to the scenarios of the command line, counters at zero */
-        scenario_clear();
-        for (size_t i = 0; i < r->app->n_scenario_files; i++)
-            if (!scenario_load_file(r->app->scenario_files[i], err, sizeof err)) {
-                reply_error(r, 500, err);
-                return;
-            }
+    struct sandbox sb = sandbox_of(r);
+    char err[512];
+    if (!sandbox_reset(&sb, scoped ? only : SANDBOX_EVERY_TENANT, err, sizeof err)) {
+        reply_error(r, 500, err);
+        return;
     }
     cJSON *o = cJSON_CreateObject();
     if (o) {

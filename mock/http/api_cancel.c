@@ -1,9 +1,7 @@
 /* api_cancel.c - POST /payments/cancel (reference §3.7): reads the request,
  * calls cancel.c, renders the updated payment or the refusal. */
 #include "domain/cancel.h"
-#include "domain/notices.h"
 #include "http/api.h"
-#include "infra/webhook.h"
 
 #define UID_PARAM_MAX 256 /* longer ids cannot exist; shorter unknown ones answer "not found" */
 
@@ -13,7 +11,6 @@ void api_payment_cancel(struct req *r)
     const char *ignored = NULL;
     int64_t vat_amount = 0;
     bool flag = false;
-    bool enable_webhook = false;
     /* refund_* (virtual accounts), vat_amount (unsupported by Kakao Pay),
      * retain_promotion and extra are accepted and checked for
      * shape; a card refund needs none of them. */
@@ -29,7 +26,7 @@ void api_payment_cancel(struct req *r)
         !param_str(&r->params, "refund_account", 64, false, &ignored) ||
         !param_str(&r->params, "refund_tel", 64, false, &ignored) ||
         !param_bool(&r->params, "retain_promotion", &flag) ||
-        !param_bool(&r->params, "enable_webhook", &enable_webhook)) {
+        !param_bool(&r->params, "enable_webhook", &a.notify)) {
         api_bad_param(r);
         return;
     }
@@ -40,10 +37,6 @@ void api_payment_cancel(struct req *r)
         envelope_fail(&r->reply, e, detail[0] ? detail : NULL);
         return;
     }
-    /* an API cancel notifies only when asked to (reference §3.7, §8) */
-    if (enable_webhook && p.n_cancels > 0)
-        notice_payment(r->app->store, r->tid, &p, "cancelled",
-                       p.cancels[p.n_cancels - 1].cancellation_id);
     api_reply_payment(r, &p);
     payment_fini(&p);
 }

@@ -3,10 +3,8 @@
  * and checks fields, calls billing.c, renders. Card data is handed to the
  * domain as borrowed strings and never copied here. */
 #include "domain/billing.h"
-#include "domain/notices.h"
 #include "http/api.h"
 #include "http/render.h"
-#include "infra/webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,8 +295,6 @@ static void reply_charge(struct req *r, enum mock_err e, struct payment *p, cons
         return;
     }
     /* approved or declined alike: code 0 and the payment (reference §6.2) */
-    if (p->status == PAY_PAID) /* an ordinary decline notifies nobody (reference §8) */
-        notice_payment(r->app->store, r->tid, p, "paid", NULL);
     api_reply_payment(r, p);
     payment_fini(p);
 }

@@ -3,12 +3,14 @@
  * with: the embedded fixtures/default.json, or --fixtures FILE|DIR (every
  * *.json of a directory, in name order, merged). Loaded once before the
  * server starts; read-only afterwards (reset re-applies them).
+ * fixtures_seed.h has the part a reset uses: reseeding a tenant.
  */
 #ifndef IMPMOCK_FIXTURES_H
 #define IMPMOCK_FIXTURES_H
 
 #include "base/cards.h"
 #include "base/model.h"
+#include "state/fixtures_seed.h"
 #include "state/store.h"
 
 #include <cjson/cJSON.h>
@@ -31,17 +33,10 @@ bool fixtures_apply(const struct fixtures *fx, struct store *s, char *err, size_
  * again (fixtures_seed_tenant). Call after fixtures_apply. */
 #define FIXTURES_KEEP_MAX 1000
 void fixtures_release_seeds(struct fixtures *fx);
-/* Seeds tenant tid again from the merchant whose imp_key it has (after a reset);
- * tenants not from fixtures get nothing. Seeds released by
- * fixtures_release_seeds are read from the merchant's file again. */
-bool fixtures_seed_tenant(const struct fixtures *fx, struct store *s, int tid, char *err,
-                          size_t errlen);
 /* The channels and settings a tenant created on the fly (--open-tenants) gets:
  * those of the first fixture merchant, with the given key pair. */
 void fixtures_template_merchant(const struct fixtures *fx, const char *imp_key,
                                 const char *imp_secret, struct merchant *ret_m);
-/* true when a fixture merchant has this imp_key. */
-bool fixtures_has_key(const struct fixtures *fx, const char *imp_key);
 /* Parses one merchant object (validated). */
 bool fixtures_parse_merchant(const cJSON *o, struct merchant *ret_m, char *err, size_t errlen);
 

@@ -261,6 +261,86 @@ static void test_cancel_enable_webhook(void **state)
     assert_int_equal(rx_wait(RX, 3, 5000), 3);
 }
 
+/* How many notices the receiver got for merchant_uid with this status. */
+static int notices_of(struct receiver *rx, const char *merchant_uid, const char *status)
+{
+    int n = 0;
+    for (size_t i = 0; i < rx_count(rx); i++) {
+        cJSON *h = msg_json(rx, i);
+        if (strcmp(json_str(h, "merchant_uid"), merchant_uid) == 0 &&
+            strcmp(json_str(h, "status"), status) == 0)
+            n++;
+        cJSON_Delete(h);
+    }
+    return n;
+}
+
+static void onetime(const char *mid, const char *card, const char *notice_json, const char *status)
+{
+    char body[1024];
+    struct http_res r;
+    snprintf(body, sizeof body,
+             "{\"merchant_uid\":\"%s\",\"amount\":5000,\"card_number\":\"%s\","
+             "\"expiry\":\"2099-12\",\"notice_url\":%s}",
+             mid, card, notice_json);
+    http_post_json(&M, "/subscribe/payments/onetime", body, &r);
+    assert_int_equal(env_code(&r), 0);
+    assert_string_equal(json_str(env_response(&r), "status"), status);
+    http_res_free(&r);
+}
+
+/* Every door sends the notices of reference §8 once, whoever decides them:
+ * again, onetime, a scheduled run, a cancel; declines at again and onetime
+ * send none. */
+static void test_each_change_notifies_once(void **state)
+{
+    (void)state;
+    start_with(NULL);
+    issue("ok", "4242-4242-4242-4242");
+    issue("no", "4000-0000-0000-0002");
+    char url[160], body[1024];
+    quoted_url(RX, "/n", url, sizeof url);
+    again("ok", "n_again", url, "paid");
+    again("no", "n_again_declined", url, "failed");
+    onetime("n_once", "4242-4242-4242-4242", url, "paid");
+    onetime("n_once_declined", "4000-0000-0000-0002", url, "failed");
+
+    /* a scheduled run notifies paid and failed alike, once each */
+    struct http_res r;
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"customer_uid\":\"%s\",\"schedules\":[{\"merchant_uid\":\"%s\","
+                 "\"schedule_at\":%lld,\"amount\":9900,\"notice_url\":%s}]}",
+                 i ? "no" : "ok", i ? "n_sched_failed" : "n_sched_paid", T0 + 60, url);
+        http_post_json(&M, "/subscribe/payments/schedule", body, &r);
+        assert_int_equal(env_code(&r), 0);
+        http_res_free(&r);
+    }
+    advance(120);
+
+    /* cancels: silent unless asked, then once per cancel */
+    http_post_json(&M, "/payments/cancel", "{\"merchant_uid\":\"n_once\",\"amount\":1000}", &r);
+    assert_int_equal(env_code(&r), 0);
+    http_res_free(&r);
+    http_post_json(&M, "/payments/cancel", "{\"merchant_uid\":\"n_again\",\"enable_webhook\":true}",
+                   &r);
+    assert_int_equal(env_code(&r), 0);
+    assert_string_equal(json_str(env_response(&r), "status"), "cancelled");
+    http_res_free(&r);
+
+    assert_int_equal(rx_wait(RX, 5, 5000), 5);
+    sleep_ms(500); /* long enough for a second copy of any of them to arrive */
+    assert_int_equal(rx_count(RX), 5);
+    assert_int_equal(notices_of(RX, "n_again", "paid"), 1);
+    assert_int_equal(notices_of(RX, "n_once", "paid"), 1);
+    assert_int_equal(notices_of(RX, "n_sched_paid", "paid"), 1);
+    assert_int_equal(notices_of(RX, "n_sched_failed", "failed"), 1);
+    assert_int_equal(notices_of(RX, "n_again", "cancelled"), 1);
+    assert_int_equal(notices_of(RX, "n_again_declined", "failed"), 0);
+    assert_int_equal(notices_of(RX, "n_once_declined", "failed"), 0);
+    assert_int_equal(notices_of(RX, "n_once", "cancelled"), 0);
+}
+
 /* ---- retries ---- */
 
 static void test_retries_follow_the_clock(void **state)
@@ -517,6 +597,7 @@ int main(void)
         cmocka_unit_test_teardown(test_paid_notifies_declined_does_not, stop),
         cmocka_unit_test_teardown(test_merchant_url_and_form, stop),
         cmocka_unit_test_teardown(test_cancel_enable_webhook, stop),
+        cmocka_unit_test_teardown(test_each_change_notifies_once, stop),
         cmocka_unit_test_teardown(test_retries_follow_the_clock, stop),
         cmocka_unit_test_teardown(test_one_attempt_by_default, stop),
         cmocka_unit_test_teardown(test_unreachable_url_does_not_slow_the_charge, stop),

@@ -1,0 +1,82 @@
+/* sandbox.c - see sandbox.h. */
+#include "domain/sandbox.h"
+
+#include "domain/billing.h"
+#include "domain/checkout.h"
+#include "domain/schedule.h"
+#include "infra/clock.h"
+#include "infra/journal.h"
+#include "infra/scenario.h"
+#include "infra/webhook.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define EVERY_TENANT_INFRA (-2) /* how journal.c and webhook.c say "all tenants" */
+
+/* Back to the fixtures: m is tenant tid's merchant (as before the reset). */
+static bool reset_store(const struct sandbox *sb, int tid, const struct merchant *m, bool full,
+                        char *err, size_t errlen)
+{
+    store_tenant_clear(sb->store, tid);
+    if (fixtures_has_key(sb->fx, m->imp_key))
+        return fixtures_seed_tenant(sb->fx, sb->store, tid, err, errlen);
+    if (full)
+        store_tenant_remove(sb->store, tid); /* made on the fly: a full reset forgets it */
+    return true;
+}
+
+static bool reload_scenarios(const struct sandbox *sb, char *err, size_t errlen)
+{
+    scenario_clear();
+    for (size_t i = 0; i < sb->n_scenario_files; i++)
+        if (!scenario_load_file(sb->scenario_files[i], err, errlen))
+            return false;
+    return true;
+}
+
+bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen)
+{
+    bool full = tid == SANDBOX_EVERY_TENANT;
+    struct merchant *m = malloc(sizeof *m); /* several KiB: not on a worker's small stack */
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    bool ok = true;
+    size_t n = store_tenant_count(sb->store);
+    for (size_t i = 0; ok && i < n; i++) {
+        int t = (int)i;
+        if ((full || t == tid) && store_tenant_merchant(sb->store, t, m))
+            ok = reset_store(sb, t, m, full, err, errlen);
+    }
+    if (ok) {
+        journal_clear(full ? EVERY_TENANT_INFRA : tid);
+        webhook_forget(full ? EVERY_TENANT_INFRA : tid);
+        checkout_forget(full ? -1 : tid);
+        if (full)
+            ok = reload_scenarios(sb, err, errlen);
+        else if (store_tenant_merchant(sb->store, tid, m))
+            scenario_clear_tenant(m->imp_key);
+    }
+    free(m);
+    return ok;
+}
+
+void sandbox_clock_change(const struct sandbox *sb, const struct sandbox_clock *c)
+{
+    if (c->has_freeze)
+        clock_freeze(c->freeze);
+    if (c->has_set)
+        clock_set(c->set);
+    if (c->has_advance)
+        clock_advance(c->advance);
+    bool frozen;
+    int64_t value;
+    clock_get_state(&frozen, &value);
+    store_note_clock(sb->store, frozen, value); /* kept across restarts */
+    /* schedules that came due run now, so the caller's answer follows their results */
+    struct billing b = {sb->store, sb->cards};
+    schedule_run_due(&b, clock_now(), 0);
+    webhook_clock_changed(); /* retries now due go at once */
+}

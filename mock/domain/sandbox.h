@@ -1,0 +1,62 @@
+/*
+ * sandbox.h - what the control API's reset and clock change set off, in one
+ * place (http/admin.c only reads the request and renders the answer):
+ *
+ *   reset, of every tenant or one: the store goes back to the fixtures
+ *     (fixture tenants emptied and seeded again; tenants made on the fly
+ *     forgotten by a full reset, emptied by their own), and the tenant's
+ *     request journal, webhook deliveries and payment windows are
+ *     forgotten; a tenant's own scenarios go with it, a full reset loads
+ *     the command line's scenario files again (counters at zero).
+ *   clock change (set, advance, freeze, unfreeze): the new reading is
+ *     logged so it survives a restart (--state-dir), the schedules now due
+ *     run before the call returns, and webhook retries now due go at once.
+ *     Token expiry needs nothing: a token is checked against the clock each
+ *     time it is used.
+ *
+ * No HTTP and no JSON. Thread-safety: callable from any thread; each part
+ * locks what it changes, so a request served during a reset may see it half
+ * done.
+ */
+#ifndef IMPMOCK_SANDBOX_H
+#define IMPMOCK_SANDBOX_H
+
+#include "base/cards.h"
+#include "state/fixtures_seed.h"
+#include "state/store.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SANDBOX_EVERY_TENANT (-1) /* sandbox_reset: all of them */
+
+/* What a reset and a clock change reach; everything borrowed. */
+struct sandbox {
+    struct store *store;
+    const struct card_table *cards;    /* the schedules that come due charge with it */
+    const struct fixtures *fx;         /* what a reset seeds */
+    const char *const *scenario_files; /* --scenario FILEs, loaded again by a full reset */
+    size_t n_scenario_files;
+};
+
+/* Resets tenant tid (SANDBOX_EVERY_TENANT: all) as above. false with a
+ * message when a seed or scenario file cannot be read again; the tenants
+ * before it are reset by then. */
+bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen);
+
+/* One clock change; any of the three, applied freeze first, so
+ * {set T, freeze} stops exactly at T. */
+struct sandbox_clock {
+    bool has_freeze;
+    bool freeze; /* true: stop at the current reading; false: run again */
+    bool has_set;
+    int64_t set; /* unix s */
+    bool has_advance;
+    int64_t advance; /* s, may be negative */
+};
+
+/* Applies c, then what a clock change sets off (see above). */
+void sandbox_clock_change(const struct sandbox *sb, const struct sandbox_clock *c);
+
+#endif
