@@ -115,6 +115,9 @@ bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct sc
 /* JSON text [{name, description, source, tenant, rules:[{when, then, hits, fired}]}];
  * owned (free()), NULL on OOM. */
 char *scenario_list_json(void);
+/* The name scenario files use for an operation ("charge"); NULL for
+ * SCN_OP__COUNT. */
+const char *scenario_op_name(enum scn_op op);
 /* Frees everything (at exit). */
 void scenario_fini(void);
 
