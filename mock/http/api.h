@@ -11,14 +11,18 @@
 #include "http/envelope.h"
 #include "http/params.h"
 #include "http/reply.h"
+#include "infra/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #define REQ_MAX_ARGS 4
 
+struct route;
+
 struct req {
     struct app *app;
+    const struct route *route; /* the matched row of route_table, NULL before routing */
     const char *method;
     const char *path;         /* decoded path, no query */
     char *args[REQ_MAX_ARGS]; /* decoded {param} segments of the route */
@@ -36,15 +40,25 @@ typedef void (*route_fn)(struct req *r);
 
 enum route_auth { AUTH_NONE, AUTH_TOKEN, AUTH_ADMIN };
 
+/* What one {} of a pattern names. Scenarios see a merchant_uid or
+ * customer_uid given in the path as that field (when the body and query do
+ * not name it); ARG_NONE fills the slots past the last {}. */
+enum route_arg { ARG_NONE, ARG_IMP_UID, ARG_MERCHANT_UID, ARG_CUSTOMER_UID, ARG_OTHER };
+
+/* The operation of a route that scenarios never see (control API, pages). */
+#define OP_NONE SCN_OP__COUNT
+
 struct route {
-    const char *method;  /* "GET", "POST", ... */
+    const char *method;  /* "GET", "POST", ... (HEAD takes the GET routes) */
     const char *pattern; /* "/payments/{}/balance": {} matches one segment */
     route_fn fn;
     enum route_auth auth;
+    enum scn_op op;                    /* what scenarios match the call as, or OP_NONE */
+    enum route_arg args[REQ_MAX_ARGS]; /* the meaning of each {}, in order */
 };
 
-extern const struct route api_routes[];
-extern const size_t api_routes_count;
+extern const struct route route_table[];
+extern const size_t route_count;
 
 /* Renders the BAD_PARAM envelope from r->params.err; returns false for `return` chains. */
 bool api_bad_param(struct req *r);

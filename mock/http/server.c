@@ -360,34 +360,6 @@ static bool wants_keep_alive(struct mg_connection *conn, const struct mg_request
     return true;
 }
 
-/* Which scenario operation a REST call is; SCN_OP__COUNT for the control API and pages. */
-static enum scn_op op_of(const char *method, const char *path)
-{
-    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    if (strncmp(path, "/__mock/", 8) == 0)
-        return SCN_OP__COUNT;
-    /* the window's endpoints (not its pages and script): "checkout" */
-    if (strcmp(path, "/checkout/open") == 0 ||
-        (strncmp(path, "/checkout/session/", 18) == 0 && !get))
-        return SCN_OP_CHECKOUT;
-    if (strcmp(path, "/users/getToken") == 0)
-        return SCN_OP_TOKEN;
-    if (strcmp(path, "/payments/cancel") == 0)
-        return SCN_OP_CANCEL;
-    if (strncmp(path, "/payments/prepare", 17) == 0)
-        return get ? SCN_OP_LOOKUP : SCN_OP_PREPARE;
-    if (strcmp(path, "/subscribe/payments/again") == 0 ||
-        strcmp(path, "/subscribe/payments/onetime") == 0)
-        return SCN_OP_CHARGE;
-    if (strncmp(path, "/subscribe/payments/", 20) == 0 && !get)
-        return strstr(path, "/retry") ? SCN_OP_CHARGE : SCN_OP_SCHEDULE;
-    if (strncmp(path, "/subscribe/customers/", 21) == 0 && strcmp(method, "POST") == 0)
-        return SCN_OP_ISSUE_KEY;
-    if (strncmp(path, "/payments", 9) == 0 || strncmp(path, "/subscribe/", 11) == 0)
-        return get ? SCN_OP_LOOKUP : SCN_OP_ANY;
-    return SCN_OP__COUNT;
-}
-
 static const char *param_text(const struct params *p, const char *name)
 {
     const cJSON *it = param_item(p, name, NULL);
@@ -395,9 +367,9 @@ static const char *param_text(const struct params *p, const char *name)
 }
 
 /* Asks the scenario engine about this request at the transport layer. */
-static bool transport_effect(struct server *srv, struct req *r, enum scn_op op,
-                             struct scn_effect *ret)
+static bool transport_effect(struct server *srv, struct req *r, struct scn_effect *ret)
 {
+    enum scn_op op = r->route->op;
     char route[300];
     snprintf(route, sizeof route, "%s %.280s", r->method, r->path);
     struct merchant m;
@@ -413,13 +385,12 @@ static bool transport_effect(struct server *srv, struct req *r, enum scn_op op,
                             .customer_uid = param_text(&r->params, "customer_uid"),
                             .pg = param_text(&r->params, "pg")};
     /* ids given in the path count as the fields they name */
-    if (!call.customer_uid && r->nargs && strncmp(r->path, "/subscribe/customers/", 21) == 0)
-        call.customer_uid = r->args[0];
-    if (!call.merchant_uid && r->nargs &&
-        (strncmp(r->path, "/payments/find", 14) == 0 ||
-         strncmp(r->path, "/payments/prepare/", 18) == 0 ||
-         strncmp(r->path, "/subscribe/payments/schedule/", 29) == 0))
-        call.merchant_uid = r->args[0];
+    for (size_t i = 0; i < r->nargs; i++) {
+        if (r->route->args[i] == ARG_CUSTOMER_UID && !call.customer_uid)
+            call.customer_uid = r->args[i];
+        else if (r->route->args[i] == ARG_MERCHANT_UID && !call.merchant_uid)
+            call.merchant_uid = r->args[i];
+    }
     int64_t amount;
     struct params probe = r->params;
     if (param_amount(&probe, "amount", false, &amount, &call.has_amount) && call.has_amount)
@@ -453,11 +424,10 @@ static void drop_connection(const struct mg_request_info *ri)
  * when that answered it (the handler must not run). Not inlined: its 4 KB
  * effect would otherwise sit in every request's stack frame, scenarios or
  * not, and a deeper stack is resident memory in each of the many workers. */
-__attribute__((noinline)) static bool scripted_answer(struct server *srv, struct req *r,
-                                                      enum scn_op op)
+__attribute__((noinline)) static bool scripted_answer(struct server *srv, struct req *r)
 {
     struct scn_effect eff;
-    if (!transport_effect(srv, r, op, &eff))
+    if (!transport_effect(srv, r, &eff))
         return false;
     if (eff.delay_ms)
         sleep_ms(eff.delay_ms);
@@ -519,8 +489,8 @@ static void dispatch(struct server *srv, struct mg_connection *conn,
     int nsegs = split_path(pathbuf, segs);
     const struct route *match = NULL;
     bool path_known = false;
-    for (size_t i = 0; nsegs >= 0 && i < api_routes_count; i++) {
-        const struct route *rt = &api_routes[i];
+    for (size_t i = 0; nsegs >= 0 && i < route_count; i++) {
+        const struct route *rt = &route_table[i];
         size_t nargs;
         char *args[REQ_MAX_ARGS];
         if (!pattern_matches(rt->pattern, segs, nsegs, args, &nargs))
@@ -594,8 +564,8 @@ static void dispatch(struct server *srv, struct mg_connection *conn,
             goto out;
         }
     }
-    enum scn_op op = op_of(r->method, r->path);
-    if (op != SCN_OP__COUNT && scenario_any() && scripted_answer(srv, r, op))
+    r->route = match;
+    if (match->op != OP_NONE && scenario_any() && scripted_answer(srv, r))
         goto out;
     match->fn(r);
     if (!r->reply.status)
