@@ -39,9 +39,7 @@ const struct route route_table[] = {
     {"POST",   "/subscribe/payments/again",         api_pay_again,         AUTH_TOKEN, SCN_OP_CHARGE,    {ARG_NONE}},
     {"POST",   "/subscribe/payments/onetime",       api_pay_onetime,       AUTH_TOKEN, SCN_OP_CHARGE,    {ARG_NONE}},
 
-    /* the customer_uid of the first row counts as a merchant_uid, as it did
-     * when the path prefix /subscribe/payments/schedule/ decided */
-    {"GET",    "/subscribe/payments/schedule/customers/{}",  api_customer_schedules,  AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_MERCHANT_UID}},
+    {"GET",    "/subscribe/payments/schedule/customers/{}",  api_customer_schedules,  AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_CUSTOMER_UID}},
     {"GET",    "/subscribe/customers/{}/schedules",          api_customer_schedules,  AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_CUSTOMER_UID}},
     {"POST",   "/subscribe/payments/schedule/{}/reschedule", api_schedule_reschedule, AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_MERCHANT_UID}},
     {"POST",   "/subscribe/payments/schedule/{}/retry",      api_schedule_retry,      AUTH_TOKEN, SCN_OP_CHARGE,   {ARG_MERCHANT_UID}},
