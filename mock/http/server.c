@@ -400,26 +400,6 @@ static bool transport_effect(struct server *srv, struct req *r, struct scn_effec
     return scenario_match(&call, SCN_TRANSPORT, ret);
 }
 
-/* civetweb has no call to drop a server-side connection: find our socket by
- * its peer address and shut it down, so the client sees a closed connection. */
-static void drop_connection(const struct mg_request_info *ri)
-{
-    for (int fd = 3; fd < 4096; fd++) {
-        struct sockaddr_storage peer;
-        socklen_t len = sizeof peer;
-        if (getpeername(fd, (struct sockaddr *)&peer, &len) != 0 || peer.ss_family != AF_INET)
-            continue;
-        const struct sockaddr_in *in = (const struct sockaddr_in *)&peer;
-        char addr[INET_ADDRSTRLEN];
-        if (ntohs(in->sin_port) == ri->remote_port &&
-            inet_ntop(AF_INET, &in->sin_addr, addr, sizeof addr) &&
-            strcmp(addr, ri->remote_addr) == 0) {
-            shutdown(fd, SHUT_RDWR);
-            return;
-        }
-    }
-}
-
 /* Applies a transport effect the scenarios script for this request; true
  * when that answered it (the handler must not run). Not inlined: its 4 KB
  * effect would otherwise sit in every request's stack frame, scenarios or
@@ -609,7 +589,9 @@ static int handle(struct mg_connection *conn, void *cbdata)
         journal_record(r.tid, r.method, r.path, ri->query_string, no_answer ? 499 : r.reply.status,
                        body, body_len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len);
     if (no_answer) {
-        drop_connection(ri);
+        /* nothing written and no keep-alive: civetweb closes the connection
+         * once this handler returns, and the client reads no byte */
+        mg_disable_connection_keep_alive(conn);
         reply_fini(&r.reply);
         r.reply.status = 499; /* logged as "client saw no answer" */
     } else if (r.fault == SCN_TRUNCATE) {
