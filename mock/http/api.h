@@ -2,7 +2,7 @@
  * api.h - the request context handlers receive, the route table, and the
  * handlers of the REST API (api_*.c) and control API (admin.c). Handlers are
  * thin: validate fields, call the store or domain, render; they never write
- * bytes themselves (server.c sends r->reply).
+ * bytes themselves (send.c sends r->reply).
  */
 #ifndef IMPMOCK_API_H
 #define IMPMOCK_API_H
@@ -59,6 +59,12 @@ struct route {
 
 extern const struct route route_table[];
 extern const size_t route_count;
+
+/* The route for METHOD and a decoded path, which is split in place: args
+ * point into it, one per {} (nargs of them). NULL when none matches;
+ * *path_known then tells whether the path matched with another method. */
+const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
+                               bool *path_known);
 
 /* Renders the BAD_PARAM envelope from r->params.err; returns false for `return` chains. */
 bool api_bad_param(struct req *r);

@@ -3,6 +3,10 @@
  * fixed segments come before {} captures of the same shape. */
 #include "http/api.h"
 
+#include <string.h>
+
+#define MAX_SEGMENTS 16
+
 /* clang-format off */
 const struct route route_table[] = {
     {"POST",   "/users/getToken",               api_get_token,          AUTH_NONE,  SCN_OP_TOKEN,   {ARG_NONE}},
@@ -69,3 +73,76 @@ const struct route route_table[] = {
 /* clang-format on */
 
 const size_t route_count = sizeof route_table / sizeof route_table[0];
+
+/* Splits a path into segments in place; returns count or -1 when too many. */
+static int split_path(char *path, char **segs)
+{
+    int n = 0;
+    char *p = path;
+    while (*p == '/')
+        p++;
+    while (*p) {
+        if (n == MAX_SEGMENTS)
+            return -1;
+        segs[n++] = p;
+        char *slash = strchr(p, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        p = slash + 1;
+    }
+    return n;
+}
+
+/* Whether the request's segments fit the route pattern ("{}" takes any one
+ * segment into args). Walks the pattern in place: every request is tried
+ * against the routes in order, and copying each pattern cost more than the rest. */
+static bool pattern_matches(const char *pattern, char **segs, int nsegs, char **args, size_t *nargs)
+{
+    const char *p = pattern;
+    size_t na = 0;
+    while (*p == '/')
+        p++;
+    for (int i = 0; i < nsegs; i++) {
+        if (!*p)
+            return false; /* the pattern is shorter */
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '{' && p[1] == '}') {
+            if (!segs[i][0] || na == REQ_MAX_ARGS)
+                return false;
+            args[na++] = segs[i];
+        } else if (strncmp(p, segs[i], n) != 0 || segs[i][n] != '\0') {
+            return false;
+        }
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    if (*p)
+        return false; /* the pattern is longer */
+    *nargs = na;
+    return true;
+}
+
+const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
+                               bool *path_known)
+{
+    char *segs[MAX_SEGMENTS];
+    int nsegs = split_path(path, segs);
+    *path_known = false;
+    for (size_t i = 0; nsegs >= 0 && i < route_count; i++) {
+        const struct route *rt = &route_table[i];
+        char *found[REQ_MAX_ARGS];
+        size_t n;
+        if (!pattern_matches(rt->pattern, segs, nsegs, found, &n))
+            continue;
+        *path_known = true;
+        if (strcmp(rt->method, method) == 0 ||
+            (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
+            memcpy(args, found, n * sizeof *found);
+            *nargs = n;
+            return rt;
+        }
+    }
+    return NULL;
+}

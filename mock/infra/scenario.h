@@ -3,7 +3,7 @@
  * rules; a rule says WHEN (operation, tenant, field globs, amount range,
  * which matching calls by count) and THEN (one effect, optionally after a
  * delay). Effects are of two layers:
- *   - transport, applied by server.c before the handler runs: a given HTTP
+ *   - transport, applied by http/ before the handler runs: a given HTTP
  *     status and body, added latency, a connection closed with no answer, a
  *     truncated body, a slow drip, a forced token expiry;
  *   - business, asked for by the domain wherever a charge or key issuance
