@@ -65,6 +65,10 @@ extern const size_t route_count;
  * *path_known then tells whether the path matched with another method. */
 const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
                                bool *path_known);
+/* Names for the route listing: "none", "token", "admin"; "imp_uid",
+ * "merchant_uid", "customer_uid", "other" (NULL for ARG_NONE). */
+const char *route_auth_name(enum route_auth auth);
+const char *route_arg_name(enum route_arg arg);
 
 /* Renders the BAD_PARAM envelope from r->params.err; returns false for `return` chains. */
 bool api_bad_param(struct req *r);
@@ -94,6 +98,7 @@ void admin_scenarios_post(struct req *r);
 void admin_scenarios_delete(struct req *r);
 void admin_export(struct req *r);
 void admin_import(struct req *r);
+void admin_routes(struct req *r);
 
 /* api_subscribe.c */
 void api_customer_get(struct req *r);

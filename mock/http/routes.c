@@ -33,6 +33,7 @@ const struct route route_table[] = {
     {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
     {"GET",    "/__mock/export",                admin_export,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
     {"POST",   "/__mock/import",                admin_import,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"GET",    "/__mock/routes",                admin_routes,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
 
     {"POST",   "/payments/cancel",                  api_payment_cancel,    AUTH_TOKEN, SCN_OP_CANCEL,    {ARG_NONE}},
     {"GET",    "/subscribe/customers/{}/payments",  api_customer_payments, AUTH_TOKEN, SCN_OP_LOOKUP,    {ARG_CUSTOMER_UID}},
@@ -143,6 +144,36 @@ const struct route *route_find(const char *method, char *path, char **args, size
             *nargs = n;
             return rt;
         }
+    }
+    return NULL;
+}
+
+const char *route_auth_name(enum route_auth auth)
+{
+    switch (auth) {
+    case AUTH_NONE:
+        return "none";
+    case AUTH_TOKEN:
+        return "token";
+    case AUTH_ADMIN:
+        return "admin";
+    }
+    return "none";
+}
+
+const char *route_arg_name(enum route_arg arg)
+{
+    switch (arg) {
+    case ARG_IMP_UID:
+        return "imp_uid";
+    case ARG_MERCHANT_UID:
+        return "merchant_uid";
+    case ARG_CUSTOMER_UID:
+        return "customer_uid";
+    case ARG_OTHER:
+        return "other";
+    case ARG_NONE:
+        break;
     }
     return NULL;
 }
