@@ -379,3 +379,40 @@ void admin_webhook_resend(struct req *r)
     }
     envelope_plain(&r->reply, 200, o);
 }
+
+/* One row of the route table as {method, pattern, auth, operation, args};
+ * NULL when out of memory. */
+static cJSON *route_json(const struct route *rt)
+{
+    const char *op = rt->op == OP_NONE ? NULL : scenario_op_name(rt->op);
+    cJSON *o = cJSON_CreateObject(), *args = NULL;
+    bool ok = o && cJSON_AddStringToObject(o, "method", rt->method) &&
+              cJSON_AddStringToObject(o, "pattern", rt->pattern) &&
+              cJSON_AddStringToObject(o, "auth", route_auth_name(rt->auth)) &&
+              (op ? cJSON_AddStringToObject(o, "operation", op)
+                  : cJSON_AddNullToObject(o, "operation")) &&
+              (args = cJSON_AddArrayToObject(o, "args"));
+    for (size_t k = 0; ok && k < REQ_MAX_ARGS && rt->args[k] != ARG_NONE; k++)
+        ok = cJSON_AddItemToArray(args, cJSON_CreateString(route_arg_name(rt->args[k])));
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* The route table as data, in match order: operation is null for routes
+ * scenarios never see, args says what each {} of the pattern is. */
+void admin_routes(struct req *r)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < route_count; i++) {
+        cJSON *o = route_json(&route_table[i]);
+        if (!o || !cJSON_AddItemToArray(arr, o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(arr);
+            arr = NULL; /* rendered as out of memory */
+        }
+    }
+    envelope_plain(&r->reply, 200, arr);
+}

@@ -2,7 +2,7 @@
  * api.h - the request context handlers receive, the route table, and the
  * handlers of the REST API (api_*.c) and control API (admin.c). Handlers are
  * thin: validate fields, call the store or domain, render; they never write
- * bytes themselves (server.c sends r->reply).
+ * bytes themselves (send.c sends r->reply).
  */
 #ifndef IMPMOCK_API_H
 #define IMPMOCK_API_H
@@ -11,14 +11,18 @@
 #include "http/envelope.h"
 #include "http/params.h"
 #include "http/reply.h"
+#include "infra/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #define REQ_MAX_ARGS 4
 
+struct route;
+
 struct req {
     struct app *app;
+    const struct route *route; /* the matched row of route_table, NULL before routing */
     const char *method;
     const char *path;         /* decoded path, no query */
     char *args[REQ_MAX_ARGS]; /* decoded {param} segments of the route */
@@ -36,15 +40,35 @@ typedef void (*route_fn)(struct req *r);
 
 enum route_auth { AUTH_NONE, AUTH_TOKEN, AUTH_ADMIN };
 
+/* What one {} of a pattern names. Scenarios see a merchant_uid or
+ * customer_uid given in the path as that field (when the body and query do
+ * not name it); ARG_NONE fills the slots past the last {}. */
+enum route_arg { ARG_NONE, ARG_IMP_UID, ARG_MERCHANT_UID, ARG_CUSTOMER_UID, ARG_OTHER };
+
+/* The operation of a route that scenarios never see (control API, pages). */
+#define OP_NONE SCN_OP__COUNT
+
 struct route {
-    const char *method;  /* "GET", "POST", ... */
+    const char *method;  /* "GET", "POST", ... (HEAD takes the GET routes) */
     const char *pattern; /* "/payments/{}/balance": {} matches one segment */
     route_fn fn;
     enum route_auth auth;
+    enum scn_op op;                    /* what scenarios match the call as, or OP_NONE */
+    enum route_arg args[REQ_MAX_ARGS]; /* the meaning of each {}, in order */
 };
 
-extern const struct route api_routes[];
-extern const size_t api_routes_count;
+extern const struct route route_table[];
+extern const size_t route_count;
+
+/* The route for METHOD and a decoded path, which is split in place: args
+ * point into it, one per {} (nargs of them). NULL when none matches;
+ * *path_known then tells whether the path matched with another method. */
+const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
+                               bool *path_known);
+/* Names for the route listing: "none", "token", "admin"; "imp_uid",
+ * "merchant_uid", "customer_uid", "other" (NULL for ARG_NONE). */
+const char *route_auth_name(enum route_auth auth);
+const char *route_arg_name(enum route_arg arg);
 
 /* Renders the BAD_PARAM envelope from r->params.err; returns false for `return` chains. */
 bool api_bad_param(struct req *r);
@@ -74,6 +98,7 @@ void admin_scenarios_post(struct req *r);
 void admin_scenarios_delete(struct req *r);
 void admin_export(struct req *r);
 void admin_import(struct req *r);
+void admin_routes(struct req *r);
 
 /* api_subscribe.c */
 void api_customer_get(struct req *r);

@@ -1,7 +1,7 @@
 /*
  * reply.h - a rendered HTTP answer waiting to be sent: status, content type
  * and body bytes. Filled by envelope.c (and by static pages); written to the
- * socket only by server.c, in one write with Content-Length.
+ * socket only by send.c, in one write with Content-Length.
  */
 #ifndef IMPMOCK_REPLY_H
 #define IMPMOCK_REPLY_H

@@ -1,68 +1,179 @@
-/* routes.c - the route table: METHOD + path pattern -> handler. First match
- * wins, so fixed segments come before {} captures of the same shape. */
+/* routes.c - the route table: METHOD + path pattern -> handler, who may call
+ * it, what scenarios see it as and what each {} names. First match wins, so
+ * fixed segments come before {} captures of the same shape. */
 #include "http/api.h"
 
+#include <string.h>
+
+#define MAX_SEGMENTS 16
+
 /* clang-format off */
-const struct route api_routes[] = {
-    {"POST", "/users/getToken",                 api_get_token,          AUTH_NONE},
+const struct route route_table[] = {
+    {"POST",   "/users/getToken",               api_get_token,          AUTH_NONE,  SCN_OP_TOKEN,   {ARG_NONE}},
 
-    {"GET",  "/payments/prepare/{}",            api_prepare_get,        AUTH_TOKEN},
-    {"POST", "/payments/prepare",               api_prepare_post,       AUTH_TOKEN},
-    {"PUT",  "/payments/prepare",               api_prepare_put,        AUTH_TOKEN},
-    {"GET",  "/payments/find/{}",               api_payment_find,       AUTH_TOKEN},
-    {"GET",  "/payments/find/{}/{}",            api_payment_find,       AUTH_TOKEN},
-    {"GET",  "/payments/findAll/{}",            api_payment_find_all,   AUTH_TOKEN},
-    {"GET",  "/payments/findAll/{}/{}",         api_payment_find_all,   AUTH_TOKEN},
-    {"GET",  "/payments/status/{}",             api_payments_by_status, AUTH_TOKEN},
-    {"GET",  "/payments/{}/balance",            api_payment_balance,    AUTH_TOKEN},
-    {"GET",  "/payments/{}",                    api_payment_get,        AUTH_TOKEN},
-    {"GET",  "/payments",                       api_payments_multi,     AUTH_TOKEN},
+    {"GET",    "/payments/prepare/{}",          api_prepare_get,        AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}},
+    {"POST",   "/payments/prepare",             api_prepare_post,       AUTH_TOKEN, SCN_OP_PREPARE, {ARG_NONE}},
+    {"PUT",    "/payments/prepare",             api_prepare_put,        AUTH_TOKEN, SCN_OP_PREPARE, {ARG_NONE}},
+    {"GET",    "/payments/find/{}",             api_payment_find,       AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}},
+    {"GET",    "/payments/find/{}/{}",          api_payment_find,       AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID, ARG_OTHER}},
+    {"GET",    "/payments/findAll/{}",          api_payment_find_all,   AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}},
+    {"GET",    "/payments/findAll/{}/{}",       api_payment_find_all,   AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID, ARG_OTHER}},
+    {"GET",    "/payments/status/{}",           api_payments_by_status, AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_OTHER}},
+    {"GET",    "/payments/{}/balance",          api_payment_balance,    AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_IMP_UID}},
+    {"GET",    "/payments/{}",                  api_payment_get,        AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_IMP_UID}},
+    {"GET",    "/payments",                     api_payments_multi,     AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_NONE}},
 
-    {"GET",  "/__mock/health",                  admin_health,           AUTH_NONE},
-    {"GET",  "/__mock/clock",                   admin_clock_get,        AUTH_ADMIN},
-    {"POST", "/__mock/clock",                   admin_clock_post,       AUTH_ADMIN},
-    {"POST", "/__mock/reset",                   admin_reset,            AUTH_ADMIN},
-    {"GET",  "/__mock/requests",                admin_requests,         AUTH_ADMIN},
-    {"GET",  "/__mock/scenarios",               admin_scenarios_get,    AUTH_ADMIN},
-    {"POST", "/__mock/scenarios",               admin_scenarios_post,   AUTH_ADMIN},
-    {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN},
-    {"GET",  "/__mock/export",                  admin_export,           AUTH_ADMIN},
-    {"POST", "/__mock/import",                  admin_import,           AUTH_ADMIN},
+    {"GET",    "/__mock/health",                admin_health,           AUTH_NONE,  OP_NONE,        {ARG_NONE}},
+    {"GET",    "/__mock/clock",                 admin_clock_get,        AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"POST",   "/__mock/clock",                 admin_clock_post,       AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"POST",   "/__mock/reset",                 admin_reset,            AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"GET",    "/__mock/requests",              admin_requests,         AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"GET",    "/__mock/scenarios",             admin_scenarios_get,    AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"POST",   "/__mock/scenarios",             admin_scenarios_post,   AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"GET",    "/__mock/export",                admin_export,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"POST",   "/__mock/import",                admin_import,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"GET",    "/__mock/routes",                admin_routes,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
 
-    {"POST",   "/payments/cancel",                  api_payment_cancel,     AUTH_TOKEN},
-    {"GET",    "/subscribe/customers/{}/payments",  api_customer_payments,  AUTH_TOKEN},
-    {"GET",    "/subscribe/customers/{}",           api_customer_get,       AUTH_TOKEN},
-    {"POST",   "/subscribe/customers/{}",           api_customer_post,      AUTH_TOKEN},
-    {"DELETE", "/subscribe/customers/{}",           api_customer_delete,    AUTH_TOKEN},
-    {"GET",    "/subscribe/customers",              api_customers_multi,    AUTH_TOKEN},
-    {"POST",   "/subscribe/payments/again",         api_pay_again,          AUTH_TOKEN},
-    {"POST",   "/subscribe/payments/onetime",       api_pay_onetime,        AUTH_TOKEN},
+    {"POST",   "/payments/cancel",                  api_payment_cancel,    AUTH_TOKEN, SCN_OP_CANCEL,    {ARG_NONE}},
+    {"GET",    "/subscribe/customers/{}/payments",  api_customer_payments, AUTH_TOKEN, SCN_OP_LOOKUP,    {ARG_CUSTOMER_UID}},
+    {"GET",    "/subscribe/customers/{}",           api_customer_get,      AUTH_TOKEN, SCN_OP_LOOKUP,    {ARG_CUSTOMER_UID}},
+    {"POST",   "/subscribe/customers/{}",           api_customer_post,     AUTH_TOKEN, SCN_OP_ISSUE_KEY, {ARG_CUSTOMER_UID}},
+    {"DELETE", "/subscribe/customers/{}",           api_customer_delete,   AUTH_TOKEN, SCN_OP_ANY,       {ARG_CUSTOMER_UID}},
+    {"GET",    "/subscribe/customers",              api_customers_multi,   AUTH_TOKEN, SCN_OP_LOOKUP,    {ARG_NONE}},
+    {"POST",   "/subscribe/payments/again",         api_pay_again,         AUTH_TOKEN, SCN_OP_CHARGE,    {ARG_NONE}},
+    {"POST",   "/subscribe/payments/onetime",       api_pay_onetime,       AUTH_TOKEN, SCN_OP_CHARGE,    {ARG_NONE}},
 
-    {"GET",    "/subscribe/payments/schedule/customers/{}", api_customer_schedules, AUTH_TOKEN},
-    {"GET",    "/subscribe/customers/{}/schedules",         api_customer_schedules, AUTH_TOKEN},
-    {"POST",   "/subscribe/payments/schedule/{}/reschedule", api_schedule_reschedule, AUTH_TOKEN},
-    {"POST",   "/subscribe/payments/schedule/{}/retry",     api_schedule_retry,     AUTH_TOKEN},
-    {"GET",    "/subscribe/payments/schedule/{}",           api_schedule_get,       AUTH_TOKEN},
-    {"PUT",    "/subscribe/payments/schedule/{}",           api_schedule_put,       AUTH_TOKEN},
-    {"GET",    "/subscribe/payments/schedule",              api_schedule_list,      AUTH_TOKEN},
-    {"POST",   "/subscribe/payments/schedule",              api_schedule_post,      AUTH_TOKEN},
-    {"POST",   "/subscribe/payments/unschedule",            api_unschedule,         AUTH_TOKEN},
-    {"GET",    "/__mock/webhooks",                          admin_webhooks,         AUTH_ADMIN},
-    {"POST",   "/__mock/webhooks/{}/resend",                admin_webhook_resend,   AUTH_ADMIN},
-    /* the browser half: static pages by exact name, then the window's endpoints */
-    {"GET",  "/v1/iamport.js",                     api_checkout_asset,       AUTH_NONE},
-    {"GET",  "/checkout/assets/window.css",        api_checkout_asset,       AUTH_NONE},
-    {"GET",  "/checkout/assets/window.js",         api_checkout_asset,       AUTH_NONE},
-    {"GET",  "/examples/shop",                     api_checkout_asset,       AUTH_NONE},
-    {"GET",  "/checkout/window/{}",                api_checkout_window_page, AUTH_NONE},
-    {"POST", "/checkout/open",                     api_checkout_open,        AUTH_NONE},
-    {"GET",  "/checkout/session/{}",               api_checkout_session,     AUTH_NONE},
-    {"POST", "/checkout/session/{}/approve",       api_checkout_approve,     AUTH_NONE},
-    {"POST", "/checkout/session/{}/cancel",        api_checkout_cancel,      AUTH_NONE},
-    {"POST", "/checkout/session/{}/auto",          api_checkout_auto,        AUTH_NONE},
-    {"POST", "/checkout/session/{}/done",          api_checkout_done,        AUTH_NONE},
-    {"GET",  "/checkout/session/{}/return",        api_checkout_return,      AUTH_NONE},
+    {"GET",    "/subscribe/payments/schedule/customers/{}",  api_customer_schedules,  AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_CUSTOMER_UID}},
+    {"GET",    "/subscribe/customers/{}/schedules",          api_customer_schedules,  AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_CUSTOMER_UID}},
+    {"POST",   "/subscribe/payments/schedule/{}/reschedule", api_schedule_reschedule, AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_MERCHANT_UID}},
+    {"POST",   "/subscribe/payments/schedule/{}/retry",      api_schedule_retry,      AUTH_TOKEN, SCN_OP_CHARGE,   {ARG_MERCHANT_UID}},
+    {"GET",    "/subscribe/payments/schedule/{}",            api_schedule_get,        AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_MERCHANT_UID}},
+    {"PUT",    "/subscribe/payments/schedule/{}",            api_schedule_put,        AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_MERCHANT_UID}},
+    {"GET",    "/subscribe/payments/schedule",               api_schedule_list,       AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_NONE}},
+    {"POST",   "/subscribe/payments/schedule",               api_schedule_post,       AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_NONE}},
+    {"POST",   "/subscribe/payments/unschedule",             api_unschedule,          AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_NONE}},
+    {"GET",    "/__mock/webhooks",                           admin_webhooks,          AUTH_ADMIN, OP_NONE,         {ARG_NONE}},
+    {"POST",   "/__mock/webhooks/{}/resend",                 admin_webhook_resend,    AUTH_ADMIN, OP_NONE,         {ARG_OTHER}},
+
+    /* the browser half: static pages by exact name, then the window's
+     * endpoints; only the window's actions are the operation checkout */
+    {"GET",    "/v1/iamport.js",                 api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
+    {"GET",    "/checkout/assets/window.css",    api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
+    {"GET",    "/checkout/assets/window.js",     api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
+    {"GET",    "/examples/shop",                 api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
+    {"GET",    "/checkout/window/{}",            api_checkout_window_page, AUTH_NONE, OP_NONE,         {ARG_OTHER}},
+    {"POST",   "/checkout/open",                 api_checkout_open,        AUTH_NONE, SCN_OP_CHECKOUT, {ARG_NONE}},
+    {"GET",    "/checkout/session/{}",           api_checkout_session,     AUTH_NONE, OP_NONE,         {ARG_OTHER}},
+    {"POST",   "/checkout/session/{}/approve",   api_checkout_approve,     AUTH_NONE, SCN_OP_CHECKOUT, {ARG_OTHER}},
+    {"POST",   "/checkout/session/{}/cancel",    api_checkout_cancel,      AUTH_NONE, SCN_OP_CHECKOUT, {ARG_OTHER}},
+    {"POST",   "/checkout/session/{}/auto",      api_checkout_auto,        AUTH_NONE, SCN_OP_CHECKOUT, {ARG_OTHER}},
+    {"POST",   "/checkout/session/{}/done",      api_checkout_done,        AUTH_NONE, SCN_OP_CHECKOUT, {ARG_OTHER}},
+    {"GET",    "/checkout/session/{}/return",    api_checkout_return,      AUTH_NONE, OP_NONE,         {ARG_OTHER}},
 };
 /* clang-format on */
 
-const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];
+const size_t route_count = sizeof route_table / sizeof route_table[0];
+
+/* Splits a path into segments in place; returns count or -1 when too many. */
+static int split_path(char *path, char **segs)
+{
+    int n = 0;
+    char *p = path;
+    while (*p == '/')
+        p++;
+    while (*p) {
+        if (n == MAX_SEGMENTS)
+            return -1;
+        segs[n++] = p;
+        char *slash = strchr(p, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+        p = slash + 1;
+    }
+    return n;
+}
+
+/* Whether the request's segments fit the route pattern ("{}" takes any one
+ * segment into args). Walks the pattern in place: every request is tried
+ * against the routes in order, and copying each pattern cost more than the rest. */
+static bool pattern_matches(const char *pattern, char **segs, int nsegs, char **args, size_t *nargs)
+{
+    const char *p = pattern;
+    size_t na = 0;
+    while (*p == '/')
+        p++;
+    for (int i = 0; i < nsegs; i++) {
+        if (!*p)
+            return false; /* the pattern is shorter */
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '{' && p[1] == '}') {
+            if (!segs[i][0] || na == REQ_MAX_ARGS)
+                return false;
+            args[na++] = segs[i];
+        } else if (strncmp(p, segs[i], n) != 0 || segs[i][n] != '\0') {
+            return false;
+        }
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    if (*p)
+        return false; /* the pattern is longer */
+    *nargs = na;
+    return true;
+}
+
+const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
+                               bool *path_known)
+{
+    char *segs[MAX_SEGMENTS];
+    int nsegs = split_path(path, segs);
+    *path_known = false;
+    for (size_t i = 0; nsegs >= 0 && i < route_count; i++) {
+        const struct route *rt = &route_table[i];
+        char *found[REQ_MAX_ARGS];
+        size_t n;
+        if (!pattern_matches(rt->pattern, segs, nsegs, found, &n))
+            continue;
+        *path_known = true;
+        if (strcmp(rt->method, method) == 0 ||
+            (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
+            memcpy(args, found, n * sizeof *found);
+            *nargs = n;
+            return rt;
+        }
+    }
+    return NULL;
+}
+
+const char *route_auth_name(enum route_auth auth)
+{
+    switch (auth) {
+    case AUTH_NONE:
+        return "none";
+    case AUTH_TOKEN:
+        return "token";
+    case AUTH_ADMIN:
+        return "admin";
+    }
+    return "none";
+}
+
+const char *route_arg_name(enum route_arg arg)
+{
+    switch (arg) {
+    case ARG_IMP_UID:
+        return "imp_uid";
+    case ARG_MERCHANT_UID:
+        return "merchant_uid";
+    case ARG_CUSTOMER_UID:
+        return "customer_uid";
+    case ARG_OTHER:
+        return "other";
+    case ARG_NONE:
+        break;
+    }
+    return NULL;
+}

@@ -1,8 +1,9 @@
 /*
- * server.h - the HTTP side: civetweb lifecycle, the route table dispatch,
- * request context (path parameters, query, body in JSON or form, tenant from
- * the access token), body limits, one-write responses with Content-Length,
- * keep-alive, and the access log. The only module that logs requests.
+ * server.h - the HTTP side's entry: civetweb lifecycle and the one catch-all
+ * handler that takes a request through its steps: read it (request.c), find
+ * its route (routes.c), check its credentials, let scenarios script it
+ * (scripted.c) or run its handler, journal it, answer it (send.c) and log
+ * it (access_log.c).
  */
 #ifndef IMPMOCK_SERVER_H
 #define IMPMOCK_SERVER_H

@@ -114,3 +114,10 @@ void clock_restore_state(bool is_frozen, int64_t value)
     publish();
     pthread_mutex_unlock(&lock);
 }
+
+void clock_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (ms > 0 && nanosleep(&ts, &ts) != 0)
+        ; /* interrupted by a signal: sleep the rest */
+}

@@ -24,5 +24,8 @@ void clock_reset(void);
  * reading, or running and the offset from real time in seconds. */
 void clock_get_state(bool *ret_frozen, int64_t *ret_value);
 void clock_restore_state(bool frozen, int64_t value);
+/* Waits `ms` milliseconds of real time, whatever the clock reads (scripted
+ * delays and slow answers are felt by real clients). */
+void clock_sleep_ms(int ms);
 
 #endif

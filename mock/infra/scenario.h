@@ -3,7 +3,7 @@
  * rules; a rule says WHEN (operation, tenant, field globs, amount range,
  * which matching calls by count) and THEN (one effect, optionally after a
  * delay). Effects are of two layers:
- *   - transport, applied by server.c before the handler runs: a given HTTP
+ *   - transport, applied by http/ before the handler runs: a given HTTP
  *     status and body, added latency, a connection closed with no answer, a
  *     truncated body, a slow drip, a forced token expiry;
  *   - business, asked for by the domain wherever a charge or key issuance
@@ -115,6 +115,9 @@ bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct sc
 /* JSON text [{name, description, source, tenant, rules:[{when, then, hits, fired}]}];
  * owned (free()), NULL on OOM. */
 char *scenario_list_json(void);
+/* The name scenario files use for an operation ("charge"); NULL for
+ * SCN_OP__COUNT. */
+const char *scenario_op_name(enum scn_op op);
 /* Frees everything (at exit). */
 void scenario_fini(void);
 

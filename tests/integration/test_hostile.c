@@ -1,12 +1,12 @@
 /*
- * test_hostile.c - bad requests against every route of mock/http/routes.c, over
+ * test_hostile.c - bad requests against every route of the route table, over
  * raw sockets so nothing is tidied up on the way: malformed and truncated
  * JSON, wrong types, huge, negative and fractional amounts, over-long and
  * non-UTF-8 ids, deep nesting, duplicate keys, unknown methods, path
  * traversal, missing and garbage credentials, oversized bodies and headers,
  * broken framing and slow clients.
  *
- * The route list is read from mock/http/routes.c when the test runs, so a route
+ * The route list is read from GET /__mock/routes when the test runs, so a route
  * added later gets the generic cases at once; the field-specific cases are a
  * table below. Every answer must be a clear error (the i'mport envelope, the
  * control API's {"error"}, or a closed connection for transport abuse) in
@@ -475,7 +475,7 @@ static int teardown(void **state)
     return rc == 0 ? 0 : -1;
 }
 
-/* ---- the route table, read from mock/http/routes.c ---- */
+/* ---- the route table, as GET /__mock/routes lists it ---- */
 
 enum auth { A_NONE, A_TOKEN, A_ADMIN };
 
@@ -483,35 +483,157 @@ struct route {
     char method[16];
     char pattern[160];
     enum auth auth;
+    char operation[16]; /* "" when scenarios never see the route */
+    char args[4][16];   /* what each {} names */
+    int nargs;
 };
 
 static struct route routes[MAX_ROUTES];
 static size_t n_routes;
 
+static bool copy_text(const cJSON *it, char *dst, size_t cap)
+{
+    if (!cJSON_IsString(it) || strlen(it->valuestring) >= cap)
+        return false;
+    memcpy(dst, it->valuestring, strlen(it->valuestring) + 1);
+    return true;
+}
+
+static bool read_route(const cJSON *o, struct route *r)
+{
+    static const char *const auths[] = {"none", "token", "admin"};
+    const cJSON *auth = cJSON_GetObjectItemCaseSensitive(o, "auth");
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(o, "operation");
+    const cJSON *args = cJSON_GetObjectItemCaseSensitive(o, "args");
+    if (!copy_text(cJSON_GetObjectItemCaseSensitive(o, "method"), r->method, sizeof r->method) ||
+        !copy_text(cJSON_GetObjectItemCaseSensitive(o, "pattern"), r->pattern, sizeof r->pattern) ||
+        !cJSON_IsString(auth) || !cJSON_IsArray(args) || cJSON_GetArraySize(args) > 4)
+        return false;
+    r->auth = (enum auth) - 1;
+    for (int k = 0; k < 3; k++)
+        if (strcmp(auth->valuestring, auths[k]) == 0)
+            r->auth = (enum auth)k;
+    r->operation[0] = '\0';
+    if (!cJSON_IsNull(op) && !copy_text(op, r->operation, sizeof r->operation))
+        return false;
+    r->nargs = 0;
+    const cJSON *a;
+    cJSON_ArrayForEach(a, args)
+    {
+        if (!copy_text(a, r->args[r->nargs], sizeof r->args[0]))
+            return false;
+        r->nargs++;
+    }
+    return (int)r->auth >= 0;
+}
+
 static void load_routes(void)
 {
     if (n_routes)
         return;
-    const char *scn = getenv("TEST_SCENARIO_DIR"); /* <source>/scenarios */
-    char path[1024];
-    if (!scn)
-        fail_msg("TEST_SCENARIO_DIR is not set");
-    snprintf(path, sizeof path, "%s/../mock/http/routes.c", scn);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        fail_msg("cannot read %s", path);
-    char line[512];
-    while (fgets(line, sizeof line, f) && n_routes < MAX_ROUTES) {
-        struct route *r = &routes[n_routes];
-        const char *p = strstr(line, "{\"");
-        if (!p || sscanf(p, "{\"%15[^\"]\", \"%159[^\"]\"", r->method, r->pattern) != 2)
-            continue;
-        r->auth = strstr(line, "AUTH_TOKEN") ? A_TOKEN : strstr(line, "AUTH_ADMIN") ? A_ADMIN : A_NONE;
+    struct hres h;
+    req("GET", "/__mock/routes", admin_line, NULL, NULL, 0, &h);
+    cJSON *list = cJSON_ParseWithLength(h.body, h.len);
+    if (h.status != 200 || !cJSON_IsArray(list))
+        fail_msg("GET /__mock/routes: %d %.200s", h.status, h.body);
+    const cJSON *o;
+    cJSON_ArrayForEach(o, list)
+    {
+        if (n_routes == MAX_ROUTES)
+            fail_msg("more than %d routes", MAX_ROUTES);
+        char *text = cJSON_PrintUnformatted(o);
+        if (!read_route(o, &routes[n_routes]))
+            fail_msg("GET /__mock/routes: a bad entry: %.300s", text ? text : "?");
+        cJSON_free(text);
         n_routes++;
     }
-    fclose(f);
+    cJSON_Delete(list);
+    hres_free(&h);
     if (n_routes < 20)
-        fail_msg("only %zu routes read from %s", n_routes, path);
+        fail_msg("only %zu routes listed by GET /__mock/routes", n_routes);
+}
+
+static const struct route *route_named(const char *method, const char *pattern)
+{
+    for (size_t i = 0; i < n_routes; i++)
+        if (strcmp(routes[i].method, method) == 0 && strcmp(routes[i].pattern, pattern) == 0)
+            return &routes[i];
+    return NULL;
+}
+
+static int count_captures(const char *pattern)
+{
+    int n = 0;
+    for (const char *p = strstr(pattern, "{}"); p; p = strstr(p + 2, "{}"))
+        n++;
+    return n;
+}
+
+/* The listing itself: each {} named once, each row once, and the rows that
+ * scenarios rely on saying what they did when the server routed by prefix. */
+static void test_route_table(void **state)
+{
+    (void)state;
+    load_routes();
+    begin_cases();
+    static const char *const ops[] = {"",       "any",     "token",  "charge",   "issue_key",
+                                      "cancel", "prepare", "lookup", "schedule", "checkout"};
+    static const char *const arg_names[] = {"imp_uid", "merchant_uid", "customer_uid", "other"};
+    for (size_t i = 0; i < n_routes; i++) {
+        const struct route *r = &routes[i];
+        n_cases++;
+        bool op_known = false, args_known = true;
+        for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
+            op_known = op_known || strcmp(r->operation, ops[k]) == 0;
+        for (int a = 0; a < r->nargs; a++) {
+            bool known = false;
+            for (size_t k = 0; k < sizeof arg_names / sizeof *arg_names; k++)
+                known = known || strcmp(r->args[a], arg_names[k]) == 0;
+            args_known = args_known && known;
+        }
+        if (r->nargs != count_captures(r->pattern) || !args_known)
+            bad(r->pattern, "%d args for %d {}, or an unknown one", r->nargs,
+                count_captures(r->pattern));
+        if (!op_known)
+            bad(r->pattern, "unknown operation \"%s\"", r->operation);
+        if (route_named(r->method, r->pattern) != r)
+            bad(r->pattern, "listed twice for %s", r->method);
+    }
+    static const struct {
+        const char *method, *pattern, *operation, *arg0;
+        enum auth auth;
+    } rows[] = {
+        {"GET", "/__mock/routes", "", NULL, A_ADMIN},
+        {"GET", "/__mock/health", "", NULL, A_NONE},
+        {"POST", "/users/getToken", "token", NULL, A_NONE},
+        {"GET", "/payments/prepare/{}", "lookup", "merchant_uid", A_TOKEN},
+        {"PUT", "/payments/prepare", "prepare", NULL, A_TOKEN},
+        {"GET", "/payments/findAll/{}/{}", "lookup", "merchant_uid", A_TOKEN},
+        {"GET", "/payments/{}", "lookup", "imp_uid", A_TOKEN},
+        {"POST", "/payments/cancel", "cancel", NULL, A_TOKEN},
+        {"POST", "/subscribe/customers/{}", "issue_key", "customer_uid", A_TOKEN},
+        {"DELETE", "/subscribe/customers/{}", "any", "customer_uid", A_TOKEN},
+        {"POST", "/subscribe/payments/onetime", "charge", NULL, A_TOKEN},
+        {"POST", "/subscribe/payments/schedule/{}/retry", "charge", "merchant_uid", A_TOKEN},
+        {"POST", "/subscribe/payments/schedule/{}/reschedule", "schedule", "merchant_uid", A_TOKEN},
+        {"POST", "/subscribe/payments/unschedule", "schedule", NULL, A_TOKEN},
+        {"POST", "/checkout/open", "checkout", NULL, A_NONE},
+        {"POST", "/checkout/session/{}/approve", "checkout", "other", A_NONE},
+        {"GET", "/checkout/session/{}", "", "other", A_NONE},
+        {"GET", "/v1/iamport.js", "", NULL, A_NONE},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        const struct route *r = route_named(rows[i].method, rows[i].pattern);
+        n_cases++;
+        if (!r)
+            bad(rows[i].pattern, "not listed for %s", rows[i].method);
+        else if (strcmp(r->operation, rows[i].operation) != 0 || r->auth != rows[i].auth ||
+                 (rows[i].arg0 ? r->nargs < 1 || strcmp(r->args[0], rows[i].arg0) != 0
+                               : r->nargs != 0))
+            bad(rows[i].pattern, "listed as operation \"%s\", auth %d, %d args", r->operation,
+                (int)r->auth, r->nargs);
+    }
+    end_cases("route table");
 }
 
 /* The pattern with each {} replaced by id. */
@@ -1353,6 +1475,7 @@ static void test_stored_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_route_table),
         cmocka_unit_test(test_credentials), cmocka_unit_test(test_bodies),
         cmocka_unit_test(test_queries),     cmocka_unit_test(test_methods),
         cmocka_unit_test(test_path_ids),    cmocka_unit_test(test_traversal),

@@ -1,0 +1,171 @@
+/* request.c - see request.h. */
+#include "http/request.h"
+
+#include "domain/auth.h"
+#include "http/envelope.h"
+#include "http/form.h"
+#include "infra/json.h"
+#include "infra/secret.h"
+#include "infra/utf8.h"
+
+#include <civetweb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+char *request_read_body(struct mg_connection *conn, long long declared, size_t limit,
+                        size_t *ret_len, bool *too_large, bool *ret_broken)
+{
+    *too_large = false;
+    *ret_broken = false;
+    *ret_len = 0;
+    if (declared > (long long)limit) {
+        *too_large = true;
+        return NULL;
+    }
+    size_t cap = declared > 0 ? (size_t)declared + 1 : 4096;
+    char *buf = malloc(cap);
+    size_t len = 0;
+    if (!buf)
+        return NULL;
+    for (;;) {
+        if (len + 1 >= cap) {
+            if (cap > limit + 1) {
+                *too_large = true;
+                free(buf);
+                return NULL;
+            }
+            size_t ncap = cap * 2 > limit + 2 ? limit + 2 : cap * 2;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        int got = mg_read(conn, buf + len, cap - len - 1);
+        if (got < 0)
+            *ret_broken = true;
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+        if (len > limit) {
+            *too_large = true;
+            free(buf);
+            return NULL;
+        }
+    }
+    if (declared > 0 && len < (size_t)declared)
+        *ret_broken = true;
+    buf[len] = '\0';
+    *ret_len = len;
+    return buf;
+}
+
+static const char *find_token(struct mg_connection *conn, const struct params *p)
+{
+    const char *auth = mg_get_header(conn, "Authorization");
+    if (auth && *auth) {
+        while (*auth == ' ')
+            auth++;
+        if (strncasecmp(auth, "Bearer ", 7) == 0) {
+            auth += 7;
+            while (*auth == ' ')
+                auth++;
+        }
+        return auth;
+    }
+    const char *legacy = mg_get_header(conn, "X-ImpTokenHeader");
+    if (legacy && *legacy)
+        return legacy;
+    const cJSON *q = p->query ? cJSON_GetObjectItemCaseSensitive(p->query, "_token") : NULL;
+    return cJSON_IsString(q) ? q->valuestring : NULL;
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+static bool body_is_json(const char *ctype, const char *body, size_t len)
+{
+    if (ctype && contains_ci(ctype, "json"))
+        return true;
+    if (ctype && contains_ci(ctype, "x-www-form-urlencoded"))
+        return false;
+    /* missing or odd content type: guess from the first byte */
+    for (size_t i = 0; i < len; i++) {
+        if (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')
+            continue;
+        return body[i] == '{' || body[i] == '[';
+    }
+    return false;
+}
+
+bool request_parse_params(struct req *r, struct mg_connection *conn, const char *query_string,
+                          const char *body, size_t body_len, cJSON **ret_query, cJSON **ret_body)
+{
+    char err[256];
+    *ret_query = *ret_body = NULL;
+    if (query_string && *query_string) {
+        *ret_query = form_parse(query_string, strlen(query_string), err, sizeof err);
+        if (!*ret_query) {
+            envelope_fail(&r->reply, MOCK_BAD_PARAM, err);
+            return false;
+        }
+        r->params.query = *ret_query;
+    }
+    if (!body || body_len == 0)
+        return true;
+    if (!body_is_json(mg_get_header(conn, "Content-Type"), body, body_len)) {
+        *ret_body = form_parse(body, body_len, err, sizeof err);
+        if (!*ret_body) {
+            envelope_fail(&r->reply, MOCK_BAD_PARAM, err);
+            return false;
+        }
+        r->params.body_is_form = true;
+    } else if (!utf8_valid(body, body_len)) {
+        envelope_fail(&r->reply, MOCK_BAD_ENCODING, NULL);
+        return false;
+    } else if (!(*ret_body = json_parse_object(body, body_len, err, sizeof err))) {
+        envelope_fail(&r->reply, MOCK_BAD_JSON, err);
+        return false;
+    }
+    r->params.body = *ret_body;
+    return true;
+}
+
+bool request_authorize(struct req *r, struct mg_connection *conn)
+{
+    if (r->route->auth == AUTH_TOKEN) {
+        if (auth_resolve(r->app->store, find_token(conn, &r->params), &r->tid) != MOCK_OK) {
+            envelope_fail(&r->reply, MOCK_UNAUTHORIZED, NULL);
+            r->reply.extra_headers = "WWW-Authenticate: iamport\r\n";
+            return false;
+        }
+    } else if (r->route->auth == AUTH_ADMIN && r->app->admin_token) {
+        const char *given = mg_get_header(conn, "X-Admin-Token");
+        if (!given || !secret_equal(given, r->app->admin_token)) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "error", "control API needs header X-Admin-Token");
+            envelope_plain(&r->reply, 401, o);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool request_keep_alive(struct mg_connection *conn, const struct mg_request_info *ri)
+{
+    const char *c = mg_get_header(conn, "Connection");
+    if (c && strcasecmp(c, "close") == 0)
+        return false;
+    if (ri->http_version && strcmp(ri->http_version, "1.0") == 0)
+        return c && strcasecmp(c, "keep-alive") == 0;
+    return true;
+}
