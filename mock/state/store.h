@@ -1,11 +1,14 @@
 /*
  * store.h - all mutable state: tenants (one per merchant key pair), their
- * access tokens, payments, pre-registrations and billing keys, with hash
- * indexes (imp_uid, merchant_uid, customer_uid, token).
+ * access tokens, payments, pre-registrations, billing keys and schedule
+ * items, with hash indexes (imp_uid, merchant_uid, customer_uid, token) and
+ * a due index of the schedule items.
  * Owns every record once stored; callers only ever receive deep copies
- * (release them with payment_fini / customer_fini / store_page_free).
+ * (release them with payment_fini / customer_fini / store_page_free ...).
  * Thread-safety: callable from any thread. One mutex inside, never held
- * across I/O, logging, cJSON or callbacks.
+ * across I/O, logging, cJSON or callbacks (the change sink included).
+ * Implemented by state/store*.c (each section below names its file); their
+ * shared insides are in state/store_internal.h, which nobody else includes.
  */
 #ifndef IMPMOCK_STORE_H
 #define IMPMOCK_STORE_H
@@ -19,10 +22,11 @@
 
 struct store;
 
+/* store.c */
 struct store *store_new(void);
 void store_free(struct store *s);
 
-/* ---- tenants ---- */
+/* ---- tenants (store_tenants.c; clear and remove in store.c) ---- */
 
 /* Adds a tenant with merchant m (copied). MOCK_BAD_PARAM when imp_key or
  * merchant_code is taken. ret_tid may be NULL. */
@@ -40,7 +44,7 @@ void store_tenant_remove(struct store *s, int tid);
 /* Tenant ids are 0 .. store_tenant_count()-1; removed ones answer false to lookups. */
 size_t store_tenant_count(struct store *s);
 
-/* ---- access tokens (reference §2) ---- */
+/* ---- access tokens (reference §2; store_tenants.c) ---- */
 
 #define STORE_TOKEN_TTL       1800 /* 30 minutes */
 #define STORE_TOKEN_GRACE     60   /* asked within the last minute ... */
@@ -57,7 +61,7 @@ bool store_token_lookup(struct store *s, const char *token, int64_t now, int *re
 /* Expires tenant tid's token at once (scenario: forced token expiry). */
 void store_token_expire(struct store *s, int tid);
 
-/* ---- payments ---- */
+/* ---- payments (store_payments.c) ---- */
 
 enum mock_err store_payment_get(struct store *s, int tid, const char *imp_uid,
                                 struct payment *ret_payment);
@@ -93,7 +97,7 @@ enum mock_err store_payment_query(struct store *s, int tid, const struct pay_que
                                   struct pay_page *ret_page);
 void store_page_free(struct pay_page *page);
 
-/* ---- orders (merchant_uid) ---- */
+/* ---- orders (merchant_uid; store_payments.c) ---- */
 
 /* Claims merchant_uid for one charge attempt: MOCK_ALREADY_PAID when a payment
  * of it is paid (or was paid and cancelled), MOCK_IN_PROGRESS while another
@@ -103,15 +107,15 @@ void store_order_release(struct store *s, int tid, const char *merchant_uid);
 /* MOCK_ALREADY_PAID or MOCK_OK, without claiming. */
 enum mock_err store_order_check(struct store *s, int tid, const char *merchant_uid);
 
-/* ---- pre-registrations (reference §3.8) ---- */
+/* ---- pre-registrations (reference §3.8; store_payments.c) ---- */
 
-/* update=false: MOCK_PREPARE_EXISTS when registered; update=true: MOCK_PREPARE_NOT_FOUND when not.
- */
+/* update=false: MOCK_PREPARE_EXISTS when merchant_uid is registered already;
+ * update=true: MOCK_PREPARE_NOT_FOUND when it is not. */
 enum mock_err store_prepare_put(struct store *s, int tid, const struct prepare *p, bool update);
 enum mock_err store_prepare_get(struct store *s, int tid, const char *merchant_uid,
                                 struct prepare *ret_prepare);
 
-/* ---- billing keys (reference §5) ---- */
+/* ---- billing keys (reference §5; store_customers.c) ---- */
 
 enum mock_err store_customer_get(struct store *s, int tid, const char *customer_uid,
                                  struct customer *ret_customer);
@@ -130,7 +134,7 @@ enum mock_err store_customer_count_charge(struct store *s, int tid, const char *
 enum mock_err store_customer_charge(struct store *s, int tid, const char *customer_uid,
                                     struct customer *ret_customer, uint64_t *ret_count);
 
-/* ---- whole-tenant reads (export, snapshots) ---- */
+/* ---- whole-tenant reads (export, snapshots; each in its records' file) ---- */
 
 /* Copies of every billing key / pre-registration of tenant tid, in insertion
  * order; free with store_customers_free / free(). */
@@ -143,7 +147,7 @@ enum mock_err store_prepare_list(struct store *s, int tid, struct prepare **ret_
  * rebuilds the same merchant_uid histories). */
 enum mock_err store_payment_all(struct store *s, int tid, struct pay_page *ret_page);
 
-/* ---- change events (the durable state log) ---- */
+/* ---- change events (the durable state log; store.c) ---- */
 
 enum store_event_kind {
     STORE_EV_TENANT_ADD,    /* merchant */
@@ -191,7 +195,7 @@ enum mock_err store_apply(struct store *s, const struct store_event *ev);
 bool store_tenant_slot(struct store *s, int tid, struct merchant *ret_m, bool *ret_removed,
                        char *ret_token, int64_t *ret_token_expires_at);
 
-/* ---- scheduled payments (reference §7) ---- */
+/* ---- scheduled payments (reference §7; store_schedules.c) ---- */
 
 /* Schedule items live per tenant, indexed by merchant_uid and customer_uid;
  * one due index per store (a min-heap on schedule_at, then insertion order)

@@ -1,7 +1,8 @@
 /*
  * test_store.c - store.c: tenants, the access-token lifetime rules driven
  * by explicit `now` values, payments (insert/get/replace/query with paging,
- * sorting and filters), order claims, pre-registrations and billing keys.
+ * sorting and filters), order claims, pre-registrations and billing keys,
+ * and the change events a sink receives and store_apply replays.
  */
 #include "state/ids.h"
 #include "state/store.h"
@@ -542,6 +543,210 @@ static void test_customers(void **state)
     customer_fini(&c);
 }
 
+/* ---- change events and replay ---- */
+
+#define LOG_MAX 32
+
+/* A sink that keeps deep copies of what it is given, or refuses all. */
+struct event_log {
+    struct store_event ev[LOG_MAX];
+    size_t n;
+    bool refuse;
+};
+
+static bool log_sink(void *ud, const struct store_event *ev)
+{
+    struct event_log *log = ud;
+    if (log->refuse || log->n == LOG_MAX)
+        return false;
+    struct store_event *e = &log->ev[log->n];
+    *e = *ev;
+    if (!payment_copy(&e->payment, &ev->payment) || !customer_copy(&e->customer, &ev->customer) ||
+        !schedule_copy(&e->schedule, &ev->schedule))
+        return false;
+    log->n++;
+    return true;
+}
+
+static struct schedule sched_item(const char *mid, const char *cust, int64_t at)
+{
+    struct schedule sc;
+    memset(&sc, 0, sizeof sc);
+    snprintf(sc.merchant_uid, sizeof sc.merchant_uid, "%s", mid);
+    snprintf(sc.customer_uid, sizeof sc.customer_uid, "%s", cust);
+    snprintf(sc.currency, sizeof sc.currency, "KRW");
+    sc.schedule_at = at;
+    sc.amount = 9900;
+    sc.payment_status = -1;
+    return sc;
+}
+
+/* One of each change, as the sink sees it, in order. */
+static void make_changes(struct store *s, char *ret_imp_uid)
+{
+    struct merchant m;
+    char tok[41];
+    int64_t exp;
+    int tid = -1;
+    merchant_init(&m, "key-a", "imp-a");
+    assert_int_equal(store_tenant_add(s, &m, &tid), MOCK_OK);
+    store_token_issue(s, tid, T0, TOK_A, tok, &exp);
+    store_token_issue(s, tid, T0 + 1, NULL, tok, &exp); /* unchanged: no event */
+
+    struct payment p, stored;
+    pay_init(&p, "", "order-1", PAY_PAID, T0, 1000);
+    assert_int_equal(store_payment_insert(s, tid, &p, true, &stored), MOCK_OK);
+    snprintf(ret_imp_uid, IMP_UID_MAX + 1, "%s", stored.imp_uid);
+    stored.status = PAY_CANCELLED;
+    assert_int_equal(store_payment_replace(s, tid, &stored), MOCK_OK);
+    payment_fini(&stored);
+
+    struct prepare pr = {.merchant_uid = "order-2", .amount = 1000};
+    assert_int_equal(store_prepare_put(s, tid, &pr, false), MOCK_OK);
+    pr.amount = 2000;
+    assert_int_equal(store_prepare_put(s, tid, &pr, true), MOCK_OK);
+
+    struct customer c, got;
+    uint64_t n;
+    cust_init(&c, "cust-1", T0);
+    assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_OK);
+    assert_int_equal(store_customer_charge(s, tid, "cust-1", &got, &n), MOCK_OK);
+    customer_fini(&got);
+    cust_init(&c, "cust-2", T0);
+    assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_OK);
+    assert_int_equal(store_customer_delete(s, tid, "cust-2", &got), MOCK_OK);
+    customer_fini(&got);
+
+    struct schedule items[2] = {sched_item("sub-1", "cust-1", T0 + 60),
+                                sched_item("sub-2", "cust-1", T0 + 120)};
+    assert_int_equal(store_schedule_add(s, tid, items, 2, NULL, NULL), MOCK_OK);
+    struct sched_claim claim;
+    assert_int_equal(store_schedule_claim_due(s, T0 + 60, 1, &claim), 1);
+    struct sched_result res = {
+        .executed_at = T0 + 60, .payment_status = PAY_FAILED, .fail_reason = "한도초과"};
+    store_schedule_finish(s, &claim, &res);
+    sched_claim_fini(&claim);
+
+    store_note_clock(s, true, T0 + 60);
+    store_token_expire(s, tid);
+    merchant_init(&m, "key-b", "imp-b");
+    assert_int_equal(store_tenant_add(s, &m, &tid), MOCK_OK);
+    store_tenant_remove(s, tid);
+}
+
+static void test_change_events_and_replay(void **state)
+{
+    (void)state;
+    struct event_log *log = calloc(1, sizeof *log);
+    struct store *s = store_new(), *copy = store_new();
+    char imp_uid[IMP_UID_MAX + 1];
+    assert_non_null(log);
+    store_set_sink(s, log_sink, log);
+    make_changes(s, imp_uid);
+
+    static const enum store_event_kind want[] = {
+        STORE_EV_TENANT_ADD,   STORE_EV_TOKEN,        STORE_EV_PAYMENT,  STORE_EV_PAYMENT,
+        STORE_EV_PREPARE,      STORE_EV_PREPARE,      STORE_EV_CUSTOMER, STORE_EV_CUSTOMER,
+        STORE_EV_CUSTOMER,     STORE_EV_CUSTOMER_DEL, STORE_EV_SCHEDULE, STORE_EV_SCHEDULE,
+        STORE_EV_SCHEDULE,     STORE_EV_CLOCK,        STORE_EV_TOKEN,    STORE_EV_TENANT_ADD,
+        STORE_EV_TENANT_REMOVE};
+    assert_int_equal(log->n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < log->n; i++)
+        assert_int_equal(log->ev[i].kind, want[i]);
+    /* each carries the new values */
+    assert_string_equal(log->ev[0].merchant.imp_key, "key-a");
+    assert_string_equal(log->ev[1].token, TOK_A);
+    assert_int_equal(log->ev[1].token_expires_at, T0 + STORE_TOKEN_TTL);
+    assert_string_equal(log->ev[3].payment.imp_uid, imp_uid);
+    assert_int_equal(log->ev[3].payment.status, PAY_CANCELLED);
+    assert_int_equal(log->ev[3].payment.version, 2);
+    assert_int_equal(log->ev[5].prepare.amount, 2000);
+    assert_int_equal(log->ev[7].customer.charges, 1);
+    assert_string_equal(log->ev[9].key, "cust-2");
+    assert_string_equal(log->ev[12].schedule.merchant_uid, "sub-1");
+    assert_int_equal(log->ev[12].schedule.status, SCHED_EXECUTED);
+    assert_false(log->ev[12].schedule.running);
+    assert_true(log->ev[13].clock_frozen);
+    assert_int_equal(log->ev[13].clock_value, T0 + 60);
+    assert_string_equal(log->ev[14].token, "");
+    assert_int_equal(log->ev[16].tid, 1);
+
+    /* replayed, twice (a log may repeat what a snapshot holds): the same state */
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < log->n; i++)
+            assert_int_equal(store_apply(copy, &log->ev[i]), MOCK_OK);
+    struct payment p;
+    assert_int_equal(store_payment_get(copy, 0, imp_uid, &p), MOCK_OK);
+    assert_int_equal(p.status, PAY_CANCELLED);
+    payment_fini(&p);
+    struct pay_page all;
+    assert_int_equal(store_payment_all(copy, 0, &all), MOCK_OK);
+    assert_int_equal(all.n, 1);
+    store_page_free(&all);
+    struct prepare pr;
+    assert_int_equal(store_prepare_get(copy, 0, "order-2", &pr), MOCK_OK);
+    assert_int_equal(pr.amount, 2000);
+    struct customer c;
+    assert_int_equal(store_customer_get(copy, 0, "cust-1", &c), MOCK_OK);
+    assert_int_equal(c.charges, 1);
+    customer_fini(&c);
+    assert_int_equal(store_customer_get(copy, 0, "cust-2", &c), MOCK_CUSTOMER_NOT_FOUND);
+    struct schedule sc;
+    assert_int_equal(store_schedule_get(copy, 0, "sub-1", &sc), MOCK_OK);
+    assert_int_equal(sc.status, SCHED_EXECUTED);
+    assert_string_equal(sc.fail_reason, "한도초과");
+    schedule_fini(&sc);
+    assert_int_equal(store_schedule_pending(copy), 1); /* sub-2, once */
+    int tid;
+    assert_false(store_token_lookup(copy, TOK_A, T0 + 1, &tid));
+    assert_int_equal(store_tenant_count(copy), 2);
+    assert_false(store_tenant_by_key(copy, "key-b", &tid, NULL));
+
+    for (size_t i = 0; i < log->n; i++)
+        store_event_fini(&log->ev[i]);
+    free(log);
+    store_free(copy);
+    store_free(s);
+}
+
+/* A change the sink cannot keep is answered as an internal error. */
+static void test_sink_refusal(void **state)
+{
+    (void)state;
+    struct event_log *log = calloc(1, sizeof *log);
+    struct store *s = store_new();
+    struct merchant m;
+    int tid;
+    assert_non_null(log);
+    store_set_sink(s, log_sink, log);
+    merchant_init(&m, "key-a", "imp-a");
+    assert_int_equal(store_tenant_add(s, &m, &tid), MOCK_OK);
+    log->refuse = true;
+
+    char tok[41];
+    int64_t exp;
+    store_token_issue(s, tid, T0, TOK_A, tok, &exp);
+    assert_string_equal(tok, "");
+    struct payment p;
+    pay_init(&p, "", "order-1", PAY_PAID, T0, 1000);
+    assert_int_equal(store_payment_insert(s, tid, &p, false, NULL), MOCK_INTERNAL);
+    struct customer c;
+    cust_init(&c, "cust-1", T0);
+    assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_INTERNAL);
+    struct schedule item = sched_item("sub-1", "cust-1", T0 + 60);
+    assert_int_equal(store_schedule_add(s, tid, &item, 1, NULL, NULL), MOCK_INTERNAL);
+    /* what was refused is not kept, and a read publishes nothing */
+    log->refuse = false;
+    assert_int_equal(store_customer_get(s, tid, "cust-1", &c), MOCK_OK);
+    customer_fini(&c);
+    assert_int_equal(log->n, 1);
+
+    for (size_t i = 0; i < log->n; i++)
+        store_event_fini(&log->ev[i]);
+    free(log);
+    store_free(s);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -559,6 +764,8 @@ int main(void)
         T(test_order_claims),
         T(test_prepare),
         T(test_customers),
+        T(test_change_events_and_replay),
+        T(test_sink_refusal),
     };
 #undef T
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
