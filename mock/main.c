@@ -6,6 +6,7 @@
 #include "domain/outcomes.h"
 #include "domain/schedule.h"
 #include "http/app.h"
+#include "http/healthcheck.h"
 #include "http/server.h"
 #include "infra/clock.h"
 #include "infra/journal.h"
@@ -59,6 +60,10 @@ static const char usage[] =
     "                       webhook attempts kept for GET /__mock/webhooks (default 1000)\n"
     "  --quiet              no access log\n"
     "  --log-format FMT     access log as 'text' (default) or 'json' lines\n"
+    "  --healthcheck [URL]  probe a running impmock and exit: 0 when URL (default\n"
+    "                       http://127.0.0.1:$IMPMOCK_PORT/__mock/health, port 8080\n"
+    "                       when unset) answers 200 within 3 s, 1 when not; must\n"
+    "                       come first (for a container's HEALTHCHECK)\n"
     "  --version            print the version and exit\n"
     "  --help               print this help and exit\n"
     "\n"
@@ -117,6 +122,9 @@ static bool write_port_file(const char *path, int port)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--healthcheck") == 0) /* a probe: no server, no set-up */
+        return argc > 3 ? bad_usage("unexpected argument '%s'", argv[3])
+                        : healthcheck_run(argc == 3 ? argv[2] : NULL);
     enum {
         OPT_HOST = 256,
         OPT_PORT,
