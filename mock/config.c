@@ -103,6 +103,10 @@ static const char usage_head[] =
     "\n";
 
 static const char usage_tail[] =
+    "  --healthcheck [URL]  probe a running impmock and exit: 0 when URL (default\n"
+    "                       http://127.0.0.1:$IMPMOCK_PORT/__mock/health, port 8080\n"
+    "                       when unset) answers 200 within 3 s, 1 when not; must\n"
+    "                       come first (for a container's HEALTHCHECK)\n"
     "  --version            print the version and exit\n"
     "  --help               print this help and exit\n"
     "\n"

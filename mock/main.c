@@ -9,6 +9,7 @@
 #include "domain/outcomes.h"
 #include "domain/schedule.h"
 #include "http/app.h"
+#include "http/healthcheck.h"
 #include "http/server.h"
 #include "infra/clock.h"
 #include "infra/journal.h"
@@ -222,6 +223,12 @@ static int serve(const struct config *c)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--healthcheck") == 0) { /* a probe: no server, no set-up */
+        if (argc <= 3)
+            return healthcheck_run(argc == 3 ? argv[2] : NULL);
+        fprintf(stderr, "impmock: unexpected argument '%s'\nTry 'impmock --help'.\n", argv[3]);
+        return 2;
+    }
     struct config cfg;
     char err[512];
     switch (config_parse(&cfg, argc, argv, err, sizeof err)) {

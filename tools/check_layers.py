@@ -22,7 +22,7 @@ LAYERS = ["base", "infra", "state", "domain", "http"]  # bottom first
 THIRD_PARTY = {
     "civetweb.h": {"http"},
     "cJSON.h": {"infra", "state", "http"},
-    "curl.h": {"infra"},
+    "curl.h": {"infra", "http"},  # http/: the --healthcheck probe
     "sodium.h": {"infra", "state"},
 }
 NO_THIRD_PARTY = {"base", "domain"}  # not even through a project header

@@ -4,7 +4,7 @@
  * field, the body size limit, content-type guessing, unknown routes and
  * methods, Content-Length and the envelope on every answer, keep-alive; and
  * the command line: --help, --version, bad flags (exit 2), bad fixtures
- * (exit 1 naming file and field) and the listening line.
+ * (exit 1 naming file and field), the listening line and --healthcheck.
  */
 #include "harness.h"
 
@@ -15,15 +15,18 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -781,6 +784,67 @@ static void test_env_configures_and_flags_win(void **state)
     assert_int_equal(mock_stop(&m), 0);
 }
 
+/* --healthcheck: 0 on a 200 from /__mock/health, 1 on anything else within
+ * its 3 s, 2 on a bad URL, port variable or extra argument. */
+static void test_cli_healthcheck(void **state)
+{
+    (void)state;
+    struct mock m;
+    mock_start(&m, NULL);
+    char health[96], nope[96], port[16];
+    snprintf(health, sizeof health, "%s/__mock/health", m.base);
+    snprintf(nope, sizeof nope, "%s/nope", m.base);
+    snprintf(port, sizeof port, "%d", m.port);
+    struct run r;
+    const char *up[] = {"--healthcheck", health, NULL};
+    run_cli(up, &r);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.err, "");
+    assert_string_equal(r.out, "");
+    const char *by_env[] = {"--healthcheck", NULL};
+    setenv("IMPMOCK_PORT", port, 1);
+    run_cli(by_env, &r);
+    assert_int_equal(r.status, 0);
+    const char *not_found[] = {"--healthcheck", nope, NULL};
+    run_cli(not_found, &r);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "answered HTTP 404"));
+    assert_int_equal(mock_stop(&m), 0);
+    run_cli(by_env, &r); /* nothing listens there now */
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, health));
+
+    setenv("IMPMOCK_PORT", "80x", 1);
+    run_cli(by_env, &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "IMPMOCK_PORT must be a number from 1 to 65535, got '80x'"));
+    unsetenv("IMPMOCK_PORT");
+    const char *ftp[] = {"--healthcheck", "ftp://127.0.0.1/", NULL};
+    run_cli(ftp, &r);
+    assert_int_equal(r.status, 2);
+    const char *extra[] = {"--healthcheck", health, "more", NULL};
+    run_cli(extra, &r);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unexpected argument 'more'"));
+
+    /* a listener that never answers: the probe gives up after its 3 s */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sa;
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, len), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    char silent[64];
+    snprintf(silent, sizeof silent, "http://127.0.0.1:%d/__mock/health", ntohs(sa.sin_port));
+    const char *hang[] = {"--healthcheck", silent, NULL};
+    double t0 = now_ms();
+    run_cli(hang, &r);
+    double took = now_ms() - t0;
+    close(fd);
+    assert_int_equal(r.status, 1);
+    assert_true(took >= 2900 && took < 8000);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -799,6 +863,7 @@ int main(void)
         cmocka_unit_test(test_listening_line),
         cmocka_unit_test(test_env_bad_values_exit_2),
         cmocka_unit_test_setup_teardown(test_env_configures_and_flags_win, setup_dir, teardown_dir),
+        cmocka_unit_test(test_cli_healthcheck),
     };
 #undef T
     int rc = cmocka_run_group_tests_name("requests", tests, NULL, NULL);
