@@ -5,7 +5,8 @@
 # then the concurrent-clients test once more against a ThreadSanitizer build
 # (build-tsan/, -Db_sanitize=thread) and each libFuzzer target for a short
 # run (build-fuzz/, clang; FUZZ_SECONDS per target, default 60),
-# then checks the layout rules of mock/ and its formatting, counts the
+# runs the container test (tests/container/run.sh, podman), then checks the
+# layout rules of mock/ and its formatting, counts the
 # individual test cases from the TAP the test programs print, and ends with
 # the line "N passed, N failed". Exit status 0 only when nothing failed and at
 # least one test case ran.
@@ -101,6 +102,12 @@ run_e2e() {
 }
 run_e2e
 
+# The container image (tests/container/run.sh: podman build and run, as a
+# user with Docker or podman would); its TAP counts like the rest.
+container_tap="$build_dir/container.tap"
+timeout -k 10 1200 bash tests/container/run.sh >"$container_tap" 2>"$container_tap.err" </dev/null ||
+    tail -n 20 "$container_tap.err" >&2
+
 # ThreadSanitizer: only the server and the stress test are built; a data race
 # in the server stops it (halt_on_error) and so fails the test.
 tsan_dir=${IMPMOCK_TSAN_BUILD_DIR:-build-tsan}
@@ -141,5 +148,6 @@ python3 tests/tap_summary.py \
     --meson "$tsan_dir" "$tsan_dir" "$status_tsan" \
     --tap fuzz "$fuzz_tap" \
     --tap e2e "$e2e_tap" \
+    --tap container "$container_tap" \
     --tap source "$checks_tap" "${extra[@]}" || summary_rc=$?
 exit "$summary_rc"
