@@ -1,11 +1,64 @@
 /*
  * errors.h - every outcome impmock can report, one line each.
- * Columns: name, HTTP status, i'mport `code`, message. A message may hold one
- * "%s" for a detail (a field name, an id). envelope.c alone turns these into
- * bytes; domain code only returns the enum.
+ * Columns: name, HTTP status, i'mport `code`, message. A message may hold
+ * "%s"s for details (a field name, a limit, an id), filled in order by
+ * mock_err_format. envelope.c alone turns these into bytes; domain code only
+ * returns the enum (and the details' text).
  */
 #ifndef IMPMOCK_ERRORS_H
 #define IMPMOCK_ERRORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Bad parameters: 400, code -1; the first "%s" is the field when there is
+ * one. The payment window names each of them BAD_PARAM to the page
+ * (docs/decisions.md, error_code). BAD_PARAM itself is left for texts built
+ * elsewhere: the form and query parser's. */
+/* clang-format off */
+#define MOCK_PARAM_ERRORS(X)                                                                    \
+    X(PARAM_REQUIRED,      400, -1, "%s 파라미터는 필수입니다.")                                 \
+    X(PARAM_EMPTY,         400, -1, "%s 파라미터는 비어 있을 수 없습니다.")                      \
+    X(PARAM_NOT_STRING,    400, -1, "%s 파라미터는 문자열이어야 합니다.")                        \
+    X(PARAM_TOO_LONG,      400, -1, "%s 파라미터가 너무 깁니다 (최대 %s바이트).")                \
+    X(PARAM_NOT_NUMBER,    400, -1, "%s 파라미터는 숫자여야 합니다.")                            \
+    X(PARAM_NUMBER_AS_TEXT, 400, -1, "%s 파라미터는 숫자여야 합니다 (문자열 불가).")             \
+    X(PARAM_NOT_INTEGER,   400, -1, "%s 파라미터는 정수여야 합니다.")                            \
+    X(PARAM_NEGATIVE,      400, -1, "%s 파라미터는 0 이상이어야 합니다.")                        \
+    X(PARAM_NOT_WHOLE_WON, 400, -1, "%s 파라미터는 원 단위 정수여야 합니다.")                    \
+    X(PARAM_TOO_BIG,       400, -1, "%s 파라미터의 값이 너무 큽니다.")                           \
+    X(PARAM_RANGE,         400, -1, "%s 파라미터는 %s 이상 %s 이하여야 합니다.")                 \
+    X(PARAM_NOT_BOOL,      400, -1, "%s 파라미터는 true 또는 false여야 합니다.")                 \
+    X(PARAM_NOT_ARRAY,     400, -1, "%s 파라미터는 배열이어야 합니다.")                          \
+    X(PARAM_NOT_LIST,      400, -1, "%s 파라미터는 문자열 배열이어야 합니다.")                   \
+    X(PARAM_ITEM_TOO_LONG, 400, -1, "%s 파라미터의 값이 너무 깁니다.")                           \
+    X(PARAM_TOO_MANY,      400, -1, "%s 파라미터는 최대 %s개까지 지정할 수 있습니다.")           \
+    X(PARAM_NOT_URL,       400, -1, "%s 파라미터는 http:// 또는 https:// URL(또는 그 배열)이어야 합니다.") \
+    X(PARAM_NOT_PAGE_URL,  400, -1, "%s 파라미터는 http:// 또는 https://로 시작하는 주소여야 합니다.") \
+    X(PARAM_FROM_AFTER_TO, 400, -1, "%s 파라미터는 %s보다 클 수 없습니다.")                      \
+    X(ORDER_AMOUNT_ZERO,   400, -1, "amount 파라미터는 0보다 커야 합니다.")                      \
+    X(ORDER_ZERO_WITHOUT_KEY, 400, -1, "amount 파라미터는 0보다 커야 합니다 (0원은 customer_uid와 함께 빌링키만 발급할 때 쓸 수 있습니다).") \
+    X(ORDER_TAX_FREE_OVER, 400, -1, "tax_free 파라미터는 amount보다 클 수 없습니다.")            \
+    X(ORDER_KRW_ONLY,      400, -1, "카카오페이는 원화(KRW) 결제만 지원합니다: %s")              \
+    X(CARD_EXPIRY_FORMAT,  400, -1, "expiry 파라미터는 YYYY-MM 형식의 카드 유효기간이어야 합니다.") \
+    X(CARD_BIRTH_FORMAT,   400, -1, "birth 파라미터는 생년월일 6자리(YYMMDD) 또는 사업자등록번호 10자리여야 합니다.") \
+    X(CARD_PWD_FORMAT,     400, -1, "pwd_2digit 파라미터는 카드 비밀번호 앞 2자리 숫자여야 합니다.") \
+    X(PAYMENTS_NO_ID,      400, -1, "imp_uid[] 또는 merchant_uid[] 파라미터를 1개 이상 지정해주세요.") \
+    X(PAYMENTS_TOO_MANY_IDS, 400, -1, "imp_uid[]와 merchant_uid[]는 합쳐서 최대 %s개까지 지정할 수 있습니다.") \
+    X(PAYMENTS_WINDOW,     400, -1, "from과 to의 간격은 최대 90일까지 지정할 수 있습니다.")      \
+    X(CUSTOMER_UID_TOO_LONG, 400, -1, "customer_uid는 최대 %s바이트까지 지정할 수 있습니다.")    \
+    X(CUSTOMERS_NO_UID,    400, -1, "customer_uid[] 파라미터를 1개 이상 지정해주세요.")          \
+    X(SCHEDULE_ITEM,       400, -1, "schedules[%s]: %s")                                        \
+    X(SCHEDULE_ITEM_NOT_OBJECT, 400, -1, "각 항목은 객체여야 합니다.")                           \
+    X(SCHEDULE_ITEMS_COUNT, 400, -1, "schedules 파라미터에는 1개 이상 %s개 이하의 항목이 필요합니다.") \
+    X(UNSCHEDULE_NO_TARGET, 400, -1, "customer_uid 또는 merchant_uid 파라미터를 지정해주세요.")  \
+    X(CHECKOUT_KEY_CID,    400, -1, "빌링키 발급(customer_uid)은 정기결제용 CID로만 할 수 있습니다: %s") \
+    X(CHECKOUT_SUBSCRIPTION_CID, 400, -1, "정기결제용 CID(%s)로 결제하려면 customer_uid를 지정해야 합니다.") \
+    X(CHECKOUT_METHOD_TYPE, 400, -1, "bypass.kakaopay.payment_method_type 파라미터는 \"CARD\" 또는 \"MONEY\"여야 합니다.") \
+    X(CHECKOUT_CUSTOM_MESSAGE, 400, -1, "bypass.kakaopay.custom_message 파라미터는 %s바이트 이하의 문자열이어야 합니다.") \
+    X(CHECKOUT_CARD_QUOTAS, 400, -1, "display.card_quota 파라미터는 할부개월수(0~%s) %s개 이하의 배열이어야 합니다.") \
+    X(CHECKOUT_PICK,       400, -1, "method 파라미터는 \"card\" 또는 \"money\"여야 합니다.")
+/* clang-format on */
 
 /* clang-format off */
 #define MOCK_ERRORS(X)                                                                          \
@@ -13,6 +66,7 @@
     X(UNAUTHORIZED,        401, -1, "Unauthorized")                                             \
     X(BAD_CREDENTIALS,     401, -1, "imp_key 또는 imp_secret이 올바르지 않습니다.")              \
     X(BAD_PARAM,           400, -1, "%s")                                                       \
+    MOCK_PARAM_ERRORS(X)                                                                        \
     X(BAD_JSON,            400, -1, "요청 본문이 올바른 JSON 객체가 아닙니다: %s")               \
     X(BAD_ENCODING,        400, -1, "요청 본문이 올바른 UTF-8이 아닙니다.")                      \
     X(BAD_PATH_ENCODING,   400, -1, "요청 경로가 올바른 UTF-8이 아닙니다.")                      \
@@ -24,7 +78,7 @@
     X(PAYMENT_NOT_FOUND,   404, -1, "존재하지 않는 결제정보입니다.")                             \
     X(BAD_STATUS,          400, -1, "지원되지 않는 상태값입니다.")                               \
     X(BAD_SORTING,         400, -1, "지원되지 않는 정렬방식입니다: %s")                          \
-    X(BAD_PAGE,            400, -1, "%s")                                                       \
+    X(BAD_PAGE,            400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 %s건, 페이지당 %s건).") \
     X(BALANCE_UNSUPPORTED, 400, -1, "금액 상세내역 조회는 PAYCO 결제건만 지원합니다.")           \
     X(PREPARE_NOT_FOUND,   404, -1, "사전등록된 결제정보가 존재하지 않습니다.")                  \
     X(PREPARE_EXISTS,      200,  1, "이미 사전등록된 merchant_uid입니다. 금액 변경은 PUT으로 요청해주세요.") \
@@ -59,7 +113,6 @@
     X(SCHEDULE_NOT_FAILED, 400,  1, "결제에 실패했거나 취소된 예약결제만 다시 예약하거나 재시도할 수 있습니다: %s") \
     X(SCHEDULE_AT_PAST,    400, -1, "schedule_at은 현재 시각 이후여야 합니다.")                  \
     X(SCHEDULE_WINDOW,     400, -1, "조회기간은 최대 3개월까지 지정할 수 있습니다.")              \
-    X(SCHEDULE_RANGE,      400, -1, "%s")                                                       \
     X(CHECKOUT_UNKNOWN_MERCHANT, 400, -1, "가맹점 식별코드(%s)를 찾을 수 없습니다. IMP.init()에 전달한 값을 확인해주세요.") \
     X(CHECKOUT_PG_UNSUPPORTED, 400, -1, "impmock의 결제창은 카카오페이(pg: \"kakaopay\")만 지원합니다: %s") \
     X(CHECKOUT_NO_CHANNEL, 400, -1, "가맹점에 설정되지 않은 PG입니다: %s")                          \
@@ -78,10 +131,16 @@ enum mock_err {
         MOCK__COUNT
 };
 
-/* The HTTP status, i'mport code and message format of an error (never NULL but for OK). */
+/* The HTTP status, i'mport code and message format of an error ("" for OK). */
 int mock_err_http(enum mock_err e);
 int mock_err_code(enum mock_err e);
 const char *mock_err_message(enum mock_err e);
 const char *mock_err_name(enum mock_err e);
+/* Whether e is one of MOCK_PARAM_ERRORS (or BAD_PARAM itself). */
+bool mock_err_bad_param(enum mock_err e);
+/* e's message with each "%s" replaced, in order, by args[0..n) (a missing
+ * one by ""), into buf (cap bytes, cut short when longer; always
+ * terminated). Returns the length written. */
+size_t mock_err_format(enum mock_err e, const char *const *args, size_t n, char *buf, size_t cap);
 
 #endif

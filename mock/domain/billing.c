@@ -2,6 +2,7 @@
 #include "domain/billing.h"
 
 #include "domain/notices.h"
+#include "domain/order.h"
 #include "infra/clock.h"
 #include "state/ids.h"
 
@@ -158,25 +159,15 @@ enum mock_err billing_card_check(const struct card_table *cards, const struct bi
 {
     int year, month;
     ret_detail[0] = '\0';
-    if (!card->expiry || !billing_expiry_parse(card->expiry, &year, &month)) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX,
-                 "expiry 파라미터는 YYYY-MM 형식의 카드 유효기간이어야 합니다.");
-        return MOCK_BAD_PARAM;
-    }
+    if (!card->expiry || !billing_expiry_parse(card->expiry, &year, &month))
+        return MOCK_CARD_EXPIRY_FORMAT;
     if (card->birth) {
         size_t n = strlen(card->birth);
-        if ((n != 6 && n != 10) || !all_digits(card->birth, n)) {
-            snprintf(ret_detail, BILLING_DETAIL_MAX,
-                     "birth 파라미터는 생년월일 6자리(YYMMDD) 또는 사업자등록번호 10자리여야 "
-                     "합니다.");
-            return MOCK_BAD_PARAM;
-        }
+        if ((n != 6 && n != 10) || !all_digits(card->birth, n))
+            return MOCK_CARD_BIRTH_FORMAT;
     }
-    if (card->pwd_2digit && (strlen(card->pwd_2digit) != 2 || !all_digits(card->pwd_2digit, 2))) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX,
-                 "pwd_2digit 파라미터는 카드 비밀번호 앞 2자리 숫자여야 합니다.");
-        return MOCK_BAD_PARAM;
-    }
+    if (card->pwd_2digit && (strlen(card->pwd_2digit) != 2 || !all_digits(card->pwd_2digit, 2)))
+        return MOCK_CARD_PWD_FORMAT;
     char digits[CARD_DIGITS_MAX + 1];
     if (!card->number || !cards_normalize(card->number, digits) || !cards_luhn_ok(digits)) {
         explicit_bzero(digits, sizeof digits);
@@ -335,9 +326,10 @@ static enum mock_err store_charge(const struct billing *b, int tid, const struct
 static enum mock_err charge_begin(const struct billing *b, int tid, const struct billing_order *o)
 {
     /* card companies take installments only from 50,000 KRW (reference §6.1) */
-    if (o->card_quota >= 2 && o->amount < BILLING_QUOTA_MIN_AMOUNT)
-        return MOCK_QUOTA_UNDER_MIN;
-    enum mock_err e = billing_check_prepare(b->store, tid, o->merchant_uid, o->amount, o->currency);
+    enum mock_err e = order_check_quota(o);
+    if (e != MOCK_OK)
+        return e;
+    e = billing_check_prepare(b->store, tid, o->merchant_uid, o->amount, o->currency);
     if (e != MOCK_OK)
         return e;
     return store_order_reserve(b->store, tid, o->merchant_uid);

@@ -21,8 +21,7 @@
 
 /* ---- types ---- */
 
-#define BILLING_DETAIL_MAX       256   /* bytes of a message detail, with NUL */
-#define BILLING_QUOTA_MIN_AMOUNT 50000 /* KRW: smallest amount paid in installments */
+#define BILLING_DETAIL_MAX 256 /* bytes of a message detail, with NUL */
 
 /* What the domain works on; handlers build one per request. */
 struct billing {
@@ -144,8 +143,8 @@ enum mock_err billing_channel(const struct merchant *m, const char *pg, struct c
                               char ret_detail[BILLING_DETAIL_MAX]);
 /* Checks card data as the card company would: format, Luhn, expiry, and the
  * test card's auth_fail rule. MOCK_CARD_AUTH_FAILED with the card company's
- * text in ret_detail; MOCK_BAD_PARAM (message in ret_detail) for a malformed
- * expiry, birth or pwd_2digit. */
+ * text in ret_detail; MOCK_CARD_EXPIRY_FORMAT, MOCK_CARD_BIRTH_FORMAT or
+ * MOCK_CARD_PWD_FORMAT for a malformed expiry, birth or pwd_2digit. */
 enum mock_err billing_card_check(const struct card_table *cards, const struct billing_card *card,
                                  int64_t now, struct billing_card_info *ret_info,
                                  char ret_detail[BILLING_DETAIL_MAX]);

@@ -2,6 +2,7 @@
 #include "domain/checkout.h"
 
 #include "domain/notices.h"
+#include "domain/order.h"
 #include "infra/clock.h"
 #include "infra/scenario.h"
 #include "infra/webhook.h"
@@ -117,41 +118,15 @@ static enum mock_err pick_channel(const struct merchant *m, const char *pg, bool
     if (!found)
         return MOCK_CHECKOUT_NO_CHANNEL;
     if (issue && found->kind != CHANNEL_SUBSCRIPTION) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX,
-                 "빌링키 발급(customer_uid)은 정기결제용 CID로만 할 수 있습니다: %s.%s",
-                 found->pg_provider, found->pg_id);
-        return MOCK_BAD_PARAM;
+        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s.%s", found->pg_provider, found->pg_id);
+        return MOCK_CHECKOUT_KEY_CID;
     }
     if (!issue && found->kind == CHANNEL_SUBSCRIPTION) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX,
-                 "정기결제용 CID(%s)로 결제하려면 customer_uid를 지정해야 합니다.", found->pg_id);
-        return MOCK_BAD_PARAM;
+        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", found->pg_id);
+        return MOCK_CHECKOUT_SUBSCRIPTION_CID;
     }
     *ret_ch = *found;
     ret_detail[0] = '\0';
-    return MOCK_OK;
-}
-
-/* The amount rules of a Kakao Pay window; MOCK_BAD_PARAM with the message. */
-static enum mock_err check_order(const struct checkout_request *rq,
-                                 char ret_detail[BILLING_DETAIL_MAX])
-{
-    const struct billing_order *o = &rq->order;
-    if (o->amount == 0 && !rq->customer_uid) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX,
-                 "amount 파라미터는 0보다 커야 합니다 (0원은 customer_uid와 함께 빌링키만 발급할 "
-                 "때 쓸 수 있습니다).");
-        return MOCK_BAD_PARAM;
-    }
-    if (o->tax_free > o->amount) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX, "tax_free 파라미터는 amount보다 클 수 없습니다.");
-        return MOCK_BAD_PARAM;
-    }
-    if (o->currency && strcmp(o->currency, "KRW") != 0) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX, "카카오페이는 원화(KRW) 결제만 지원합니다: %s",
-                 o->currency);
-        return MOCK_BAD_PARAM;
-    }
     return MOCK_OK;
 }
 
@@ -247,7 +222,7 @@ enum mock_err checkout_open(const struct billing *b, const struct checkout_reque
     struct channel ch;
     enum mock_err e = pick_channel(&m, rq->pg, issue, &ch, ret_detail);
     if (e == MOCK_OK)
-        e = check_order(rq, ret_detail);
+        e = order_check(&rq->order, BILLING_DOOR_WINDOW, issue, ret_detail);
     /* refused before any window opens, as the real SDK does (reference §3.8, §9.6) */
     if (e == MOCK_OK)
         e = store_order_check(b->store, tid, rq->order.merchant_uid);
@@ -337,7 +312,7 @@ bool checkout_quota_allowed(const struct checkout_window *w, int months)
 {
     if (months == 0)
         return true;
-    if (months < 2 || months > CHECKOUT_QUOTA_MONTHS || w->amount < BILLING_QUOTA_MIN_AMOUNT)
+    if (months < 2 || months > CHECKOUT_QUOTA_MONTHS || !order_quota_allowed(w->amount, months))
         return false;
     if (w->n_card_quotas == 0)
         return months <= 12;

@@ -104,14 +104,15 @@ enum checkout_action {
 /* ---- windows ---- */
 
 /* Opens a window: the tenant of merchant_code, the Kakao Pay channel pg
- * names (the subscription CID when customer_uid is given), the amount and
- * currency rules, then the guards: MOCK_ALREADY_PAID when the order is paid,
+ * names (the subscription CID when customer_uid is given), the order rules
+ * (order_check, door WINDOW), then the guards: MOCK_ALREADY_PAID when the order is paid,
  * MOCK_PREPARE_MISMATCH against /payments/prepare. Otherwise the payment is
  * stored as `ready` (imp_ + 12 digits, its Kakao TID, channel pc/mobile),
  * the window's scenario effect is looked up, and *ret_w is the new window.
  * Refusals: MOCK_CHECKOUT_UNKNOWN_MERCHANT (detail: the code),
  * MOCK_CHECKOUT_PG_UNSUPPORTED / MOCK_CHECKOUT_NO_CHANNEL (detail: the pg),
- * MOCK_BAD_PARAM (detail: the message); nothing is stored then. */
+ * MOCK_CHECKOUT_KEY_CID (detail: pg.CID) / MOCK_CHECKOUT_SUBSCRIPTION_CID
+ * (detail: the CID), order_check's rows; nothing is stored then. */
 enum mock_err checkout_open(const struct billing *b, const struct checkout_request *rq,
                             struct checkout_window *ret_w, char ret_detail[BILLING_DETAIL_MAX]);
 

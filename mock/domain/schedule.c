@@ -134,8 +134,8 @@ static enum mock_err execute(const struct billing *b, const struct sched_claim *
         res.pg_id = p.pg_id;
     } else {
         /* refused before the card company: no payment, the item fails with the refusal's text */
-        const char *fmt = mock_err_message(e);
-        snprintf(reason, sizeof reason, fmt ? fmt : "%s", detail);
+        const char *args[] = {detail};
+        mock_err_format(e, args, 1, reason, sizeof reason);
         res.fail_reason = reason;
     }
     store_schedule_finish(b->store, c, &res);

@@ -28,6 +28,14 @@ static void reply_error(struct req *r, int status, const char *msg)
     envelope_plain(&r->reply, status, o);
 }
 
+/* The failure a read recorded in r->params, in the control API's shape. */
+static void reply_bad_param(struct req *r)
+{
+    char message[512];
+    param_message(&r->params, message, sizeof message);
+    reply_error(r, 400, message);
+}
+
 void admin_health(struct req *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -62,7 +70,7 @@ void admin_clock_post(struct req *r)
         !param_int(&r->params, "advance", -315576000000LL, 315576000000LL, false, &c.advance,
                    &c.has_advance) ||
         !param_bool(&r->params, "freeze", &c.freeze)) {
-        reply_error(r, 400, r->params.err);
+        reply_bad_param(r);
         return;
     }
     if (!c.has_set && !c.has_advance && !c.has_freeze) {
@@ -81,7 +89,7 @@ static int tenant_of_query(struct req *r, bool *ret_scoped)
     const char *key = NULL;
     *ret_scoped = false;
     if (!param_str(&r->params, "imp_key", IMP_KEY_MAX, false, &key)) {
-        reply_error(r, 400, r->params.err);
+        reply_bad_param(r);
         return -2;
     }
     if (!key)
@@ -133,7 +141,7 @@ void admin_requests(struct req *r)
         !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
         !param_str(&r->params, "method", 7, false, &method) ||
         !param_str(&r->params, "path", 1024, false, &path)) {
-        reply_error(r, 400, r->params.err);
+        reply_bad_param(r);
         return;
     }
     bool scoped;
@@ -187,7 +195,7 @@ void admin_scenarios_post(struct req *r)
     }
     const char *scope = NULL;
     if (!param_str(&r->params, "imp_key", IMP_KEY_MAX, false, &scope)) {
-        reply_error(r, 400, r->params.err);
+        reply_bad_param(r);
         return;
     }
     /* ?imp_key=K scopes the scenario to that tenant, whatever the file says */
@@ -212,7 +220,7 @@ void admin_scenarios_delete(struct req *r)
 {
     const char *name = NULL;
     if (!param_str(&r->params, "name", 63, false, &name)) {
-        reply_error(r, 400, r->params.err);
+        reply_bad_param(r);
         return;
     }
     if (!name) {
@@ -294,7 +302,7 @@ void admin_webhooks(struct req *r)
         !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
         !param_int(&r->params, "id", 1, INT64_MAX, false, &id, NULL) ||
         !param_str(&r->params, "merchant_uid", MERCHANT_UID_MAX, false, &merchant_uid)) {
-        reply_error(r, 400, r->params.err);
+        reply_bad_param(r);
         return;
     }
     bool scoped;

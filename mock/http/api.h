@@ -70,8 +70,10 @@ const struct route *route_find(const char *method, char *path, char **args, size
 const char *route_auth_name(enum route_auth auth);
 const char *route_arg_name(enum route_arg arg);
 
-/* Renders the BAD_PARAM envelope from r->params.err; returns false for `return` chains. */
+/* Renders the failure a read recorded in r->params; returns false for `return` chains. */
 bool api_bad_param(struct req *r);
+/* Renders MOCK_BAD_PAGE: a page past the last of `total` items, `limit` per page. */
+void api_bad_page(struct req *r, size_t total, size_t limit);
 /* Renders one payment (or the error when rendering runs out of memory). */
 void api_reply_payment(struct req *r, const struct payment *p);
 
@@ -131,11 +133,6 @@ void api_schedule_reschedule(struct req *r);
 void api_schedule_retry(struct req *r);
 void api_schedule_list(struct req *r);
 void api_customer_schedules(struct req *r);
-/* A request's notice_url from item `it` (NULL = absent): a string, or an
- * array of at most WEBHOOK_URLS_MAX, each an http(s) URL; "" and empty
- * arrays mean none. *ret (owned, free()) is NULL for none, the URL for one,
- * a JSON array text for several. false with a 400 naming `field` rendered. */
-bool api_notice_url(struct req *r, const cJSON *it, const char *field, char **ret);
 /* admin.c: webhook deliveries */
 void admin_webhooks(struct req *r);
 void admin_webhook_resend(struct req *r);

@@ -14,10 +14,10 @@
  */
 #include "domain/checkout.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/form.h"
 #include "http/render.h"
 #include "infra/json.h"
-#include "infra/webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +36,6 @@
 #if defined(__GNUC__)
 #pragma GCC diagnostic pop
 #endif
-
-#define PG_PARAM_MAX (PG_PROVIDER_MAX + 1 + PG_ID_MAX) /* "{pg}.{CID}" */
 
 static const char ctype_js[] = "application/javascript; charset=UTF-8";
 static const char ctype_css[] = "text/css; charset=UTF-8";
@@ -87,7 +85,8 @@ static struct billing billing_of(struct req *r)
     return b;
 }
 
-/* The refusal's name for the SDK's error_code (exposed to other origins). */
+/* The refusal's name for the SDK's error_code (exposed to other origins);
+ * every bad parameter is BAD_PARAM there. */
 static const char *const error_headers[MOCK__COUNT] = {
 #define X(name, http, code, msg)                                                                   \
     "X-Impmock-Error: " #name "\r\nAccess-Control-Expose-Headers: X-Impmock-Error\r\n",
@@ -95,10 +94,22 @@ static const char *const error_headers[MOCK__COUNT] = {
 #undef X
 };
 
+static const char *error_header(enum mock_err e)
+{
+    return error_headers[mock_err_bad_param(e) ? MOCK_BAD_PARAM : e];
+}
+
 static void fail(struct req *r, enum mock_err e, const char *detail)
 {
     envelope_fail(&r->reply, e, detail && detail[0] ? detail : NULL);
-    r->reply.extra_headers = error_headers[e];
+    r->reply.extra_headers = error_header(e);
+}
+
+/* The failure a read recorded in r->params. */
+static void fail_params(struct req *r)
+{
+    envelope_fail_params(&r->reply, &r->params);
+    r->reply.extra_headers = error_header(r->params.err);
 }
 
 static bool add_str_or_empty(cJSON *o, const char *name, const char *s)
@@ -199,75 +210,6 @@ static void reply_outcome(struct req *r, const struct checkout_window *w, const 
 
 /* ---- POST /checkout/open ---- */
 
-static bool opt_str(struct req *r, const char *name, size_t maxlen, const char **ret)
-{
-    *ret = NULL;
-    if (!param_str(&r->params, name, maxlen, false, ret))
-        return false;
-    if (*ret && !(*ret)[0])
-        *ret = NULL; /* the SDK sends "" for fields a page left empty */
-    return true;
-}
-
-/* A JSON value kept as text (custom_data, a notice_url array); *ret_owned
- * (cJSON_free) backs it. */
-static bool json_text(struct req *r, const cJSON *it, size_t max, const char *name,
-                      const char **ret, char **ret_owned)
-{
-    *ret_owned = cJSON_PrintUnformatted(it);
-    if (!*ret_owned) {
-        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
-        return false;
-    }
-    if (strlen(*ret_owned) > max) {
-        snprintf(r->params.err, sizeof r->params.err, "%s 파라미터가 너무 깁니다 (최대 %zu바이트).",
-                 name, max);
-        return api_bad_param(r);
-    }
-    *ret = *ret_owned;
-    return true;
-}
-
-/* notice_url: one URL or an array of them (reference §8). */
-static bool read_notice_url(struct req *r, const char **ret, char **ret_owned)
-{
-    const cJSON *it = param_item(&r->params, "notice_url", NULL);
-    *ret = NULL;
-    *ret_owned = NULL;
-    if (!it || (cJSON_IsString(it) && !it->valuestring[0]))
-        return true;
-    bool ok = cJSON_IsString(it) && webhook_url_valid(it->valuestring);
-    if (cJSON_IsString(it) && ok) {
-        *ret = it->valuestring;
-        return true;
-    }
-    if (cJSON_IsArray(it)) {
-        const cJSON *u;
-        ok = cJSON_GetArraySize(it) <= WEBHOOK_URLS_MAX;
-        cJSON_ArrayForEach(u, it) ok = ok && cJSON_IsString(u) && webhook_url_valid(u->valuestring);
-    }
-    if (!ok) {
-        snprintf(r->params.err, sizeof r->params.err,
-                 "notice_url 파라미터는 http(s) URL 또는 URL %d개 이하의 배열이어야 합니다.",
-                 WEBHOOK_URLS_MAX);
-        return api_bad_param(r);
-    }
-    return json_text(r, it, URL_MAX, "notice_url", ret, ret_owned);
-}
-
-/* custom_data: any JSON value, stored as its text (the SDK serialises objects). */
-static bool read_custom_data(struct req *r, const char **ret, char **ret_owned)
-{
-    const cJSON *it = param_item(&r->params, "custom_data", NULL);
-    *ret = NULL;
-    *ret_owned = NULL;
-    if (!it)
-        return true;
-    if (cJSON_IsString(it))
-        return opt_str(r, "custom_data", CUSTOM_DATA_MAX, ret) || api_bad_param(r);
-    return json_text(r, it, CUSTOM_DATA_MAX, "custom_data", ret, ret_owned);
-}
-
 static const cJSON *body_object(const cJSON *parent, const char *name)
 {
     const cJSON *it = parent ? cJSON_GetObjectItemCaseSensitive(parent, name) : NULL;
@@ -288,19 +230,14 @@ static bool read_bypass(struct req *r, struct checkout_request *rq)
         } else if (strcmp(t, "MONEY") == 0) {
             rq->methods = CHECKOUT_MONEY_ONLY;
         } else {
-            snprintf(r->params.err, sizeof r->params.err,
-                     "bypass.kakaopay.payment_method_type 파라미터는 \"CARD\" 또는 \"MONEY\"여야 "
-                     "합니다.");
-            return api_bad_param(r);
+            return param_fail(&r->params, MOCK_CHECKOUT_METHOD_TYPE, NULL, 0);
         }
     }
     if (msg && !cJSON_IsNull(msg)) {
         if (!cJSON_IsString(msg) || strlen(msg->valuestring) > CHECKOUT_MESSAGE_MAX) {
-            snprintf(r->params.err, sizeof r->params.err,
-                     "bypass.kakaopay.custom_message 파라미터는 %d바이트 이하의 문자열이어야 "
-                     "합니다.",
-                     CHECKOUT_MESSAGE_MAX);
-            return api_bad_param(r);
+            char max[16];
+            snprintf(max, sizeof max, "%d", CHECKOUT_MESSAGE_MAX);
+            return param_fail1(&r->params, MOCK_CHECKOUT_CUSTOM_MESSAGE, max);
         }
         rq->custom_message = msg->valuestring[0] ? msg->valuestring : NULL;
     }
@@ -326,10 +263,11 @@ static bool read_quota(struct req *r, int *quotas, struct checkout_request *rq)
             quotas[rq->n_card_quotas++] = m->valueint;
     }
     if (!ok) {
-        snprintf(r->params.err, sizeof r->params.err,
-                 "display.card_quota 파라미터는 할부개월수(0~%d) %d개 이하의 배열이어야 합니다.",
-                 CHECKOUT_QUOTA_MONTHS, CHECKOUT_QUOTAS_MAX);
-        return api_bad_param(r);
+        char months[16], count[16];
+        snprintf(months, sizeof months, "%d", CHECKOUT_QUOTA_MONTHS);
+        snprintf(count, sizeof count, "%d", CHECKOUT_QUOTAS_MAX);
+        const char *args[] = {months, count};
+        return param_fail(&r->params, MOCK_CHECKOUT_CARD_QUOTAS, args, 2);
     }
     return true;
 }
@@ -341,45 +279,38 @@ static bool is_http_url(const char *u)
 
 /* The request_pay parameters (reference §9.2) as the SDK forwards them,
  * plus user_code (IMP.init's code), tier_code (IMP.agency's), impmock_flow
- * ("pc" or "redirect") and impmock_origin (the page's origin). */
-static bool read_request(struct req *r, struct checkout_request *rq, int *quotas, char **ret_custom,
-                         char **ret_notice)
+ * ("pc" or "redirect") and impmock_origin (the page's origin). The failure
+ * is recorded in r->params; on success release f with fields_order_fini
+ * and *ret_notice (backing the order's notice_url) with free(). */
+static bool read_request(struct req *r, struct checkout_request *rq, int *quotas,
+                         struct fields_order *f, char **ret_notice)
 {
-    struct billing_order *o = &rq->order;
+    struct params *p = &r->params;
     const char *flow = NULL, *ignored = NULL;
-    int64_t ignored_amount;
     memset(rq, 0, sizeof *rq);
-    *ret_custom = *ret_notice = NULL;
-    if (!param_str(&r->params, "user_code", MERCHANT_CODE_MAX, false, &rq->merchant_code) ||
-        !opt_str(r, "tier_code", 64, &ignored) ||
-        !param_str(&r->params, "merchant_uid", MERCHANT_UID_MAX, true, &o->merchant_uid) ||
-        !param_amount(&r->params, "amount", true, &o->amount, NULL) ||
-        !param_amount(&r->params, "tax_free", false, &o->tax_free, NULL) ||
-        /* Kakao Pay derives VAT itself and takes no vat_amount (reference §4.1) */
-        !param_amount(&r->params, "vat_amount", false, &ignored_amount, NULL) ||
-        !opt_str(r, "currency", CURRENCY_MAX, &o->currency) ||
-        !opt_str(r, "name", TEXT_MAX, &o->name) ||
-        !opt_str(r, "buyer_name", TEXT_MAX, &o->buyer_name) ||
-        !opt_str(r, "buyer_email", TEXT_MAX, &o->buyer_email) ||
-        !opt_str(r, "buyer_tel", TEXT_MAX, &o->buyer_tel) ||
-        !opt_str(r, "buyer_addr", TEXT_MAX, &o->buyer_addr) ||
-        !opt_str(r, "buyer_postcode", TEXT_MAX, &o->buyer_postcode) ||
-        !opt_str(r, "pg", PG_PARAM_MAX, &rq->pg) ||
-        !opt_str(r, "pay_method", PAY_METHOD_MAX, &rq->pay_method) ||
-        !opt_str(r, "customer_uid", CUSTOMER_UID_MAX, &rq->customer_uid) ||
-        !opt_str(r, "m_redirect_url", URL_MAX, &rq->m_redirect_url) ||
-        !opt_str(r, "impmock_flow", 16, &flow) ||
-        !opt_str(r, "impmock_origin", CHECKOUT_ORIGIN_MAX, &rq->origin))
-        return api_bad_param(r);
-    if (!read_bypass(r, rq) || !read_quota(r, quotas, rq) ||
-        !read_custom_data(r, &o->custom_data, ret_custom) ||
-        !read_notice_url(r, &o->notice_url, ret_notice))
+    *ret_notice = NULL;
+    if (!param_str(p, "user_code", MERCHANT_CODE_MAX, false, &rq->merchant_code) ||
+        !fields_read_text(p, "tier_code", 64, &ignored) || !fields_read_order(p, FIELDS_WINDOW, f))
         return false;
+    if (!fields_read_pg(p, &rq->pg) ||
+        !fields_read_text(p, "pay_method", PAY_METHOD_MAX, &rq->pay_method) ||
+        !fields_read_text(p, "customer_uid", CUSTOMER_UID_MAX, &rq->customer_uid) ||
+        !fields_read_text(p, "m_redirect_url", URL_MAX, &rq->m_redirect_url) ||
+        !fields_read_text(p, "impmock_flow", 16, &flow) ||
+        !fields_read_text(p, "impmock_origin", CHECKOUT_ORIGIN_MAX, &rq->origin) ||
+        !read_bypass(r, rq) || !read_quota(r, quotas, rq) ||
+        !fields_read_notice_url(p, "notice_url", ret_notice)) {
+        fields_order_fini(f);
+        return false;
+    }
+    rq->order = f->order;
+    rq->order.notice_url = *ret_notice;
     rq->mobile = flow && strcmp(flow, "redirect") == 0;
     if (rq->mobile && (!rq->m_redirect_url || !is_http_url(rq->m_redirect_url))) {
-        snprintf(r->params.err, sizeof r->params.err,
-                 "m_redirect_url 파라미터는 http:// 또는 https://로 시작하는 주소여야 합니다.");
-        return api_bad_param(r);
+        fields_order_fini(f);
+        free(*ret_notice);
+        *ret_notice = NULL;
+        return param_fail1(p, MOCK_PARAM_NOT_PAGE_URL, "m_redirect_url");
     }
     rq->user_agent = r->user_agent;
     return true;
@@ -389,19 +320,18 @@ void api_checkout_open(struct req *r)
 {
     struct checkout_request rq;
     int quotas[CHECKOUT_QUOTAS_MAX];
-    char *custom = NULL, *notice = NULL;
-    if (!read_request(r, &rq, quotas, &custom, &notice)) {
-        r->reply.extra_headers = error_headers[MOCK_BAD_PARAM];
-        cJSON_free(custom);
-        cJSON_free(notice);
+    struct fields_order f;
+    char *notice = NULL;
+    if (!read_request(r, &rq, quotas, &f, &notice)) {
+        fail_params(r);
         return;
     }
     struct billing b = billing_of(r);
     struct checkout_window w;
     char detail[BILLING_DETAIL_MAX];
     enum mock_err e = checkout_open(&b, &rq, &w, detail);
-    cJSON_free(custom);
-    cJSON_free(notice);
+    fields_order_fini(&f);
+    free(notice);
     if (e != MOCK_OK) {
         fail(r, e, detail);
         return;
@@ -561,12 +491,12 @@ void api_checkout_approve(struct req *r)
     if (!param_str(&r->params, "method", 8, true, &method) ||
         !param_int(&r->params, "card", -1, 1000000, false, &card, &has_card) ||
         !param_int(&r->params, "quota", 0, CHECKOUT_QUOTA_MONTHS, false, &quota, NULL)) {
-        fail(r, MOCK_BAD_PARAM, r->params.err);
+        fail_params(r);
         return;
     }
     bool money = strcmp(method, "money") == 0;
     if (!money && strcmp(method, "card") != 0) {
-        fail(r, MOCK_BAD_PARAM, "method 파라미터는 \"card\" 또는 \"money\"여야 합니다.");
+        fail(r, MOCK_CHECKOUT_PICK, NULL);
         return;
     }
     struct billing_window_pick pick = {

@@ -10,6 +10,15 @@
 #define LIST_LIMIT_MAX 1000
 #define STATUS_WINDOW  (90 * 24 * 3600)
 
+void api_bad_page(struct req *r, size_t total, size_t limit)
+{
+    char total_text[24], limit_text[24];
+    snprintf(total_text, sizeof total_text, "%zu", total);
+    snprintf(limit_text, sizeof limit_text, "%zu", limit);
+    const char *args[] = {total_text, limit_text};
+    envelope_fail_args(&r->reply, MOCK_BAD_PAGE, args, 2);
+}
+
 void api_reply_payment(struct req *r, const struct payment *p)
 {
     cJSON *o = render_payment(p);
@@ -77,11 +86,7 @@ static void reply_page(struct req *r, const struct pay_query *q, bool not_found_
         envelope_fail(&r->reply, MOCK_PAYMENT_NOT_FOUND, NULL);
     } else if (pg.n == 0 && (pg.total > 0 || q->page > 1)) {
         /* past the last page; with no match at all only page 1 exists */
-        char msg[128];
-        snprintf(msg, sizeof msg,
-                 "page 파라미터가 범위를 벗어났습니다 (전체 %zu건, 페이지당 %zu건).", pg.total,
-                 q->limit);
-        envelope_fail(&r->reply, MOCK_BAD_PAGE, msg);
+        api_bad_page(r, pg.total, q->limit);
     } else {
         cJSON *o = render_payment_page(&pg, q->page, q->limit);
         if (o)
@@ -138,13 +143,13 @@ void api_payments_multi(struct req *r)
         return;
     }
     if (ni + nm == 0) {
-        envelope_fail(&r->reply, MOCK_BAD_PARAM,
-                      "imp_uid[] 또는 merchant_uid[] 파라미터를 1개 이상 지정해주세요.");
+        envelope_fail(&r->reply, MOCK_PAYMENTS_NO_ID, NULL);
         return;
     }
     if (ni + nm > MULTI_MAX) {
-        envelope_fail(&r->reply, MOCK_BAD_PARAM,
-                      "imp_uid[]와 merchant_uid[]는 합쳐서 최대 100개까지 지정할 수 있습니다.");
+        char max[16];
+        snprintf(max, sizeof max, "%d", MULTI_MAX);
+        envelope_fail(&r->reply, MOCK_PAYMENTS_TOO_MANY_IDS, max);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -223,12 +228,12 @@ void api_payments_by_status(struct req *r)
     if (!has_from)
         from = to - STATUS_WINDOW;
     if (from > to) {
-        envelope_fail(&r->reply, MOCK_BAD_PARAM, "from 파라미터는 to보다 클 수 없습니다.");
+        const char *names[] = {"from", "to"};
+        envelope_fail_args(&r->reply, MOCK_PARAM_FROM_AFTER_TO, names, 2);
         return;
     }
     if (to - from > STATUS_WINDOW) {
-        envelope_fail(&r->reply, MOCK_BAD_PARAM,
-                      "from과 to의 간격은 최대 90일까지 지정할 수 있습니다.");
+        envelope_fail(&r->reply, MOCK_PAYMENTS_WINDOW, NULL);
         return;
     }
     q.time_filter = true;

@@ -1,15 +1,14 @@
 /* api_schedule.c - scheduled payments (reference §7): creating, revoking,
- * reading, moving and retrying schedule items, the three schedule lists, and
- * reading a request's notice_url (a string or an array of http(s) URLs) for
- * every endpoint that takes one. Reads and checks fields, calls schedule.c or
- * the store, renders. */
+ * reading, moving and retrying schedule items, and the three schedule
+ * lists. Reads and checks fields, calls schedule.c or the store, renders. */
 #include "domain/billing.h"
+#include "domain/order.h"
 #include "domain/schedule.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/render.h"
 #include "infra/clock.h"
 #include "infra/json.h"
-#include "infra/webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,83 +17,10 @@
 
 #define LIST_LIMIT_MAX 1000
 #define CARD_FIELD_MAX 64
-#define PG_PARAM_MAX   (PG_PROVIDER_MAX + 1 + PG_ID_MAX)
-#define QUOTA_MAX      60
 #define UNSCHEDULE_MAX 1000           /* merchant_uids per unschedule */
 #define TIME_MAX       253402300799LL /* 9999-12-31T23:59:59Z */
 #define KST_OFFSET     (9 * 3600)
 #define WINDOW_MONTHS  3
-
-/* ---- notice_url ---- */
-
-static bool bad_notice_url(struct req *r, const char *field)
-{
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s 파라미터는 http:// 또는 https:// URL(또는 그 배열)이어야 합니다.",
-             field);
-    envelope_fail(&r->reply, MOCK_BAD_PARAM, msg);
-    return false;
-}
-
-bool api_notice_url(struct req *r, const cJSON *it, const char *field, char **ret)
-{
-    *ret = NULL;
-    if (!it || cJSON_IsNull(it))
-        return true;
-    if (cJSON_IsString(it)) {
-        if (!it->valuestring[0])
-            return true; /* clients send "" for "no URL of my own" */
-        if (!webhook_url_valid(it->valuestring))
-            return bad_notice_url(r, field);
-        *ret = strdup(it->valuestring);
-        if (!*ret) {
-            envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
-            return false;
-        }
-        return true;
-    }
-    if (!cJSON_IsArray(it))
-        return bad_notice_url(r, field);
-    const cJSON *urls[WEBHOOK_URLS_MAX];
-    size_t n = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, it)
-    {
-        if (cJSON_IsNull(e) || (cJSON_IsString(e) && !e->valuestring[0]))
-            continue; /* sparse form indexes and empty entries */
-        if (!cJSON_IsString(e) || !webhook_url_valid(e->valuestring))
-            return bad_notice_url(r, field);
-        if (n == WEBHOOK_URLS_MAX) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "%s 파라미터는 최대 %d개까지 지정할 수 있습니다.", field,
-                     WEBHOOK_URLS_MAX);
-            envelope_fail(&r->reply, MOCK_BAD_PARAM, msg);
-            return false;
-        }
-        urls[n++] = e;
-    }
-    if (n == 0)
-        return true;
-    /* one URL is kept as it is, several as the JSON array text webhook.c reads */
-    cJSON *arr = n > 1 ? cJSON_CreateArray() : NULL;
-    for (size_t i = 0; arr && i < n; i++) {
-        cJSON *s = cJSON_CreateString(urls[i]->valuestring);
-        if (!s || !cJSON_AddItemToArray(arr, s)) {
-            cJSON_Delete(s);
-            cJSON_Delete(arr);
-            arr = NULL;
-        }
-    }
-    char *text = arr ? cJSON_PrintUnformatted(arr) : NULL;
-    cJSON_Delete(arr);
-    *ret = n > 1 ? (text ? strdup(text) : NULL) : strdup(urls[0]->valuestring);
-    cJSON_free(text);
-    if (!*ret) {
-        envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
-        return false;
-    }
-    return true;
-}
 
 /* ---- rendering ---- */
 
@@ -203,88 +129,71 @@ static struct billing billing_of(struct req *r)
 
 /* ---- POST /subscribe/payments/schedule ---- */
 
-static bool item_fail(struct req *r, size_t i, const char *msg)
+/* Item i's failure, recorded in p, as "schedules[i]: <its message>". */
+static bool item_fail(struct req *r, size_t i, const struct params *p)
 {
-    char full[PARAM_ERR_MAX + 32];
-    snprintf(full, sizeof full, "schedules[%zu]: %s", i, msg);
-    envelope_fail(&r->reply, MOCK_BAD_PARAM, full);
-    return false;
-}
-
-/* custom_data: a string, or any other JSON value kept as its text. */
-static bool item_custom_data(struct req *r, size_t i, const cJSON *it, char **ret)
-{
-    *ret = NULL;
-    if (!it || cJSON_IsNull(it))
-        return true;
-    char *text = cJSON_IsString(it) ? NULL : cJSON_PrintUnformatted(it);
-    const char *v = cJSON_IsString(it) ? it->valuestring : text;
-    if (v && strlen(v) > CUSTOM_DATA_MAX) {
-        cJSON_free(text);
-        return item_fail(r, i, "custom_data 파라미터가 너무 깁니다.");
-    }
-    *ret = v ? strdup(v) : NULL;
-    cJSON_free(text);
-    if (!*ret) {
+    if (p->err == MOCK_INTERNAL) {
         envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
         return false;
     }
-    return true;
+    char index[24], message[512];
+    snprintf(index, sizeof index, "%zu", i);
+    param_message(p, message, sizeof message);
+    const char *args[] = {index, message};
+    envelope_fail_args(&r->reply, MOCK_SCHEDULE_ITEM, args, 2);
+    return false;
+}
+
+/* Copies what an item keeps of its order, and promotion_id. */
+static bool item_keep(struct schedule *it, const struct billing_order *o, const char *promotion_id)
+{
+    snprintf(it->merchant_uid, sizeof it->merchant_uid, "%s", o->merchant_uid);
+    snprintf(it->currency, sizeof it->currency, "%s", o->currency ? o->currency : "KRW");
+    it->amount = o->amount;
+    it->tax_free = o->tax_free;
+    it->card_quota = o->card_quota;
+    return str_set(&it->name, o->name) && str_set(&it->buyer_name, o->buyer_name) &&
+           str_set(&it->buyer_email, o->buyer_email) && str_set(&it->buyer_tel, o->buyer_tel) &&
+           str_set(&it->buyer_addr, o->buyer_addr) &&
+           str_set(&it->buyer_postcode, o->buyer_postcode) &&
+           str_set(&it->custom_data, o->custom_data) && str_set(&it->promotion_id, promotion_id);
 }
 
 /* Reads item i (a JSON object, or a form's schedules[i][...] fields). */
 static bool read_item(struct req *r, size_t i, const cJSON *obj, struct schedule *it)
 {
     struct params p = {.body = obj, .query = NULL, .body_is_form = r->params.body_is_form};
-    const char *mid = NULL, *currency = NULL, *s = NULL;
-    int64_t at = 0, amount = 0, tax_free = 0, quota = 0, ignored;
-    bool flag;
+    struct fields_order f;
+    const char *promotion_id = NULL;
+    char detail[BILLING_DETAIL_MAX];
     memset(it, 0, sizeof *it);
-    if (!cJSON_IsObject(obj))
-        return item_fail(r, i, "각 항목은 객체여야 합니다.");
-    if (!param_str(&p, "merchant_uid", MERCHANT_UID_MAX, true, &mid) ||
-        !param_int(&p, "schedule_at", 0, TIME_MAX, true, &at, NULL) ||
-        !param_amount(&p, "amount", true, &amount, NULL) ||
-        !param_amount(&p, "tax_free", false, &tax_free, NULL) ||
-        !param_amount(&p, "vat_amount", false, &ignored, NULL) ||
-        !param_str(&p, "currency", CURRENCY_MAX, false, &currency) ||
-        !param_int(&p, "card_quota", 0, QUOTA_MAX, false, &quota, NULL) ||
-        !param_bool(&p, "interest_free_by_merchant", &flag) ||
-        !param_bool(&p, "use_card_point", &flag))
-        return item_fail(r, i, p.err);
-    if (amount == 0)
-        return item_fail(r, i, "amount 파라미터는 0보다 커야 합니다.");
-    if (tax_free > amount)
-        return item_fail(r, i, "tax_free 파라미터는 amount보다 클 수 없습니다.");
-    if (quota >= 2 && amount < BILLING_QUOTA_MIN_AMOUNT)
-        return item_fail(r, i, "할부거래는 50,000원 이상 결제건만 가능합니다.");
-    snprintf(it->merchant_uid, sizeof it->merchant_uid, "%s", mid);
-    snprintf(it->currency, sizeof it->currency, "%s", currency && currency[0] ? currency : "KRW");
-    it->schedule_at = at;
-    it->amount = amount;
-    it->tax_free = tax_free;
-    it->card_quota = (int)quota;
     it->payment_status = -1;
-    static const char *const text_fields[] = {"name",        "buyer_name", "buyer_email",
-                                              "buyer_tel",   "buyer_addr", "buyer_postcode",
-                                              "promotion_id"};
-    char **dst[] = {&it->name,       &it->buyer_name,     &it->buyer_email, &it->buyer_tel,
-                    &it->buyer_addr, &it->buyer_postcode, &it->promotion_id};
-    for (size_t k = 0; k < sizeof text_fields / sizeof text_fields[0]; k++) {
-        s = NULL;
-        if (!param_str(&p, text_fields[k], TEXT_MAX, false, &s))
-            return item_fail(r, i, p.err);
-        if (s && !str_set(dst[k], s)) {
-            envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
-            return false;
-        }
+    if (!cJSON_IsObject(obj)) {
+        param_fail(&p, MOCK_SCHEDULE_ITEM_NOT_OBJECT, NULL, 0);
+        return item_fail(r, i, &p);
     }
+    if (!fields_read_order(&p, FIELDS_SCHEDULE, &f))
+        return item_fail(r, i, &p);
+    bool ok = param_int(&p, "schedule_at", 0, TIME_MAX, true, &it->schedule_at, NULL) &&
+              fields_read_text(&p, "promotion_id", TEXT_MAX, &promotion_id);
+    if (ok) {
+        enum mock_err e =
+            order_check(&f.order, BILLING_DOOR_SCHEDULE, /* issues_key= */ false, detail);
+        ok = e == MOCK_OK || param_fail1(&p, e, detail);
+    }
+    if (ok && !item_keep(it, &f.order, promotion_id))
+        ok = param_fail(&p, MOCK_INTERNAL, NULL, 0);
+    fields_order_fini(&f);
+    if (!ok)
+        return item_fail(r, i, &p);
+    /* its failures name the item's field: schedules[i].notice_url */
     char field[48];
     snprintf(field, sizeof field, "schedules[%zu].notice_url", i);
-    return item_custom_data(r, i, cJSON_GetObjectItemCaseSensitive(obj, "custom_data"),
-                            &it->custom_data) &&
-           api_notice_url(r, cJSON_GetObjectItemCaseSensitive(obj, "notice_url"), field,
-                          &it->notice_url);
+    if (!fields_read_notice_url(&p, field, &it->notice_url)) {
+        envelope_fail_params(&r->reply, &p);
+        return false;
+    }
+    return true;
 }
 
 static void free_items(struct schedule *items, size_t n)
@@ -301,19 +210,12 @@ static bool issue_if_asked(struct req *r, const char *uid)
     const char *number = NULL, *expiry = NULL, *birth = NULL, *pwd = NULL, *pg = NULL;
     const char *ignored = NULL;
     struct billing_holder h;
-    memset(&h, 0, sizeof h);
     if (!param_str(&r->params, "card_number", CARD_FIELD_MAX, false, &number) ||
         !param_str(&r->params, "expiry", CARD_FIELD_MAX, false, &expiry) ||
         !param_str(&r->params, "birth", CARD_FIELD_MAX, false, &birth) ||
         !param_str(&r->params, "pwd_2digit", CARD_FIELD_MAX, false, &pwd) ||
         !param_str(&r->params, "cvc", CARD_FIELD_MAX, false, &ignored) ||
-        !param_str(&r->params, "pg", PG_PARAM_MAX, false, &pg) ||
-        !param_str(&r->params, "customer_id", TEXT_MAX, false, &h.customer_id) ||
-        !param_str(&r->params, "customer_name", TEXT_MAX, false, &h.name) ||
-        !param_str(&r->params, "customer_tel", TEXT_MAX, false, &h.tel) ||
-        !param_str(&r->params, "customer_email", TEXT_MAX, false, &h.email) ||
-        !param_str(&r->params, "customer_addr", TEXT_MAX, false, &h.addr) ||
-        !param_str(&r->params, "customer_postcode", TEXT_MAX, false, &h.postcode) ||
+        !fields_read_pg(&r->params, &pg) || !fields_read_holder(&r->params, false, &h) ||
         !param_str(&r->params, "channel_key", TEXT_MAX, false, &ignored))
         return api_bad_param(r);
     if (!number || !number[0])
@@ -325,7 +227,7 @@ static bool issue_if_asked(struct req *r, const char *uid)
         return true;
     }
     if (!expiry) {
-        envelope_fail(&r->reply, MOCK_BAD_PARAM, "expiry 파라미터는 필수입니다.");
+        envelope_fail(&r->reply, MOCK_PARAM_REQUIRED, "expiry");
         return false;
     }
     struct billing b = billing_of(r);
@@ -353,11 +255,11 @@ void api_schedule_post(struct req *r)
     }
     const cJSON *list = param_item(&r->params, "schedules", NULL);
     if (!list) {
-        envelope_fail(&r->reply, MOCK_BAD_PARAM, "schedules 파라미터는 필수입니다.");
+        envelope_fail(&r->reply, MOCK_PARAM_REQUIRED, "schedules");
         return;
     }
     if (!cJSON_IsArray(list) && !cJSON_IsObject(list)) {
-        envelope_fail(&r->reply, MOCK_BAD_PARAM, "schedules 파라미터는 배열이어야 합니다.");
+        envelope_fail(&r->reply, MOCK_PARAM_NOT_ARRAY, "schedules");
         return;
     }
     /* an object keyed "0", "1", ... is how some PHP clients encode a list */
@@ -365,10 +267,9 @@ void api_schedule_post(struct req *r)
     const cJSON *e;
     cJSON_ArrayForEach(e, list) n += !cJSON_IsNull(e);
     if (n == 0 || n > SCHEDULE_ITEMS_MAX) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "schedules 파라미터에는 1개 이상 %d개 이하의 항목이 필요합니다.",
-                 SCHEDULE_ITEMS_MAX);
-        envelope_fail(&r->reply, MOCK_BAD_PARAM, msg);
+        char max[16];
+        snprintf(max, sizeof max, "%d", SCHEDULE_ITEMS_MAX);
+        envelope_fail(&r->reply, MOCK_SCHEDULE_ITEMS_COUNT, max);
         return;
     }
     struct schedule *items = calloc(n, sizeof *items);
@@ -434,8 +335,7 @@ void api_unschedule(struct req *r)
         uid = NULL;
     if (!uid && n == 0) {
         free(list);
-        envelope_fail(&r->reply, MOCK_BAD_PARAM,
-                      "customer_uid 또는 merchant_uid 파라미터를 지정해주세요.");
+        envelope_fail(&r->reply, MOCK_UNSCHEDULE_NO_TARGET, NULL);
         return;
     }
     struct sched_page pg;
@@ -555,9 +455,8 @@ static bool read_list(struct req *r, const char *from_name, const char *to_name,
         q->status = (int)st;
     }
     if (from > to) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "%s 파라미터는 %s보다 클 수 없습니다.", from_name, to_name);
-        envelope_fail(&r->reply, MOCK_SCHEDULE_RANGE, msg);
+        const char *names[] = {from_name, to_name};
+        envelope_fail_args(&r->reply, MOCK_PARAM_FROM_AFTER_TO, names, 2);
         return false;
     }
     if (to > window_end(from)) {
@@ -581,11 +480,7 @@ static void reply_query(struct req *r, const struct sched_query *q)
         return;
     }
     if (pg.n == 0 && (pg.total > 0 || q->page > 1)) {
-        char msg[128];
-        snprintf(msg, sizeof msg,
-                 "page 파라미터가 범위를 벗어났습니다 (전체 %zu건, 페이지당 %zu건).", pg.total,
-                 q->limit);
-        envelope_fail(&r->reply, MOCK_BAD_PAGE, msg);
+        api_bad_page(r, pg.total, q->limit);
     } else {
         reply_page(r, &pg, q->page, q->limit);
     }

@@ -7,7 +7,7 @@
 
 bool api_bad_param(struct req *r)
 {
-    envelope_fail(&r->reply, MOCK_BAD_PARAM, r->params.err);
+    envelope_fail_params(&r->reply, &r->params);
     return false;
 }
 

@@ -1,45 +1,12 @@
-/* envelope.c - see envelope.h; also the error table's accessors. */
+/* envelope.c - see envelope.h. */
 #include "http/envelope.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* clang-format off */
-static const struct {
-    const char *name;
-    int http;
-    int code;
-    const char *message;
-} errors[MOCK__COUNT] = {
-#define X(name, http, code, msg) {#name, http, code, msg},
-    MOCK_ERRORS(X)
-#undef X
-};
-/* clang-format on */
-
 static const char oom_body[] =
     "{\"code\":-1,\"message\":\"서버 내부 오류가 발생했습니다.\",\"response\":null}";
-
-int mock_err_http(enum mock_err e)
-{
-    return (unsigned)e < MOCK__COUNT ? errors[e].http : 500;
-}
-
-int mock_err_code(enum mock_err e)
-{
-    return (unsigned)e < MOCK__COUNT ? errors[e].code : -1;
-}
-
-const char *mock_err_message(enum mock_err e)
-{
-    return (unsigned)e < MOCK__COUNT && errors[e].message ? errors[e].message : "";
-}
-
-const char *mock_err_name(enum mock_err e)
-{
-    return (unsigned)e < MOCK__COUNT ? errors[e].name : "UNKNOWN";
-}
 
 void reply_fini(struct reply *r)
 {
@@ -146,15 +113,26 @@ void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message)
     render(r, mock_err_http(e), envelope(mock_err_code(e), message, NULL));
 }
 
-void envelope_fail(struct reply *r, enum mock_err e, const char *detail)
+void envelope_fail_args(struct reply *r, enum mock_err e, const char *const *args, size_t n)
 {
     char message[1024];
-    const char *fmt = mock_err_message(e);
-    if (strstr(fmt, "%s"))
-        snprintf(message, sizeof message, fmt, detail ? detail : "");
-    else
-        snprintf(message, sizeof message, "%s", fmt);
+    mock_err_format(e, args, n, message, sizeof message);
     envelope_fail_msg(r, e, message);
+}
+
+void envelope_fail(struct reply *r, enum mock_err e, const char *detail)
+{
+    envelope_fail_args(r, e, &detail, 1);
+}
+
+void envelope_fail_params(struct reply *r, const struct params *p)
+{
+    const char *args[PARAM_ARGS_MAX];
+    size_t n = p->n_err_args < PARAM_ARGS_MAX ? p->n_err_args : PARAM_ARGS_MAX;
+    for (size_t i = 0; i < n; i++)
+        args[i] = p->err_args[i];
+    /* a reader that failed without saying why is still a bad parameter */
+    envelope_fail_args(r, p->err != MOCK_OK ? p->err : MOCK_BAD_PARAM, args, n);
 }
 
 void envelope_plain(struct reply *r, int http, cJSON *body)

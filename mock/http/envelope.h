@@ -8,6 +8,7 @@
 #define IMPMOCK_ENVELOPE_H
 
 #include "base/errors.h"
+#include "http/params.h"
 #include "http/reply.h"
 
 #include <cjson/cJSON.h>
@@ -16,6 +17,10 @@
 void envelope_ok(struct reply *r, int http, cJSON *response);
 /* The error's status, code and message; detail fills the message's "%s". */
 void envelope_fail(struct reply *r, enum mock_err e, const char *detail);
+/* The same with several details, filling the message's "%s"s in order. */
+void envelope_fail_args(struct reply *r, enum mock_err e, const char *const *args, size_t n);
+/* The failure a params read recorded: its row and details. */
+void envelope_fail_params(struct reply *r, const struct params *p);
 /* The error with an explicit message text (for messages built elsewhere). */
 void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message);
 /* Plain JSON (control API), not the envelope. */

@@ -22,26 +22,56 @@ const cJSON *param_item(const struct params *p, const char *name, bool *ret_text
     return it;
 }
 
-static bool fail(struct params *p, const char *fmt, const char *name)
+bool param_fail(struct params *p, enum mock_err e, const char *const *args, size_t n)
 {
-    snprintf(p->err, sizeof p->err, fmt, name);
+    p->err = e;
+    p->n_err_args = n < PARAM_ARGS_MAX ? n : PARAM_ARGS_MAX;
+    for (size_t i = 0; i < p->n_err_args; i++)
+        snprintf(p->err_args[i], sizeof p->err_args[i], "%s", args[i] ? args[i] : "");
     return false;
+}
+
+bool param_fail1(struct params *p, enum mock_err e, const char *arg)
+{
+    return param_fail(p, e, &arg, 1);
+}
+
+size_t param_message(const struct params *p, char *buf, size_t cap)
+{
+    const char *args[PARAM_ARGS_MAX];
+    size_t n = p->n_err_args < PARAM_ARGS_MAX ? p->n_err_args : PARAM_ARGS_MAX;
+    for (size_t i = 0; i < n; i++)
+        args[i] = p->err_args[i];
+    return mock_err_format(p->err, args, n, buf, cap);
+}
+
+static bool fail(struct params *p, enum mock_err e, const char *name)
+{
+    return param_fail1(p, e, name);
+}
+
+/* A failure whose message also gives limits (a maximum, a range). */
+static bool fail_limits(struct params *p, enum mock_err e, const char *name, size_t n_limits,
+                        long long lo, long long hi)
+{
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%lld", lo);
+    snprintf(b, sizeof b, "%lld", hi);
+    const char *args[] = {name, a, b};
+    return param_fail(p, e, args, 1 + n_limits);
 }
 
 bool param_str(struct params *p, const char *name, size_t maxlen, bool required, const char **ret)
 {
     const cJSON *it = param_item(p, name, NULL);
     if (!it)
-        return required ? fail(p, "%s 파라미터는 필수입니다.", name) : true;
+        return required ? fail(p, MOCK_PARAM_REQUIRED, name) : true;
     if (!cJSON_IsString(it))
-        return fail(p, "%s 파라미터는 문자열이어야 합니다.", name);
-    if (strlen(it->valuestring) > maxlen) {
-        snprintf(p->err, sizeof p->err, "%s 파라미터가 너무 깁니다 (최대 %zu바이트).", name,
-                 maxlen);
-        return false;
-    }
+        return fail(p, MOCK_PARAM_NOT_STRING, name);
+    if (strlen(it->valuestring) > maxlen)
+        return fail_limits(p, MOCK_PARAM_TOO_LONG, name, 1, (long long)maxlen, 0);
     if (required && it->valuestring[0] == '\0')
-        return fail(p, "%s 파라미터는 비어 있을 수 없습니다.", name);
+        return fail(p, MOCK_PARAM_EMPTY, name);
     *ret = it->valuestring;
     return true;
 }
@@ -74,27 +104,24 @@ bool param_int(struct params *p, const char *name, int64_t min, int64_t max, boo
     if (ret_present)
         *ret_present = it != NULL;
     if (!it)
-        return required ? fail(p, "%s 파라미터는 필수입니다.", name) : true;
+        return required ? fail(p, MOCK_PARAM_REQUIRED, name) : true;
     int64_t v;
     if (textual && cJSON_IsString(it)) {
         if (!parse_text_int(it->valuestring, &v))
-            return fail(p, "%s 파라미터는 정수여야 합니다.", name);
+            return fail(p, MOCK_PARAM_NOT_INTEGER, name);
     } else if (cJSON_IsNumber(it)) {
         double d = it->valuedouble;
         if (!isfinite(d) || d != floor(d))
-            return fail(p, "%s 파라미터는 정수여야 합니다.", name);
+            return fail(p, MOCK_PARAM_NOT_INTEGER, name);
         /* from 2^53 on, a JSON number may already have been rounded by the parser */
         if (d <= -9007199254740992.0 || d >= 9007199254740992.0)
-            return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
+            return fail(p, MOCK_PARAM_TOO_BIG, name);
         v = (int64_t)d;
     } else {
-        return fail(p, "%s 파라미터는 숫자여야 합니다.", name);
+        return fail(p, MOCK_PARAM_NOT_NUMBER, name);
     }
-    if (v < min || v > max) {
-        snprintf(p->err, sizeof p->err, "%s 파라미터는 %lld 이상 %lld 이하여야 합니다.", name,
-                 (long long)min, (long long)max);
-        return false;
-    }
+    if (v < min || v > max)
+        return fail_limits(p, MOCK_PARAM_RANGE, name, 2, (long long)min, (long long)max);
     *ret = v;
     return true;
 }
@@ -107,7 +134,7 @@ bool param_amount(struct params *p, const char *name, bool required, int64_t *re
     if (ret_present)
         *ret_present = it != NULL;
     if (!it)
-        return required ? fail(p, "%s 파라미터는 필수입니다.", name) : true;
+        return required ? fail(p, MOCK_PARAM_REQUIRED, name) : true;
     if (textual && cJSON_IsString(it)) {
         /* form bodies: "1000" or "1000.0" (some clients format floats). Read
          * as decimal text, not with strtod: that would take "0x10", " 1e3"
@@ -119,7 +146,7 @@ bool param_amount(struct params *p, const char *name, bool required, int64_t *re
         const char *dot = digits + nd;
         size_t nf = *dot == '.' ? strspn(dot + 1, "0123456789") : 0;
         if (nd == 0 || (*dot == '.' ? nf == 0 || dot[1 + nf] != '\0' : *dot != '\0'))
-            return fail(p, "%s 파라미터는 숫자여야 합니다.", name);
+            return fail(p, MOCK_PARAM_NOT_NUMBER, name);
         while (nd > 1 && *digits == '0') {
             digits++;
             nd--;
@@ -127,30 +154,30 @@ bool param_amount(struct params *p, const char *name, bool required, int64_t *re
         bool zero = nd == 1 && *digits == '0';
         bool whole = *dot != '.' || strspn(dot + 1, "0") == nf;
         if (neg && !(zero && whole))
-            return fail(p, "%s 파라미터는 0 이상이어야 합니다.", name);
+            return fail(p, MOCK_PARAM_NEGATIVE, name);
         if (!whole)
-            return fail(p, "%s 파라미터는 원 단위 정수여야 합니다.", name);
+            return fail(p, MOCK_PARAM_NOT_WHOLE_WON, name);
         /* 2^53 has 16 digits: up to 16 fit an int64_t without overflow */
         int64_t v = 0;
         for (size_t i = 0; i < nd && nd <= 16; i++)
             v = v * 10 + (digits[i] - '0');
         if (nd > 16 || v >= 9007199254740992LL)
-            return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
+            return fail(p, MOCK_PARAM_TOO_BIG, name);
         *ret = v;
         return true;
     }
     if (!cJSON_IsNumber(it))
-        return fail(p, "%s 파라미터는 숫자여야 합니다 (문자열 불가).", name);
+        return fail(p, MOCK_PARAM_NUMBER_AS_TEXT, name);
     double d = it->valuedouble;
     if (!isfinite(d))
-        return fail(p, "%s 파라미터는 숫자여야 합니다.", name);
+        return fail(p, MOCK_PARAM_NOT_NUMBER, name);
     if (d < 0)
-        return fail(p, "%s 파라미터는 0 이상이어야 합니다.", name);
+        return fail(p, MOCK_PARAM_NEGATIVE, name);
     if (d != floor(d))
-        return fail(p, "%s 파라미터는 원 단위 정수여야 합니다.", name);
+        return fail(p, MOCK_PARAM_NOT_WHOLE_WON, name);
     /* 2^53 + 1 parses as 2^53: refuse 2^53 itself so no amount is silently changed */
     if (d >= 9007199254740992.0)
-        return fail(p, "%s 파라미터의 값이 너무 큽니다.", name);
+        return fail(p, MOCK_PARAM_TOO_BIG, name);
     *ret = (int64_t)d;
     return true;
 }
@@ -176,7 +203,7 @@ bool param_bool(struct params *p, const char *name, bool *ret)
             return true;
         }
     }
-    return fail(p, "%s 파라미터는 true 또는 false여야 합니다.", name);
+    return fail(p, MOCK_PARAM_NOT_BOOL, name);
 }
 
 bool param_str_list(struct params *p, const char *name, size_t max_items, size_t maxlen,
@@ -196,25 +223,22 @@ bool param_str_list(struct params *p, const char *name, size_t max_items, size_t
     }
     if (cJSON_IsString(it)) {
         if (strlen(it->valuestring) > maxlen)
-            return fail(p, "%s 파라미터의 값이 너무 깁니다.", name);
+            return fail(p, MOCK_PARAM_ITEM_TOO_LONG, name);
         ret_items[0] = it->valuestring;
         *ret_n = 1;
         return true;
     }
     if (!cJSON_IsArray(it))
-        return fail(p, "%s 파라미터는 문자열 배열이어야 합니다.", name);
+        return fail(p, MOCK_PARAM_NOT_LIST, name);
     const cJSON *e;
     cJSON_ArrayForEach(e, it)
     {
         if (!cJSON_IsString(e))
-            return fail(p, "%s 파라미터는 문자열 배열이어야 합니다.", name);
+            return fail(p, MOCK_PARAM_NOT_LIST, name);
         if (strlen(e->valuestring) > maxlen)
-            return fail(p, "%s 파라미터의 값이 너무 깁니다.", name);
-        if (n >= max_items) {
-            snprintf(p->err, sizeof p->err, "%s 파라미터는 최대 %zu개까지 지정할 수 있습니다.",
-                     name, max_items);
-            return false;
-        }
+            return fail(p, MOCK_PARAM_ITEM_TOO_LONG, name);
+        if (n >= max_items)
+            return fail_limits(p, MOCK_PARAM_TOO_MANY, name, 1, (long long)max_items, 0);
         ret_items[n++] = e->valuestring;
     }
     *ret_n = n;

@@ -2,26 +2,40 @@
  * params.h - typed, validated reads of request fields. A field is looked up
  * in the body first, then in the query string. JSON bodies must carry the
  * right JSON type (an amount sent as "1000" is refused); form bodies and query
- * strings carry text, which is parsed strictly. Every failure writes a
- * message naming the field into the caller's buffer.
+ * strings carry text, which is parsed strictly. Every failure records its
+ * row of the error table and the details its message needs (the field's
+ * name first); envelope.c writes the message.
  * Pure functions: no HTTP; callable from any thread.
  */
 #ifndef IMPMOCK_PARAMS_H
 #define IMPMOCK_PARAMS_H
+
+#include "base/errors.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define PARAM_ERR_MAX 256
+#define PARAM_ARGS_MAX 3  /* details of one failure: the field, then up to two limits */
+#define PARAM_ARG_MAX  96 /* bytes of one detail, with NUL (longer ones are cut) */
 
 struct params {
     const cJSON *body;  /* object or NULL; borrowed */
     const cJSON *query; /* object or NULL; borrowed */
     bool body_is_form;  /* leaves are text */
-    char err[PARAM_ERR_MAX];
+    enum mock_err err;  /* the row a failed read broke; MOCK_OK until one fails */
+    char err_args[PARAM_ARGS_MAX][PARAM_ARG_MAX]; /* its message's "%s"s, in order */
+    size_t n_err_args;
 };
+
+/* Records failure e with its details (at most PARAM_ARGS_MAX), for rules
+ * checked outside this module too. Returns false, for `return` chains. */
+bool param_fail(struct params *p, enum mock_err e, const char *const *args, size_t n);
+/* The same with one detail (usually the field's name). */
+bool param_fail1(struct params *p, enum mock_err e, const char *arg);
+/* The recorded failure's message as the envelope writes it. */
+size_t param_message(const struct params *p, char *buf, size_t cap);
 
 /* The raw item and whether it is text-typed (form/query); NULL when absent or JSON null. */
 const cJSON *param_item(const struct params *p, const char *name, bool *ret_textual);

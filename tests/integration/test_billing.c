@@ -588,6 +588,79 @@ static void test_again_bad_params(void **state)
     http_res_free(&r);
 }
 
+/* "" is "not given" in every optional text (the REST endpoints once kept
+ * it, and refused pg "" as an unknown PG, while the window dropped it):
+ * null in the key and the payment, buyer_* from the key's customer_*,
+ * the merchant's key-in channel for pg. */
+static void test_empty_text_not_given(void **state)
+{
+    (void)state;
+    struct http_res r;
+    post("/subscribe/customers/empty_key",
+         "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-12\",\"pg\":\"\","
+         "\"customer_name\":\"홍길동\",\"customer_tel\":\"\",\"customer_email\":\"\","
+         "\"customer_id\":\"\"}",
+         &r);
+    cJSON *c = ok_response(&r);
+    assert_string_equal(json_str(c, "pg_provider"), "nice");
+    assert_string_equal(json_str(c, "customer_name"), "홍길동");
+    assert_true(is_null(c, "customer_tel"));
+    assert_true(is_null(c, "customer_email"));
+    assert_true(is_null(c, "customer_id"));
+    http_res_free(&r);
+
+    post("/subscribe/payments/again",
+         "{\"customer_uid\":\"empty_key\",\"merchant_uid\":\"empty_o1\",\"amount\":1000,"
+         "\"name\":\"\",\"buyer_name\":\"\",\"buyer_tel\":\"\",\"buyer_addr\":\"\","
+         "\"currency\":\"\",\"custom_data\":\"\",\"notice_url\":\"\"}",
+         &r);
+    cJSON *p = ok_response(&r);
+    assert_string_equal(json_str(p, "status"), "paid");
+    assert_true(is_null(p, "name"));
+    assert_string_equal(json_str(p, "buyer_name"), "홍길동"); /* the key's customer_name */
+    assert_true(is_null(p, "buyer_tel"));
+    assert_true(is_null(p, "buyer_addr"));
+    assert_string_equal(json_str(p, "currency"), "KRW");
+    assert_true(is_null(p, "custom_data"));
+    http_res_free(&r);
+
+    /* a form body, where nothing but "" can say "empty" */
+    post_form("/subscribe/payments/again",
+              "customer_uid=empty_key&merchant_uid=empty_o2&amount=1000&name=&buyer_name="
+              "&buyer_email=&custom_data=",
+              &r);
+    p = ok_response(&r);
+    assert_true(is_null(p, "name"));
+    assert_string_equal(json_str(p, "buyer_name"), "홍길동");
+    assert_true(is_null(p, "buyer_email")); /* the key has none either */
+    assert_true(is_null(p, "custom_data"));
+    http_res_free(&r);
+
+    post("/subscribe/payments/onetime",
+         "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-01\",\"pg\":\"\","
+         "\"customer_uid\":\"\",\"merchant_uid\":\"empty_o3\",\"amount\":1500,"
+         "\"buyer_name\":\"\",\"custom_data\":\"\"}",
+         &r);
+    p = ok_response(&r);
+    assert_string_equal(json_str(p, "status"), "paid");
+    assert_string_equal(json_str(p, "pg_provider"), "nice");
+    assert_true(is_null(p, "customer_uid"));
+    assert_true(is_null(p, "buyer_name"));
+    assert_true(is_null(p, "custom_data"));
+    http_res_free(&r);
+
+    /* sent, a value is kept as it is */
+    post("/subscribe/payments/again",
+         "{\"customer_uid\":\"empty_key\",\"merchant_uid\":\"empty_o4\",\"amount\":1000,"
+         "\"name\":\" \",\"buyer_name\":\"김\",\"custom_data\":\"0\"}",
+         &r);
+    p = ok_response(&r);
+    assert_string_equal(json_str(p, "name"), " ");
+    assert_string_equal(json_str(p, "buyer_name"), "김");
+    assert_string_equal(json_str(p, "custom_data"), "0");
+    http_res_free(&r);
+}
+
 /* ---- onetime ---- */
 
 static void test_onetime(void **state)
@@ -899,7 +972,6 @@ static void test_no_full_card_number_leaks(void **state)
         http_res_free(&r);
     }
 
-
     char log_path[128];
     snprintf(log_path, sizeof log_path, "%s/log", L.dir);
     char *log = read_file(log_path);
@@ -945,6 +1017,7 @@ int main(void)
         cmocka_unit_test(test_prepare_enforced),
         cmocka_unit_test(test_installments),
         cmocka_unit_test(test_again_bad_params),
+        cmocka_unit_test(test_empty_text_not_given),
         cmocka_unit_test(test_onetime),
         cmocka_unit_test(test_duplicate_race),
         cmocka_unit_test_teardown(test_no_full_card_number_leaks, stop_logged),

@@ -392,6 +392,85 @@ static void test_open_refusals(void **state)
     http_res_free(&r);
 }
 
+/* Webhook deliveries made for an order, as GET /__mock/webhooks lists them;
+ * waits (bounded, 5 s) until there are `want`. */
+static cJSON *deliveries(const char *merchant_uid, int want, struct http_res *res)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/__mock/webhooks?merchant_uid=%s", merchant_uid);
+    for (int i = 0; i < 100; i++) {
+        http_get(&M, path, res);
+        assert_int_equal(res->status, 200);
+        if (cJSON_GetArraySize(res->json) >= want)
+            break;
+        http_res_free(res);
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(cJSON_GetArraySize(res->json), want);
+    return res->json;
+}
+
+/* request_pay's notice_url is read as the REST endpoints read theirs (the
+ * window once had a reader of its own, which refused "" entries, counted
+ * them against the limit, kept [url] as array text and capped the whole
+ * array at 2048 bytes). */
+static void test_open_notice_url(void **state)
+{
+    (void)state;
+    open_refused("\"merchant_uid\":\"co_nu_1\",\"amount\":1000,\"notice_url\":\"ftp://x\"", 400, -1,
+                 "BAD_PARAM",
+                 "notice_url 파라미터는 http:// 또는 https:// URL(또는 그 배열)이어야 합니다.");
+    open_refused("\"merchant_uid\":\"co_nu_2\",\"amount\":1000,\"notice_url\":[7]", 400, -1,
+                 "BAD_PARAM",
+                 "notice_url 파라미터는 http:// 또는 https:// URL(또는 그 배열)이어야 합니다.");
+
+    /* ten URLs with empty and null entries among them are fine; eleven are not */
+    char urls[1024] = "\"\",null";
+    for (int i = 0; i < 10; i++) {
+        size_t n = strlen(urls);
+        snprintf(urls + n, sizeof urls - n, ",\"http://127.0.0.1:9/h%d\"", i);
+    }
+    char fields[1400], id[40], imp_uid[40];
+    snprintf(fields, sizeof fields,
+             "\"merchant_uid\":\"co_nu_3\",\"amount\":1000,"
+             "\"notice_url\":[%s]",
+             urls);
+    open_ok(fields, id, imp_uid);
+    snprintf(fields, sizeof fields,
+             "\"merchant_uid\":\"co_nu_4\",\"amount\":1000,"
+             "\"notice_url\":[%s,\"http://127.0.0.1:9/h10\"]",
+             urls);
+    open_refused(fields, 400, -1, "BAD_PARAM",
+                 "notice_url 파라미터는 최대 10개까지 지정할 수 있습니다.");
+
+    /* three long URLs, over 2048 bytes together */
+    char path[1001], body[4096];
+    memset(path, 'a', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    snprintf(body, sizeof body,
+             "{\"user_code\":\"imp00000000\",\"merchant_uid\":\"co_nu_5\",\"amount\":1000,"
+             "\"notice_url\":[\"http://127.0.0.1:9/%s1\",\"http://127.0.0.1:9/%s2\","
+             "\"http://127.0.0.1:9/%s3\"]}",
+             path, path, path);
+    struct http_res r;
+    open_window(body, &r);
+    ok_response(&r);
+    http_res_free(&r);
+
+    /* an empty entry beside one URL: the paid webhook goes to that URL alone */
+    open_ok("\"merchant_uid\":\"co_nu_6\",\"amount\":1000,"
+            "\"notice_url\":[\"\",\"http://127.0.0.1:9/only\"]",
+            id, imp_uid);
+    act_done(id, "approve", "{\"method\":\"money\"}", &r);
+    http_res_free(&r);
+    cJSON *list = deliveries("co_nu_6", 1, &r);
+    cJSON *d = cJSON_GetArrayItem(list, 0);
+    assert_string_equal(json_str(d, "url"), "http://127.0.0.1:9/only");
+    assert_string_equal(json_str(d, "imp_uid"), imp_uid);
+    http_res_free(&r);
+}
+
 static void test_open_paid_order_refused(void **state)
 {
     (void)state;
@@ -897,6 +976,7 @@ int main(void)
         cmocka_unit_test(test_static_no_escape),
         cmocka_unit_test(test_open_makes_ready_payment),
         cmocka_unit_test(test_open_refusals),
+        cmocka_unit_test(test_open_notice_url),
         cmocka_unit_test(test_open_paid_order_refused),
         cmocka_unit_test(test_open_prepare_mismatch),
         cmocka_unit_test(test_approve_card),

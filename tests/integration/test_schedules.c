@@ -807,6 +807,69 @@ static void test_refusals(void **state)
     http_res_free(&r);
 }
 
+/* "" is "not given" in an item's texts too (they were once kept as ""),
+ * the custom_data limit is named as on again, and an item's fields are all
+ * read before its order rules are checked (the rules once came first). */
+static void test_item_fields(void **state)
+{
+    (void)state;
+    start_with(NULL);
+    issue("cust_e", "4242-4242-4242-4242");
+    struct http_res r;
+    schedule_raw("cust_e",
+                 "{\"merchant_uid\":\"e_1\",\"schedule_at\":1704121200,\"amount\":9900,"
+                 "\"name\":\"\",\"buyer_name\":\"\",\"buyer_tel\":\"\",\"currency\":\"\","
+                 "\"custom_data\":\"\",\"promotion_id\":\"\",\"notice_url\":\"\"}",
+                 &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(env_code(&r), 0);
+    cJSON *s = cJSON_GetArrayItem(env_response(&r), 0);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(s, "name")));
+    assert_string_equal(json_str(s, "buyer_name"), "Hong"); /* the key's customer_name */
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(s, "buyer_tel")));
+    assert_string_equal(json_str(s, "currency"), "KRW");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(s, "custom_data")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(s, "promotion_id")));
+    http_res_free(&r);
+
+    /* card data with pg "" issues the key on the merchant's key-in channel */
+    post_json_expect("/subscribe/payments/schedule",
+                     "{\"customer_uid\":\"cust_e2\",\"pg\":\"\",\"card_number\":"
+                     "\"4242-4242-4242-4242\",\"expiry\":\"2099-12\",\"customer_name\":\"\","
+                     "\"schedules\":[{\"merchant_uid\":\"e_2\",\"schedule_at\":1800000000,"
+                     "\"amount\":1000}]}",
+                     200, 0, NULL);
+    http_get(&M, "/subscribe/customers/cust_e2", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_str(env_response(&r), "pg_provider"), "nice");
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(env_response(&r), "customer_name")));
+    http_res_free(&r);
+
+    size_t cap = 17000 + 256;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    int n = snprintf(big, cap,
+                     "{\"customer_uid\":\"cust_e\",\"schedules\":[{\"merchant_uid\":\"e_3\","
+                     "\"schedule_at\":1800000000,\"amount\":1000,\"custom_data\":\"");
+    memset(big + n, 'x', 16385);
+    snprintf(big + n + 16385, cap - (size_t)n - 16385, "\"}]}");
+    post_json_expect("/subscribe/payments/schedule", big, 400, -1,
+                     "schedules[0]: custom_data 파라미터가 너무 깁니다 (최대 16384바이트).");
+    free(big);
+
+    post_json_expect("/subscribe/payments/schedule",
+                     "{\"customer_uid\":\"cust_e\",\"schedules\":[{\"merchant_uid\":\"e_4\","
+                     "\"schedule_at\":1800000000,\"amount\":0,\"buyer_name\":7}]}",
+                     400, -1, "schedules[0]: buyer_name 파라미터는 문자열이어야 합니다.");
+    post_json_expect("/subscribe/payments/schedule",
+                     "{\"customer_uid\":\"cust_e\",\"schedules\":[{\"merchant_uid\":\"e_5\","
+                     "\"schedule_at\":1800000000,\"amount\":1000,\"card_quota\":3}]}",
+                     400, -1, "schedules[0]: 할부거래는 50,000원 이상 결제건만 가능합니다.");
+    post_json_expect("/subscribe/payments/schedule",
+                     "{\"customer_uid\":\"cust_e\",\"schedules\":[7]}", 400, -1,
+                     "schedules[0]: 각 항목은 객체여야 합니다.");
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -820,6 +883,7 @@ int main(void)
         cmocka_unit_test_teardown(test_cancelled_payment_status, stop),
         cmocka_unit_test_teardown(test_lists, stop),
         cmocka_unit_test_teardown(test_refusals, stop),
+        cmocka_unit_test_teardown(test_item_fields, stop),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

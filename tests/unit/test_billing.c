@@ -170,15 +170,19 @@ static void test_card_check(void **state)
     /* a decline card issues fine: it fails only when charged */
     assert_int_equal(check("4000-0000-0000-0002", "2031-01", NULL, NULL, &info, detail), MOCK_OK);
 
+    /* malformed fields are bad parameters, each with a row naming the field */
     assert_int_equal(check("4242-4242-4242-4242", "31/01", NULL, NULL, &info, detail),
-                     MOCK_BAD_PARAM);
-    assert_non_null(strstr(detail, "expiry"));
+                     MOCK_CARD_EXPIRY_FORMAT);
+    assert_true(mock_err_bad_param(MOCK_CARD_EXPIRY_FORMAT));
+    assert_non_null(strstr(mock_err_message(MOCK_CARD_EXPIRY_FORMAT), "expiry"));
     assert_int_equal(check("4242-4242-4242-4242", "2031-01", "9001", NULL, &info, detail),
-                     MOCK_BAD_PARAM);
-    assert_non_null(strstr(detail, "birth"));
+                     MOCK_CARD_BIRTH_FORMAT);
+    assert_true(mock_err_bad_param(MOCK_CARD_BIRTH_FORMAT));
+    assert_non_null(strstr(mock_err_message(MOCK_CARD_BIRTH_FORMAT), "birth"));
     assert_int_equal(check("4242-4242-4242-4242", "2031-01", "1234567890", "1", &info, detail),
-                     MOCK_BAD_PARAM);
-    assert_non_null(strstr(detail, "pwd_2digit"));
+                     MOCK_CARD_PWD_FORMAT);
+    assert_true(mock_err_bad_param(MOCK_CARD_PWD_FORMAT));
+    assert_non_null(strstr(mock_err_message(MOCK_CARD_PWD_FORMAT), "pwd_2digit"));
 }
 
 /* ---- the outcome decision ---- */

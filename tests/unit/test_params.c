@@ -4,9 +4,9 @@
  * strictly. Every refusal names the field.
  */
 #include "http/form.h"
+#include "http/params.h"
 #include "infra/json.h"
 #include "infra/utf8.h"
-#include "http/params.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,6 +53,14 @@ static void fields_fini(struct fields *f)
     cJSON_Delete(f->query);
 }
 
+/* A refusal's text, as the envelope writes it from the recorded row. */
+static const char *err_text(const struct params *p)
+{
+    static char text[512];
+    param_message(p, text, sizeof text);
+    return text;
+}
+
 /* Reads `amount` and checks the outcome: ok with value, or the refusal text. */
 static void amount_ok(const char *json, const char *form, int64_t want)
 {
@@ -61,7 +69,7 @@ static void amount_ok(const char *json, const char *form, int64_t want)
     int64_t v = -7;
     bool present = false;
     if (!param_amount(&f.p, "amount", true, &v, &present))
-        fail_msg("amount refused (%s): %s", json ? json : form, f.p.err);
+        fail_msg("amount refused (%s): %s", json ? json : form, err_text(&f.p));
     assert_true(present);
     assert_int_equal(v, want);
     fields_fini(&f);
@@ -74,7 +82,7 @@ static void amount_refused(const char *json, const char *form, const char *want_
     int64_t v = -7;
     if (param_amount(&f.p, "amount", true, &v, NULL))
         fail_msg("amount accepted (%s) as %lld", json ? json : form, (long long)v);
-    assert_string_equal(f.p.err, want_err);
+    assert_string_equal(err_text(&f.p), want_err);
     assert_int_equal(v, -7); /* untouched on failure */
     fields_fini(&f);
 }
@@ -139,7 +147,7 @@ static void test_amount_missing(void **state)
     int64_t v = 42;
     bool present = true;
     assert_false(param_amount(&f.p, "amount", true, &v, &present));
-    assert_string_equal(f.p.err, "amount 파라미터는 필수입니다.");
+    assert_string_equal(err_text(&f.p), "amount 파라미터는 필수입니다.");
     assert_false(present);
     /* optional and absent: fine, value untouched */
     assert_true(param_amount(&f.p, "amount", false, &v, &present));
@@ -181,17 +189,17 @@ static void test_int_json_and_text(void **state)
     assert_int_equal(v, 5);
     assert_true(present);
     assert_false(param_int(&f.p, "limit", 1, 10, true, &v, NULL));
-    assert_string_equal(f.p.err, "limit 파라미터는 1 이상 10 이하여야 합니다.");
+    assert_string_equal(err_text(&f.p), "limit 파라미터는 1 이상 10 이하여야 합니다.");
     assert_false(param_int(&f.p, "frac", 0, 10, true, &v, NULL));
-    assert_string_equal(f.p.err, "frac 파라미터는 정수여야 합니다.");
+    assert_string_equal(err_text(&f.p), "frac 파라미터는 정수여야 합니다.");
     assert_false(param_int(&f.p, "s", 0, 10, true, &v, NULL));
-    assert_string_equal(f.p.err, "s 파라미터는 숫자여야 합니다.");
+    assert_string_equal(err_text(&f.p), "s 파라미터는 숫자여야 합니다.");
     assert_true(param_int(&f.p, "neg", -5, 5, true, &v, NULL));
     assert_int_equal(v, -3);
     assert_false(param_int(&f.p, "big", 0, INT64_MAX, true, &v, NULL));
-    assert_string_equal(f.p.err, "big 파라미터의 값이 너무 큽니다.");
+    assert_string_equal(err_text(&f.p), "big 파라미터의 값이 너무 큽니다.");
     assert_false(param_int(&f.p, "absent", 0, 10, true, &v, &present));
-    assert_string_equal(f.p.err, "absent 파라미터는 필수입니다.");
+    assert_string_equal(err_text(&f.p), "absent 파라미터는 필수입니다.");
     assert_false(present);
     fields_fini(&f);
 
@@ -205,7 +213,7 @@ static void test_int_json_and_text(void **state)
         assert_false(param_int(&f.p, bad[i], INT64_MIN, INT64_MAX, true, &v, NULL));
         char want[64];
         snprintf(want, sizeof want, "%s 파라미터는 정수여야 합니다.", bad[i]);
-        assert_string_equal(f.p.err, want);
+        assert_string_equal(err_text(&f.p), want);
     }
     fields_fini(&f);
 }
@@ -219,11 +227,11 @@ static void test_str(void **state)
     assert_true(param_str(&f.p, "imp_key", 3, true, &s));
     assert_string_equal(s, "abc");
     assert_false(param_str(&f.p, "num", 10, true, &s));
-    assert_string_equal(f.p.err, "num 파라미터는 문자열이어야 합니다.");
+    assert_string_equal(err_text(&f.p), "num 파라미터는 문자열이어야 합니다.");
     assert_false(param_str(&f.p, "long", 3, false, &s));
-    assert_string_equal(f.p.err, "long 파라미터가 너무 깁니다 (최대 3바이트).");
+    assert_string_equal(err_text(&f.p), "long 파라미터가 너무 깁니다 (최대 3바이트).");
     assert_false(param_str(&f.p, "empty", 10, true, &s));
-    assert_string_equal(f.p.err, "empty 파라미터는 비어 있을 수 없습니다.");
+    assert_string_equal(err_text(&f.p), "empty 파라미터는 비어 있을 수 없습니다.");
     s = "untouched";
     assert_true(param_str(&f.p, "empty", 10, false, &s)); /* optional: "" is a value */
     assert_string_equal(s, "");
@@ -231,7 +239,7 @@ static void test_str(void **state)
     assert_true(param_str(&f.p, "missing", 10, false, &s));
     assert_string_equal(s, "untouched");
     assert_false(param_str(&f.p, "missing", 10, true, &s));
-    assert_string_equal(f.p.err, "missing 파라미터는 필수입니다.");
+    assert_string_equal(err_text(&f.p), "missing 파라미터는 필수입니다.");
     fields_fini(&f);
     /* the byte limit counts UTF-8 bytes, not characters */
     fields_init(&f, NULL, "name=%ED%95%9C%EA%B8%80", NULL);
@@ -254,9 +262,9 @@ static void test_bool(void **state)
     assert_false(b);
     /* JSON carries real booleans: a string or a number is refused */
     assert_false(param_bool(&f.p, "s", &b));
-    assert_string_equal(f.p.err, "s 파라미터는 true 또는 false여야 합니다.");
+    assert_string_equal(err_text(&f.p), "s 파라미터는 true 또는 false여야 합니다.");
     assert_false(param_bool(&f.p, "n", &b));
-    assert_string_equal(f.p.err, "n 파라미터는 true 또는 false여야 합니다.");
+    assert_string_equal(err_text(&f.p), "n 파라미터는 true 또는 false여야 합니다.");
     b = true;
     assert_true(param_bool(&f.p, "absent", &b));
     assert_true(b); /* untouched */
@@ -297,7 +305,7 @@ static void test_str_list(void **state)
     assert_true(param_str_list(&f.p, "absent", 3, 32, items, &n));
     assert_int_equal(n, 0);
     assert_false(param_str_list(&f.p, "imp_uid", 1, 32, items, &n));
-    assert_string_equal(f.p.err, "imp_uid 파라미터는 최대 1개까지 지정할 수 있습니다.");
+    assert_string_equal(err_text(&f.p), "imp_uid 파라미터는 최대 1개까지 지정할 수 있습니다.");
     fields_fini(&f);
 
     fields_init(&f, NULL, NULL, "imp_uid[0]=a&imp_uid[1]=b&imp_uid[2]=c");
@@ -315,11 +323,11 @@ static void test_str_list(void **state)
     assert_int_equal(n, 2);
     assert_string_equal(items[1], "y");
     assert_false(param_str_list(&f.p, "mixed", 3, 32, items, &n));
-    assert_string_equal(f.p.err, "mixed 파라미터는 문자열 배열이어야 합니다.");
+    assert_string_equal(err_text(&f.p), "mixed 파라미터는 문자열 배열이어야 합니다.");
     assert_false(param_str_list(&f.p, "obj", 3, 32, items, &n));
-    assert_string_equal(f.p.err, "obj 파라미터는 문자열 배열이어야 합니다.");
+    assert_string_equal(err_text(&f.p), "obj 파라미터는 문자열 배열이어야 합니다.");
     assert_false(param_str_list(&f.p, "long", 3, 3, items, &n));
-    assert_string_equal(f.p.err, "long 파라미터의 값이 너무 깁니다.");
+    assert_string_equal(err_text(&f.p), "long 파라미터의 값이 너무 깁니다.");
     fields_fini(&f);
 }
 
