@@ -1,6 +1,8 @@
 /* config.c - see config.h. */
 #include "config.h"
 
+#include "base/limits.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -46,7 +48,7 @@ static const struct opt_def opts[] = {
     {"seed", "IMPMOCK_SEED", "N", OPT_U64, F(seed), F(seeded), 0, 0,
      "a whole number from 0 to 2^64-1", "deterministic ids and tokens from seed N (0..2^64-1)"},
     {"clock", "IMPMOCK_CLOCK", "UNIX_SECONDS", OPT_NUM, F(clock), F(clock_given), 0,
-     253402300799LL, "unix seconds", "start with the clock frozen at this time"},
+     TIME_MAX, "unix seconds", "start with the clock frozen at this time"},
     {"scenario", "IMPMOCK_SCENARIOS", "FILE", OPT_LIST, F(scenarios), NO_FIELD, 1, 4096,
      "a file name",
      "load a scenario file (repeatable; the variable takes a\n"

@@ -8,8 +8,10 @@ with open(dst, 'w') as out:
     out.write('/* generated from %s by tools/embed.py; do not edit */\n' % src.split('/')[-1])
     out.write('#include <stddef.h>\n')
     # a string literal keeps the bytes exact whatever the signedness of char
-    out.write('const char %s[] =\n' % name)
+    # a header is included by the one file that serves it: static there
+    storage = 'static ' if dst.endswith('.h') else ''
+    out.write('%sconst char %s[] =\n' % (storage, name))
     for i in range(0, len(data), 32):
         out.write('  "' + ''.join('\\%03o' % b for b in data[i:i + 32]) + '"\n')
     out.write(';\n')
-    out.write('const size_t %s_len = %d;\n' % (name, len(data)))
+    out.write('%sconst size_t %s_len = %d;\n' % (storage, name, len(data)))

@@ -1,6 +1,7 @@
 /* billing.c - see billing.h. */
 #include "domain/billing.h"
 
+#include "base/limits.h"
 #include "domain/notices.h"
 #include "domain/order.h"
 #include "infra/clock.h"
@@ -9,8 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-#define KST_OFFSET (9 * 3600) /* card expiry and PG timestamps are Korean time */
 
 static const char f113_wrong_number[] = "[F113]거래거절 카드번호틀림";
 static const char f112_expired[] = "[F112]유효기간 경과카드";

@@ -1,4 +1,5 @@
 /* admin.c - the control API under /__mock/: plain JSON, not the i'mport envelope. */
+#include "base/limits.h"
 #include "domain/sandbox.h"
 #include "http/api.h"
 #include "http/form.h"
@@ -66,7 +67,7 @@ void admin_clock_post(struct req *r)
 {
     struct sandbox_clock c = {0};
     c.has_freeze = param_item(&r->params, "freeze", NULL) != NULL;
-    if (!param_int(&r->params, "set", 0, 253402300799LL, false, &c.set, &c.has_set) ||
+    if (!param_int(&r->params, "set", 0, TIME_MAX, false, &c.set, &c.has_set) ||
         !param_int(&r->params, "advance", -315576000000LL, 315576000000LL, false, &c.advance,
                    &c.has_advance) ||
         !param_bool(&r->params, "freeze", &c.freeze)) {

@@ -1,4 +1,5 @@
 /* api_payments.c - payment lookups and pre-registration (reference §3.1-3.6, §3.8). */
+#include "base/limits.h"
 #include "http/api.h"
 #include "http/render.h"
 #include "infra/clock.h"
@@ -6,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MULTI_MAX      100
-#define LIST_LIMIT_MAX 1000
-#define STATUS_WINDOW  (90 * 24 * 3600)
+#define MULTI_MAX     100
+#define STATUS_WINDOW (90 * 24 * 3600)
 
 void api_bad_page(struct req *r, size_t total, size_t limit)
 {
@@ -66,7 +66,7 @@ static bool parse_status(struct req *r, const char *name, bool allow_all, int *r
 static bool parse_paging(struct req *r, struct pay_query *q)
 {
     int64_t page = 1, limit = 20;
-    if (!param_int(&r->params, "page", 1, 1000000000, false, &page, NULL) ||
+    if (!param_int(&r->params, "page", 1, PAGE_MAX, false, &page, NULL) ||
         !param_int(&r->params, "limit", 1, LIST_LIMIT_MAX, false, &limit, NULL))
         return api_bad_param(r);
     q->page = (size_t)page;

@@ -1,6 +1,7 @@
 /* api_schedule.c - scheduled payments (reference §7): creating, revoking,
  * reading, moving and retrying schedule items, and the three schedule
  * lists. Reads and checks fields, calls schedule.c or the store, renders. */
+#include "base/limits.h"
 #include "domain/billing.h"
 #include "domain/order.h"
 #include "domain/schedule.h"
@@ -15,11 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#define LIST_LIMIT_MAX 1000
-#define CARD_FIELD_MAX 64
-#define UNSCHEDULE_MAX 1000           /* merchant_uids per unschedule */
-#define TIME_MAX       253402300799LL /* 9999-12-31T23:59:59Z */
-#define KST_OFFSET     (9 * 3600)
+#define UNSCHEDULE_MAX 1000 /* merchant_uids per unschedule */
 #define WINDOW_MONTHS  3
 
 /* ---- rendering ---- */
@@ -207,18 +204,14 @@ static void free_items(struct schedule *items, size_t n)
  * does not exist yet (reference §7.1). Renders the refusal; false then. */
 static bool issue_if_asked(struct req *r, const char *uid)
 {
-    const char *number = NULL, *expiry = NULL, *birth = NULL, *pwd = NULL, *pg = NULL;
-    const char *ignored = NULL;
+    const char *pg = NULL, *ignored = NULL;
     struct billing_holder h;
-    if (!param_str(&r->params, "card_number", CARD_FIELD_MAX, false, &number) ||
-        !param_str(&r->params, "expiry", CARD_FIELD_MAX, false, &expiry) ||
-        !param_str(&r->params, "birth", CARD_FIELD_MAX, false, &birth) ||
-        !param_str(&r->params, "pwd_2digit", CARD_FIELD_MAX, false, &pwd) ||
-        !param_str(&r->params, "cvc", CARD_FIELD_MAX, false, &ignored) ||
-        !fields_read_pg(&r->params, &pg) || !fields_read_holder(&r->params, false, &h) ||
+    struct billing_card card;
+    if (!fields_read_card(&r->params, false, &card) || !fields_read_pg(&r->params, &pg) ||
+        !fields_read_holder(&r->params, false, &h) ||
         !param_str(&r->params, "channel_key", TEXT_MAX, false, &ignored))
         return api_bad_param(r);
-    if (!number || !number[0])
+    if (!card.number || !card.number[0])
         return true;
     struct customer c;
     enum mock_err e = store_customer_get(r->app->store, r->tid, uid, &c);
@@ -226,12 +219,11 @@ static bool issue_if_asked(struct req *r, const char *uid)
         customer_fini(&c); /* an existing key is used as it is */
         return true;
     }
-    if (!expiry) {
+    if (!card.expiry) {
         envelope_fail(&r->reply, MOCK_PARAM_REQUIRED, "expiry");
         return false;
     }
     struct billing b = billing_of(r);
-    struct billing_card card = {number, expiry, birth, pwd};
     char detail[BILLING_DETAIL_MAX];
     e = billing_issue_key(&b, r->tid, uid, pg, &card, &h, &c, detail);
     if (e == MOCK_CARD_AUTH_FAILED)
@@ -437,7 +429,7 @@ static bool read_list(struct req *r, const char *from_name, const char *to_name,
     if (!param_int(&r->params, from_name, 0, TIME_MAX, true, &from, NULL) ||
         !param_int(&r->params, to_name, 0, TIME_MAX, true, &to, NULL) ||
         !param_str(&r->params, status_name, 16, false, &status) ||
-        !param_int(&r->params, "page", 1, 1000000000, false, &page, NULL) ||
+        !param_int(&r->params, "page", 1, PAGE_MAX, false, &page, NULL) ||
         !param_int(&r->params, "limit", 1, LIST_LIMIT_MAX, false, &limit, NULL))
         return api_bad_param(r);
     if (!status && strchr(status_name, '-')) {

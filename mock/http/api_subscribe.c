@@ -2,6 +2,7 @@
  * §6): /subscribe/customers..., /subscribe/payments/again and /onetime. Reads
  * and checks fields, calls billing.c, renders. Card data is handed to the
  * domain as borrowed strings and never copied here. */
+#include "base/limits.h"
 #include "domain/billing.h"
 #include "domain/order.h"
 #include "http/api.h"
@@ -12,9 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CUSTOMERS_MAX  100 /* customer_uid[] per GET /subscribe/customers */
-#define LIST_LIMIT_MAX 1000
-#define CARD_FIELD_MAX 64 /* card_number, expiry, birth, pwd_2digit: checked by the domain */
+#define CUSTOMERS_MAX 100 /* customer_uid[] per GET /subscribe/customers */
 
 static struct billing billing_of(struct req *r)
 {
@@ -45,16 +44,6 @@ static bool check_customer_uid(struct req *r, const char *uid)
     snprintf(max, sizeof max, "%d", CUSTOMER_UID_MAX);
     envelope_fail(&r->reply, MOCK_CUSTOMER_UID_TOO_LONG, max);
     return false;
-}
-
-/* Card data; birth and pwd_2digit are checked as sent ("" too) by the domain. */
-static bool read_card(struct req *r, struct billing_card *c)
-{
-    memset(c, 0, sizeof *c);
-    return param_str(&r->params, "card_number", CARD_FIELD_MAX, true, &c->number) &&
-           param_str(&r->params, "expiry", CARD_FIELD_MAX, true, &c->expiry) &&
-           param_str(&r->params, "birth", CARD_FIELD_MAX, false, &c->birth) &&
-           param_str(&r->params, "pwd_2digit", CARD_FIELD_MAX, false, &c->pwd_2digit);
 }
 
 /* The order of again and onetime with its rules and notice_url. Renders
@@ -104,9 +93,8 @@ void api_customer_post(struct req *r)
     const char *pg = NULL, *ignored = NULL;
     if (!check_customer_uid(r, uid))
         return;
-    if (!read_card(r, &card) || !fields_read_holder(&r->params, false, &holder) ||
-        !fields_read_pg(&r->params, &pg) ||
-        !fields_read_text(&r->params, "cvc", CARD_FIELD_MAX, &ignored) ||
+    if (!fields_read_card(&r->params, true, &card) ||
+        !fields_read_holder(&r->params, false, &holder) || !fields_read_pg(&r->params, &pg) ||
         !fields_read_text(&r->params, "channel_key", TEXT_MAX, &ignored)) {
         api_bad_param(r);
         return;
@@ -184,7 +172,7 @@ void api_customers_multi(struct req *r)
 void api_customer_payments(struct req *r)
 {
     int64_t page = 1, limit = 20;
-    if (!param_int(&r->params, "page", 1, 1000000000, false, &page, NULL) ||
+    if (!param_int(&r->params, "page", 1, PAGE_MAX, false, &page, NULL) ||
         !param_int(&r->params, "limit", 1, LIST_LIMIT_MAX, false, &limit, NULL)) {
         api_bad_param(r);
         return;
@@ -257,11 +245,10 @@ void api_pay_onetime(struct req *r)
     struct billing_card card;
     struct billing_holder holder;
     struct fields_order f;
-    const char *pg = NULL, *uid = NULL, *ignored = NULL;
+    const char *pg = NULL, *uid = NULL;
     char *notice = NULL;
-    if (!read_card(r, &card) || !fields_read_pg(&r->params, &pg) ||
+    if (!fields_read_card(&r->params, true, &card) || !fields_read_pg(&r->params, &pg) ||
         !fields_read_text(&r->params, "customer_uid", CUSTOMER_UID_MAX, &uid) ||
-        !fields_read_text(&r->params, "cvc", CARD_FIELD_MAX, &ignored) ||
         !fields_read_holder(&r->params, /* from_buyer= */ true, &holder)) {
         api_bad_param(r);
         return;

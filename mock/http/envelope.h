@@ -21,8 +21,6 @@ void envelope_fail(struct reply *r, enum mock_err e, const char *detail);
 void envelope_fail_args(struct reply *r, enum mock_err e, const char *const *args, size_t n);
 /* The failure a params read recorded: its row and details. */
 void envelope_fail_params(struct reply *r, const struct params *p);
-/* The error with an explicit message text (for messages built elsewhere). */
-void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message);
 /* Plain JSON (control API), not the envelope. */
 void envelope_plain(struct reply *r, int http, cJSON *body);
 

@@ -1,6 +1,8 @@
 /* fields.c - see fields.h. */
 #include "http/fields.h"
 
+#include "base/limits.h"
+
 #include "infra/webhook.h"
 
 #include <stdio.h>
@@ -29,7 +31,7 @@ bool fields_read_text(struct params *p, const char *name, size_t maxlen, const c
     return true;
 }
 
-bool fields_read_custom_data(struct params *p, const char **ret, char **ret_owned)
+static bool fields_read_custom_data(struct params *p, const char **ret, char **ret_owned)
 {
     const cJSON *it = param_item(p, "custom_data", NULL);
     char *printed = NULL;
@@ -163,4 +165,15 @@ bool fields_read_holder(struct params *p, bool from_buyer, struct billing_holder
 bool fields_read_pg(struct params *p, const char **ret)
 {
     return fields_read_text(p, "pg", FIELDS_PG_MAX, ret);
+}
+
+bool fields_read_card(struct params *p, bool required, struct billing_card *ret)
+{
+    const char *cvc = NULL;
+    memset(ret, 0, sizeof *ret);
+    return param_str(p, "card_number", CARD_FIELD_MAX, required, &ret->number) &&
+           param_str(p, "expiry", CARD_FIELD_MAX, required, &ret->expiry) &&
+           param_str(p, "birth", CARD_FIELD_MAX, false, &ret->birth) &&
+           param_str(p, "pwd_2digit", CARD_FIELD_MAX, false, &ret->pwd_2digit) &&
+           param_str(p, "cvc", CARD_FIELD_MAX, false, &cvc);
 }

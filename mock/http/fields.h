@@ -1,8 +1,8 @@
 /*
  * fields.h - the one reader of each request concept that several endpoints
  * share: an order (again, onetime, a schedule item, the payment window),
- * its custom_data and notice_url, a billing key's holder (customer_*) and
- * pg. Readers take the fields to read (a request's, or one schedule item's)
+ * its custom_data and notice_url, a billing key's holder (customer_*),
+ * pg and card data. Readers take the fields to read (a request's, or one schedule item's)
  * and record a failure in them as params.h does; they render nothing, so a
  * caller may put the failure in context (schedules[i]: ...). The rules an
  * order must then meet are the domain's (order.h).
@@ -48,12 +48,6 @@ bool fields_read_text(struct params *p, const char *name, size_t maxlen, const c
 bool fields_read_order(struct params *p, enum fields_door door, struct fields_order *ret);
 void fields_order_fini(struct fields_order *f);
 
-/* custom_data: a string, or any other JSON value kept as its text (the SDK
- * serialises objects, server clients sometimes send the object itself), at
- * most CUSTOM_DATA_MAX bytes. *ret is NULL when absent or ""; *ret_owned
- * (cJSON_free, NULL when not needed) backs it when printed. */
-bool fields_read_custom_data(struct params *p, const char **ret, char **ret_owned);
-
 /* notice_url: a string, or an array of at most WEBHOOK_URLS_MAX http(s)
  * URLs; "" and empty or null entries are none (reference §8). *ret (owned,
  * free()) is NULL for none, the URL for one, a JSON array text for several.
@@ -66,5 +60,11 @@ bool fields_read_holder(struct params *p, bool from_buyer, struct billing_holder
 
 /* pg: "{pg}" or "{pg}.{MID}"; NULL picks the merchant's default channel. */
 bool fields_read_pg(struct params *p, const char **ret);
+
+/* Card data (card_number, expiry, birth, pwd_2digit; cvc is accepted and
+ * dropped), borrowed and never copied. card_number and expiry are required
+ * when `required`; birth and pwd_2digit go to the domain as sent ("" too:
+ * the card company checks them). */
+bool fields_read_card(struct params *p, bool required, struct billing_card *ret);
 
 #endif

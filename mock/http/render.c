@@ -59,12 +59,6 @@ static bool add_int(cJSON *o, const char *name, int64_t v)
     return put(o, name, cJSON_CreateRaw(digits(v, text + sizeof text)));
 }
 
-bool render_add_int(cJSON *o, const char *name, int64_t v)
-{
-    char text[24];
-    return cJSON_AddRawToObject(o, name, digits(v, text + sizeof text)) != NULL;
-}
-
 static bool add_nullable_int(cJSON *o, const char *name, int v)
 {
     return v < 0 ? put_null(o, name) : add_int(o, name, v);

@@ -17,8 +17,5 @@ cJSON *render_payment(const struct payment *p);
 cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit);
 cJSON *render_customer(const struct customer *c);
 cJSON *render_prepare(const struct prepare *p);
-/* Adds a whole number as its exact digits (cJSON's own printing is slow and
- * keeps only 15 significant digits); false on OOM. */
-bool render_add_int(cJSON *o, const char *name, int64_t v);
 
 #endif

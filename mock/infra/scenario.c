@@ -197,17 +197,6 @@ void scenario_clear_tenant(const char *imp_key)
     remove_where(imp_key);
 }
 
-void scenario_reset_counts(void)
-{
-    pthread_mutex_lock(&lock);
-    for (size_t k = 0; k < n_loaded; k++)
-        for (size_t i = 0; i < loaded[k]->n_rules; i++) {
-            loaded[k]->rules[i].hits = loaded[k]->rules[i].fired = 0;
-            per_counts_clear(&loaded[k]->rules[i].per_counts);
-        }
-    pthread_mutex_unlock(&lock);
-}
-
 static bool glob_ok(const char *pattern, const char *value)
 {
     if (!pattern[0])

@@ -105,8 +105,6 @@ bool scenario_remove(const char *name);
 void scenario_clear(void);
 /* Removes the scenarios scoped to one tenant (imp_key). */
 void scenario_clear_tenant(const char *imp_key);
-/* Resets every hit counter. */
-void scenario_reset_counts(void);
 /* Whether any scenario is loaded: a lock-free check that lets a request skip
  * scenario_match (and the store look-ups its call needs) when there is none. */
 bool scenario_any(void);

@@ -72,7 +72,7 @@ static bool opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret
     return true;
 }
 
-bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size_t errlen)
+static bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
     if (!cJSON_IsObject(o)) {

@@ -37,7 +37,5 @@ void fixtures_release_seeds(struct fixtures *fx);
  * those of the first fixture merchant, with the given key pair. */
 void fixtures_template_merchant(const struct fixtures *fx, const char *imp_key,
                                 const char *imp_secret, struct merchant *ret_m);
-/* Parses one merchant object (validated). */
-bool fixtures_parse_merchant(const cJSON *o, struct merchant *ret_m, char *err, size_t errlen);
 
 #endif

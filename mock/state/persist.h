@@ -36,8 +36,6 @@ struct persist;
  * *ret_restored tells whether DIR held any state. NULL with err on failure. */
 struct persist *persist_open(const char *dir, struct store *s, bool sync_writes, bool *ret_restored,
                              char *err, size_t errlen);
-/* Writes a snapshot and starts a fresh log now. */
-bool persist_compact(struct persist *p, char *err, size_t errlen);
 /* Stops logging (after the server stopped) and frees p (NULL allowed). */
 void persist_close(struct persist *p);
 
