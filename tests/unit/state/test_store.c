@@ -1,10 +1,11 @@
 /*
- * test_store.c - store.c: tenants, the access-token lifetime rules driven
+ * test_store.c - mock/state/store.c: tenants, the access-token lifetime rules driven
  * by explicit `now` values, payments (insert/get/replace/query with paging,
  * sorting and filters), order claims, pre-registrations and billing keys.
  */
 #include "state/ids.h"
 #include "state/store.h"
+#include "unit_harness.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +14,6 @@
 
 #include <cmocka.h>
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,52 +24,11 @@ static const char TOK_A[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 static const char TOK_B[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 static const char TOK_C[] = "cccccccccccccccccccccccccccccccccccccccc";
 
-struct fixture {
-    struct store *s;
-    int a, b; /* two tenants */
-};
-
-static void merchant_init(struct merchant *m, const char *key, const char *code)
-{
-    memset(m, 0, sizeof *m);
-    snprintf(m->imp_key, sizeof m->imp_key, "%s", key);
-    snprintf(m->imp_secret, sizeof m->imp_secret, "secret-%s", key);
-    snprintf(m->merchant_code, sizeof m->merchant_code, "%s", code);
-    snprintf(m->channels[0].pg_provider, sizeof m->channels[0].pg_provider, "kakaopay");
-    m->n_channels = 1;
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    struct merchant m;
-    if (!f || sodium_init() < 0)
-        return -1;
-    ids_init(true, 7);
-    f->s = store_new();
-    merchant_init(&m, "key-a", "imp-a");
-    if (!f->s || store_tenant_add(f->s, &m, &f->a) != MOCK_OK)
-        return -1;
-    merchant_init(&m, "key-b", "imp-b");
-    if (store_tenant_add(f->s, &m, &f->b) != MOCK_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_free(f->s);
-    free(f);
-    return 0;
-}
-
 /* ---- tenants ---- */
 
 static void test_tenants(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct merchant m;
     int tid = -1;
     assert_int_not_equal(f->a, f->b);
@@ -82,18 +41,18 @@ static void test_tenants(void **state)
     assert_false(store_tenant_by_key(f->s, "nobody", &tid, NULL));
     assert_false(store_tenant_merchant(f->s, 99, &m));
     /* a key or a merchant code may be used once */
-    merchant_init(&m, "key-a", "imp-new");
+    unit_merchant(&m, "key-a", "imp-new");
     assert_int_equal(store_tenant_add(f->s, &m, NULL), MOCK_BAD_PARAM);
-    merchant_init(&m, "key-new", "imp-a");
+    unit_merchant(&m, "key-new", "imp-a");
     assert_int_equal(store_tenant_add(f->s, &m, NULL), MOCK_BAD_PARAM);
-    merchant_init(&m, "key-c", "");
+    unit_merchant(&m, "key-c", "");
     assert_int_equal(store_tenant_add(f->s, &m, &tid), MOCK_OK);
     assert_int_equal(tid, 2);
 }
 
 /* ---- tokens ---- */
 
-static void issue(struct fixture *f, int tid, int64_t now, const char *candidate,
+static void issue(struct unit_world *f, int tid, int64_t now, const char *candidate,
                   const char *want_token, int64_t want_expiry)
 {
     char tok[IDS_TOKEN_LEN + 1] = "";
@@ -105,7 +64,7 @@ static void issue(struct fixture *f, int tid, int64_t now, const char *candidate
 
 static void test_token_issue_and_reuse(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     int tid = -1;
     issue(f, f->a, T0, TOK_A, TOK_A, T0 + 1800);
     /* asked again while valid: the same token and the same expiry */
@@ -119,7 +78,7 @@ static void test_token_issue_and_reuse(void **state)
 
 static void test_token_extension_in_last_minute(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     int tid;
     issue(f, f->a, T0, TOK_A, TOK_A, T0 + 1800);
     issue(f, f->a, T0 + 1740, TOK_B, TOK_A, T0 + 2100); /* 60 s left: +5 min */
@@ -131,7 +90,7 @@ static void test_token_extension_in_last_minute(void **state)
 
 static void test_token_expiry_gives_new_token(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     int tid = -1;
     issue(f, f->a, T0, TOK_A, TOK_A, T0 + 1800);
     issue(f, f->a, T0 + 1800, TOK_B, TOK_B, T0 + 3600);
@@ -146,7 +105,7 @@ static void test_token_expiry_gives_new_token(void **state)
 
 static void test_tokens_are_per_tenant(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     int tid = -1;
     issue(f, f->a, T0, TOK_A, TOK_A, T0 + 1800);
     issue(f, f->b, T0 + 10, TOK_B, TOK_B, T0 + 1810);
@@ -194,7 +153,7 @@ static bool is_digits(const char *s, size_t n)
 
 static void test_payment_insert_and_get(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct payment p, got, stored;
     pay_init(&p, "", "order-1", PAY_PAID, T0, 1000);
     assert_true(str_set(&p.name, "주문명"));
@@ -246,7 +205,7 @@ static void test_payment_insert_and_get(void **state)
 
 static void test_payment_replace_checks_version(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct payment p, cur, later;
     pay_init(&p, "imp_100000000001", "order-1", PAY_READY, T0, 1000);
     assert_int_equal(store_payment_insert(f->s, f->a, &p, false, &cur), MOCK_OK);
@@ -269,7 +228,7 @@ static void test_payment_replace_checks_version(void **state)
 }
 
 /* 25 payments: started T0+i*10, status i%4, order "o<i/5>" (5 per order). */
-static void seed_25(struct fixture *f)
+static void seed_25(struct unit_world *f)
 {
     for (int i = 0; i < 25; i++) {
         struct payment p;
@@ -281,7 +240,7 @@ static void seed_25(struct fixture *f)
     }
 }
 
-static void query(struct fixture *f, const struct pay_query *q, size_t want_total,
+static void query(struct unit_world *f, const struct pay_query *q, size_t want_total,
                   const char *want_first, size_t want_n, struct pay_page *ret)
 {
     assert_int_equal(store_payment_query(f->s, f->a, q, ret), MOCK_OK);
@@ -293,7 +252,7 @@ static void query(struct fixture *f, const struct pay_query *q, size_t want_tota
 
 static void test_payment_query_paging_and_sorting(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct pay_page pg;
     seed_25(f);
     struct pay_query q = {
@@ -324,7 +283,7 @@ static void test_payment_query_paging_and_sorting(void **state)
 
 static void test_payment_query_sort_keys(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct pay_page pg;
     struct payment p;
     /* started and paid order disagree: B started later but was paid first */
@@ -355,7 +314,7 @@ static void test_payment_query_sort_keys(void **state)
 
 static void test_payment_query_filters(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct pay_page pg;
     seed_25(f);
     struct pay_query q = {
@@ -417,7 +376,7 @@ static void test_payment_query_filters(void **state)
 
 static void test_order_claims(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     assert_int_equal(store_order_reserve(f->s, f->a, "ord"), MOCK_OK);
     assert_int_equal(store_order_reserve(f->s, f->a, "ord"), MOCK_IN_PROGRESS);
     assert_int_equal(store_order_reserve(f->s, f->b, "ord"), MOCK_OK); /* per tenant */
@@ -448,7 +407,7 @@ static void test_order_claims(void **state)
 
 static void test_prepare(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct prepare p, got;
     memset(&p, 0, sizeof p);
     snprintf(p.merchant_uid, sizeof p.merchant_uid, "order-p");
@@ -495,7 +454,7 @@ static void cust_init(struct customer *c, const char *uid, int64_t when)
 
 static void test_customers(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct customer c, got;
     uint64_t n = 0;
     cust_init(&c, "cust-1", T0);
@@ -544,7 +503,7 @@ static void test_customers(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, unit_world_setup, unit_world_teardown)
     const struct CMUnitTest tests[] = {
         T(test_tenants),
         T(test_token_issue_and_reuse),
@@ -561,5 +520,5 @@ int main(void)
         T(test_customers),
     };
 #undef T
-    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("store", tests, unit_group_setup, unit_group_teardown);
 }

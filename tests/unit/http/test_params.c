@@ -4,9 +4,9 @@
  * strictly. Every refusal names the field.
  */
 #include "http/form.h"
+#include "http/params.h"
 #include "infra/json.h"
 #include "infra/utf8.h"
-#include "http/params.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
