@@ -106,6 +106,17 @@ void file_assert_bytes(const char *path, const void *want, size_t len)
                  len, at);
 }
 
+uint32_t crc32_ieee(const char *s, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= (unsigned char)s[i];
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xffffffffu;
+}
+
 const char *json_str(const cJSON *o, const char *name)
 {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, name);

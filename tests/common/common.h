@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* ---- time ---- */
 
@@ -33,6 +34,9 @@ char *file_read(const char *path, size_t *ret_len);
 void file_write(const char *path, const char *text);
 /* Fails the test unless path holds exactly the len bytes at want. */
 void file_assert_bytes(const char *path, const void *want, size_t len);
+
+/* CRC-32 (IEEE) as the state log frames its records, to forge or check them. */
+uint32_t crc32_ieee(const char *s, size_t n);
 
 /* ---- JSON fields (a NULL object passes through) ---- */
 

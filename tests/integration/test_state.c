@@ -296,18 +296,6 @@ static void test_torn_last_record_is_skipped(void **state)
     free(after);
 }
 
-/* CRC-32 (IEEE) as the state log writes it, to forge well-framed records. */
-static uint32_t crc32_ieee(const char *s, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= (unsigned char)s[i];
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-    }
-    return c ^ 0xffffffffu;
-}
-
 static void test_damaged_or_foreign_state_fails_untouched(void **state)
 {
     (void)state;
