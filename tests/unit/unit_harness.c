@@ -96,6 +96,31 @@ int unit_world_teardown(void **state)
     return 0;
 }
 
+void unit_customer(struct customer *ret_c, const char *customer_uid, int64_t when)
+{
+    memset(ret_c, 0, sizeof *ret_c);
+    snprintf(ret_c->customer_uid, sizeof ret_c->customer_uid, "%s", customer_uid);
+    snprintf(ret_c->pg_provider, sizeof ret_c->pg_provider, "nice");
+    snprintf(ret_c->pg_id, sizeof ret_c->pg_id, "nictest04m");
+    snprintf(ret_c->pay_method, sizeof ret_c->pay_method, "card");
+    ret_c->card_type = 0;
+    ret_c->card_profile = -1;
+    ret_c->inserted = ret_c->updated = when;
+}
+
+struct schedule unit_schedule(const char *merchant_uid, const char *customer_uid, int64_t at)
+{
+    struct schedule s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.merchant_uid, sizeof s.merchant_uid, "%s", merchant_uid);
+    snprintf(s.customer_uid, sizeof s.customer_uid, "%s", customer_uid);
+    snprintf(s.currency, sizeof s.currency, "KRW");
+    s.schedule_at = at;
+    s.amount = 9900;
+    s.payment_status = -1;
+    return s;
+}
+
 void unit_assert_str_or_null(const char *a, const char *b)
 {
     if (!a || !b)

@@ -47,6 +47,16 @@ struct unit_world {
 int unit_world_setup(void **state);
 int unit_world_teardown(void **state);
 
+/* ---- records ---- */
+
+/* A billing key on the nice nictest04m key-in channel: pay_method card, a
+ * credit card of no test-card profile, inserted and updated at `when`;
+ * no strings set (release with customer_fini). */
+void unit_customer(struct customer *ret_c, const char *customer_uid, int64_t when);
+/* A scheduled payment of 9900 KRW: merchant_uid charged with key
+ * customer_uid at `at`; no strings set. */
+struct schedule unit_schedule(const char *merchant_uid, const char *customer_uid, int64_t at);
+
 /* ---- assertions ---- */
 
 /* Both NULL, or equal strings. */

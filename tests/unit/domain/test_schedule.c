@@ -26,22 +26,9 @@
 
 #define T0 1704034800LL
 
-static struct schedule item(const char *mid, const char *cust, int64_t at)
-{
-    struct schedule s;
-    memset(&s, 0, sizeof s);
-    snprintf(s.merchant_uid, sizeof s.merchant_uid, "%s", mid);
-    snprintf(s.customer_uid, sizeof s.customer_uid, "%s", cust);
-    snprintf(s.currency, sizeof s.currency, "KRW");
-    s.schedule_at = at;
-    s.amount = 9900;
-    s.payment_status = -1;
-    return s;
-}
-
 static void add1(struct store *s, int tid, const char *mid, const char *cust, int64_t at)
 {
-    struct schedule it = item(mid, cust, at);
+    struct schedule it = unit_schedule(mid, cust, at);
     assert_int_equal(store_schedule_add(s, tid, &it, 1, NULL, NULL), MOCK_OK);
 }
 
@@ -137,14 +124,14 @@ static void test_revoked_and_moved_items(void **state)
 static void test_duplicates_all_or_nothing(void **state)
 {
     struct unit_world *f = *state;
-    struct schedule two[2] = {item("d1", "c", 100), item("d1", "c", 200)};
+    struct schedule two[2] = {unit_schedule("d1", "c", 100), unit_schedule("d1", "c", 200)};
     size_t bad = 99;
     assert_int_equal(store_schedule_add(f->s, f->a, two, 2, NULL, &bad), MOCK_SCHEDULE_DUPLICATE);
     assert_int_equal(bad, 1);
     struct schedule sc;
     assert_int_equal(store_schedule_get(f->s, f->a, "d1", &sc), MOCK_SCHEDULE_NOT_FOUND);
     add1(f->s, f->a, "d1", "c", 100);
-    struct schedule again[2] = {item("d2", "c", 100), item("d1", "c", 200)};
+    struct schedule again[2] = {unit_schedule("d2", "c", 100), unit_schedule("d1", "c", 200)};
     assert_int_equal(store_schedule_add(f->s, f->a, again, 2, NULL, &bad), MOCK_SCHEDULE_DUPLICATE);
     assert_int_equal(bad, 1);
     assert_int_equal(store_schedule_get(f->s, f->a, "d2", &sc), MOCK_SCHEDULE_NOT_FOUND);
@@ -156,7 +143,7 @@ static void test_duplicates_all_or_nothing(void **state)
     snprintf(p.merchant_uid, sizeof p.merchant_uid, "paid-1");
     p.status = PAY_PAID;
     assert_int_equal(store_payment_insert(f->s, f->a, &p, true, NULL), MOCK_OK);
-    struct schedule paid = item("paid-1", "c", 100);
+    struct schedule paid = unit_schedule("paid-1", "c", 100);
     assert_int_equal(store_schedule_add(f->s, f->a, &paid, 1, NULL, &bad), MOCK_SCHEDULE_DUPLICATE);
 }
 
@@ -279,7 +266,7 @@ static void test_run_due_charges_in_order(void **state)
     for (int i = 0; i < 4; i++) {
         char mid[16];
         snprintf(mid, sizeof mid, "run%d", 4 - i);
-        items[i] = item(mid, "", T0 + (4 - i) * 30 * 86400LL);
+        items[i] = unit_schedule(mid, "", T0 + (4 - i) * 30 * 86400LL);
     }
     struct schedule stored[4];
     assert_int_equal(schedule_create(f->s, f->a, "cust", items, 4, T0, stored, detail), MOCK_OK);
@@ -316,7 +303,7 @@ static void test_create_refusals(void **state)
 {
     struct unit_world *f = *state;
     char detail[SCHEDULE_DETAIL_MAX];
-    struct schedule it = item("p1", "", T0 - 1), out;
+    struct schedule it = unit_schedule("p1", "", T0 - 1), out;
     assert_int_equal(schedule_create(f->s, f->a, "nobody", &it, 1, T0, &out, detail),
                      MOCK_SCHEDULE_NO_CUSTOMER);
     put_key(f->s, f->a, "cust", "4242-4242-4242-4242");
@@ -335,7 +322,7 @@ static void test_run_with_deleted_key(void **state)
     struct unit_world *f = *state;
     struct billing b = f->billing;
     put_key(f->s, f->a, "gone", "4242-4242-4242-4242");
-    struct schedule it = item("g1", "", T0 + 10), out;
+    struct schedule it = unit_schedule("g1", "", T0 + 10), out;
     char detail[SCHEDULE_DETAIL_MAX];
     assert_int_equal(schedule_create(f->s, f->a, "gone", &it, 1, T0, &out, detail), MOCK_OK);
     schedule_fini(&it);

@@ -29,7 +29,7 @@
     "{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TCSUBSCRIP\",\"kind\":\"subscription\"}]"
 #define MERCHANT(code, key)                                                                        \
     "\"merchant_code\":\"" code "\",\"imp_key\":\"" key "\",\"imp_secret\":\"s-" key "\""          \
-                                                                                     "," CHANNELS
+    "," CHANNELS
 
 struct ctx {
     char dir[SCRATCH_DIR_MAX];

@@ -151,11 +151,7 @@ static void make_history(struct store *s, int *ret_a)
     payment_fini(&stored);
 
     struct customer cu;
-    memset(&cu, 0, sizeof cu);
-    snprintf(cu.customer_uid, sizeof cu.customer_uid, "cust-1");
-    snprintf(cu.pg_provider, sizeof cu.pg_provider, "nice");
-    snprintf(cu.pg_id, sizeof cu.pg_id, "nictest04m");
-    snprintf(cu.pay_method, sizeof cu.pay_method, "card");
+    unit_customer(&cu, "cust-1", T0);
     cu.card_profile = 6;
     cu.card_number = strdup("400000******3220");
     assert_int_equal(store_customer_put(s, a, &cu, NULL), MOCK_OK);
@@ -173,14 +169,7 @@ static void make_history(struct store *s, int *ret_a)
     pr.amount = 7500;
     assert_int_equal(store_prepare_put(s, a, &pr, true), MOCK_OK);
 
-    struct schedule sc;
-    memset(&sc, 0, sizeof sc);
-    snprintf(sc.customer_uid, sizeof sc.customer_uid, "cust-1");
-    snprintf(sc.merchant_uid, sizeof sc.merchant_uid, "renew-1");
-    snprintf(sc.currency, sizeof sc.currency, "KRW");
-    sc.schedule_at = T0 + 86400;
-    sc.amount = 9900;
-    sc.payment_status = -1;
+    struct schedule sc = unit_schedule("renew-1", "cust-1", T0 + 86400);
     assert_int_equal(store_schedule_add(s, a, &sc, 1, NULL, NULL), MOCK_OK);
 
     /* tenant b had records once; a clear leaves only its merchant */

@@ -366,10 +366,7 @@ static void test_refusals_name_the_field(void **state)
     }
     /* a full card number never enters a billing key, even from a document */
     struct customer c, back;
-    memset(&c, 0, sizeof c);
-    snprintf(c.customer_uid, sizeof c.customer_uid, "k");
-    snprintf(c.pg_provider, sizeof c.pg_provider, "nice");
-    snprintf(c.pg_id, sizeof c.pg_id, "nictest04m");
+    unit_customer(&c, "k", T0);
     c.card_number = strdup("4242-4242-4242-4242");
     cJSON *o = state_customer_to_json(&c);
     customer_fini(&c);
@@ -397,25 +394,14 @@ static void fill_tenant(struct unit_world *w, int tid)
         payment_fini(&p);
     }
     struct customer c;
-    memset(&c, 0, sizeof c);
-    snprintf(c.customer_uid, sizeof c.customer_uid, "cust-1");
-    snprintf(c.pg_provider, sizeof c.pg_provider, "nice");
-    snprintf(c.pg_id, sizeof c.pg_id, "nictest04m");
-    snprintf(c.pay_method, sizeof c.pay_method, "card");
+    unit_customer(&c, "cust-1", T0);
     c.card_profile = 3;
     c.card_number = strdup("400000******0002");
     assert_int_equal(store_customer_put(w->s, tid, &c, NULL), MOCK_OK);
     customer_fini(&c);
     struct prepare pr = {.merchant_uid = "prep-1", .amount = 5000, .currency = "KRW"};
     assert_int_equal(store_prepare_put(w->s, tid, &pr, false), MOCK_OK);
-    struct schedule s;
-    memset(&s, 0, sizeof s);
-    snprintf(s.customer_uid, sizeof s.customer_uid, "cust-1");
-    snprintf(s.merchant_uid, sizeof s.merchant_uid, "renew-1");
-    snprintf(s.currency, sizeof s.currency, "KRW");
-    s.schedule_at = T0 + 86400;
-    s.amount = 9900;
-    s.payment_status = -1;
+    struct schedule s = unit_schedule("renew-1", "cust-1", T0 + 86400);
     assert_int_equal(store_schedule_add(w->s, tid, &s, 1, NULL, NULL), MOCK_OK);
 }
 

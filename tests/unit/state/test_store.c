@@ -442,22 +442,12 @@ static void test_prepare(void **state)
 
 /* ---- billing keys ---- */
 
-static void cust_init(struct customer *c, const char *uid, int64_t when)
-{
-    memset(c, 0, sizeof *c);
-    snprintf(c->customer_uid, sizeof c->customer_uid, "%s", uid);
-    snprintf(c->pg_provider, sizeof c->pg_provider, "nice");
-    c->card_type = 0;
-    c->card_profile = -1;
-    c->inserted = c->updated = when;
-}
-
 static void test_customers(void **state)
 {
     struct unit_world *f = *state;
     struct customer c, got;
     uint64_t n = 0;
-    cust_init(&c, "cust-1", T0);
+    unit_customer(&c, "cust-1", T0);
     assert_true(str_set(&c.card_number, "424242******4242"));
     assert_int_equal(store_customer_get(f->s, f->a, "cust-1", &got), MOCK_CUSTOMER_NOT_FOUND);
     assert_int_equal(store_customer_put(f->s, f->a, &c, NULL), MOCK_OK);
@@ -475,7 +465,7 @@ static void test_customers(void **state)
 
     /* re-issuing keeps `inserted` and restarts the charge count */
     struct customer again;
-    cust_init(&again, "cust-1", T0 + 60);
+    unit_customer(&again, "cust-1", T0 + 60);
     assert_true(str_set(&again.card_number, "400000******0002"));
     assert_int_equal(store_customer_put(f->s, f->a, &again, &got), MOCK_OK);
     assert_int_equal(got.inserted, T0);
