@@ -53,19 +53,32 @@ static int teardown(void **state)
     return gone ? 0 : -1;
 }
 
+/* A store and the state directory that logs it. */
+struct session {
+    struct store *s;
+    struct persist *p;
+};
+
 /* Opens c->dir into a new store; fails the test when refused. */
-static struct persist *open_ok(const struct ctx *c, struct store **ret_s, bool *ret_restored)
+static struct session open_ok(const struct ctx *c, bool *ret_restored)
 {
     char err[512] = "";
-    *ret_s = store_new();
-    assert_non_null(*ret_s);
+    struct session x = {store_new(), NULL};
+    assert_non_null(x.s);
     bool restored = false;
-    struct persist *p = persist_open(c->dir, *ret_s, false, &restored, err, sizeof err);
-    if (!p)
+    x.p = persist_open(c->dir, x.s, false, &restored, err, sizeof err);
+    if (!x.p)
         fail_msg("persist_open: %s", err);
     if (ret_restored)
         *ret_restored = restored;
-    return p;
+    return x;
+}
+
+static void session_close(struct session *x)
+{
+    persist_close(x->p);
+    store_free(x->s);
+    memset(x, 0, sizeof *x);
 }
 
 /* Expects opening c->dir to be refused with a message holding want (and the
@@ -179,33 +192,43 @@ static void make_history(struct store *s, int *ret_a)
         *ret_a = a;
 }
 
+/* Closes x, opens the directory again and checks the new store holds what
+ * x held; x is then the new session. */
+static void reopen_same(const struct ctx *c, struct session *x)
+{
+    char *before = everything(x->s);
+    session_close(x);
+    *x = open_ok(c, NULL);
+    char *after = everything(x->s);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+}
+
 static void test_changes_survive_a_reopen(void **state)
 {
     struct ctx *c = *state;
-    struct store *s;
     bool restored = true;
-    struct persist *p = open_ok(c, &s, &restored);
+    struct session x = open_ok(c, &restored);
     assert_false(restored); /* a new directory */
-    make_history(s, NULL);
+    make_history(x.s, NULL);
     clock_freeze(true);
     clock_set(T0 + 5);
-    store_note_clock(s, true, T0 + 5);
-    char *before = everything(s);
-    persist_close(p);
-    store_free(s);
+    store_note_clock(x.s, true, T0 + 5);
+    char *before = everything(x.s);
+    session_close(&x);
 
     clock_reset();
-    p = open_ok(c, &s, &restored);
+    x = open_ok(c, &restored);
     assert_true(restored);
-    char *after = everything(s);
+    char *after = everything(x.s);
     assert_string_equal(after, before);
     bool frozen;
     int64_t value;
     clock_get_state(&frozen, &value);
     assert_true(frozen);
     assert_int_equal(value, T0 + 5);
-    persist_close(p);
-    store_free(s);
+    session_close(&x);
     free(before);
     free(after);
 }
@@ -214,14 +237,13 @@ static void test_changes_survive_a_reopen(void **state)
 static void test_each_change_is_one_framed_line(void **state)
 {
     struct ctx *c = *state;
-    struct store *s;
-    struct persist *p = open_ok(c, &s, NULL);
-    make_history(s, NULL);
+    struct session x = open_ok(c, NULL);
+    make_history(x.s, NULL);
     size_t len1;
     char *log1 = file_read(c->log, &len1);
     assert_non_null(log1);
     struct prepare pr = {.merchant_uid = "one-more", .amount = 1};
-    assert_int_equal(store_prepare_put(s, 0, &pr, false), MOCK_OK);
+    assert_int_equal(store_prepare_put(x.s, 0, &pr, false), MOCK_OK);
     size_t len2;
     char *log2 = file_read(c->log, &len2);
     assert_non_null(log2);
@@ -245,49 +267,36 @@ static void test_each_change_is_one_framed_line(void **state)
     assert_true(lines >= 15);
     free(log1);
     free(log2);
-    persist_close(p);
-    store_free(s);
+    session_close(&x);
 }
 
 static void test_compaction(void **state)
 {
     struct ctx *c = *state;
-    struct store *s;
-    struct persist *p = open_ok(c, &s, NULL);
-    make_history(s, NULL);
-    char *before = everything(s);
+    struct session x = open_ok(c, NULL);
+    make_history(x.s, NULL);
     char err[256];
-    assert_true(persist_compact(p, err, sizeof err));
+    assert_true(persist_compact(x.p, err, sizeof err));
     size_t log_len;
     char *log = file_read(c->log, &log_len);
     assert_non_null(log);
     assert_ptr_equal(strchr(log, '\n'), log + log_len - 1); /* the header alone */
     free(log);
+    reopen_same(c, &x);
     /* changes after the snapshot go to the new log */
     struct prepare pr = {.merchant_uid = "after-snap", .amount = 2};
-    assert_int_equal(store_prepare_put(s, 0, &pr, false), MOCK_OK);
-    free(before);
-    before = everything(s);
-    persist_close(p);
-    store_free(s);
-    p = open_ok(c, &s, NULL);
-    char *after = everything(s);
-    assert_string_equal(after, before);
-    persist_close(p);
-    store_free(s);
-    free(before);
-    free(after);
+    assert_int_equal(store_prepare_put(x.s, 0, &pr, false), MOCK_OK);
+    reopen_same(c, &x);
+    session_close(&x);
 }
 
 static void test_a_torn_last_line_is_skipped(void **state)
 {
     struct ctx *c = *state;
-    struct store *s;
-    struct persist *p = open_ok(c, &s, NULL);
-    make_history(s, NULL);
-    char *before = everything(s);
-    persist_close(p);
-    store_free(s);
+    struct session x = open_ok(c, NULL);
+    make_history(x.s, NULL);
+    char *before = everything(x.s);
+    session_close(&x);
     /* the process died while writing its last record */
     size_t len;
     char *log = file_read(c->log, &len);
@@ -300,28 +309,20 @@ static void test_a_torn_last_line_is_skipped(void **state)
     free(log);
     free(torn);
 
-    p = open_ok(c, &s, NULL);
-    char *after = everything(s);
+    x = open_ok(c, NULL);
+    char *after = everything(x.s);
     assert_string_equal(after, before);
+    free(before);
+    free(after);
     /* and it does not stay in front of new records */
     log = file_read(c->log, &len);
     assert_non_null(log);
     assert_null(strstr(log, "0badc0de"));
     free(log);
     struct prepare pr = {.merchant_uid = "after-tear", .amount = 3};
-    assert_int_equal(store_prepare_put(s, 0, &pr, false), MOCK_OK);
-    free(before);
-    before = everything(s);
-    persist_close(p);
-    store_free(s);
-    free(after);
-    p = open_ok(c, &s, NULL);
-    after = everything(s);
-    assert_string_equal(after, before);
-    persist_close(p);
-    store_free(s);
-    free(before);
-    free(after);
+    assert_int_equal(store_prepare_put(x.s, 0, &pr, false), MOCK_OK);
+    reopen_same(c, &x);
+    session_close(&x);
 }
 
 /* Writes text to the log, expects the open to be refused naming `want`, and
@@ -341,11 +342,9 @@ static void refused_untouched(const struct ctx *c, const char *log_text, const c
 static void test_damage_is_refused_untouched(void **state)
 {
     struct ctx *c = *state;
-    struct store *s;
-    struct persist *p = open_ok(c, &s, NULL);
-    make_history(s, NULL);
-    persist_close(p);
-    store_free(s);
+    struct session x = open_ok(c, NULL);
+    make_history(x.s, NULL);
+    session_close(&x);
     size_t len;
     char *original = file_read(c->log, &len);
     assert_non_null(original);
@@ -407,14 +406,11 @@ static void test_unusable_directories(void **state)
     assert_int_equal(remove(c->dir), 0);
 
     /* one user at a time */
-    struct store *s;
-    struct persist *p = open_ok(c, &s, NULL);
+    struct session x = open_ok(c, NULL);
     open_refused(c, "another impmock");
-    persist_close(p);
-    store_free(s);
-    p = open_ok(c, &s, NULL); /* free again once closed */
-    persist_close(p);
-    store_free(s);
+    session_close(&x);
+    x = open_ok(c, NULL); /* free again once closed */
+    session_close(&x);
 }
 
 int main(void)
