@@ -108,7 +108,7 @@ void envelope_ok(struct reply *r, int http, cJSON *response)
     reply_owned(r, http, "application/json; charset=UTF-8", text, hl + n + 1);
 }
 
-static void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message)
+void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message)
 {
     render(r, mock_err_http(e), envelope(mock_err_code(e), message, NULL));
 }

@@ -15,6 +15,8 @@
 
 /* code 0, message null, response (NULL renders null). http is 200 or 207. */
 void envelope_ok(struct reply *r, int http, cJSON *response);
+/* The error with an explicit message text (for messages built elsewhere). */
+void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message);
 /* The error's status, code and message; detail fills the message's "%s". */
 void envelope_fail(struct reply *r, enum mock_err e, const char *detail);
 /* The same with several details, filling the message's "%s"s in order. */

@@ -17,9 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Writes a snapshot and starts a fresh log now. */
-static bool persist_compact(struct persist *p, char *err, size_t errlen);
-
 struct persist {
     struct store *store;
     char dir[PATH_MAX];
@@ -556,7 +553,7 @@ static bool fill_snapshot(struct persist *p, int fd)
     return dump_state(p, fd);
 }
 
-static bool persist_compact(struct persist *p, char *err, size_t errlen)
+bool persist_compact(struct persist *p, char *err, size_t errlen)
 {
     /* Runs where the log is written from (start-up, or the sink under the
      * store's flush lock), so no record is appended meanwhile. */

@@ -38,5 +38,7 @@ struct persist *persist_open(const char *dir, struct store *s, bool sync_writes,
                              char *err, size_t errlen);
 /* Stops logging (after the server stopped) and frees p (NULL allowed). */
 void persist_close(struct persist *p);
+/* Writes a snapshot and starts a fresh log now. */
+bool persist_compact(struct persist *p, char *err, size_t errlen);
 
 #endif

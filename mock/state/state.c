@@ -383,7 +383,7 @@ bool state_prepare_from_json(const cJSON *o, struct prepare *ret, char *err, siz
     return true;
 }
 
-static cJSON *state_merchant_to_json(const struct merchant *m)
+cJSON *state_merchant_to_json(const struct merchant *m)
 {
     static const char *const kinds[] = {"onetime", "subscription", "keyin"};
     cJSON *o = cJSON_CreateObject();

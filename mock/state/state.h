@@ -28,6 +28,8 @@ cJSON *state_schedule_to_json(const struct schedule *sc);
 bool state_schedule_from_json(const cJSON *o, struct schedule *ret, char *err, size_t errlen);
 cJSON *state_prepare_to_json(const struct prepare *p);
 bool state_prepare_from_json(const cJSON *o, struct prepare *ret, char *err, size_t errlen);
+/* Without the secret (exports). */
+cJSON *state_merchant_to_json(const struct merchant *m);
 /* With the secret, for the state log (never for exports). */
 cJSON *state_merchant_to_json_full(const struct merchant *m);
 /* Reads what state_merchant_to_json_full wrote (merchant_code may be empty). */

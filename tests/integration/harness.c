@@ -1,6 +1,13 @@
 /* harness.c - see harness.h. */
 #include "harness.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
@@ -21,12 +28,6 @@ static void die(const char *fmt, ...)
     fprintf(stderr, "\n");
     va_end(ap);
     exit(99);
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
 }
 
 /* Servers still running when the test process exits (a failed assertion
@@ -50,18 +51,20 @@ static void remember_child(pid_t pid)
         children[n_children++] = pid;
 }
 
-void mock_start(struct mock *m, const char *const *extra_args)
+/* fixtures_json (may be NULL) is written to the server's directory and given
+ * as --fixtures; access_log leaves out --quiet. */
+static void start(struct mock *m, const char *fixtures_json, bool access_log,
+                  const char *const *extra_args)
 {
     const char *bin = getenv("IMPMOCK_BIN");
     if (!bin)
         die("IMPMOCK_BIN is not set");
     memset(m, 0, sizeof *m);
-    snprintf(m->dir, sizeof m->dir, "/tmp/impmock-test-XXXXXX");
-    if (!mkdtemp(m->dir))
-        die("mkdtemp: %s", strerror(errno));
-    char port_file[128], log_file[128];
+    scratch_dir_new(m->dir);
+    char port_file[128], log_file[128], fixtures_file[128];
     snprintf(port_file, sizeof port_file, "%s/port", m->dir);
     snprintf(log_file, sizeof log_file, "%s/log", m->dir);
+    snprintf(fixtures_file, sizeof fixtures_file, "%s/fixtures.json", m->dir);
     const char *argv[64];
     size_t n = 0;
     argv[n++] = bin;
@@ -69,7 +72,13 @@ void mock_start(struct mock *m, const char *const *extra_args)
     argv[n++] = "0";
     argv[n++] = "--port-file";
     argv[n++] = port_file;
-    argv[n++] = "--quiet";
+    if (!access_log)
+        argv[n++] = "--quiet";
+    if (fixtures_json) {
+        file_write(fixtures_file, fixtures_json);
+        argv[n++] = "--fixtures";
+        argv[n++] = fixtures_file;
+    }
     for (size_t i = 0; extra_args && extra_args[i] && n < 62; i++)
         argv[n++] = extra_args[i];
     argv[n] = NULL;
@@ -107,6 +116,21 @@ void mock_start(struct mock *m, const char *const *extra_args)
     die("impmock did not write its port file within 5 s");
 }
 
+void mock_start(struct mock *m, const char *const *extra_args)
+{
+    start(m, NULL, false, extra_args);
+}
+
+void mock_start_fixtures(struct mock *m, const char *fixtures_json, const char *const *extra_args)
+{
+    start(m, fixtures_json, false, extra_args);
+}
+
+void mock_start_logged(struct mock *m, const char *const *extra_args)
+{
+    start(m, NULL, true, extra_args);
+}
+
 int mock_stop(struct mock *m)
 {
     if (m->pid <= 0)
@@ -116,9 +140,7 @@ int mock_stop(struct mock *m)
     for (int i = 0; i < 500; i++) {
         if (waitpid(m->pid, &status, WNOHANG) == m->pid) {
             m->pid = 0;
-            char cmd[160];
-            snprintf(cmd, sizeof cmd, "rm -rf '%s'", m->dir);
-            if (system(cmd) != 0)
+            if (!scratch_dir_remove(m->dir))
                 fprintf(stderr, "harness: could not remove %s\n", m->dir);
             return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         }
@@ -231,6 +253,15 @@ void http_res_free(struct http_res *res)
     memset(res, 0, sizeof *res);
 }
 
+void mock_load_scenario(const struct mock *m, const char *json)
+{
+    struct http_res r;
+    http_do(m, "POST", "/__mock/scenarios", "application/json", json, NULL, &r);
+    if (r.status != 200)
+        fail_msg("scenario refused: HTTP %ld: %.300s", r.status, r.body);
+    http_res_free(&r);
+}
+
 void mock_login(struct mock *m)
 {
     struct http_res r;
@@ -260,14 +291,19 @@ cJSON *env_response(const struct http_res *res)
     return cJSON_GetObjectItemCaseSensitive(res->json, "response");
 }
 
-const char *json_str(const cJSON *o, const char *name)
+cJSON *env_ok(const struct http_res *res)
 {
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(c) ? c->valuestring : NULL;
+    if (res->status != 200 || env_code(res) != 0 || env_message(res) || !env_response(res))
+        fail_msg("expected a successful envelope, got HTTP %ld: %.300s", res->status, res->body);
+    return env_response(res);
 }
 
-double json_num(const cJSON *o, const char *name)
+void env_refused(const struct http_res *res, long http, int code, const char *message)
 {
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(c) ? c->valuedouble : -1;
+    if (res->status != http || env_code(res) != code)
+        fail_msg("expected HTTP %ld with code %d, got HTTP %ld: %.300s", http, code, res->status,
+                 res->body);
+    if (message)
+        assert_string_equal(env_message(res), message);
+    assert_true(cJSON_IsNull(env_response(res)));
 }

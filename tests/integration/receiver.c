@@ -1,5 +1,7 @@
-/* receiver.c - see receiver.h. Included by the test programs that use it. */
+/* receiver.c - see receiver.h. */
 #include "receiver.h"
+
+#include "common.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,13 +31,6 @@ struct receiver {
     size_t n_script, script_pos;
 };
 
-double rx_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void rx_die(const char *what)
 {
     fprintf(stderr, "receiver: %s: %s\n", what, strerror(errno));
@@ -46,8 +41,8 @@ static void rx_die(const char *what)
 static bool read_request(int c, char *buf, size_t cap, size_t *ret_len, size_t *ret_head)
 {
     size_t len = 0, head = 0, want = 0;
-    double deadline = rx_now_ms() + 5000;
-    while (len < cap - 1 && rx_now_ms() < deadline) {
+    double deadline = now_ms() + 5000;
+    while (len < cap - 1 && now_ms() < deadline) {
         struct pollfd p = {c, POLLIN, 0};
         if (poll(&p, 1, 100) <= 0)
             continue;
@@ -125,7 +120,7 @@ static void *rx_main(void *arg)
                 memcpy(m.body, buf + head, len - head);
                 m.body[len - head] = '\0';
             }
-            m.at_ms = rx_now_ms();
+            m.at_ms = now_ms();
             pthread_mutex_lock(&rx->mu);
             int status = rx->script_pos < rx->n_script ? rx->script[rx->script_pos++] : 200;
             if (rx->n < RX_MAX_MSGS)

@@ -3,7 +3,8 @@
  * 127.0.0.1, port 0, run by one thread of the test process. It records every
  * request (path, content type, body, arrival time) and answers each with the
  * next scripted status (200 once the script is spent), one request per
- * connection. Every wait is bounded. Test programs #include "receiver.c".
+ * connection. Every wait is bounded. Built as the library `receiver`
+ * (tests/meson.build); arrival times are now_ms() of tests/common/common.h.
  */
 #ifndef IMPMOCK_TEST_RECEIVER_H
 #define IMPMOCK_TEST_RECEIVER_H
@@ -19,7 +20,7 @@ struct rx_msg {
     char path[256];
     char ctype[128];
     char *body;   /* owned by the receiver (rx_get copies it) */
-    double at_ms; /* CLOCK_MONOTONIC milliseconds at arrival */
+    double at_ms; /* now_ms() at arrival */
 };
 
 struct receiver;
@@ -41,6 +42,5 @@ bool rx_get(struct receiver *rx, size_t i, struct rx_msg *ret);
 void rx_clear(struct receiver *rx);
 /* A port nothing listens on (bound, then closed): connections are refused. */
 int rx_refusing_port(void);
-double rx_now_ms(void);
 
 #endif

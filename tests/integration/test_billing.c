@@ -12,13 +12,10 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,30 +31,6 @@ static void post(const char *path, const char *json, struct http_res *res)
 static void post_form(const char *path, const char *form, struct http_res *res)
 {
     http_do(&M, "POST", path, "application/x-www-form-urlencoded", form, M.token, res);
-}
-
-static cJSON *ok_response(const struct http_res *res)
-{
-    assert_int_equal(res->status, 200);
-    assert_int_equal(env_code(res), 0);
-    assert_null(env_message(res));
-    cJSON *r = env_response(res);
-    assert_non_null(r);
-    return r;
-}
-
-static void assert_refused(const struct http_res *res, long http, int code, const char *message)
-{
-    assert_int_equal(res->status, http);
-    assert_int_equal(env_code(res), code);
-    if (message)
-        assert_string_equal(env_message(res), message);
-    assert_true(cJSON_IsNull(env_response(res)));
-}
-
-static bool is_null(const cJSON *o, const char *name)
-{
-    return cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, name));
 }
 
 static void issue_key(const char *uid, const char *number, struct http_res *res)
@@ -76,7 +49,7 @@ static void issue_ok(const char *uid, const char *number)
 {
     struct http_res r;
     issue_key(uid, number, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
 }
 
@@ -95,7 +68,7 @@ static void again_expect(const char *uid, const char *muid, long amount, const c
 {
     struct http_res r;
     again(uid, muid, amount, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), status);
     http_res_free(&r);
 }
@@ -127,7 +100,7 @@ static void test_key_lifecycle(void **state)
     (void)state;
     struct http_res r;
     issue_key("life_1", "4242-4242-4242-4242", &r);
-    cJSON *c = ok_response(&r);
+    cJSON *c = env_ok(&r);
     assert_string_equal(json_str(c, "customer_uid"), "life_1");
     assert_string_equal(json_str(c, "pg_provider"), "nice");
     assert_string_equal(json_str(c, "pg_id"), "nictest04m");
@@ -138,21 +111,21 @@ static void test_key_lifecycle(void **state)
     assert_string_equal(json_str(c, "customer_name"), "홍길동");
     assert_string_equal(json_str(c, "customer_email"), "hong@example.com");
     assert_string_equal(json_str(c, "customer_id"), "member-7");
-    assert_true(is_null(c, "customer_tel"));
+    assert_true(json_is_null(c, "customer_tel"));
     double inserted = json_num(c, "inserted");
     assert_true(inserted > 0);
     assert_true(json_num(c, "updated") == inserted);
     http_res_free(&r);
 
     http_get(&M, "/subscribe/customers/life_1", &r);
-    c = ok_response(&r);
+    c = env_ok(&r);
     assert_string_equal(json_str(c, "card_number"), "424242******4242");
     http_res_free(&r);
 
     /* the same customer_uid again: the newest card replaces the old one */
     advance_clock(60);
     issue_key("life_1", "4000-0000-0000-0002", &r);
-    c = ok_response(&r);
+    c = env_ok(&r);
     assert_string_equal(json_str(c, "card_number"), "400000******0002");
     assert_string_equal(json_str(c, "card_name"), "KB국민카드");
     assert_true(json_num(c, "inserted") == inserted);
@@ -161,17 +134,17 @@ static void test_key_lifecycle(void **state)
 
     http_do(&M, "DELETE", "/subscribe/customers/life_1?reason=test&extra[requester]=admin", NULL,
             NULL, M.token, &r);
-    c = ok_response(&r);
+    c = env_ok(&r);
     assert_string_equal(json_str(c, "customer_uid"), "life_1");
     assert_string_equal(json_str(c, "card_number"), "400000******0002");
     http_res_free(&r);
 
     const char *gone = "요청하신 customer_uid(life_1)로 등록된 정보를 찾을 수 없습니다.";
     http_get(&M, "/subscribe/customers/life_1", &r);
-    assert_refused(&r, 404, 1, gone);
+    env_refused(&r, 404, 1, gone);
     http_res_free(&r);
     http_do(&M, "DELETE", "/subscribe/customers/life_1", NULL, NULL, M.token, &r);
-    assert_refused(&r, 404, 1, gone);
+    env_refused(&r, 404, 1, gone);
     http_res_free(&r);
 }
 
@@ -183,7 +156,7 @@ static void test_key_form_body(void **state)
               "card_number=4242-4242-4242-4242&expiry=2099-01&birth=900101&pwd_2digit=12"
               "&pg=nice.nictest04m&customer_tel=01012345678",
               &r);
-    cJSON *c = ok_response(&r);
+    cJSON *c = env_ok(&r);
     assert_string_equal(json_str(c, "pg_id"), "nictest04m");
     assert_string_equal(json_str(c, "customer_tel"), "01012345678");
     http_res_free(&r);
@@ -197,7 +170,7 @@ static void test_key_multi(void **state)
     issue_ok("multi_b", "4242-4242-4242-4242");
 
     http_get(&M, "/subscribe/customers?customer_uid[]=multi_a&customer_uid[]=multi_b", &r);
-    cJSON *list = ok_response(&r);
+    cJSON *list = env_ok(&r);
     assert_int_equal(cJSON_GetArraySize(list), 2);
     http_res_free(&r);
 
@@ -229,7 +202,7 @@ static void test_key_payments(void **state)
     again_expect("paged_1", "paged_o3", 3000, "paid");
 
     http_get(&M, "/subscribe/customers/paged_1/payments", &r);
-    cJSON *pg = ok_response(&r);
+    cJSON *pg = env_ok(&r);
     assert_int_equal(json_num(pg, "total"), 3);
     assert_int_equal(json_num(pg, "previous"), 0);
     assert_int_equal(json_num(pg, "next"), 0);
@@ -243,15 +216,14 @@ static void test_key_payments(void **state)
     http_res_free(&r);
 
     http_get(&M, "/subscribe/customers/paged_1/payments?page=2&limit=2", &r);
-    pg = ok_response(&r);
+    pg = env_ok(&r);
     assert_int_equal(json_num(pg, "previous"), 1);
     assert_int_equal(json_num(pg, "next"), 0);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(pg, "list")), 1);
     http_res_free(&r);
 
     http_get(&M, "/subscribe/customers/paged_none/payments", &r);
-    assert_refused(&r, 404, 1,
-                   "요청하신 customer_uid(paged_none)로 등록된 정보를 찾을 수 없습니다.");
+    env_refused(&r, 404, 1, "요청하신 customer_uid(paged_none)로 등록된 정보를 찾을 수 없습니다.");
     http_res_free(&r);
 }
 
@@ -260,19 +232,19 @@ static void test_key_refusals(void **state)
     (void)state;
     struct http_res r;
     issue_key("bad_1", "4242-4242-4242-4241", &r); /* Luhn fails */
-    assert_refused(&r, 200, -1,
-                   "카드정보 인증 및 빌키 발급에 실패하였습니다. [F113]거래거절 카드번호틀림");
+    env_refused(&r, 200, -1,
+                "카드정보 인증 및 빌키 발급에 실패하였습니다. [F113]거래거절 카드번호틀림");
     http_res_free(&r);
 
     issue_key("bad_1", "4000-0000-0000-0069", &r); /* the auth_fail test card */
-    assert_refused(&r, 200, -1,
-                   "카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]유효기간 경과카드");
+    env_refused(&r, 200, -1,
+                "카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]유효기간 경과카드");
     http_res_free(&r);
 
     post("/subscribe/customers/bad_1",
          "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2001-01\"}", &r);
-    assert_refused(&r, 200, -1,
-                   "카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]유효기간 경과카드");
+    env_refused(&r, 200, -1,
+                "카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]유효기간 경과카드");
     http_res_free(&r);
 
     post("/subscribe/customers/bad_1",
@@ -293,7 +265,7 @@ static void test_key_refusals(void **state)
     post("/subscribe/customers/bad_1",
          "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-01\",\"pg\":\"nice.nomid\"}",
          &r);
-    assert_refused(&r, 200, 1, "비인증결제모듈 사용정보를 찾을 수 없습니다.");
+    env_refused(&r, 200, 1, "비인증결제모듈 사용정보를 찾을 수 없습니다.");
     http_res_free(&r);
 
     post("/subscribe/customers/bad_1", "{\"expiry\":\"2099-01\"}", &r);
@@ -315,42 +287,33 @@ static void test_key_refusals(void **state)
 static void test_kakao_only_merchant(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/impmock-fx-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char path[128];
-    snprintf(path, sizeof path, "%s/kakao_only.json", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f,
-            "{\"merchants\":[{\"merchant_code\":\"imp00000000\",\"imp_key\":\"%s\","
-            "\"imp_secret\":\"%s\",\"channels\":["
-            "{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"},"
-            "{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TCSUBSCRIP\",\"kind\":\"subscription\"}"
-            "],\"customers\":[{\"customer_uid\":\"kakao_key\",\"pg_provider\":\"kakaopay\","
-            "\"pg_id\":\"TCSUBSCRIP\",\"customer_name\":\"라이언\"}]}]}",
-            TEST_IMP_KEY, TEST_IMP_SECRET);
-    fclose(f);
+    static const char fixtures[] =
+        "{\"merchants\":[{\"merchant_code\":\"imp00000000\",\"imp_key\":\"" TEST_IMP_KEY "\","
+        "\"imp_secret\":\"" TEST_IMP_SECRET "\",\"channels\":["
+        "{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"},"
+        "{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TCSUBSCRIP\",\"kind\":\"subscription\"}"
+        "],\"customers\":[{\"customer_uid\":\"kakao_key\",\"pg_provider\":\"kakaopay\","
+        "\"pg_id\":\"TCSUBSCRIP\",\"customer_name\":\"라이언\"}]}]}";
     struct mock k;
-    const char *args[] = {"--fixtures", path, NULL};
-    mock_start(&k, args);
+    mock_start_fixtures(&k, fixtures, NULL);
     mock_login(&k);
     struct http_res r;
     http_post_json(&k, "/subscribe/customers/k1",
                    "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-01\"}", &r);
-    assert_refused(&r, 200, 1, "비인증결제모듈 사용정보를 찾을 수 없습니다.");
+    env_refused(&r, 200, 1, "비인증결제모듈 사용정보를 찾을 수 없습니다.");
     http_res_free(&r);
     http_post_json(&k, "/subscribe/payments/onetime",
                    "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-01\","
                    "\"merchant_uid\":\"k_o1\",\"amount\":1000}",
                    &r);
-    assert_refused(&r, 200, 1, "비인증결제모듈 사용정보를 찾을 수 없습니다.");
+    env_refused(&r, 200, 1, "비인증결제모듈 사용정보를 찾을 수 없습니다.");
     http_res_free(&r);
 
     /* a Kakao Pay key (made in its window; seeded here) still charges by API */
     http_post_json(&k, "/subscribe/payments/again",
                    "{\"customer_uid\":\"kakao_key\",\"merchant_uid\":\"k_o2\",\"amount\":5900}",
                    &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid");
     assert_string_equal(json_str(p, "pg_provider"), "kakaopay");
     assert_string_equal(json_str(p, "pg_id"), "TCSUBSCRIP");
@@ -364,8 +327,6 @@ static void test_kakao_only_merchant(void **state)
     assert_int_equal(strlen(json_str(p, "receipt_url")), strlen(prefix) + 64);
     http_res_free(&r);
     assert_int_equal(mock_stop(&k), 0);
-    unlink(path);
-    rmdir(dir);
 }
 
 /* ---- again ---- */
@@ -380,7 +341,7 @@ static void test_again_paid(void **state)
          "\"tax_free\":900,\"name\":\"월간 이용권\",\"buyer_tel\":\"01099998888\","
          "\"custom_data\":{\"plan\":\"pro\"},\"notice_url\":\"http://127.0.0.1:9/hook\"}",
          &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     const char *imp_uid = json_str(p, "imp_uid");
     assert_true(imps_format(imp_uid));
     assert_string_equal(json_str(p, "merchant_uid"), "again_ok_1");
@@ -405,14 +366,14 @@ static void test_again_paid(void **state)
     assert_int_equal(json_num(p, "cancel_amount"), 0);
     assert_true(json_num(p, "paid_at") > 0);
     assert_int_equal(json_num(p, "failed_at"), 0);
-    assert_true(is_null(p, "fail_reason"));
-    assert_true(is_null(p, "user_agent"));
+    assert_true(json_is_null(p, "fail_reason"));
+    assert_true(json_is_null(p, "user_agent"));
 
     char path[128];
     snprintf(path, sizeof path, "/payments/%s", imp_uid);
     struct http_res g;
     http_get(&M, path, &g);
-    assert_string_equal(json_str(ok_response(&g), "status"), "paid");
+    assert_string_equal(json_str(env_ok(&g), "status"), "paid");
     http_res_free(&g);
     http_res_free(&r);
 }
@@ -424,31 +385,31 @@ static void test_again_declined(void **state)
     issue_ok("again_no", "4000-0000-0000-0002");
     again("again_no", "again_no_1", 9900, &r);
     /* a decline is a successful request: code 0, message null, status failed */
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "failed");
     assert_string_equal(json_str(p, "fail_reason"), "[F601]거래거절 카드사 승인거절");
     assert_true(json_num(p, "failed_at") > 0);
     assert_int_equal(json_num(p, "paid_at"), 0);
-    assert_true(is_null(p, "receipt_url"));
+    assert_true(json_is_null(p, "receipt_url"));
     assert_true(imps_format(json_str(p, "imp_uid")));
     char path[128];
     snprintf(path, sizeof path, "/payments/%s", json_str(p, "imp_uid"));
 
     /* stored and visible through every lookup */
     http_get(&M, path, &g);
-    assert_string_equal(json_str(ok_response(&g), "status"), "failed");
+    assert_string_equal(json_str(env_ok(&g), "status"), "failed");
     http_res_free(&g);
     http_get(&M, "/payments/find/again_no_1", &g);
-    assert_string_equal(json_str(ok_response(&g), "fail_reason"), "[F601]거래거절 카드사 승인거절");
+    assert_string_equal(json_str(env_ok(&g), "fail_reason"), "[F601]거래거절 카드사 승인거절");
     http_res_free(&g);
     http_get(&M, "/payments/find/again_no_1/failed", &g);
-    ok_response(&g);
+    env_ok(&g);
     http_res_free(&g);
     http_get(&M, "/payments/findAll/again_no_1", &g);
-    assert_int_equal(json_num(ok_response(&g), "total"), 1);
+    assert_int_equal(json_num(env_ok(&g), "total"), 1);
     http_res_free(&g);
     http_get(&M, "/payments?merchant_uid[]=again_no_1", &g);
-    assert_int_equal(cJSON_GetArraySize(ok_response(&g)), 1);
+    assert_int_equal(cJSON_GetArraySize(env_ok(&g)), 1);
     http_res_free(&g);
     http_res_free(&r);
 }
@@ -458,7 +419,7 @@ static void test_again_unknown_key(void **state)
     (void)state;
     struct http_res r;
     again("nobody_here", "again_unknown_1", 1000, &r);
-    assert_refused(&r, 200, 1, "등록되지 않은 구매자입니다.");
+    env_refused(&r, 200, 1, "등록되지 않은 구매자입니다.");
     http_res_free(&r);
     http_get(&M, "/payments/find/again_unknown_1", &r);
     assert_int_equal(r.status, 404);
@@ -473,7 +434,7 @@ static void test_approve_two_then_decline(void **state)
     again_expect("renew_1", "renew_o1", 5900, "paid");
     again_expect("renew_1", "renew_o2", 5900, "paid");
     again("renew_1", "renew_o3", 5900, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "failed");
     assert_string_equal(json_str(p, "fail_reason"), "[F302]잔액부족");
     http_res_free(&r);
@@ -490,36 +451,36 @@ static void test_retry_after_failure(void **state)
     char first[64];
     issue_ok("retry_1", "4000-0000-0000-9995");
     again("retry_1", "retry_o", 3000, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "failed");
     snprintf(first, sizeof first, "%s", json_str(p, "imp_uid"));
     http_res_free(&r);
 
     issue_ok("retry_1", "4242-4242-4242-4242");
     again("retry_1", "retry_o", 3000, &r);
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid");
     assert_string_not_equal(json_str(p, "imp_uid"), first);
     http_res_free(&r);
 
     http_get(&M, "/payments/findAll/retry_o", &r);
-    cJSON *pg = ok_response(&r);
+    cJSON *pg = env_ok(&r);
     assert_int_equal(json_num(pg, "total"), 2);
     http_res_free(&r);
 
     again("retry_1", "retry_o", 3000, &r);
-    assert_refused(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
+    env_refused(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
     http_res_free(&r);
 
     /* paid then cancelled still counts as paid */
     post("/payments/cancel", "{\"merchant_uid\":\"retry_o\"}", &r);
-    assert_string_equal(json_str(ok_response(&r), "status"), "cancelled");
+    assert_string_equal(json_str(env_ok(&r), "status"), "cancelled");
     http_res_free(&r);
     again("retry_1", "retry_o", 3000, &r);
-    assert_refused(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
+    env_refused(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
     http_res_free(&r);
     http_get(&M, "/payments/findAll/retry_o", &r);
-    assert_int_equal(json_num(ok_response(&r), "total"), 2);
+    assert_int_equal(json_num(env_ok(&r), "total"), 2);
     http_res_free(&r);
 }
 
@@ -529,17 +490,17 @@ static void test_prepare_enforced(void **state)
     struct http_res r;
     issue_ok("prep_1", "4242-4242-4242-4242");
     post("/payments/prepare", "{\"merchant_uid\":\"prep_o1\",\"amount\":10000}", &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
 
     again("prep_1", "prep_o1", 9000, &r);
-    assert_refused(&r, 200, 1, "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다.");
+    env_refused(&r, 200, 1, "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다.");
     http_res_free(&r);
     post("/subscribe/payments/onetime",
          "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-01\","
          "\"merchant_uid\":\"prep_o1\",\"amount\":10001}",
          &r);
-    assert_refused(&r, 200, 1, "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다.");
+    env_refused(&r, 200, 1, "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다.");
     http_res_free(&r);
     http_get(&M, "/payments/find/prep_o1", &r); /* no payment was created */
     assert_int_equal(r.status, 404);
@@ -557,13 +518,13 @@ static void test_installments(void **state)
          "{\"customer_uid\":\"quota_1\",\"merchant_uid\":\"quota_o1\",\"amount\":49000,"
          "\"card_quota\":3}",
          &r);
-    assert_refused(&r, 200, -1, NULL);
+    env_refused(&r, 200, -1, NULL);
     http_res_free(&r);
     post("/subscribe/payments/again",
          "{\"customer_uid\":\"quota_1\",\"merchant_uid\":\"quota_o1\",\"amount\":50000,"
          "\"card_quota\":3}",
          &r);
-    assert_int_equal(json_num(ok_response(&r), "card_quota"), 3);
+    assert_int_equal(json_num(env_ok(&r), "card_quota"), 3);
     http_res_free(&r);
 }
 
@@ -601,12 +562,12 @@ static void test_empty_text_not_given(void **state)
          "\"customer_name\":\"홍길동\",\"customer_tel\":\"\",\"customer_email\":\"\","
          "\"customer_id\":\"\"}",
          &r);
-    cJSON *c = ok_response(&r);
+    cJSON *c = env_ok(&r);
     assert_string_equal(json_str(c, "pg_provider"), "nice");
     assert_string_equal(json_str(c, "customer_name"), "홍길동");
-    assert_true(is_null(c, "customer_tel"));
-    assert_true(is_null(c, "customer_email"));
-    assert_true(is_null(c, "customer_id"));
+    assert_true(json_is_null(c, "customer_tel"));
+    assert_true(json_is_null(c, "customer_email"));
+    assert_true(json_is_null(c, "customer_id"));
     http_res_free(&r);
 
     post("/subscribe/payments/again",
@@ -614,14 +575,14 @@ static void test_empty_text_not_given(void **state)
          "\"name\":\"\",\"buyer_name\":\"\",\"buyer_tel\":\"\",\"buyer_addr\":\"\","
          "\"currency\":\"\",\"custom_data\":\"\",\"notice_url\":\"\"}",
          &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid");
-    assert_true(is_null(p, "name"));
+    assert_true(json_is_null(p, "name"));
     assert_string_equal(json_str(p, "buyer_name"), "홍길동"); /* the key's customer_name */
-    assert_true(is_null(p, "buyer_tel"));
-    assert_true(is_null(p, "buyer_addr"));
+    assert_true(json_is_null(p, "buyer_tel"));
+    assert_true(json_is_null(p, "buyer_addr"));
     assert_string_equal(json_str(p, "currency"), "KRW");
-    assert_true(is_null(p, "custom_data"));
+    assert_true(json_is_null(p, "custom_data"));
     http_res_free(&r);
 
     /* a form body, where nothing but "" can say "empty" */
@@ -629,11 +590,11 @@ static void test_empty_text_not_given(void **state)
               "customer_uid=empty_key&merchant_uid=empty_o2&amount=1000&name=&buyer_name="
               "&buyer_email=&custom_data=",
               &r);
-    p = ok_response(&r);
-    assert_true(is_null(p, "name"));
+    p = env_ok(&r);
+    assert_true(json_is_null(p, "name"));
     assert_string_equal(json_str(p, "buyer_name"), "홍길동");
-    assert_true(is_null(p, "buyer_email")); /* the key has none either */
-    assert_true(is_null(p, "custom_data"));
+    assert_true(json_is_null(p, "buyer_email")); /* the key has none either */
+    assert_true(json_is_null(p, "custom_data"));
     http_res_free(&r);
 
     post("/subscribe/payments/onetime",
@@ -641,12 +602,12 @@ static void test_empty_text_not_given(void **state)
          "\"customer_uid\":\"\",\"merchant_uid\":\"empty_o3\",\"amount\":1500,"
          "\"buyer_name\":\"\",\"custom_data\":\"\"}",
          &r);
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid");
     assert_string_equal(json_str(p, "pg_provider"), "nice");
-    assert_true(is_null(p, "customer_uid"));
-    assert_true(is_null(p, "buyer_name"));
-    assert_true(is_null(p, "custom_data"));
+    assert_true(json_is_null(p, "customer_uid"));
+    assert_true(json_is_null(p, "buyer_name"));
+    assert_true(json_is_null(p, "custom_data"));
     http_res_free(&r);
 
     /* sent, a value is kept as it is */
@@ -654,7 +615,7 @@ static void test_empty_text_not_given(void **state)
          "{\"customer_uid\":\"empty_key\",\"merchant_uid\":\"empty_o4\",\"amount\":1000,"
          "\"name\":\" \",\"buyer_name\":\"김\",\"custom_data\":\"0\"}",
          &r);
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "name"), " ");
     assert_string_equal(json_str(p, "buyer_name"), "김");
     assert_string_equal(json_str(p, "custom_data"), "0");
@@ -671,13 +632,13 @@ static void test_onetime(void **state)
          "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-01\",\"birth\":\"900101\","
          "\"pwd_2digit\":\"12\",\"merchant_uid\":\"once_o1\",\"amount\":1500,\"name\":\"단건\"}",
          &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid");
     assert_true(imps_format(json_str(p, "imp_uid")));
     assert_string_equal(json_str(p, "channel"), "api");
     assert_string_equal(json_str(p, "pg_provider"), "nice");
-    assert_true(is_null(p, "customer_uid"));
-    assert_true(is_null(p, "customer_uid_usage"));
+    assert_true(json_is_null(p, "customer_uid"));
+    assert_true(json_is_null(p, "customer_uid_usage"));
     assert_string_equal(json_str(p, "card_number"), "424242******4242");
     http_res_free(&r);
 
@@ -687,13 +648,13 @@ static void test_onetime(void **state)
               "&customer_uid=once_key&buyer_name=%EA%B9%80%EC%B2%A0%EC%88%98"
               "&buyer_tel=01055556666&buyer_email=kim%40example.com",
               &r);
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid");
     assert_string_equal(json_str(p, "customer_uid"), "once_key");
     assert_string_equal(json_str(p, "customer_uid_usage"), "issue");
     http_res_free(&r);
     http_get(&M, "/subscribe/customers/once_key", &r);
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "customer_name"), "김철수");
     assert_string_equal(json_str(p, "customer_tel"), "01055556666");
     assert_string_equal(json_str(p, "customer_email"), "kim@example.com");
@@ -705,14 +666,14 @@ static void test_onetime(void **state)
          "{\"card_number\":\"4242-4242-4242-4241\",\"expiry\":\"2099-01\","
          "\"merchant_uid\":\"once_o4\",\"amount\":1500}",
          &r);
-    assert_refused(&r, 200, -1, "카드정보 인증에 실패하였습니다. [F113]거래거절 카드번호틀림");
+    env_refused(&r, 200, -1, "카드정보 인증에 실패하였습니다. [F113]거래거절 카드번호틀림");
     http_res_free(&r);
 
     post("/subscribe/payments/onetime",
          "{\"card_number\":\"4000-0000-0000-6975\",\"expiry\":\"2099-01\","
          "\"merchant_uid\":\"once_o5\",\"amount\":1500}",
          &r);
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "failed");
     assert_string_equal(json_str(p, "fail_reason"), "[F303]한도초과");
     http_res_free(&r);
@@ -729,7 +690,7 @@ static void test_onetime(void **state)
          "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-01\","
          "\"merchant_uid\":\"once_o1\",\"amount\":1500}",
          &r);
-    assert_refused(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
+    env_refused(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
     http_res_free(&r);
 }
 
@@ -782,80 +743,11 @@ static void test_duplicate_race(void **state)
 
     struct http_res r;
     http_get(&M, "/payments/findAll/race_order", &r);
-    assert_int_equal(json_num(ok_response(&r), "total"), 1);
+    assert_int_equal(json_num(env_ok(&r), "total"), 1);
     http_res_free(&r);
 }
 
 /* ---- full card numbers never leave the request ---- */
-
-/* Starts impmock like mock_start but with its access log on (no --quiet),
- * stdout going to <dir>/log. */
-static void start_logged(struct mock *m)
-{
-    const char *bin = getenv("IMPMOCK_BIN");
-    assert_non_null(bin);
-    memset(m, 0, sizeof *m);
-    snprintf(m->dir, sizeof m->dir, "/tmp/impmock-log-XXXXXX");
-    assert_non_null(mkdtemp(m->dir));
-    char port_file[128], log_file[128];
-    snprintf(port_file, sizeof port_file, "%s/port", m->dir);
-    snprintf(log_file, sizeof log_file, "%s/log", m->dir);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        char err_file[160];
-        snprintf(err_file, sizeof err_file, "%s/stderr", m->dir);
-        /* never outlive the test, never hold the test runner's pipes */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (!freopen(log_file, "w", stdout) || !freopen(err_file, "w", stderr))
-            _exit(126);
-        execl(bin, bin, "--port", "0", "--port-file", port_file, (char *)NULL);
-        _exit(127);
-    }
-    m->pid = pid;
-    for (int i = 0; i < 500; i++) { /* up to 5 s */
-        FILE *f = fopen(port_file, "r");
-        int port = 0;
-        if (f) {
-            if (fscanf(f, "%d", &port) != 1)
-                port = 0;
-            fclose(f);
-        }
-        if (port > 0) {
-            m->port = port;
-            snprintf(m->base, sizeof m->base, "http://127.0.0.1:%d", port);
-            return;
-        }
-        struct timespec ts = {0, 10 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    fail_msg("impmock did not start within 5 s");
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    for (int i = 0; i < 4096; i++) { /* at most 64 MiB */
-        char *nb = realloc(buf, len + 16384 + 1);
-        if (!nb)
-            break;
-        buf = nb;
-        size_t got = fread(buf + len, 1, 16384, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    if (buf)
-        buf[len] = '\0';
-    return buf;
-}
 
 /* The text with the separators a card number may be written with removed
  * (dash, space, plus, and their %-escapes), so any rendering is caught. */
@@ -908,7 +800,7 @@ static int stop_logged(void **state)
 static void test_no_full_card_number_leaks(void **state)
 {
     (void)state;
-    start_logged(&L);
+    mock_start_logged(&L, NULL);
     mock_login(&L);
     static const char *const bodies[][2] = {
         {"/subscribe/customers/leak_1",
@@ -974,7 +866,7 @@ static void test_no_full_card_number_leaks(void **state)
 
     char log_path[128];
     snprintf(log_path, sizeof log_path, "%s/log", L.dir);
-    char *log = read_file(log_path);
+    char *log = file_read(log_path, NULL);
     assert_non_null(log);
     assert_non_null(strstr(log, "/subscribe/payments/onetime")); /* the log is on */
     assert_no_card("the access log", log);

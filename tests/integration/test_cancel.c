@@ -18,8 +18,6 @@
 #include <unistd.h>
 
 static struct mock M;
-static char fixture_dir[] = "/tmp/impmock-cfx-XXXXXX";
-static char fixture_path[128];
 
 /* The default merchant plus seeded payments that no API door can make. */
 static const char fixture_json[] =
@@ -44,25 +42,6 @@ static void post(const char *path, const char *json, struct http_res *res)
     http_post_json(&M, path, json, res);
 }
 
-static cJSON *ok_response(const struct http_res *res)
-{
-    assert_int_equal(res->status, 200);
-    assert_int_equal(env_code(res), 0);
-    assert_null(env_message(res));
-    cJSON *r = env_response(res);
-    assert_non_null(r);
-    return r;
-}
-
-static void assert_refused(const struct http_res *res, const char *message)
-{
-    assert_int_equal(res->status, 200);
-    assert_int_equal(env_code(res), 1);
-    if (message)
-        assert_string_equal(env_message(res), message);
-    assert_true(cJSON_IsNull(env_response(res)));
-}
-
 static cJSON *history(const cJSON *p)
 {
     return cJSON_GetObjectItemCaseSensitive(p, "cancel_history");
@@ -75,7 +54,7 @@ static void paid_payment(const char *muid, long amount, long tax_free, char ret_
     struct http_res r;
     post("/subscribe/customers/cancel_key",
          "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-12\"}", &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     char body[256];
     snprintf(body, sizeof body,
@@ -83,7 +62,7 @@ static void paid_payment(const char *muid, long amount, long tax_free, char ret_
              "\"tax_free\":%ld,\"name\":\"주문\"}",
              muid, amount, tax_free);
     post("/subscribe/payments/again", body, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid");
     snprintf(ret_imp_uid, 32, "%s", json_str(p, "imp_uid"));
     http_res_free(&r);
@@ -108,7 +87,7 @@ static void test_partial_then_full(void **state)
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":3000,\"reason\":\"부분 환불\"}",
              uid);
     post("/payments/cancel", body, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid"); /* partial: still paid */
     assert_int_equal(json_num(p, "cancel_amount"), 3000);
     assert_string_equal(json_str(p, "cancel_reason"), "부분 환불");
@@ -132,7 +111,7 @@ static void test_partial_then_full(void **state)
 
     /* merchant_uid alone names the paid payment; amount omitted = the rest */
     post("/payments/cancel", "{\"merchant_uid\":\"cx_pf\",\"reason\":\"전액 환불\"}", &r);
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "imp_uid"), uid);
     assert_string_equal(json_str(p, "status"), "cancelled");
     assert_int_equal(json_num(p, "cancel_amount"), 10000);
@@ -145,20 +124,20 @@ static void test_partial_then_full(void **state)
     http_res_free(&r);
 
     get_payment(uid, &r); /* the lookup agrees */
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "cancelled");
     assert_int_equal(cJSON_GetArraySize(history(p)), 2);
     http_res_free(&r);
     http_get(&M, "/payments/find/cx_pf/cancelled", &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
 
     post("/payments/cancel", "{\"merchant_uid\":\"cx_pf\"}", &r);
-    assert_refused(&r, "이미 전액취소된 주문입니다.");
+    env_refused(&r, 200, 1, "이미 전액취소된 주문입니다.");
     http_res_free(&r);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":1}", uid);
     post("/payments/cancel", body, &r);
-    assert_refused(&r, "이미 전액취소된 주문입니다.");
+    env_refused(&r, 200, 1, "이미 전액취소된 주문입니다.");
     http_res_free(&r);
 }
 
@@ -170,7 +149,7 @@ static void test_amount_zero_is_full(void **state)
     paid_payment("cx_zero", 4000, 0, uid);
     snprintf(body, sizeof body, "imp_uid=%s&amount=0", uid);
     http_do(&M, "POST", "/payments/cancel", "application/x-www-form-urlencoded", body, M.token, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "cancelled");
     assert_int_equal(json_num(p, "cancel_amount"), 4000);
     http_res_free(&r);
@@ -184,14 +163,14 @@ static void test_over_cancel_refused(void **state)
     paid_payment("cx_over", 5000, 0, uid);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":2000}", uid);
     post("/payments/cancel", body, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":3001}", uid);
     post("/payments/cancel", body, &r);
-    assert_refused(&r, "취소요청금액이 취소가능잔액을 초과합니다. (취소가능잔액: 3000원)");
+    env_refused(&r, 200, 1, "취소요청금액이 취소가능잔액을 초과합니다. (취소가능잔액: 3000원)");
     http_res_free(&r);
     get_payment(uid, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_int_equal(json_num(p, "cancel_amount"), 2000);
     assert_int_equal(cJSON_GetArraySize(history(p)), 1);
     http_res_free(&r);
@@ -205,30 +184,30 @@ static void test_checksum(void **state)
     paid_payment("cx_sum", 8000, 0, uid);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":1000,\"checksum\":8000}", uid);
     post("/payments/cancel", body, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     get_payment(uid, &r);
-    cJSON *before = cJSON_Duplicate(ok_response(&r), 1);
+    cJSON *before = cJSON_Duplicate(env_ok(&r), 1);
     http_res_free(&r);
 
     /* the caller still thinks 8000 is cancellable: refused, nothing changes */
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":1000,\"checksum\":8000}", uid);
     post("/payments/cancel", body, &r);
-    assert_refused(&r, "checksum이 취소가능잔액과 일치하지 않습니다. (취소가능잔액: 7000원)");
+    env_refused(&r, 200, 1, "checksum이 취소가능잔액과 일치하지 않습니다. (취소가능잔액: 7000원)");
     http_res_free(&r);
     get_payment(uid, &r);
-    assert_true(cJSON_Compare(before, ok_response(&r), 1));
+    assert_true(cJSON_Compare(before, env_ok(&r), 1));
     http_res_free(&r);
     cJSON_Delete(before);
 
     /* null checksum = no check; the right one passes */
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":1000,\"checksum\":null}", uid);
     post("/payments/cancel", body, &r);
-    assert_int_equal(json_num(ok_response(&r), "cancel_amount"), 2000);
+    assert_int_equal(json_num(env_ok(&r), "cancel_amount"), 2000);
     http_res_free(&r);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"checksum\":6000}", uid);
     post("/payments/cancel", body, &r);
-    assert_string_equal(json_str(ok_response(&r), "status"), "cancelled");
+    assert_string_equal(json_str(env_ok(&r), "status"), "cancelled");
     http_res_free(&r);
 }
 
@@ -240,32 +219,32 @@ static void test_tax_free(void **state)
     paid_payment("cx_tf", 10000, 4000, uid);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":5000,\"tax_free\":4001}", uid);
     post("/payments/cancel", body, &r);
-    assert_refused(&r,
-                   "면세 취소금액이 취소가능한 면세금액을 초과합니다. (취소가능 면세금액: 4000원)");
+    env_refused(&r, 200, 1,
+                "면세 취소금액이 취소가능한 면세금액을 초과합니다. (취소가능 면세금액: 4000원)");
     http_res_free(&r);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":3000,\"tax_free\":3000}", uid);
     post("/payments/cancel", body, &r);
-    assert_int_equal(json_num(ok_response(&r), "cancel_amount"), 3000);
+    assert_int_equal(json_num(env_ok(&r), "cancel_amount"), 3000);
     http_res_free(&r);
     /* 1000 tax-free remains: 2000 more is too much */
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":2000,\"tax_free\":2000}", uid);
     post("/payments/cancel", body, &r);
-    assert_refused(&r,
-                   "면세 취소금액이 취소가능한 면세금액을 초과합니다. (취소가능 면세금액: 1000원)");
+    env_refused(&r, 200, 1,
+                "면세 취소금액이 취소가능한 면세금액을 초과합니다. (취소가능 면세금액: 1000원)");
     http_res_free(&r);
     /* taxable balance is 6000: a 6500 cancel needs 500 of it tax-free */
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":6500}", uid);
     post("/payments/cancel", body, &r);
-    assert_refused(&r,
-                   "과세 취소금액이 취소가능한 과세금액을 초과합니다. (취소가능 과세금액: 6000원)");
+    env_refused(&r, 200, 1,
+                "과세 취소금액이 취소가능한 과세금액을 초과합니다. (취소가능 과세금액: 6000원)");
     http_res_free(&r);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":6500,\"tax_free\":500}", uid);
     post("/payments/cancel", body, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\"}", uid);
     post("/payments/cancel", body, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "cancelled");
     assert_int_equal(json_num(p, "cancel_amount"), 10000);
     http_res_free(&r);
@@ -280,10 +259,10 @@ static void test_which_payment(void **state)
 
     /* imp_uid wins: an unknown one fails even with a valid merchant_uid */
     post("/payments/cancel", "{\"imp_uid\":\"imps_999999999999\",\"merchant_uid\":\"cx_who\"}", &r);
-    assert_refused(&r, "취소할 결제건이 존재하지 않습니다.");
+    env_refused(&r, 200, 1, "취소할 결제건이 존재하지 않습니다.");
     http_res_free(&r);
     post("/payments/cancel", "{\"merchant_uid\":\"cx_nothing\"}", &r);
-    assert_refused(&r, "취소할 결제건이 존재하지 않습니다.");
+    env_refused(&r, 200, 1, "취소할 결제건이 존재하지 않습니다.");
     http_res_free(&r);
     post("/payments/cancel", "{\"amount\":100}", &r);
     assert_int_equal(r.status, 200);
@@ -297,13 +276,13 @@ static void test_which_payment(void **state)
     /* a known imp_uid wins over a mismatched merchant_uid */
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"merchant_uid\":\"cx_nothing\"}", uid);
     post("/payments/cancel", body, &r);
-    assert_string_equal(json_str(ok_response(&r), "status"), "cancelled");
+    assert_string_equal(json_str(env_ok(&r), "status"), "cancelled");
     http_res_free(&r);
 
     /* unknown fields (cancel_request_amount) are ignored: a full cancel */
     paid_payment("cx_who2", 1000, 0, uid);
     post("/payments/cancel", "{\"merchant_uid\":\"cx_who2\",\"cancel_request_amount\":10}", &r);
-    assert_int_equal(json_num(ok_response(&r), "cancel_amount"), 1000);
+    assert_int_equal(json_num(env_ok(&r), "cancel_amount"), 1000);
     http_res_free(&r);
 }
 
@@ -314,27 +293,27 @@ static void test_unpaid_refused(void **state)
     const char *not_paid = "결제완료 상태가 아닌 결제건은 취소할 수 없습니다.";
     post("/subscribe/customers/cx_decline",
          "{\"card_number\":\"4000-0000-0000-0002\",\"expiry\":\"2099-12\"}", &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     post("/subscribe/payments/again",
          "{\"customer_uid\":\"cx_decline\",\"merchant_uid\":\"cx_failed\",\"amount\":1000}", &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "failed");
     char body[96];
     snprintf(body, sizeof body, "{\"imp_uid\":\"%s\"}", json_str(p, "imp_uid"));
     http_res_free(&r);
     post("/payments/cancel", body, &r);
-    assert_refused(&r, not_paid);
+    env_refused(&r, 200, 1, not_paid);
     http_res_free(&r);
     post("/payments/cancel", "{\"merchant_uid\":\"cx_failed\"}", &r);
-    assert_refused(&r, not_paid);
+    env_refused(&r, 200, 1, not_paid);
     http_res_free(&r);
 
     post("/payments/cancel", "{\"imp_uid\":\"imp_100000000001\"}", &r); /* seeded, ready */
-    assert_refused(&r, not_paid);
+    env_refused(&r, 200, 1, not_paid);
     http_res_free(&r);
     post("/payments/cancel", "{\"merchant_uid\":\"seed_ready\"}", &r);
-    assert_refused(&r, not_paid);
+    env_refused(&r, 200, 1, not_paid);
     http_res_free(&r);
 }
 
@@ -344,7 +323,7 @@ static void test_kakao_history(void **state)
     struct http_res r;
     /* Kakao Pay: the history's pg_tid is the TID, its receipt the payment's */
     post("/payments/cancel", "{\"imp_uid\":\"imp_100000000002\",\"amount\":500}", &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     cJSON *e = cJSON_GetArrayItem(history(p), 0);
     assert_string_equal(json_str(e, "pg_tid"), "T4feb5797514397723d5");
     assert_string_equal(json_str(e, "receipt_url"), json_str(p, "receipt_url"));
@@ -411,7 +390,7 @@ static void test_concurrent_cancels(void **state)
     assert_int_equal(refused, RACERS - 10);
     struct http_res r;
     get_payment(uid, &r);
-    cJSON *p = ok_response(&r);
+    cJSON *p = env_ok(&r);
     assert_int_equal(json_num(p, "cancel_amount"), 1000);
     assert_int_equal(cJSON_GetArraySize(history(p)), 10);
     assert_string_equal(json_str(p, "status"), "cancelled");
@@ -424,16 +403,7 @@ static int setup(void **state)
 {
     (void)state;
     curl_global_init(CURL_GLOBAL_ALL);
-    if (!mkdtemp(fixture_dir))
-        return -1;
-    snprintf(fixture_path, sizeof fixture_path, "%s/cancel.json", fixture_dir);
-    FILE *f = fopen(fixture_path, "w");
-    if (!f)
-        return -1;
-    fputs(fixture_json, f);
-    fclose(f);
-    const char *args[] = {"--fixtures", fixture_path, NULL};
-    mock_start(&M, args);
+    mock_start_fixtures(&M, fixture_json, NULL);
     mock_login(&M);
     return 0;
 }
@@ -442,8 +412,6 @@ static int teardown(void **state)
 {
     (void)state;
     int rc = mock_stop(&M);
-    unlink(fixture_path);
-    rmdir(fixture_dir);
     curl_global_cleanup();
     return rc == 0 ? 0 : -1;
 }

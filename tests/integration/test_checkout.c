@@ -28,25 +28,6 @@ static struct mock M;
 
 /* ---- helpers ---- */
 
-static cJSON *ok_response(const struct http_res *res)
-{
-    assert_int_equal(res->status, 200);
-    assert_int_equal(env_code(res), 0);
-    cJSON *r = env_response(res);
-    assert_non_null(r);
-    return r;
-}
-
-static bool is_null(const cJSON *o, const char *name)
-{
-    return cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, name));
-}
-
-static bool json_bool(const cJSON *o, const char *name)
-{
-    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, name));
-}
-
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
     struct http_res *res = ud;
@@ -109,7 +90,7 @@ static void open_ok(const char *fields, char ret_id[40], char ret_imp_uid[40])
     open_window(body, &r);
     if (r.status != 200)
         fprintf(stderr, "open: %ld %s\n", r.status, r.body);
-    cJSON *w = ok_response(&r);
+    cJSON *w = env_ok(&r);
     snprintf(ret_id, 40, "%s", json_str(w, "id"));
     snprintf(ret_imp_uid, 40, "%s", json_str(w, "imp_uid"));
     char url[80];
@@ -149,7 +130,7 @@ static cJSON *act_done(const char *id, const char *action, const char *json, str
     session_post(id, action, json, res);
     if (res->status != 200)
         fprintf(stderr, "%s: %ld %s\n", action, res->status, res->body);
-    cJSON *o = ok_response(res);
+    cJSON *o = env_ok(res);
     assert_string_equal(json_str(o, "state"), "done");
     cJSON *rsp = cJSON_GetObjectItemCaseSensitive(o, "rsp");
     assert_true(cJSON_IsObject(rsp));
@@ -162,7 +143,7 @@ static cJSON *payment(const char *imp_uid, struct http_res *res)
     char path[96];
     snprintf(path, sizeof path, "/payments/%s", imp_uid);
     http_get(&M, path, res);
-    return ok_response(res);
+    return env_ok(res);
 }
 
 static bool all_of(const char *s, size_t from, size_t len, const char *set)
@@ -173,16 +154,6 @@ static bool all_of(const char *s, size_t from, size_t len, const char *set)
         if (!strchr(set, s[i]))
             return false;
     return true;
-}
-
-static void load_scenario(const char *json)
-{
-    struct http_res r;
-    http_do(&M, "POST", "/__mock/scenarios", "application/json", json, NULL, &r);
-    if (r.status != 200)
-        fprintf(stderr, "scenario: %s\n", r.body);
-    assert_int_equal(r.status, 200);
-    http_res_free(&r);
 }
 
 static void clear_scenarios(void)
@@ -321,14 +292,14 @@ static void test_open_makes_ready_payment(void **state)
     assert_string_equal(json_str(p, "custom_data"), "{\"plan\":\"a\"}");
     assert_int_equal(json_num(p, "amount"), 15000);
     assert_int_equal(json_num(p, "paid_at"), 0);
-    assert_true(is_null(p, "receipt_url"));
+    assert_true(json_is_null(p, "receipt_url"));
     http_res_free(&r);
 
     /* what the window shows */
     char path[96];
     snprintf(path, sizeof path, "/checkout/session/%s", id);
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
-    cJSON *w = ok_response(&r);
+    cJSON *w = env_ok(&r);
     assert_string_equal(json_str(w, "state"), "open");
     assert_string_equal(json_str(w, "flow"), "pc");
     assert_string_equal(json_str(w, "merchant_name"), "impmock 테스트 상점");
@@ -338,8 +309,8 @@ static void test_open_makes_ready_payment(void **state)
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(w, "methods")), 2);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(w, "cards")), 8);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(w, "card_quotas")), 0);
-    assert_true(is_null(w, "auto"));
-    assert_true(is_null(w, "rsp"));
+    assert_true(json_is_null(w, "auto"));
+    assert_true(json_is_null(w, "rsp"));
     http_res_free(&r);
 
     http_do(&M, "GET", "/checkout/session/00000000000000000000000000000000", NULL, NULL, NULL, &r);
@@ -455,7 +426,7 @@ static void test_open_notice_url(void **state)
              path, path, path);
     struct http_res r;
     open_window(body, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
 
     /* an empty entry beside one URL: the paid webhook goes to that URL alone */
@@ -495,10 +466,10 @@ static void test_open_paid_order_refused(void **state)
     open_ok("\"merchant_uid\":\"co_dup_3\",\"amount\":1000", a, ia);
     open_ok("\"merchant_uid\":\"co_dup_3\",\"amount\":1000", b, ib);
     cJSON *rsp = act_done(a, "approve", "{\"method\":\"money\"}", &r);
-    assert_true(json_bool(rsp, "success"));
+    assert_true(json_is_true(rsp, "success"));
     http_res_free(&r);
     rsp = act_done(b, "approve", "{\"method\":\"money\"}", &r);
-    assert_false(json_bool(rsp, "success"));
+    assert_false(json_is_true(rsp, "success"));
     assert_string_equal(json_str(rsp, "error_code"), "ALREADY_PAID");
     assert_string_equal(json_str(rsp, "error_msg"), "이미 결제가 이루어진 거래건입니다.");
     http_res_free(&r);
@@ -510,7 +481,7 @@ static void test_open_prepare_mismatch(void **state)
     struct http_res r;
     http_post_json(&M, "/payments/prepare", "{\"merchant_uid\":\"co_prep_1\",\"amount\":30000}",
                    &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     open_refused("\"merchant_uid\":\"co_prep_1\",\"amount\":3000", 200, 1, "PREPARE_MISMATCH",
                  "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다.");
@@ -523,10 +494,10 @@ static void test_open_prepare_mismatch(void **state)
     /* the amount changed after the window opened: the approval re-checks it */
     http_do(&M, "PUT", "/payments/prepare", "application/json",
             "{\"merchant_uid\":\"co_prep_1\",\"amount\":31000}", M.token, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     cJSON *rsp = act_done(id, "approve", "{\"method\":\"money\"}", &r);
-    assert_false(json_bool(rsp, "success"));
+    assert_false(json_is_true(rsp, "success"));
     assert_string_equal(json_str(rsp, "error_code"), "PREPARE_MISMATCH");
     http_res_free(&r);
 }
@@ -542,9 +513,9 @@ static void test_approve_card(void **state)
             id, imp_uid);
     struct http_res r;
     cJSON *rsp = act_done(id, "approve", "{\"method\":\"card\",\"card\":0,\"quota\":3}", &r);
-    assert_true(json_bool(rsp, "success"));
-    assert_true(is_null(rsp, "error_code"));
-    assert_true(is_null(rsp, "error_msg"));
+    assert_true(json_is_true(rsp, "success"));
+    assert_true(json_is_null(rsp, "error_code"));
+    assert_true(json_is_null(rsp, "error_msg"));
     assert_string_equal(json_str(rsp, "imp_uid"), imp_uid);
     assert_string_equal(json_str(rsp, "merchant_uid"), "co_card_1");
     assert_string_equal(json_str(rsp, "pay_method"), "card");
@@ -581,7 +552,7 @@ static void test_approve_card(void **state)
     snprintf(prefix, sizeof prefix, "https://mockup-pg-web.kakao.com/v1/confirmation/p/%s/", tid);
     assert_int_equal(strncmp(receipt, prefix, strlen(prefix)), 0);
     assert_true(all_of(receipt, strlen(prefix), 64, "0123456789abcdef"));
-    assert_true(is_null(p, "customer_uid"));
+    assert_true(json_is_null(p, "customer_uid"));
     http_res_free(&r);
 
     /* a window answers once */
@@ -601,18 +572,18 @@ static void test_approve_money(void **state)
     open_ok("\"merchant_uid\":\"co_money_1\",\"amount\":500", id, imp_uid);
     struct http_res r;
     cJSON *rsp = act_done(id, "approve", "{\"method\":\"money\"}", &r);
-    assert_true(json_bool(rsp, "success"));
+    assert_true(json_is_true(rsp, "success"));
     assert_string_equal(json_str(rsp, "pay_method"), "point");
-    assert_true(is_null(rsp, "card_name"));
+    assert_true(json_is_null(rsp, "card_name"));
     assert_string_equal(json_str(rsp, "card_number"), "");
     assert_string_equal(json_str(rsp, "apply_num"), "");
     http_res_free(&r);
     cJSON *p = payment(imp_uid, &r);
     assert_string_equal(json_str(p, "pay_method"), "point");
-    assert_true(is_null(p, "card_name"));
-    assert_true(is_null(p, "card_number"));
-    assert_true(is_null(p, "card_code"));
-    assert_true(is_null(p, "card_type"));
+    assert_true(json_is_null(p, "card_name"));
+    assert_true(json_is_null(p, "card_number"));
+    assert_true(json_is_null(p, "card_code"));
+    assert_true(json_is_null(p, "card_type"));
     assert_int_equal(json_num(p, "card_quota"), 0);
     assert_string_equal(json_str(p, "apply_num"), "");
     http_res_free(&r);
@@ -625,7 +596,7 @@ static void test_cancel(void **state)
     open_ok("\"merchant_uid\":\"co_cancel_1\",\"amount\":2000", id, imp_uid);
     struct http_res r;
     cJSON *rsp = act_done(id, "cancel", NULL, &r);
-    assert_false(json_bool(rsp, "success"));
+    assert_false(json_is_true(rsp, "success"));
     assert_string_equal(json_str(rsp, "error_code"), "USER_CANCEL");
     assert_string_equal(json_str(rsp, "error_msg"), "사용자가 결제를 취소하셨습니다");
     assert_string_equal(json_str(rsp, "imp_uid"), imp_uid);
@@ -652,7 +623,7 @@ static void test_method_rules(void **state)
     char path[96];
     snprintf(path, sizeof path, "/checkout/session/%s", id);
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
-    cJSON *w = ok_response(&r);
+    cJSON *w = env_ok(&r);
     cJSON *methods = cJSON_GetObjectItemCaseSensitive(w, "methods");
     assert_int_equal(cJSON_GetArraySize(methods), 1);
     assert_string_equal(cJSON_GetArrayItem(methods, 0)->valuestring, "money");
@@ -681,7 +652,7 @@ static void test_method_rules(void **state)
             imp_uid);
     snprintf(path, sizeof path, "/checkout/session/%s", id);
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
-    w = ok_response(&r);
+    w = env_ok(&r);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(w, "card_quotas")), 1);
     http_res_free(&r);
     session_post(id, "approve", "{\"method\":\"card\",\"card\":0,\"quota\":3}", &r);
@@ -700,7 +671,7 @@ static void test_test_card_declines(void **state)
     struct http_res r;
     /* card 1 is 4000-0000-0000-0002: every charge declined */
     cJSON *rsp = act_done(id, "approve", "{\"method\":\"card\",\"card\":1}", &r);
-    assert_false(json_bool(rsp, "success"));
+    assert_false(json_is_true(rsp, "success"));
     assert_string_equal(json_str(rsp, "error_code"), "DECLINED");
     assert_string_equal(json_str(rsp, "error_msg"), "[F601]거래거절 카드사 승인거절");
     http_res_free(&r);
@@ -721,7 +692,7 @@ static void test_key_issue_zero_then_again(void **state)
             id, imp_uid);
     struct http_res r;
     cJSON *rsp = act_done(id, "approve", "{\"method\":\"money\"}", &r);
-    assert_true(json_bool(rsp, "success"));
+    assert_true(json_is_true(rsp, "success"));
     assert_int_equal(json_num(rsp, "paid_amount"), 0);
     assert_string_equal(json_str(rsp, "customer_uid"), "co_cust_1");
     http_res_free(&r);
@@ -736,18 +707,18 @@ static void test_key_issue_zero_then_again(void **state)
     http_res_free(&r);
 
     http_get(&M, "/subscribe/customers/co_cust_1", &r);
-    cJSON *c = ok_response(&r);
+    cJSON *c = env_ok(&r);
     assert_string_equal(json_str(c, "pg_provider"), "kakaopay");
     assert_string_equal(json_str(c, "pg_id"), "TCSUBSCRIP");
     assert_string_equal(json_str(c, "customer_name"), "김철수");
-    assert_true(is_null(c, "card_number"));
+    assert_true(json_is_null(c, "card_number"));
     http_res_free(&r);
 
     http_post_json(&M, "/subscribe/payments/again",
                    "{\"customer_uid\":\"co_cust_1\",\"merchant_uid\":\"co_key_1_m1\","
                    "\"amount\":9900,\"name\":\"월간\"}",
                    &r);
-    p = ok_response(&r);
+    p = env_ok(&r);
     assert_string_equal(json_str(p, "status"), "paid");
     assert_string_equal(json_str(p, "pay_method"), "point");
     assert_string_equal(json_str(p, "pg_provider"), "kakaopay");
@@ -768,7 +739,7 @@ static void test_key_issue_with_charge_counts(void **state)
             id, imp_uid);
     struct http_res r;
     cJSON *rsp = act_done(id, "approve", "{\"method\":\"card\",\"card\":6}", &r);
-    assert_true(json_bool(rsp, "success"));
+    assert_true(json_is_true(rsp, "success"));
     http_res_free(&r);
     cJSON *p = payment(imp_uid, &r);
     assert_string_equal(json_str(p, "customer_uid_usage"), "issue");
@@ -776,7 +747,7 @@ static void test_key_issue_with_charge_counts(void **state)
     assert_string_equal(json_str(p, "card_name"), "하나카드");
     http_res_free(&r);
     http_get(&M, "/subscribe/customers/co_cust_2", &r);
-    cJSON *c = ok_response(&r);
+    cJSON *c = env_ok(&r);
     assert_string_equal(json_str(c, "card_number"), "400000******3220");
     http_res_free(&r);
 
@@ -788,7 +759,7 @@ static void test_key_issue_with_charge_counts(void **state)
                  "\"amount\":9900}",
                  i + 2);
         http_post_json(&M, "/subscribe/payments/again", body, &r);
-        p = ok_response(&r);
+        p = env_ok(&r);
         assert_string_equal(json_str(p, "status"), expect[i]);
         assert_string_equal(json_str(p, "pay_method"), "card");
         http_res_free(&r);
@@ -798,7 +769,7 @@ static void test_key_issue_with_charge_counts(void **state)
     open_ok("\"merchant_uid\":\"co_key_3\",\"customer_uid\":\"co_cust_3\",\"amount\":0", id,
             imp_uid);
     rsp = act_done(id, "approve", "{\"method\":\"card\",\"card\":7}", &r);
-    assert_false(json_bool(rsp, "success"));
+    assert_false(json_is_true(rsp, "success"));
     assert_string_equal(json_str(rsp, "error_code"), "AUTH_FAILED");
     http_res_free(&r);
     http_get(&M, "/subscribe/customers/co_cust_3", &r);
@@ -811,32 +782,33 @@ static void test_key_issue_with_charge_counts(void **state)
 static void test_scenario_window_effects(void **state)
 {
     (void)state;
-    load_scenario("{\"name\":\"co-window\",\"description\":\"window effects by order id\","
-                  "\"rules\":["
-                  "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_card*\"},"
-                  " \"then\":{\"window\":\"approve_card\"}},"
-                  "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_money*\"},"
-                  " \"then\":{\"window\":\"approve_money\",\"delay_ms\":50}},"
-                  "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_cancel*\"},"
-                  " \"then\":{\"window\":\"cancel\"}},"
-                  "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_fail*\"},"
-                  " \"then\":{\"window_fail\":\"[CANCEL]한도 초과로 결제가 거절되었습니다\"}},"
-                  "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_hang*\"},"
-                  " \"then\":{\"window\":\"hang\"}},"
-                  "{\"when\":{\"op\":\"charge\",\"merchant_uid\":\"co_biz_*\"},"
-                  " \"then\":{\"decline\":\"[F302]잔액부족\"}}]}");
+    mock_load_scenario(&M,
+                       "{\"name\":\"co-window\",\"description\":\"window effects by order id\","
+                       "\"rules\":["
+                       "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_card*\"},"
+                       " \"then\":{\"window\":\"approve_card\"}},"
+                       "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_money*\"},"
+                       " \"then\":{\"window\":\"approve_money\",\"delay_ms\":50}},"
+                       "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_cancel*\"},"
+                       " \"then\":{\"window\":\"cancel\"}},"
+                       "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_fail*\"},"
+                       " \"then\":{\"window_fail\":\"[CANCEL]한도 초과로 결제가 거절되었습니다\"}},"
+                       "{\"when\":{\"op\":\"checkout\",\"merchant_uid\":\"co_auto_hang*\"},"
+                       " \"then\":{\"window\":\"hang\"}},"
+                       "{\"when\":{\"op\":\"charge\",\"merchant_uid\":\"co_biz_*\"},"
+                       " \"then\":{\"decline\":\"[F302]잔액부족\"}}]}");
     struct http_res r;
     char id[40], imp_uid[40], path[96];
 
     open_ok("\"merchant_uid\":\"co_auto_card_1\",\"amount\":1000", id, imp_uid);
     snprintf(path, sizeof path, "/checkout/session/%s", id);
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
-    cJSON *a = cJSON_GetObjectItemCaseSensitive(ok_response(&r), "auto");
+    cJSON *a = cJSON_GetObjectItemCaseSensitive(env_ok(&r), "auto");
     assert_string_equal(json_str(a, "action"), "approve_card");
     assert_string_equal(json_str(a, "scenario"), "co-window");
     http_res_free(&r);
     cJSON *rsp = act_done(id, "auto", NULL, &r);
-    assert_true(json_bool(rsp, "success"));
+    assert_true(json_is_true(rsp, "success"));
     assert_string_equal(json_str(rsp, "pay_method"), "card");
     http_res_free(&r);
 
@@ -861,7 +833,7 @@ static void test_scenario_window_effects(void **state)
 
     open_ok("\"merchant_uid\":\"co_auto_hang_1\",\"amount\":1000", id, imp_uid);
     session_post(id, "auto", NULL, &r);
-    assert_string_equal(json_str(ok_response(&r), "state"), "open");
+    assert_string_equal(json_str(env_ok(&r), "state"), "open");
     http_res_free(&r);
     p = payment(imp_uid, &r);
     assert_string_equal(json_str(p, "status"), "ready");
@@ -937,7 +909,7 @@ static void test_mobile_return(void **state)
     http_res_free(&r);
     snprintf(path, sizeof path, "/checkout/session/%s/done", id);
     http_do(&M, "POST", path, NULL, NULL, NULL, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
 }
 

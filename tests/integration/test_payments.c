@@ -79,8 +79,6 @@ static const char fixtures_json[] =
 
 struct ctx {
     struct mock m;
-    char dir[64];
-    char path[128];
     char token_b[64];
 };
 
@@ -104,15 +102,8 @@ static int group_setup(void **state)
     struct ctx *c = calloc(1, sizeof *c);
     if (!c)
         return -1;
-    snprintf(c->dir, sizeof c->dir, "/tmp/impmock-fx-XXXXXX");
-    if (!mkdtemp(c->dir))
-        return -1;
-    snprintf(c->path, sizeof c->path, "%s/payments.json", c->dir);
-    FILE *f = fopen(c->path, "w");
-    if (!f || fputs(fixtures_json, f) < 0 || fclose(f) != 0)
-        return -1;
-    const char *args[] = {"--clock", "1700000000", "--fixtures", c->path, NULL};
-    mock_start(&c->m, args);
+    const char *args[] = {"--clock", "1700000000", NULL};
+    mock_start_fixtures(&c->m, fixtures_json, args);
     login(&c->m, "key-a", "secret-a", c->m.token);
     login(&c->m, "key-b", "secret-b", c->token_b);
     *state = c;
@@ -123,8 +114,6 @@ static int group_teardown(void **state)
 {
     struct ctx *c = *state;
     int rc = mock_stop(&c->m);
-    unlink(c->path);
-    rmdir(c->dir);
     free(c);
     if (rc != 0)
         fprintf(stderr, "impmock exited with %d\n", rc);

@@ -17,7 +17,6 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -419,13 +418,6 @@ struct run {
     char out[8192], err[8192];
 };
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Runs impmock with args (NULL-terminated), collecting stdout and stderr;
  * killed after 10 s (a start-up that should have failed but did not). */
 static void run_cli(const char *const *args, struct run *ret)
@@ -543,32 +535,16 @@ static void test_cli_bad_flags_exit_2(void **state)
     assert_non_null(strstr(r.err, "'--port'"));
 }
 
-/* Writes text to dir/name; returns the path (static buffer). */
-static const char *write_file(const char *dir, const char *name, const char *text)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_true(fputs(text, f) >= 0);
-    assert_int_equal(fclose(f), 0);
-    return path;
-}
-
 #define CHANNELS                                                                                   \
     "\"channels\":[{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]"
 
 /* A scratch directory for fixture files, removed even when a test fails. */
 static int setup_dir(void **state)
 {
-    char *dir = malloc(64);
+    char *dir = malloc(SCRATCH_DIR_MAX);
     if (!dir)
         return -1;
-    snprintf(dir, 64, "/tmp/impmock-badfx-XXXXXX");
-    if (!mkdtemp(dir)) {
-        free(dir);
-        return -1;
-    }
+    scratch_dir_new(dir);
     *state = dir;
     return 0;
 }
@@ -576,20 +552,9 @@ static int setup_dir(void **state)
 static int teardown_dir(void **state)
 {
     char *dir = *state;
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[512];
-    while (d && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            unlink(path);
-        }
-    }
-    if (d)
-        closedir(d);
-    int rc = rmdir(dir);
+    bool gone = scratch_dir_remove(dir);
     free(dir);
-    return rc == 0 ? 0 : -1;
+    return gone ? 0 : -1;
 }
 
 static void test_cli_bad_fixtures_exit_1(void **state)
@@ -629,9 +594,9 @@ static void test_cli_bad_fixtures_exit_1(void **state)
          "\"number\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *path = write_file(dir, cases[i].file, cases[i].text);
         char saved[256];
-        snprintf(saved, sizeof saved, "%s", path);
+        snprintf(saved, sizeof saved, "%s/%s", dir, cases[i].file);
+        file_write(saved, cases[i].text);
         const char *args[] = {"--port", "0", "--quiet", "--fixtures", saved, NULL};
         struct run r;
         run_cli(args, &r);
@@ -752,8 +717,10 @@ static void test_env_configures_and_flags_win(void **state)
 {
     const char *dir = *state;
     char a[256], b[256], list[600];
-    snprintf(a, sizeof a, "%s", write_file(dir, "a.json", SCENARIO("env-a")));
-    snprintf(b, sizeof b, "%s", write_file(dir, "b.json", SCENARIO("env-b")));
+    snprintf(a, sizeof a, "%s/a.json", dir);
+    snprintf(b, sizeof b, "%s/b.json", dir);
+    file_write(a, SCENARIO("env-a"));
+    file_write(b, SCENARIO("env-b"));
     snprintf(list, sizeof list, "%s,%s", a, b);
     setenv("IMPMOCK_CLOCK", "1704153600", 1);
     setenv("IMPMOCK_OPEN_TENANTS", "true", 1);

@@ -21,18 +21,10 @@ static const char outage[] =
     "\"then\":{\"status\":503,\"body\":{\"code\":-1,\"message\":\"Service Unavailable\","
     "\"response\":null}}}]}";
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static void start_with_scenario(struct mock *m, const char *text, char *path, size_t cap)
 {
     snprintf(path, cap, "/tmp/impmock-scn-%d.json", (int)getpid());
-    write_file(path, text);
+    file_write(path, text);
     const char *args[] = {"--scenario", path, NULL};
     mock_start(m, args);
     mock_login(m);
@@ -160,7 +152,7 @@ static void test_bad_scenario_file_fails_startup(void **state)
     (void)state;
     char path[128], cmd[512];
     snprintf(path, sizeof path, "/tmp/impmock-badscn-%d.json", (int)getpid());
-    write_file(path, "{\"name\":\"x\",\"description\":\"d\",\"rules\":[{\"when\":{},"
+    file_write(path, "{\"name\":\"x\",\"description\":\"d\",\"rules\":[{\"when\":{},"
                      "\"then\":{\"decline\":\"\"}}]}");
     snprintf(cmd, sizeof cmd, "%s --port 0 --scenario %s 2>&1", getenv("IMPMOCK_BIN"), path);
     FILE *p = popen(cmd, "r");
@@ -196,8 +188,7 @@ static void test_requests_journal_and_reset(void **state)
     cJSON *req_body = cJSON_GetObjectItemCaseSensitive(first, "request_body");
     assert_string_equal(json_str(req_body, "merchant_uid"), "j1");
     http_res_free(&r);
-    http_do(&m, "GET", "/__mock/requests?method=GET&path=/payments/prepare/", NULL, NULL, NULL,
-            &r);
+    http_do(&m, "GET", "/__mock/requests?method=GET&path=/payments/prepare/", NULL, NULL, NULL, &r);
     assert_int_equal(cJSON_GetArraySize(r.json), 1);
     http_res_free(&r);
     /* reset: data, tokens and journal gone */

@@ -4,7 +4,7 @@
  * run, revoking, moving, retrying, the three lists with paging and filters,
  * and every refusal. A receiver in this process takes the webhooks. */
 #include "harness.h"
-#include "receiver.c"
+#include "receiver.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -253,9 +253,9 @@ static void test_year_of_renewals(void **state)
     assert_int_equal(env_code(&r), 0);
     http_res_free(&r);
 
-    double t0 = rx_now_ms();
+    double t0 = now_ms();
     advance(400 * DAY);
-    double took = rx_now_ms() - t0;
+    double took = now_ms() - t0;
     assert_true(took < 1000.0); /* twelve renewals, well under a second */
 
     for (int k = 1; k <= 12; k++) {
@@ -422,22 +422,15 @@ static void test_unschedule(void **state)
 
 /* ---- moving and retrying ---- */
 
-static void load_scenario(const char *json)
-{
-    struct http_res r;
-    http_do(&M, "POST", "/__mock/scenarios", "application/json", json, NULL, &r);
-    assert_int_equal(r.status, 200);
-    http_res_free(&r);
-}
-
 static void test_reschedule_retry(void **state)
 {
     (void)state;
     start_with(NULL);
     issue("cust_r", "4242-4242-4242-4242");
-    load_scenario("{\"name\":\"first-declined\",\"description\":\"the first charge is declined\","
-                  "\"rules\":[{\"when\":{\"op\":\"charge\",\"nth\":1},"
-                  "\"then\":{\"decline\":\"[F302]잔액부족\"}}]}");
+    mock_load_scenario(
+        &M, "{\"name\":\"first-declined\",\"description\":\"the first charge is declined\","
+            "\"rules\":[{\"when\":{\"op\":\"charge\",\"nth\":1},"
+            "\"then\":{\"decline\":\"[F302]잔액부족\"}}]}");
     schedule_one("cust_r", "r_1", T0 + 100, "/r");
     schedule_one("cust_r", "r_2", T0 + 200, "/r");
     advance(300);

@@ -3,15 +3,15 @@
  * foreign or unreadable state. */
 #include "harness.h"
 
+#include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,7 +96,8 @@ static void test_bad_import_changes_nothing(void **state)
     static const char *const bad[][2] = {
         {"{\"format\":2}", "format"},
         {"{\"format\":1,\"payments\":[{\"imp_uid\":\"x\"}]}", "payments[0]"},
-        {"{\"format\":1,\"payments\":[{\"imp_uid\":\"x\",\"merchant_uid\":\"m\",\"status\":\"paid\","
+        {"{\"format\":1,\"payments\":[{\"imp_uid\":\"x\",\"merchant_uid\":\"m\",\"status\":"
+         "\"paid\","
          "\"amount\":-5}]}",
          "amount"},
         {"{\"format\":1,\"customers\":[{\"customer_uid\":\"z\",\"pg_provider\":\"nice\","
@@ -122,7 +123,6 @@ static void test_bad_import_changes_nothing(void **state)
     free(after);
 }
 
-
 /* ---- the durable state directory ---- */
 
 static char state_dir[128];
@@ -130,9 +130,7 @@ static char state_dir[128];
 static void fresh_state_dir(void)
 {
     snprintf(state_dir, sizeof state_dir, "/tmp/impmock-state-%d", (int)getpid());
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", state_dir);
-    assert_int_equal(system(cmd), 0);
+    assert_true(scratch_dir_remove(state_dir));
 }
 
 static void start_on_state(const char *const *more)
@@ -161,19 +159,6 @@ static char *failed_start(void)
     return out;
 }
 
-static char *slurp(const char *path, size_t *ret_len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    if (ret_len)
-        *ret_len = n;
-    return buf;
-}
-
 static void test_restart_keeps_everything(void **state)
 {
     (void)state;
@@ -199,7 +184,10 @@ static void test_restart_keeps_everything(void **state)
     /* no full card number in the state files either */
     char path[256];
     snprintf(path, sizeof path, "%s/state.log", state_dir);
-    assert_null(strstr(slurp(path, NULL), "4000000000003220"));
+    char *text = file_read(path, NULL);
+    assert_non_null(text);
+    assert_null(strstr(text, "4000000000003220"));
+    free(text);
 }
 
 struct loader {
@@ -300,21 +288,12 @@ static void test_torn_last_record_is_skipped(void **state)
     assert_string_equal(before, after);
     char log[256];
     snprintf(log, sizeof log, "%s/log", M.dir);
-    assert_non_null(strstr(slurp(log, NULL), "incomplete"));
+    char *log_text = file_read(log, NULL);
+    assert_non_null(log_text);
+    assert_non_null(strstr(log_text, "incomplete"));
+    free(log_text);
     free(before);
     free(after);
-}
-
-/* CRC-32 (IEEE) as the state log writes it, to forge well-framed records. */
-static uint32_t crc32_ieee(const char *s, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= (unsigned char)s[i];
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-    }
-    return c ^ 0xffffffffu;
 }
 
 static void test_damaged_or_foreign_state_fails_untouched(void **state)
@@ -328,9 +307,12 @@ static void test_damaged_or_foreign_state_fails_untouched(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/state.log", state_dir);
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = file_read(path, &len);
+    assert_non_null(text);
+    assert_true(len < 1 << 20);
     static char original[1 << 20];
     memcpy(original, text, len + 1);
+    free(text);
 
     /* damage in the middle: a changed byte in the second record */
     char *second = strchr(strchr(original, '\n') + 1, '\n') + 1;
@@ -342,11 +324,12 @@ static void test_damaged_or_foreign_state_fails_untouched(void **state)
     fclose(f);
     char *out = failed_start();
     assert_non_null(strstr(out, "damaged"));
-    assert_memory_equal(slurp(path, NULL), damaged, len); /* left as it was */
+    file_assert_bytes(path, damaged, len); /* left as it was */
 
     /* a record with a valid CRC and a number no clock can hold (1e400 parses
      * as infinity): refused by name, not converted */
-    static const char bad_record[] = "{\"ev\":\"clock\",\"tid\":-1,\"frozen\":true,\"value\":1e400}";
+    static const char bad_record[] =
+        "{\"ev\":\"clock\",\"tid\":-1,\"frozen\":true,\"value\":1e400}";
     static char with_bad[1 << 20];
     size_t head = (size_t)(second - original);
     memcpy(with_bad, original, head);
@@ -359,7 +342,7 @@ static void test_damaged_or_foreign_state_fails_untouched(void **state)
     fclose(f);
     out = failed_start();
     assert_non_null(strstr(out, "clock record"));
-    assert_memory_equal(slurp(path, NULL), with_bad, bad_len);
+    file_assert_bytes(path, with_bad, bad_len);
 
     /* another format */
     char *foreign = strdup(original);
@@ -371,13 +354,12 @@ static void test_damaged_or_foreign_state_fails_untouched(void **state)
     fclose(f);
     out = failed_start();
     assert_non_null(strstr(out, "format 9"));
-    assert_memory_equal(slurp(path, NULL), foreign, len);
+    file_assert_bytes(path, foreign, len);
     free(foreign);
 
     /* not a directory */
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && echo x > '%s'", state_dir, state_dir);
-    assert_int_equal(system(cmd), 0);
+    assert_true(scratch_dir_remove(state_dir));
+    file_write(state_dir, "x\n");
     out = failed_start();
     assert_non_null(strstr(out, "not a directory"));
     remove(state_dir);
@@ -419,7 +401,9 @@ static void test_compaction_keeps_state(void **state)
     start_on_state(NULL);
     assert_int_equal(mock_stop(&M), 0);
     size_t log_len;
-    slurp(path, &log_len);
+    char *log_text = file_read(path, &log_len);
+    assert_non_null(log_text);
+    free(log_text);
     assert_true(log_len < 200); /* just the header: everything moved into the snapshot */
     start_on_state(NULL);
     char *after = export_text(&M);
@@ -439,11 +423,12 @@ static void test_schedules_survive_restart_and_export(void **state)
     http_post_json(&M, "/subscribe/customers/sc1",
                    "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-12\"}", &r);
     http_res_free(&r);
-    http_post_json(&M, "/subscribe/payments/schedule",
-                   "{\"customer_uid\":\"sc1\",\"schedules\":["
-                   "{\"merchant_uid\":\"m1\",\"schedule_at\":1750003600,\"amount\":5000,\"name\":\"a\"},"
-                   "{\"merchant_uid\":\"m2\",\"schedule_at\":1750007200,\"amount\":5000,\"name\":\"b\"}]}",
-                   &r);
+    http_post_json(
+        &M, "/subscribe/payments/schedule",
+        "{\"customer_uid\":\"sc1\",\"schedules\":["
+        "{\"merchant_uid\":\"m1\",\"schedule_at\":1750003600,\"amount\":5000,\"name\":\"a\"},"
+        "{\"merchant_uid\":\"m2\",\"schedule_at\":1750007200,\"amount\":5000,\"name\":\"b\"}]}",
+        &r);
     assert_int_equal(env_code(&r), 0);
     http_res_free(&r);
     http_do(&M, "POST", "/__mock/clock", "application/json", "{\"advance\":3600}", NULL, &r);

@@ -46,15 +46,8 @@
 static struct mock M;
 static double seconds = 2;
 static long max_ops = 3000;
-static atomic_long progress;         /* requests made by all clients so far */
+static atomic_long progress;          /* requests made by all clients so far */
 static atomic_bool scheduled[ORDERS]; /* a schedule of this order was accepted */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int64_t order_amount(int i)
 {
@@ -63,21 +56,32 @@ static int64_t order_amount(int i)
 
 /* ---- what the clients saw ---- */
 
-enum op { OP_TOKEN, OP_ISSUE, OP_AGAIN, OP_ONETIME, OP_CANCEL_PART, OP_CANCEL_FULL, OP_LOOKUP,
-          OP_PREPARE, OP_SCHEDULE, OP_ADMIN, OP__COUNT };
-static const char *const op_names[OP__COUNT] = {
-    "token", "issue", "again", "onetime", "cancel", "cancel-full", "lookup", "prepare",
-    "schedule", "admin"};
+enum op {
+    OP_TOKEN,
+    OP_ISSUE,
+    OP_AGAIN,
+    OP_ONETIME,
+    OP_CANCEL_PART,
+    OP_CANCEL_FULL,
+    OP_LOOKUP,
+    OP_PREPARE,
+    OP_SCHEDULE,
+    OP_ADMIN,
+    OP__COUNT
+};
+static const char *const op_names[OP__COUNT] = {"token",    "issue",       "again",  "onetime",
+                                                "cancel",   "cancel-full", "lookup", "prepare",
+                                                "schedule", "admin"};
 /* weights of the mix, out of 100 */
 static const int op_weight[OP__COUNT] = {4, 5, 26, 11, 14, 5, 19, 8, 4, 4};
 
-struct charge {           /* a charge answered with code 0 */
+struct charge { /* a charge answered with code 0 */
     char imp_uid[40];
     int order;
-    bool paid;            /* status "paid" in the answer, else "failed" */
+    bool paid; /* status "paid" in the answer, else "failed" */
 };
 
-struct cancel {           /* a cancel answered with code 0 */
+struct cancel { /* a cancel answered with code 0 */
     char imp_uid[40];
     char cancellation_id[40];
     int64_t amount;
@@ -99,7 +103,6 @@ struct client {
 };
 
 static struct client clients[CLIENTS];
-
 
 static void note_bad(struct client *c, const char *fmt, ...)
 {
@@ -264,11 +267,11 @@ static void one_op(struct client *c, enum op op)
             add_charge(c, response_of(j), order);
         break;
     case OP_ONETIME:
-        snprintf(body, sizeof body,
-                 "{\"card_number\":\"%s\",\"expiry\":\"2030-12\",\"merchant_uid\":\"stress_order_%d\","
-                 "\"amount\":%lld}",
-                 rand_r(&c->seed) % 5 ? CARD_OK : CARD_DECL, order,
-                 (long long)order_amount(order));
+        snprintf(
+            body, sizeof body,
+            "{\"card_number\":\"%s\",\"expiry\":\"2030-12\",\"merchant_uid\":\"stress_order_%d\","
+            "\"amount\":%lld}",
+            rand_r(&c->seed) % 5 ? CARD_OK : CARD_DECL, order, (long long)order_amount(order));
         j = call(c, "POST", "/subscribe/payments/onetime", body, &status);
         if (j && code_of(j) == 0)
             add_charge(c, response_of(j), order);
@@ -362,8 +365,8 @@ static void one_op(struct client *c, enum op op)
 static void *client_run(void *arg)
 {
     struct client *c = arg;
-    double end = now_s() + seconds;
-    for (long i = 0; i < max_ops && now_s() < end; i++)
+    double end = now_ms() + seconds * 1000.0;
+    for (long i = 0; i < max_ops && now_ms() < end; i++)
         one_op(c, pick(c));
     return NULL;
 }
@@ -423,12 +426,12 @@ static void test_concurrent_clients(void **state)
         clients[i].curl = curl_easy_init();
         assert_non_null(clients[i].curl);
     }
-    double t0 = now_s();
+    double t0 = now_ms();
     for (int i = 0; i < CLIENTS; i++)
         assert_int_equal(pthread_create(&clients[i].thread, NULL, client_run, &clients[i]), 0);
     for (int i = 0; i < CLIENTS; i++)
         pthread_join(clients[i].thread, NULL);
-    double took = now_s() - t0;
+    double took = (now_ms() - t0) / 1000.0; /* seconds */
     long total = 0, bad = 0;
     long ops[OP__COUNT] = {0}, refused[OP__COUNT] = {0};
     for (int i = 0; i < CLIENTS; i++) {
@@ -516,8 +519,7 @@ static void test_invariants(void **state)
         CHECK(sched ? n >= created : n == created,
               "stress_order_%d: %d payments stored, %ld charges answered code 0%s", order, n,
               created, sched ? " (and scheduled)" : "");
-        CHECK(paid_answers <= 1, "stress_order_%d: %ld charges answered paid", order,
-              paid_answers);
+        CHECK(paid_answers <= 1, "stress_order_%d: %ld charges answered paid", order, paid_answers);
         int paid = 0;
         const cJSON *p;
         cJSON_ArrayForEach(p, list)
@@ -557,7 +559,9 @@ static void test_invariants(void **state)
             CHECK(sum == cancelled, "%s: history sums to %lld, cancel_amount %lld", uid,
                   (long long)sum, (long long)cancelled);
         }
-        CHECK(paid_answers ? paid == 1 : sched ? paid <= 1 : paid == 0,
+        CHECK(paid_answers ? paid == 1
+              : sched      ? paid <= 1
+                           : paid == 0,
               "stress_order_%d: %d paid payments, %ld answered paid", order, paid, paid_answers);
         cJSON_Delete(j);
     }

@@ -35,7 +35,6 @@ static const char fixtures_json[] =
 
 struct ctx {
     struct mock m;
-    char dir[64]; /* holds the fixtures file; "" when unused */
 };
 
 static int start(void **state, bool with_fixtures)
@@ -43,18 +42,11 @@ static int start(void **state, bool with_fixtures)
     struct ctx *c = calloc(1, sizeof *c);
     if (!c)
         return -1;
-    char path[128] = "";
-    if (with_fixtures) {
-        snprintf(c->dir, sizeof c->dir, "/tmp/impmock-fx-XXXXXX");
-        if (!mkdtemp(c->dir))
-            return -1;
-        snprintf(path, sizeof path, "%s/merchants.json", c->dir);
-        FILE *f = fopen(path, "w");
-        if (!f || fputs(fixtures_json, f) < 0 || fclose(f) != 0)
-            return -1;
-    }
-    const char *args[] = {"--clock", "1700000000", with_fixtures ? "--fixtures" : NULL, path, NULL};
-    mock_start(&c->m, args);
+    const char *args[] = {"--clock", "1700000000", NULL};
+    if (with_fixtures)
+        mock_start_fixtures(&c->m, fixtures_json, args);
+    else
+        mock_start(&c->m, args);
     *state = c;
     return 0;
 }
@@ -73,12 +65,6 @@ static int teardown(void **state)
 {
     struct ctx *c = *state;
     int rc = mock_stop(&c->m); /* 0 only after a clean shutdown (no sanitizer abort) */
-    if (c->dir[0]) {
-        char path[128];
-        snprintf(path, sizeof path, "%s/merchants.json", c->dir);
-        unlink(path);
-        rmdir(c->dir);
-    }
     free(c);
     if (rc != 0)
         fprintf(stderr, "impmock exited with %d\n", rc);
@@ -86,7 +72,6 @@ static int teardown(void **state)
 }
 
 /* ---- helpers ---- */
-
 
 /* GET with exactly the given extra header lines (NULL-terminated list). */
 static void get_with(const struct mock *m, const char *path, const char *const *headers,
@@ -176,21 +161,9 @@ static void clock_advance(const struct mock *m, long seconds, int64_t want_now)
 }
 
 /* The envelope of a failure, exactly. */
-static void envelope_is(const struct http_res *r, long status, int code, const char *message)
-{
-    if (r->status != status)
-        fail_msg("HTTP %ld, expected %ld: %s", r->status, status, r->body);
-    assert_non_null(r->json);
-    assert_int_equal(env_code(r), code);
-    assert_string_equal(env_message(r), message);
-    const cJSON *resp = cJSON_GetObjectItemCaseSensitive(r->json, "response");
-    assert_non_null(resp);
-    assert_true(cJSON_IsNull(resp));
-}
-
 static void unauthorized(const struct http_res *r)
 {
-    envelope_is(r, 401, -1, "Unauthorized");
+    env_refused(r, 401, -1, "Unauthorized");
     assert_non_null(strstr(r->headers, "WWW-Authenticate: iamport\r\n"));
 }
 
@@ -242,7 +215,7 @@ static void test_reuse_extension_and_expiry(void **state)
     clock_advance(&c->m, 300, T0 + 2070);
     struct http_res r;
     http_do(&c->m, "GET", "/payments/imp_000000000000", NULL, NULL, tok, &r);
-    envelope_is(&r, 404, -1, "존재하지 않는 결제정보입니다.");
+    env_refused(&r, 404, -1, "존재하지 않는 결제정보입니다.");
     http_res_free(&r);
     /* expired: refused, and getToken issues a different 30-minute token */
     clock_advance(&c->m, 30, T0 + 2100);
@@ -252,7 +225,7 @@ static void test_reuse_extension_and_expiry(void **state)
     login(&c->m, TEST_IMP_KEY, TEST_IMP_SECRET, T0 + 2100, T0 + 2100 + 1800, again);
     assert_string_not_equal(again, tok);
     http_do(&c->m, "GET", "/payments/imp_000000000000", NULL, NULL, again, &r);
-    envelope_is(&r, 404, -1, "존재하지 않는 결제정보입니다.");
+    env_refused(&r, 404, -1, "존재하지 않는 결제정보입니다.");
     http_res_free(&r);
 }
 
@@ -263,27 +236,27 @@ static void test_credential_errors(void **state)
     const char *bad = "imp_key 또는 imp_secret이 올바르지 않습니다.";
     get_token(&c->m, "application/json", "{\"imp_key\":\"" TEST_IMP_KEY "\",\"imp_secret\":\"x\"}",
               &r);
-    envelope_is(&r, 401, -1, bad);
+    env_refused(&r, 401, -1, bad);
     http_res_free(&r);
     get_token(&c->m, "application/x-www-form-urlencoded", "imp_key=nobody&imp_secret=x", &r);
-    envelope_is(&r, 401, -1, bad);
+    env_refused(&r, 401, -1, bad);
     http_res_free(&r);
     /* a secret that only shares a prefix is wrong too */
     get_token(&c->m, "application/x-www-form-urlencoded",
               "imp_key=" TEST_IMP_KEY "&imp_secret=" TEST_IMP_SECRET "x", &r);
-    envelope_is(&r, 401, -1, bad);
+    env_refused(&r, 401, -1, bad);
     http_res_free(&r);
     get_token(&c->m, "application/json", "{\"imp_secret\":\"x\"}", &r);
-    envelope_is(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
+    env_refused(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
     http_res_free(&r);
     get_token(&c->m, "application/x-www-form-urlencoded", "imp_key=" TEST_IMP_KEY, &r);
-    envelope_is(&r, 400, -1, "imp_secret 파라미터는 필수입니다.");
+    env_refused(&r, 400, -1, "imp_secret 파라미터는 필수입니다.");
     http_res_free(&r);
     get_token(&c->m, "application/json", "{\"imp_key\":12,\"imp_secret\":\"x\"}", &r);
-    envelope_is(&r, 400, -1, "imp_key 파라미터는 문자열이어야 합니다.");
+    env_refused(&r, 400, -1, "imp_key 파라미터는 문자열이어야 합니다.");
     http_res_free(&r);
     get_token(&c->m, "application/json", NULL, &r); /* no body at all */
-    envelope_is(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
+    env_refused(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
     http_res_free(&r);
 }
 
@@ -301,12 +274,12 @@ static void test_token_in_every_accepted_place(void **state)
         snprintf(line, sizeof line, forms[i], tok);
         const char *h[] = {line, NULL};
         get_with(&c->m, "/payments/imp_000000000000", h, &r);
-        envelope_is(&r, 404, -1, found);
+        env_refused(&r, 404, -1, found);
         http_res_free(&r);
     }
     snprintf(path, sizeof path, "/payments/imp_000000000000?_token=%s", tok);
     get_with(&c->m, path, NULL, &r);
-    envelope_is(&r, 404, -1, found);
+    env_refused(&r, 404, -1, found);
     http_res_free(&r);
     /* Authorization wins over the legacy header */
     snprintf(line, sizeof line, "X-ImpTokenHeader: %s", tok);
@@ -370,11 +343,11 @@ static void test_tenants_are_isolated(void **state)
     assert_string_not_equal(ta, tb);
     /* each merchant's secret is its own */
     get_token(&c->m, "application/json", "{\"imp_key\":\"key-b\",\"imp_secret\":\"secret-a\"}", &r);
-    envelope_is(&r, 401, -1, "imp_key 또는 imp_secret이 올바르지 않습니다.");
+    env_refused(&r, 401, -1, "imp_key 또는 imp_secret이 올바르지 않습니다.");
     http_res_free(&r);
     /* fixtures replace the defaults: the public test key is gone */
     get_token(&c->m, "application/json", KEY_JSON, &r);
-    envelope_is(&r, 401, -1, "imp_key 또는 imp_secret이 올바르지 않습니다.");
+    env_refused(&r, 401, -1, "imp_key 또는 imp_secret이 올바르지 않습니다.");
     http_res_free(&r);
 
     http_do(&c->m, "GET", "/payments/imp_100000000001", NULL, NULL, ta, &r);
@@ -382,13 +355,13 @@ static void test_tenants_are_isolated(void **state)
     assert_string_equal(json_str(env_response(&r), "merchant_uid"), "order-a");
     http_res_free(&r);
     http_do(&c->m, "GET", "/payments/imp_100000000001", NULL, NULL, tb, &r);
-    envelope_is(&r, 404, -1, "존재하지 않는 결제정보입니다.");
+    env_refused(&r, 404, -1, "존재하지 않는 결제정보입니다.");
     http_res_free(&r);
     http_do(&c->m, "GET", "/payments/find/order-a", NULL, NULL, tb, &r);
-    envelope_is(&r, 404, -1, "존재하지 않는 결제정보입니다.");
+    env_refused(&r, 404, -1, "존재하지 않는 결제정보입니다.");
     http_res_free(&r);
     http_do(&c->m, "GET", "/payments?imp_uid[]=imp_100000000001", NULL, NULL, tb, &r);
-    envelope_is(&r, 404, -1, "존재하지 않는 결제정보입니다.");
+    env_refused(&r, 404, -1, "존재하지 않는 결제정보입니다.");
     http_res_free(&r);
     /* pre-registrations are per merchant as well */
     http_do(&c->m, "POST", "/payments/prepare", "application/json",
@@ -396,7 +369,7 @@ static void test_tenants_are_isolated(void **state)
     assert_int_equal(r.status, 200);
     http_res_free(&r);
     http_do(&c->m, "GET", "/payments/prepare/shared", NULL, NULL, tb, &r);
-    envelope_is(&r, 404, -1, "사전등록된 결제정보가 존재하지 않습니다.");
+    env_refused(&r, 404, -1, "사전등록된 결제정보가 존재하지 않습니다.");
     http_res_free(&r);
     http_do(&c->m, "POST", "/payments/prepare", "application/json",
             "{\"merchant_uid\":\"shared\",\"amount\":200}", tb, &r);

@@ -3,7 +3,7 @@
  * several by route, and the ready scenarios of scenarios/ that use them,
  * each reproduced over real HTTP against a receiver in this process. */
 #include "harness.h"
-#include "receiver.c"
+#include "receiver.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -48,20 +48,6 @@ static int stop(void **state)
     rx_stop(RX);
     RX = NULL;
     return M.pid > 0 && mock_stop(&M) != 0 ? -1 : 0;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static void load_scenario(const char *json)
-{
-    struct http_res r;
-    http_do(&M, "POST", "/__mock/scenarios", "application/json", json, NULL, &r);
-    assert_int_equal(r.status, 200);
-    http_res_free(&r);
 }
 
 /* again for order mid, notified at the receiver's `path`. */
@@ -115,8 +101,9 @@ static void test_duplicate(void **state)
 {
     (void)state;
     start_with(NULL);
-    load_scenario("{\"name\":\"dup\",\"description\":\"each notice three times\",\"rules\":[{"
-                  "\"when\":{\"op\":\"webhook\"},\"then\":{\"webhook_duplicate\":2}}]}");
+    mock_load_scenario(&M,
+                       "{\"name\":\"dup\",\"description\":\"each notice three times\",\"rules\":[{"
+                       "\"when\":{\"op\":\"webhook\"},\"then\":{\"webhook_duplicate\":2}}]}");
     again("d_1", "/d");
     assert_int_equal(rx_wait(RX, 3, 5000), 3);
     for (size_t i = 0; i < 3; i++)
@@ -139,9 +126,10 @@ static void test_drop(void **state)
 {
     (void)state;
     start_with(NULL);
-    load_scenario("{\"name\":\"lost\",\"description\":\"notices of drop-* orders are lost\","
-                  "\"rules\":[{\"when\":{\"op\":\"webhook\",\"merchant_uid\":\"drop-*\"},"
-                  "\"then\":{\"webhook\":\"drop\"}}]}");
+    mock_load_scenario(&M,
+                       "{\"name\":\"lost\",\"description\":\"notices of drop-* orders are lost\","
+                       "\"rules\":[{\"when\":{\"op\":\"webhook\",\"merchant_uid\":\"drop-*\"},"
+                       "\"then\":{\"webhook\":\"drop\"}}]}");
     again("drop-1", "/x");
     again("keep-1", "/x");
     assert_int_equal(rx_wait(RX, 1, 5000), 1);
@@ -161,9 +149,9 @@ static void test_delay(void **state)
 {
     (void)state;
     start_with(NULL);
-    load_scenario("{\"name\":\"late\",\"description\":\"notices 3 s late\",\"rules\":[{"
-                  "\"when\":{\"op\":\"webhook\"},\"then\":{\"webhook_delay_ms\":3000}}]}");
-    double t0 = rx_now_ms();
+    mock_load_scenario(&M, "{\"name\":\"late\",\"description\":\"notices 3 s late\",\"rules\":[{"
+                           "\"when\":{\"op\":\"webhook\"},\"then\":{\"webhook_delay_ms\":3000}}]}");
+    double t0 = now_ms();
     again("l_1", "/l");
     /* the answer came first: nothing has been delivered yet */
     assert_int_equal(rx_count(RX), 0);
@@ -178,9 +166,10 @@ static void test_reorder(void **state)
 {
     (void)state;
     start_with(NULL);
-    load_scenario("{\"name\":\"swap\",\"description\":\"the first notice goes after the next\","
-                  "\"rules\":[{\"when\":{\"op\":\"webhook\",\"nth\":1},"
-                  "\"then\":{\"webhook\":\"reorder\"}}]}");
+    mock_load_scenario(
+        &M, "{\"name\":\"swap\",\"description\":\"the first notice goes after the next\","
+            "\"rules\":[{\"when\":{\"op\":\"webhook\",\"nth\":1},"
+            "\"then\":{\"webhook\":\"reorder\"}}]}");
     again("o_1", "/o");
     sleep_ms(300);
     assert_int_equal(rx_count(RX), 0); /* held back */
@@ -195,9 +184,10 @@ static void test_one_url_of_several(void **state)
 {
     (void)state;
     start_with(NULL);
-    load_scenario("{\"name\":\"b-down\",\"description\":\"one of two endpoints is unreachable\","
-                  "\"rules\":[{\"when\":{\"op\":\"webhook\",\"route\":\"POST */b\"},"
-                  "\"then\":{\"webhook\":\"drop\"}}]}");
+    mock_load_scenario(
+        &M, "{\"name\":\"b-down\",\"description\":\"one of two endpoints is unreachable\","
+            "\"rules\":[{\"when\":{\"op\":\"webhook\",\"route\":\"POST */b\"},"
+            "\"then\":{\"webhook\":\"drop\"}}]}");
     char a[128], b[128], body[512];
     rx_url(RX, "/a", a, sizeof a);
     rx_url(RX, "/b", b, sizeof b);

@@ -9,9 +9,9 @@
 
 #include "domain/cancel.h"
 #include "state/ids.h"
+#include "unit_harness.h"
 
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -152,32 +152,7 @@ static void test_apply(void **state)
 
 /* ---- against a store ---- */
 
-struct world {
-    struct store *store;
-    int tid;
-};
-
-static int world_setup(void **state)
-{
-    static struct world w;
-    struct merchant m;
-    memset(&m, 0, sizeof m);
-    snprintf(m.imp_key, sizeof m.imp_key, "key");
-    w.store = store_new();
-    if (!w.store || store_tenant_add(w.store, &m, &w.tid) != MOCK_OK)
-        return -1;
-    *state = &w;
-    return 0;
-}
-
-static int world_teardown(void **state)
-{
-    struct world *w = *state;
-    store_free(w->store);
-    return 0;
-}
-
-static void add_payment(struct world *w, const char *muid, enum pay_status st, int64_t amount,
+static void add_payment(struct unit_world *w, const char *muid, enum pay_status st, int64_t amount,
                         char *ret_imp_uid)
 {
     struct payment p, stored;
@@ -186,18 +161,18 @@ static void add_payment(struct world *w, const char *muid, enum pay_status st, i
     snprintf(p.pg_tid, sizeof p.pg_tid, "TID_%s", muid);
     p.status = st;
     p.amount = amount;
-    assert_int_equal(store_payment_insert(w->store, w->tid, &p, true, &stored), MOCK_OK);
+    assert_int_equal(store_payment_insert(w->s, w->a, &p, true, &stored), MOCK_OK);
     memcpy(ret_imp_uid, stored.imp_uid, IMP_UID_MAX + 1);
     payment_fini(&stored);
 }
 
-static enum mock_err cancel(struct world *w, const char *imp_uid, const char *muid, int64_t amount,
-                            struct payment *ret)
+static enum mock_err cancel(struct unit_world *w, const char *imp_uid, const char *muid,
+                            int64_t amount, struct payment *ret)
 {
     struct cancel_args a = {.imp_uid = imp_uid, .merchant_uid = muid, .rq = {.amount = amount}};
     char detail[CANCEL_DETAIL_MAX];
     struct payment tmp;
-    enum mock_err e = cancel_payment(w->store, w->tid, &a, ret ? ret : &tmp, detail);
+    enum mock_err e = cancel_payment(w->s, w->a, &a, ret ? ret : &tmp, detail);
     if (e == MOCK_OK && !ret)
         payment_fini(&tmp);
     return e;
@@ -205,7 +180,7 @@ static enum mock_err cancel(struct world *w, const char *imp_uid, const char *mu
 
 static void test_which_payment(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     char failed[IMP_UID_MAX + 1], paid[IMP_UID_MAX + 1];
     add_payment(w, "order_1", PAY_FAILED, 1000, failed);
     add_payment(w, "order_1", PAY_PAID, 1000, paid);
@@ -231,20 +206,20 @@ static void test_which_payment(void **state)
 
 static void test_refusal_changes_nothing(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     char uid[IMP_UID_MAX + 1];
     add_payment(w, "order_2", PAY_PAID, 5000, uid);
     struct cancel_args a = {.imp_uid = uid,
                             .rq = {.amount = 100, .has_checksum = true, .checksum = 4999}};
     struct payment p;
     char detail[CANCEL_DETAIL_MAX];
-    assert_int_equal(cancel_payment(w->store, w->tid, &a, &p, detail), MOCK_CANCEL_CHECKSUM);
+    assert_int_equal(cancel_payment(w->s, w->a, &a, &p, detail), MOCK_CANCEL_CHECKSUM);
     assert_string_equal(detail, "5000");
     a.rq.has_checksum = false;
     a.rq.amount = 5001;
-    assert_int_equal(cancel_payment(w->store, w->tid, &a, &p, detail), MOCK_CANCEL_OVER);
+    assert_int_equal(cancel_payment(w->s, w->a, &a, &p, detail), MOCK_CANCEL_OVER);
     assert_string_equal(detail, "5000");
-    assert_int_equal(store_payment_get(w->store, w->tid, uid, &p), MOCK_OK);
+    assert_int_equal(store_payment_get(w->s, w->a, uid, &p), MOCK_OK);
     assert_int_equal(p.cancel_amount, 0);
     assert_int_equal(p.n_cancels, 0);
     assert_int_equal(p.version, 1);
@@ -254,7 +229,7 @@ static void test_refusal_changes_nothing(void **state)
 #define RACERS 16
 
 struct racer {
-    struct world *w;
+    struct unit_world *w;
     const char *imp_uid;
     enum mock_err result;
 };
@@ -268,7 +243,7 @@ static void *race(void *arg)
 
 static void test_concurrent_cancels(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     char uid[IMP_UID_MAX + 1];
     add_payment(w, "order_race", PAY_PAID, 1000, uid); /* room for exactly 10 cancels of 100 */
     pthread_t th[RACERS];
@@ -286,20 +261,11 @@ static void test_concurrent_cancels(void **state)
     assert_int_equal(ok, 10);
     assert_int_equal(over, RACERS - 10);
     struct payment p;
-    assert_int_equal(store_payment_get(w->store, w->tid, uid, &p), MOCK_OK);
+    assert_int_equal(store_payment_get(w->s, w->a, uid, &p), MOCK_OK);
     assert_int_equal(p.cancel_amount, 1000);
     assert_int_equal(p.n_cancels, 10);
     assert_int_equal(p.status, PAY_CANCELLED);
     payment_fini(&p);
-}
-
-static int setup_all(void **state)
-{
-    (void)state;
-    if (sodium_init() < 0)
-        return -1;
-    ids_init(false, 0);
-    return 0;
 }
 
 int main(void)
@@ -310,9 +276,11 @@ int main(void)
         cmocka_unit_test(test_checksum),
         cmocka_unit_test(test_tax_free),
         cmocka_unit_test(test_apply),
-        cmocka_unit_test_setup_teardown(test_which_payment, world_setup, world_teardown),
-        cmocka_unit_test_setup_teardown(test_refusal_changes_nothing, world_setup, world_teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent_cancels, world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_which_payment, unit_world_setup, unit_world_teardown),
+        cmocka_unit_test_setup_teardown(test_refusal_changes_nothing, unit_world_setup,
+                                        unit_world_teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_cancels, unit_world_setup,
+                                        unit_world_teardown),
     };
-    return cmocka_run_group_tests(tests, setup_all, NULL);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

@@ -1,6 +1,8 @@
 /*
- * test_redact.c - redact_may_hold_card_number, the quick check the request journal
- * makes before masking: whenever it says "no", redact_card_numbers would indeed
+ * test_redact.c - redact_card_numbers masks card numbers however they are
+ * written (separators, %-escapes, JSON) and leaves short digit runs alone;
+ * redact_may_hold_card_number, the quick check the request journal makes
+ * before masking: whenever it says "no", redact_card_numbers would indeed
  * have changed nothing (random text of digits, separators, escapes, letters).
  */
 #include "infra/redact.h"
@@ -15,11 +17,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void test_masks_card_numbers(void **state)
+{
+    (void)state;
+    char text[] = "card_number=4242-4242-4242-4242&amount=1000&birth=900101";
+    redact_card_numbers(text);
+    assert_null(strstr(text, "4242-4242-4242-4242"));
+    assert_non_null(strstr(text, "amount=1000"));
+    assert_non_null(strstr(text, "birth=900101"));
+
+    char plus[] = "card_number=4242+4242+4242+4242&x=1";
+    redact_card_numbers(plus);
+    assert_string_equal(plus, "card_number=4242+42**+****+4242&x=1");
+    char escaped[] = "card_number=4242%204242%2D4242%2d4242";
+    redact_card_numbers(escaped);
+    assert_string_equal(escaped, "card_number=4242%2042**%2D****%2d4242");
+    char json[] = "{\"card_number\":\"4000000000003220\",\"amount\":9900}";
+    redact_card_numbers(json);
+    assert_string_equal(json, "{\"card_number\":\"400000******3220\",\"amount\":9900}");
+    char ids[] = "imp_123456789012 1700000000"; /* short runs stay readable */
+    redact_card_numbers(ids);
+    assert_string_equal(ids, "imp_123456789012 1700000000");
+}
+
 static void test_no_means_nothing_to_mask(void **state)
 {
     (void)state;
-    static const char *const parts[] = {"4", "2", "0", "9", "-", " ", "+", "%20", "%2D", "%2d",
-                                        "%2B", "%25", "a", "=", "&", "\"", "%", "44444"};
+    static const char *const parts[] = {"4",   "2",   "0",   "9", "-", " ", "+",  "%20", "%2D",
+                                        "%2d", "%2B", "%25", "a", "=", "&", "\"", "%",   "44444"};
     unsigned seed = 99;
     int masked = 0;
     for (int round = 0; round < 200000; round++) {
@@ -52,6 +77,7 @@ static void test_examples(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_masks_card_numbers),
         cmocka_unit_test(test_no_means_nothing_to_mask),
         cmocka_unit_test(test_examples),
     };

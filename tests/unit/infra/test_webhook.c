@@ -12,23 +12,21 @@
 
 #include <cmocka.h>
 
-#include "../integration/receiver.c"
+#include "common.h"
 #include "infra/webhook_journal.h"
 #include "domain/notices.h"
 #include "infra/clock.h"
-#include "state/ids.h"
 #include "infra/scenario.h"
-#include "state/store.h"
 #include "infra/webhook.h"
+#include "receiver.h"
+#include "state/ids.h"
+#include "state/store.h"
 
 #include <curl/curl.h>
 #include <sodium.h>
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* ---- pure rules ---- */
 

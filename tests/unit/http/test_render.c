@@ -22,9 +22,10 @@ static unsigned seed = 777;
 /* strings with every kind of character cJSON treats specially */
 static char *nasty(void)
 {
-    static const char *const parts[] = {"a", "\"", "\\", "\b", "\f", "\n", "\r", "\t", "\x01",
-                                        "\x1f", "\x7f", "/", "\xed\x95\x9c", "\xf0\x9f\x98\x80",
-                                        "{}", ",", ":"};
+    static const char *const parts[] = {
+        "a",  "\"",   "\\",   "\b",   "\f", "\n",           "\r",
+        "\t", "\x01", "\x1f", "\x7f", "/",  "\xed\x95\x9c", "\xf0\x9f\x98\x80",
+        "{}", ",",    ":"};
     char buf[128] = "";
     int n = rand_r(&seed) % 12;
     for (int i = 0; i < n; i++)
@@ -101,8 +102,9 @@ static void test_text_is_what_cjson_would_print(void **state)
 #undef X
         assert_true(cJSON_GetObjectItemCaseSensitive(back, "amount")->valuedouble ==
                     (double)p.amount);
-        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(back, "cancel_history")),
-                         p.n_cancels);
+        assert_int_equal(
+            cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(back, "cancel_history")),
+            p.n_cancels);
         cJSON_free(text);
         cJSON_free(again);
         cJSON_Delete(back);

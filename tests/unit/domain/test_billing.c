@@ -1,4 +1,4 @@
-/* test_billing.c - billing rules (mock/billing.c): expiry, pg parsing,
+/* test_billing.c - billing rules (mock/domain/billing.c): expiry, pg parsing,
  * channel choice, card checks, the outcome decision and its hook, and the
  * charge paths against a real store (duplicates, retries, pre-registration). */
 #include <setjmp.h>
@@ -12,31 +12,12 @@
 #include "infra/clock.h"
 #include "state/fixtures.h"
 #include "state/ids.h"
+#include "unit_harness.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #define T_2030_06_15 1907712000LL /* 2030-06-15 00:00:00 UTC */
-
-static struct fixtures fx; /* the embedded default card table */
-
-static int setup_all(void **state)
-{
-    (void)state;
-    char err[256];
-    if (sodium_init() < 0)
-        return -1;
-    ids_init(true, 7);
-    return fixtures_load(&fx, NULL, err, sizeof err) ? 0 : -1;
-}
-
-static int teardown_all(void **state)
-{
-    (void)state;
-    fixtures_fini(&fx);
-    return 0;
-}
 
 static struct merchant merchant_with(bool keyin)
 {
@@ -131,7 +112,7 @@ static enum mock_err check(const char *number, const char *expiry, const char *b
                            const char *pwd, struct billing_card_info *info, char *detail)
 {
     struct billing_card c = {number, expiry, birth, pwd};
-    return billing_card_check(&fx.cards, &c, T_2030_06_15, info, detail);
+    return billing_card_check(&unit_fixtures()->cards, &c, T_2030_06_15, info, detail);
 }
 
 static void test_card_check(void **state)
@@ -189,7 +170,7 @@ static void test_card_check(void **state)
 
 static int card_index(const char *digits)
 {
-    int i = cards_find(&fx.cards, digits);
+    int i = cards_find(&unit_fixtures()->cards, digits);
     assert_true(i >= 0);
     return i;
 }
@@ -197,7 +178,7 @@ static int card_index(const char *digits)
 static void test_decide_by_card(void **state)
 {
     (void)state;
-    struct billing b = {NULL, &fx.cards};
+    struct billing b = {NULL, &unit_fixtures()->cards};
     struct billing_attempt a = {.door = BILLING_DOOR_AGAIN, .card_profile = -1, .charge_no = 1};
     struct billing_outcome out;
     billing_decide(&b, &a, &out);
@@ -254,7 +235,7 @@ static bool scripted(void *ud, const struct billing_attempt *a, struct billing_o
 static void test_decide_hook(void **state)
 {
     (void)state;
-    struct billing b = {NULL, &fx.cards};
+    struct billing b = {NULL, &unit_fixtures()->cards};
     struct billing_attempt a = {
         .door = BILLING_DOOR_SCHEDULE, .merchant_uid = "plain", .card_profile = -1, .charge_no = 1};
     struct billing_outcome out;
@@ -275,62 +256,36 @@ static void test_decide_hook(void **state)
 
 /* ---- charges against a real store ---- */
 
-struct world {
-    struct store *store;
-    struct billing b;
-    int tid;
-};
-
-static int world_setup(void **state)
-{
-    static struct world w;
-    w.store = store_new();
-    w.b.store = w.store;
-    w.b.cards = &fx.cards;
-    struct merchant m = merchant_with(true);
-    if (!w.store || store_tenant_add(w.store, &m, &w.tid) != MOCK_OK)
-        return -1;
-    *state = &w;
-    return 0;
-}
-
-static int world_teardown(void **state)
-{
-    struct world *w = *state;
-    store_free(w->store);
-    return 0;
-}
-
-static enum mock_err issue(struct world *w, const char *uid, const char *number)
+static enum mock_err issue(struct unit_world *w, const char *uid, const char *number)
 {
     struct billing_card card = {number, "2099-12", NULL, NULL};
     struct billing_holder h = {.name = "홍길동", .email = "hong@example.com"};
     struct customer c;
     char detail[BILLING_DETAIL_MAX];
-    enum mock_err e = billing_issue_key(&w->b, w->tid, uid, NULL, &card, &h, &c, detail);
+    enum mock_err e = billing_issue_key(&w->billing, w->a, uid, NULL, &card, &h, &c, detail);
     if (e == MOCK_OK)
         customer_fini(&c);
     return e;
 }
 
-static enum mock_err again(struct world *w, const char *uid, const char *muid, int64_t amount,
+static enum mock_err again(struct unit_world *w, const char *uid, const char *muid, int64_t amount,
                            struct payment *ret)
 {
     struct billing_order o = {.merchant_uid = muid, .amount = amount, .name = "plan"};
     char detail[BILLING_DETAIL_MAX];
-    return billing_charge_key(&w->b, w->tid, uid, BILLING_DOOR_AGAIN, &o, ret, detail);
+    return billing_charge_key(&w->billing, w->a, uid, BILLING_DOOR_AGAIN, &o, ret, detail);
 }
 
 static void test_issue_replace_keeps_inserted(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     clock_freeze(true);
     clock_set(T_2030_06_15);
     assert_int_equal(issue(w, "cust_r", "4242-4242-4242-4242"), MOCK_OK);
     clock_advance(60);
     assert_int_equal(issue(w, "cust_r", "4000-0000-0000-0002"), MOCK_OK);
     struct customer c;
-    assert_int_equal(store_customer_get(w->store, w->tid, "cust_r", &c), MOCK_OK);
+    assert_int_equal(store_customer_get(w->s, w->a, "cust_r", &c), MOCK_OK);
     assert_int_equal(c.inserted, T_2030_06_15);
     assert_int_equal(c.updated, T_2030_06_15 + 60);
     assert_string_equal(c.card_number, "400000******0002");
@@ -342,7 +297,7 @@ static void test_issue_replace_keeps_inserted(void **state)
 
 static void test_again_paid_and_declined(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     struct payment p;
     assert_int_equal(issue(w, "cust_ok", "4242-4242-4242-4242"), MOCK_OK);
     assert_int_equal(again(w, "cust_ok", "order_a1", 9900, &p), MOCK_OK);
@@ -375,7 +330,7 @@ static void test_again_paid_and_declined(void **state)
 
 static void test_again_duplicates_and_retry(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     struct payment p;
     char first[IMP_UID_MAX + 1];
     assert_int_equal(issue(w, "cust_dup", "4000-0000-0000-0002"), MOCK_OK);
@@ -393,48 +348,48 @@ static void test_again_duplicates_and_retry(void **state)
 
     /* once paid, refused before any charge (the count does not move) */
     struct customer before, after;
-    assert_int_equal(store_customer_get(w->store, w->tid, "cust_dup", &before), MOCK_OK);
+    assert_int_equal(store_customer_get(w->s, w->a, "cust_dup", &before), MOCK_OK);
     assert_int_equal(again(w, "cust_dup", "order_retry", 500, &p), MOCK_ALREADY_PAID);
-    assert_int_equal(store_customer_get(w->store, w->tid, "cust_dup", &after), MOCK_OK);
+    assert_int_equal(store_customer_get(w->s, w->a, "cust_dup", &after), MOCK_OK);
     assert_int_equal(before.charges, after.charges);
     customer_fini(&before);
     customer_fini(&after);
 
     struct pay_query q = {.merchant_uid = "order_retry", .status = -1, .page = 1, .limit = 10};
     struct pay_page pg;
-    assert_int_equal(store_payment_query(w->store, w->tid, &q, &pg), MOCK_OK);
+    assert_int_equal(store_payment_query(w->s, w->a, &q, &pg), MOCK_OK);
     assert_int_equal(pg.total, 2);
     store_page_free(&pg);
 }
 
 static void test_prepare_and_quota(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     struct payment p;
     struct prepare pr = {.merchant_uid = "order_prep", .amount = 1000};
-    assert_int_equal(store_prepare_put(w->store, w->tid, &pr, false), MOCK_OK);
+    assert_int_equal(store_prepare_put(w->s, w->a, &pr, false), MOCK_OK);
     assert_int_equal(issue(w, "cust_prep", "4242-4242-4242-4242"), MOCK_OK);
     assert_int_equal(again(w, "cust_prep", "order_prep", 999, &p), MOCK_PREPARE_MISMATCH);
-    assert_int_equal(store_order_check(w->store, w->tid, "order_prep"), MOCK_OK);
+    assert_int_equal(store_order_check(w->s, w->a, "order_prep"), MOCK_OK);
     assert_int_equal(again(w, "cust_prep", "order_prep", 1000, &p), MOCK_OK);
     assert_int_equal(p.status, PAY_PAID);
     payment_fini(&p);
 
-    assert_int_equal(billing_check_prepare(w->store, w->tid, "unregistered", 5, NULL), MOCK_OK);
+    assert_int_equal(billing_check_prepare(w->s, w->a, "unregistered", 5, NULL), MOCK_OK);
     struct prepare usd = {.merchant_uid = "order_usd", .amount = 10, .currency = "USD"};
-    assert_int_equal(store_prepare_put(w->store, w->tid, &usd, false), MOCK_OK);
-    assert_int_equal(billing_check_prepare(w->store, w->tid, "order_usd", 10, NULL),
+    assert_int_equal(store_prepare_put(w->s, w->a, &usd, false), MOCK_OK);
+    assert_int_equal(billing_check_prepare(w->s, w->a, "order_usd", 10, NULL),
                      MOCK_PREPARE_MISMATCH);
-    assert_int_equal(billing_check_prepare(w->store, w->tid, "order_usd", 10, "USD"), MOCK_OK);
+    assert_int_equal(billing_check_prepare(w->s, w->a, "order_usd", 10, "USD"), MOCK_OK);
 
     struct billing_order o = {.merchant_uid = "order_q", .amount = 49999, .card_quota = 3};
     char detail[BILLING_DETAIL_MAX];
     assert_int_equal(
-        billing_charge_key(&w->b, w->tid, "cust_prep", BILLING_DOOR_AGAIN, &o, &p, detail),
+        billing_charge_key(&w->billing, w->a, "cust_prep", BILLING_DOOR_AGAIN, &o, &p, detail),
         MOCK_QUOTA_UNDER_MIN);
     o.amount = 50000;
     assert_int_equal(
-        billing_charge_key(&w->b, w->tid, "cust_prep", BILLING_DOOR_AGAIN, &o, &p, detail),
+        billing_charge_key(&w->billing, w->a, "cust_prep", BILLING_DOOR_AGAIN, &o, &p, detail),
         MOCK_OK);
     assert_int_equal(p.card_quota, 3);
     payment_fini(&p);
@@ -442,15 +397,15 @@ static void test_prepare_and_quota(void **state)
 
 static void test_onetime(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     struct billing_card card = {"4000-0000-0000-3220", "2099-01", "900101", "00"};
     struct billing_holder buyer = {.name = "김철수", .tel = "01012345678"};
     struct billing_order o = {.merchant_uid = "order_once", .amount = 1200, .buyer_name = "김철수"};
     struct payment p;
     char detail[BILLING_DETAIL_MAX];
 
-    assert_int_equal(billing_charge_card(&w->b, w->tid, NULL, &card, NULL, &buyer, &o, &p, detail),
-                     MOCK_OK);
+    assert_int_equal(
+        billing_charge_card(&w->billing, w->a, NULL, &card, NULL, &buyer, &o, &p, detail), MOCK_OK);
     assert_int_equal(p.status, PAY_PAID);
     assert_null(p.customer_uid);
     assert_null(p.customer_uid_usage);
@@ -460,13 +415,13 @@ static void test_onetime(void **state)
     /* with a customer_uid the key is stored and this charge is its first */
     o.merchant_uid = "order_once_key";
     assert_int_equal(
-        billing_charge_card(&w->b, w->tid, NULL, &card, "cust_once", &buyer, &o, &p, detail),
+        billing_charge_card(&w->billing, w->a, NULL, &card, "cust_once", &buyer, &o, &p, detail),
         MOCK_OK);
     assert_string_equal(p.customer_uid, "cust_once");
     assert_string_equal(p.customer_uid_usage, "issue");
     payment_fini(&p);
     struct customer c;
-    assert_int_equal(store_customer_get(w->store, w->tid, "cust_once", &c), MOCK_OK);
+    assert_int_equal(store_customer_get(w->s, w->a, "cust_once", &c), MOCK_OK);
     assert_string_equal(c.customer_name, "김철수");
     assert_string_equal(c.customer_tel, "01012345678");
     assert_int_equal(c.charges, 1);
@@ -481,35 +436,34 @@ static void test_onetime(void **state)
     struct billing_card bad = {"4242-4242-4242-4241", "2099-01", NULL, NULL};
     o.merchant_uid = "order_once_bad";
     assert_int_equal(
-        billing_charge_card(&w->b, w->tid, NULL, &bad, "cust_bad", &buyer, &o, &p, detail),
+        billing_charge_card(&w->billing, w->a, NULL, &bad, "cust_bad", &buyer, &o, &p, detail),
         MOCK_ONETIME_AUTH_FAILED);
     assert_string_equal(detail, "[F113]거래거절 카드번호틀림");
-    assert_int_equal(store_customer_get(w->store, w->tid, "cust_bad", &c), MOCK_CUSTOMER_NOT_FOUND);
+    assert_int_equal(store_customer_get(w->s, w->a, "cust_bad", &c), MOCK_CUSTOMER_NOT_FOUND);
     assert_int_equal(
-        billing_charge_card(&w->b, w->tid, "kakaopay", &card, NULL, &buyer, &o, &p, detail),
+        billing_charge_card(&w->billing, w->a, "kakaopay", &card, NULL, &buyer, &o, &p, detail),
         MOCK_PG_NO_API_BILLING);
 }
 
 static void test_hook_refusals_store_nothing(void **state)
 {
-    struct world *w = *state;
+    struct unit_world *w = *state;
     struct payment p;
     struct customer c;
     char detail[BILLING_DETAIL_MAX];
     billing_set_outcome_hook(scripted, hook_text);
 
     assert_int_equal(issue(w, "hooked_key", "4242-4242-4242-4242"), MOCK_CARD_AUTH_FAILED);
-    assert_int_equal(store_customer_get(w->store, w->tid, "hooked_key", &c),
-                     MOCK_CUSTOMER_NOT_FOUND);
+    assert_int_equal(store_customer_get(w->s, w->a, "hooked_key", &c), MOCK_CUSTOMER_NOT_FOUND);
 
     assert_int_equal(issue(w, "cust_h", "4242-4242-4242-4242"), MOCK_OK);
     struct billing_order o = {.merchant_uid = "hooked_order", .amount = 700};
     assert_int_equal(
-        billing_charge_key(&w->b, w->tid, "cust_h", BILLING_DOOR_AGAIN, &o, &p, detail),
+        billing_charge_key(&w->billing, w->a, "cust_h", BILLING_DOOR_AGAIN, &o, &p, detail),
         MOCK_PG_FAILED);
     assert_string_equal(detail, "scenario says no");
     assert_int_equal(
-        billing_charge_key(&w->b, w->tid, "cust_h", BILLING_DOOR_SCHEDULE, &o, &p, detail),
+        billing_charge_key(&w->billing, w->a, "cust_h", BILLING_DOOR_SCHEDULE, &o, &p, detail),
         MOCK_OK);
     assert_int_equal(p.status, PAY_FAILED);
     assert_string_equal(p.fail_reason, "scenario says no");
@@ -519,12 +473,12 @@ static void test_hook_refusals_store_nothing(void **state)
     struct billing_card card = {"4242-4242-4242-4242", "2099-01", NULL, NULL};
     o.merchant_uid = "hooked_once";
     assert_int_equal(
-        billing_charge_card(&w->b, w->tid, NULL, &card, "cust_h2", NULL, &o, &p, detail),
+        billing_charge_card(&w->billing, w->a, NULL, &card, "cust_h2", NULL, &o, &p, detail),
         MOCK_PG_FAILED);
-    assert_int_equal(store_customer_get(w->store, w->tid, "cust_h2", &c), MOCK_CUSTOMER_NOT_FOUND);
+    assert_int_equal(store_customer_get(w->s, w->a, "cust_h2", &c), MOCK_CUSTOMER_NOT_FOUND);
     struct pay_query q = {.merchant_uid = "hooked_once", .status = -1, .page = 1, .limit = 5};
     struct pay_page pg;
-    assert_int_equal(store_payment_query(w->store, w->tid, &q, &pg), MOCK_OK);
+    assert_int_equal(store_payment_query(w->s, w->a, &q, &pg), MOCK_OK);
     assert_int_equal(pg.total, 0);
     store_page_free(&pg);
     billing_set_outcome_hook(NULL, NULL);
@@ -540,15 +494,17 @@ int main(void)
         cmocka_unit_test(test_card_check),
         cmocka_unit_test(test_decide_by_card),
         cmocka_unit_test(test_decide_hook),
-        cmocka_unit_test_setup_teardown(test_issue_replace_keeps_inserted, world_setup,
-                                        world_teardown),
-        cmocka_unit_test_setup_teardown(test_again_paid_and_declined, world_setup, world_teardown),
-        cmocka_unit_test_setup_teardown(test_again_duplicates_and_retry, world_setup,
-                                        world_teardown),
-        cmocka_unit_test_setup_teardown(test_prepare_and_quota, world_setup, world_teardown),
-        cmocka_unit_test_setup_teardown(test_onetime, world_setup, world_teardown),
-        cmocka_unit_test_setup_teardown(test_hook_refusals_store_nothing, world_setup,
-                                        world_teardown),
+        cmocka_unit_test_setup_teardown(test_issue_replace_keeps_inserted, unit_world_setup,
+                                        unit_world_teardown),
+        cmocka_unit_test_setup_teardown(test_again_paid_and_declined, unit_world_setup,
+                                        unit_world_teardown),
+        cmocka_unit_test_setup_teardown(test_again_duplicates_and_retry, unit_world_setup,
+                                        unit_world_teardown),
+        cmocka_unit_test_setup_teardown(test_prepare_and_quota, unit_world_setup,
+                                        unit_world_teardown),
+        cmocka_unit_test_setup_teardown(test_onetime, unit_world_setup, unit_world_teardown),
+        cmocka_unit_test_setup_teardown(test_hook_refusals_store_nothing, unit_world_setup,
+                                        unit_world_teardown),
     };
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

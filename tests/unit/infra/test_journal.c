@@ -169,7 +169,7 @@ static void test_disabled(void **state)
     journal_list_free(list, n);
 }
 
-#define WRITERS 8
+#define WRITERS    8
 #define PER_WRITER 500
 
 static void *writer(void *arg)

@@ -1,11 +1,12 @@
 /*
- * test_store.c - store.c: tenants, the access-token lifetime rules driven
+ * test_store.c - mock/state/store.c: tenants, the access-token lifetime rules driven
  * by explicit `now` values, payments (insert/get/replace/query with paging,
  * sorting and filters), order claims, pre-registrations and billing keys,
  * and the change events a sink receives and store_apply replays.
  */
 #include "state/ids.h"
 #include "state/store.h"
+#include "unit_harness.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,6 @@
 
 #include <cmocka.h>
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,52 +25,11 @@ static const char TOK_A[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 static const char TOK_B[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 static const char TOK_C[] = "cccccccccccccccccccccccccccccccccccccccc";
 
-struct fixture {
-    struct store *s;
-    int a, b; /* two tenants */
-};
-
-static void merchant_init(struct merchant *m, const char *key, const char *code)
-{
-    memset(m, 0, sizeof *m);
-    snprintf(m->imp_key, sizeof m->imp_key, "%s", key);
-    snprintf(m->imp_secret, sizeof m->imp_secret, "secret-%s", key);
-    snprintf(m->merchant_code, sizeof m->merchant_code, "%s", code);
-    snprintf(m->channels[0].pg_provider, sizeof m->channels[0].pg_provider, "kakaopay");
-    m->n_channels = 1;
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    struct merchant m;
-    if (!f || sodium_init() < 0)
-        return -1;
-    ids_init(true, 7);
-    f->s = store_new();
-    merchant_init(&m, "key-a", "imp-a");
-    if (!f->s || store_tenant_add(f->s, &m, &f->a) != MOCK_OK)
-        return -1;
-    merchant_init(&m, "key-b", "imp-b");
-    if (store_tenant_add(f->s, &m, &f->b) != MOCK_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_free(f->s);
-    free(f);
-    return 0;
-}
-
 /* ---- tenants ---- */
 
 static void test_tenants(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct merchant m;
     int tid = -1;
     assert_int_not_equal(f->a, f->b);
@@ -83,18 +42,18 @@ static void test_tenants(void **state)
     assert_false(store_tenant_by_key(f->s, "nobody", &tid, NULL));
     assert_false(store_tenant_merchant(f->s, 99, &m));
     /* a key or a merchant code may be used once */
-    merchant_init(&m, "key-a", "imp-new");
+    unit_merchant(&m, "key-a", "imp-new");
     assert_int_equal(store_tenant_add(f->s, &m, NULL), MOCK_BAD_PARAM);
-    merchant_init(&m, "key-new", "imp-a");
+    unit_merchant(&m, "key-new", "imp-a");
     assert_int_equal(store_tenant_add(f->s, &m, NULL), MOCK_BAD_PARAM);
-    merchant_init(&m, "key-c", "");
+    unit_merchant(&m, "key-c", "");
     assert_int_equal(store_tenant_add(f->s, &m, &tid), MOCK_OK);
     assert_int_equal(tid, 2);
 }
 
 /* ---- tokens ---- */
 
-static void issue(struct fixture *f, int tid, int64_t now, const char *candidate,
+static void issue(struct unit_world *f, int tid, int64_t now, const char *candidate,
                   const char *want_token, int64_t want_expiry)
 {
     char tok[IDS_TOKEN_LEN + 1] = "";
@@ -106,7 +65,7 @@ static void issue(struct fixture *f, int tid, int64_t now, const char *candidate
 
 static void test_token_issue_and_reuse(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     int tid = -1;
     issue(f, f->a, T0, TOK_A, TOK_A, T0 + 1800);
     /* asked again while valid: the same token and the same expiry */
@@ -120,7 +79,7 @@ static void test_token_issue_and_reuse(void **state)
 
 static void test_token_extension_in_last_minute(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     int tid;
     issue(f, f->a, T0, TOK_A, TOK_A, T0 + 1800);
     issue(f, f->a, T0 + 1740, TOK_B, TOK_A, T0 + 2100); /* 60 s left: +5 min */
@@ -132,7 +91,7 @@ static void test_token_extension_in_last_minute(void **state)
 
 static void test_token_expiry_gives_new_token(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     int tid = -1;
     issue(f, f->a, T0, TOK_A, TOK_A, T0 + 1800);
     issue(f, f->a, T0 + 1800, TOK_B, TOK_B, T0 + 3600);
@@ -147,7 +106,7 @@ static void test_token_expiry_gives_new_token(void **state)
 
 static void test_tokens_are_per_tenant(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     int tid = -1;
     issue(f, f->a, T0, TOK_A, TOK_A, T0 + 1800);
     issue(f, f->b, T0 + 10, TOK_B, TOK_B, T0 + 1810);
@@ -195,7 +154,7 @@ static bool is_digits(const char *s, size_t n)
 
 static void test_payment_insert_and_get(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct payment p, got, stored;
     pay_init(&p, "", "order-1", PAY_PAID, T0, 1000);
     assert_true(str_set(&p.name, "주문명"));
@@ -247,7 +206,7 @@ static void test_payment_insert_and_get(void **state)
 
 static void test_payment_replace_checks_version(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct payment p, cur, later;
     pay_init(&p, "imp_100000000001", "order-1", PAY_READY, T0, 1000);
     assert_int_equal(store_payment_insert(f->s, f->a, &p, false, &cur), MOCK_OK);
@@ -270,7 +229,7 @@ static void test_payment_replace_checks_version(void **state)
 }
 
 /* 25 payments: started T0+i*10, status i%4, order "o<i/5>" (5 per order). */
-static void seed_25(struct fixture *f)
+static void seed_25(struct unit_world *f)
 {
     for (int i = 0; i < 25; i++) {
         struct payment p;
@@ -282,7 +241,7 @@ static void seed_25(struct fixture *f)
     }
 }
 
-static void query(struct fixture *f, const struct pay_query *q, size_t want_total,
+static void query(struct unit_world *f, const struct pay_query *q, size_t want_total,
                   const char *want_first, size_t want_n, struct pay_page *ret)
 {
     assert_int_equal(store_payment_query(f->s, f->a, q, ret), MOCK_OK);
@@ -294,7 +253,7 @@ static void query(struct fixture *f, const struct pay_query *q, size_t want_tota
 
 static void test_payment_query_paging_and_sorting(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct pay_page pg;
     seed_25(f);
     struct pay_query q = {
@@ -325,7 +284,7 @@ static void test_payment_query_paging_and_sorting(void **state)
 
 static void test_payment_query_sort_keys(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct pay_page pg;
     struct payment p;
     /* started and paid order disagree: B started later but was paid first */
@@ -356,7 +315,7 @@ static void test_payment_query_sort_keys(void **state)
 
 static void test_payment_query_filters(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct pay_page pg;
     seed_25(f);
     struct pay_query q = {
@@ -418,7 +377,7 @@ static void test_payment_query_filters(void **state)
 
 static void test_order_claims(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     assert_int_equal(store_order_reserve(f->s, f->a, "ord"), MOCK_OK);
     assert_int_equal(store_order_reserve(f->s, f->a, "ord"), MOCK_IN_PROGRESS);
     assert_int_equal(store_order_reserve(f->s, f->b, "ord"), MOCK_OK); /* per tenant */
@@ -449,7 +408,7 @@ static void test_order_claims(void **state)
 
 static void test_prepare(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct prepare p, got;
     memset(&p, 0, sizeof p);
     snprintf(p.merchant_uid, sizeof p.merchant_uid, "order-p");
@@ -484,22 +443,12 @@ static void test_prepare(void **state)
 
 /* ---- billing keys ---- */
 
-static void cust_init(struct customer *c, const char *uid, int64_t when)
-{
-    memset(c, 0, sizeof *c);
-    snprintf(c->customer_uid, sizeof c->customer_uid, "%s", uid);
-    snprintf(c->pg_provider, sizeof c->pg_provider, "nice");
-    c->card_type = 0;
-    c->card_profile = -1;
-    c->inserted = c->updated = when;
-}
-
 static void test_customers(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     struct customer c, got;
     uint64_t n = 0;
-    cust_init(&c, "cust-1", T0);
+    unit_customer(&c, "cust-1", T0);
     assert_true(str_set(&c.card_number, "424242******4242"));
     assert_int_equal(store_customer_get(f->s, f->a, "cust-1", &got), MOCK_CUSTOMER_NOT_FOUND);
     assert_int_equal(store_customer_put(f->s, f->a, &c, NULL), MOCK_OK);
@@ -517,7 +466,7 @@ static void test_customers(void **state)
 
     /* re-issuing keeps `inserted` and restarts the charge count */
     struct customer again;
-    cust_init(&again, "cust-1", T0 + 60);
+    unit_customer(&again, "cust-1", T0 + 60);
     assert_true(str_set(&again.card_number, "400000******0002"));
     assert_int_equal(store_customer_put(f->s, f->a, &again, &got), MOCK_OK);
     assert_int_equal(got.inserted, T0);
@@ -588,7 +537,7 @@ static void make_changes(struct store *s, char *ret_imp_uid)
     char tok[41];
     int64_t exp;
     int tid = -1;
-    merchant_init(&m, "key-a", "imp-a");
+    unit_merchant(&m, "key-a", "imp-a");
     assert_int_equal(store_tenant_add(s, &m, &tid), MOCK_OK);
     store_token_issue(s, tid, T0, TOK_A, tok, &exp);
     store_token_issue(s, tid, T0 + 1, NULL, tok, &exp); /* unchanged: no event */
@@ -608,11 +557,11 @@ static void make_changes(struct store *s, char *ret_imp_uid)
 
     struct customer c, got;
     uint64_t n;
-    cust_init(&c, "cust-1", T0);
+    unit_customer(&c, "cust-1", T0);
     assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_OK);
     assert_int_equal(store_customer_charge(s, tid, "cust-1", &got, &n), MOCK_OK);
     customer_fini(&got);
-    cust_init(&c, "cust-2", T0);
+    unit_customer(&c, "cust-2", T0);
     assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_OK);
     assert_int_equal(store_customer_delete(s, tid, "cust-2", &got), MOCK_OK);
     customer_fini(&got);
@@ -629,7 +578,7 @@ static void make_changes(struct store *s, char *ret_imp_uid)
 
     store_note_clock(s, true, T0 + 60);
     store_token_expire(s, tid);
-    merchant_init(&m, "key-b", "imp-b");
+    unit_merchant(&m, "key-b", "imp-b");
     assert_int_equal(store_tenant_add(s, &m, &tid), MOCK_OK);
     store_tenant_remove(s, tid);
 }
@@ -719,7 +668,7 @@ static void test_sink_refusal(void **state)
     int tid;
     assert_non_null(log);
     store_set_sink(s, log_sink, log);
-    merchant_init(&m, "key-a", "imp-a");
+    unit_merchant(&m, "key-a", "imp-a");
     assert_int_equal(store_tenant_add(s, &m, &tid), MOCK_OK);
     log->refuse = true;
 
@@ -731,7 +680,7 @@ static void test_sink_refusal(void **state)
     pay_init(&p, "", "order-1", PAY_PAID, T0, 1000);
     assert_int_equal(store_payment_insert(s, tid, &p, false, NULL), MOCK_INTERNAL);
     struct customer c;
-    cust_init(&c, "cust-1", T0);
+    unit_customer(&c, "cust-1", T0);
     assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_INTERNAL);
     struct schedule item = sched_item("sub-1", "cust-1", T0 + 60);
     assert_int_equal(store_schedule_add(s, tid, &item, 1, NULL, NULL), MOCK_INTERNAL);
@@ -749,7 +698,7 @@ static void test_sink_refusal(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, unit_world_setup, unit_world_teardown)
     const struct CMUnitTest tests[] = {
         T(test_tenants),
         T(test_token_issue_and_reuse),
@@ -768,5 +717,5 @@ int main(void)
         T(test_sink_refusal),
     };
 #undef T
-    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("store", tests, unit_group_setup, unit_group_teardown);
 }

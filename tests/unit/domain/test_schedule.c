@@ -1,6 +1,6 @@
 /*
  * test_schedule.c - schedule items in the store and the executor
- * (mock/store.c, mock/schedule.c): the due order (schedule_at, then
+ * (mock/state/store.c, mock/domain/schedule.c): the due order (schedule_at, then
  * insertion, across tenants), claiming up to a time and a count, items
  * revoked or moved meanwhile, duplicates, the lists' filters and paging,
  * reschedule after a failure, and schedule_run_due charging through the
@@ -14,93 +14,21 @@
 #include <cmocka.h>
 
 #include "domain/billing.h"
+#include "domain/schedule.h"
 #include "state/fixtures.h"
 #include "state/ids.h"
-#include "domain/schedule.h"
 #include "state/store.h"
+#include "unit_harness.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define T0 1704034800LL
 
-static struct fixtures fx; /* the embedded default card table */
-
-struct fixture {
-    struct store *s;
-    int a, b; /* two tenants */
-};
-
-static int setup_all(void **state)
-{
-    (void)state;
-    char err[256];
-    if (sodium_init() < 0)
-        return -1;
-    ids_init(true, 3);
-    return fixtures_load(&fx, NULL, err, sizeof err) ? 0 : -1;
-}
-
-static int teardown_all(void **state)
-{
-    (void)state;
-    fixtures_fini(&fx);
-    return 0;
-}
-
-static void merchant_init(struct merchant *m, const char *key, const char *code)
-{
-    memset(m, 0, sizeof *m);
-    snprintf(m->imp_key, sizeof m->imp_key, "%s", key);
-    snprintf(m->merchant_code, sizeof m->merchant_code, "%s", code);
-    struct channel ch = {"nice", "nictest04m", CHANNEL_KEYIN};
-    m->channels[0] = ch;
-    m->n_channels = 1;
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    struct merchant m;
-    if (!f)
-        return -1;
-    f->s = store_new();
-    merchant_init(&m, "key-a", "imp-a");
-    if (!f->s || store_tenant_add(f->s, &m, &f->a) != MOCK_OK)
-        return -1;
-    merchant_init(&m, "key-b", "imp-b");
-    if (store_tenant_add(f->s, &m, &f->b) != MOCK_OK)
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_free(f->s);
-    free(f);
-    return 0;
-}
-
-static struct schedule item(const char *mid, const char *cust, int64_t at)
-{
-    struct schedule s;
-    memset(&s, 0, sizeof s);
-    snprintf(s.merchant_uid, sizeof s.merchant_uid, "%s", mid);
-    snprintf(s.customer_uid, sizeof s.customer_uid, "%s", cust);
-    snprintf(s.currency, sizeof s.currency, "KRW");
-    s.schedule_at = at;
-    s.amount = 9900;
-    s.payment_status = -1;
-    return s;
-}
-
 static void add1(struct store *s, int tid, const char *mid, const char *cust, int64_t at)
 {
-    struct schedule it = item(mid, cust, at);
+    struct schedule it = unit_schedule(mid, cust, at);
     assert_int_equal(store_schedule_add(s, tid, &it, 1, NULL, NULL), MOCK_OK);
 }
 
@@ -119,7 +47,7 @@ static void expect_claims(struct store *s, int64_t until, size_t max, const char
 
 static void test_due_order_across_tenants(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     add1(f->s, f->a, "a300", "ca", 300);
     add1(f->s, f->a, "a100x", "ca", 100);
     add1(f->s, f->a, "a200", "ca", 200);
@@ -136,7 +64,7 @@ static void test_due_order_across_tenants(void **state)
 
 static void test_claim_until_and_max(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     add1(f->s, f->a, "m1", "c", 100);
     add1(f->s, f->a, "m2", "c", 100);
     add1(f->s, f->a, "m3", "c", 150);
@@ -155,7 +83,7 @@ static void test_claim_until_and_max(void **state)
 
 static void test_revoked_and_moved_items(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     add1(f->s, f->a, "r1", "c", 100);
     add1(f->s, f->a, "r2", "c", 200);
     add1(f->s, f->a, "r3", "c", 300);
@@ -195,15 +123,15 @@ static void test_revoked_and_moved_items(void **state)
 
 static void test_duplicates_all_or_nothing(void **state)
 {
-    struct fixture *f = *state;
-    struct schedule two[2] = {item("d1", "c", 100), item("d1", "c", 200)};
+    struct unit_world *f = *state;
+    struct schedule two[2] = {unit_schedule("d1", "c", 100), unit_schedule("d1", "c", 200)};
     size_t bad = 99;
     assert_int_equal(store_schedule_add(f->s, f->a, two, 2, NULL, &bad), MOCK_SCHEDULE_DUPLICATE);
     assert_int_equal(bad, 1);
     struct schedule sc;
     assert_int_equal(store_schedule_get(f->s, f->a, "d1", &sc), MOCK_SCHEDULE_NOT_FOUND);
     add1(f->s, f->a, "d1", "c", 100);
-    struct schedule again[2] = {item("d2", "c", 100), item("d1", "c", 200)};
+    struct schedule again[2] = {unit_schedule("d2", "c", 100), unit_schedule("d1", "c", 200)};
     assert_int_equal(store_schedule_add(f->s, f->a, again, 2, NULL, &bad), MOCK_SCHEDULE_DUPLICATE);
     assert_int_equal(bad, 1);
     assert_int_equal(store_schedule_get(f->s, f->a, "d2", &sc), MOCK_SCHEDULE_NOT_FOUND);
@@ -215,13 +143,13 @@ static void test_duplicates_all_or_nothing(void **state)
     snprintf(p.merchant_uid, sizeof p.merchant_uid, "paid-1");
     p.status = PAY_PAID;
     assert_int_equal(store_payment_insert(f->s, f->a, &p, true, NULL), MOCK_OK);
-    struct schedule paid = item("paid-1", "c", 100);
+    struct schedule paid = unit_schedule("paid-1", "c", 100);
     assert_int_equal(store_schedule_add(f->s, f->a, &paid, 1, NULL, &bad), MOCK_SCHEDULE_DUPLICATE);
 }
 
 static void test_query_filters_and_paging(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     for (int i = 1; i <= 7; i++) {
         char mid[16];
         snprintf(mid, sizeof mid, "q%d", i);
@@ -271,7 +199,7 @@ static void test_query_filters_and_paging(void **state)
 
 static void test_finish_then_reschedule(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     add1(f->s, f->a, "f1", "c", 100);
     struct sched_claim c;
     assert_int_equal(store_schedule_claim_due(f->s, 100, 1, &c), 1);
@@ -320,7 +248,7 @@ static void put_key(struct store *s, int tid, const char *uid, const char *card)
     snprintf(c.pg_id, sizeof c.pg_id, "nictest04m");
     snprintf(c.pay_method, sizeof c.pay_method, "card");
     assert_true(cards_normalize(card, digits));
-    c.card_profile = cards_find(&fx.cards, digits);
+    c.card_profile = cards_find(&unit_fixtures()->cards, digits);
     c.card_type = 0;
     assert_true(str_set(&c.customer_name, "Hong"));
     assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_OK);
@@ -329,8 +257,8 @@ static void put_key(struct store *s, int tid, const char *uid, const char *card)
 
 static void test_run_due_charges_in_order(void **state)
 {
-    struct fixture *f = *state;
-    struct billing b = {f->s, &fx.cards};
+    struct unit_world *f = *state;
+    struct billing b = f->billing;
     put_key(f->s, f->a, "cust", "4000-0000-0000-3220"); /* approves twice, then declines */
     struct schedule items[4];
     char detail[SCHEDULE_DETAIL_MAX];
@@ -338,7 +266,7 @@ static void test_run_due_charges_in_order(void **state)
     for (int i = 0; i < 4; i++) {
         char mid[16];
         snprintf(mid, sizeof mid, "run%d", 4 - i);
-        items[i] = item(mid, "", T0 + (4 - i) * 30 * 86400LL);
+        items[i] = unit_schedule(mid, "", T0 + (4 - i) * 30 * 86400LL);
     }
     struct schedule stored[4];
     assert_int_equal(schedule_create(f->s, f->a, "cust", items, 4, T0, stored, detail), MOCK_OK);
@@ -373,9 +301,9 @@ static void test_run_due_charges_in_order(void **state)
 
 static void test_create_refusals(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     char detail[SCHEDULE_DETAIL_MAX];
-    struct schedule it = item("p1", "", T0 - 1), out;
+    struct schedule it = unit_schedule("p1", "", T0 - 1), out;
     assert_int_equal(schedule_create(f->s, f->a, "nobody", &it, 1, T0, &out, detail),
                      MOCK_SCHEDULE_NO_CUSTOMER);
     put_key(f->s, f->a, "cust", "4242-4242-4242-4242");
@@ -391,10 +319,10 @@ static void test_create_refusals(void **state)
 /* A deleted key fails the run before any payment: the item records why. */
 static void test_run_with_deleted_key(void **state)
 {
-    struct fixture *f = *state;
-    struct billing b = {f->s, &fx.cards};
+    struct unit_world *f = *state;
+    struct billing b = f->billing;
     put_key(f->s, f->a, "gone", "4242-4242-4242-4242");
-    struct schedule it = item("g1", "", T0 + 10), out;
+    struct schedule it = unit_schedule("g1", "", T0 + 10), out;
     char detail[SCHEDULE_DETAIL_MAX];
     assert_int_equal(schedule_create(f->s, f->a, "gone", &it, 1, T0, &out, detail), MOCK_OK);
     schedule_fini(&it);
@@ -417,7 +345,7 @@ static void test_run_with_deleted_key(void **state)
 /* A reset forgets a tenant's items, and their due entries go stale. */
 static void test_tenant_clear(void **state)
 {
-    struct fixture *f = *state;
+    struct unit_world *f = *state;
     add1(f->s, f->a, "x1", "c", 100);
     add1(f->s, f->b, "y1", "c", 200);
     store_tenant_clear(f->s, f->a);
@@ -429,7 +357,7 @@ static void test_tenant_clear(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, unit_world_setup, unit_world_teardown)
     const struct CMUnitTest tests[] = {
         T(test_due_order_across_tenants), T(test_claim_until_and_max),
         T(test_revoked_and_moved_items),  T(test_duplicates_all_or_nothing),
@@ -438,5 +366,5 @@ int main(void)
         T(test_run_with_deleted_key),     T(test_tenant_clear),
     };
 #undef T
-    return cmocka_run_group_tests(tests, setup_all, teardown_all);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }
