@@ -254,7 +254,7 @@ static bool set_value(struct config *c, const struct opt_def *o, const char *v, 
 }
 
 /* The IMPMOCK_* variables, before the flags. A list variable is split on
- * commas into a copy that lives as long as the program. */
+ * commas into a copy c owns. */
 static bool from_environment(struct config *c, char *err, size_t errlen)
 {
     for (size_t i = 0; i < N_OPTS; i++) {
@@ -267,15 +267,16 @@ static bool from_environment(struct config *c, char *err, size_t errlen)
                 return false;
             continue;
         }
-        char *copy = strdup(v);
+        char *copy = c->n_owned < sizeof c->owned / sizeof c->owned[0] ? strdup(v) : NULL;
         if (!copy) {
             snprintf(err, errlen, "out of memory");
             return false;
         }
+        c->owned[c->n_owned++] = copy;
         char *save = NULL;
         for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
             if (!set_value(c, o, item, o->env, err, errlen))
-                return false; /* the copy stays: the process exits */
+                return false;
     }
     return true;
 }
@@ -292,6 +293,13 @@ static void defaults(struct config *c)
     c->webhook_retry_interval = 60;
     c->webhook_journal_size = 1000;
     c->log_format = "text";
+}
+
+void config_fini(struct config *c)
+{
+    for (size_t i = 0; i < c->n_owned; i++)
+        free(c->owned[i]);
+    c->n_owned = 0;
 }
 
 enum config_action config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)

@@ -4,8 +4,8 @@
  * type and bounds, and its help text, so --help, the parser and the
  * variables never disagree. A flag wins over its variable; a bad value is
  * refused naming the flag or the variable it came from.
- * Strings point into argv or the environment (or copies that live as long
- * as the program); nothing here starts anything.
+ * Strings point into argv or the environment, or into copies c owns until
+ * config_fini; nothing here starts anything.
  */
 #ifndef IMPMOCK_CONFIG_H
 #define IMPMOCK_CONFIG_H
@@ -44,6 +44,8 @@ struct config {
     long long webhook_journal_size;
     bool quiet;
     const char *log_format; /* "text" or "json" */
+    char *owned[4];         /* copies a list variable was split in; config_fini frees them */
+    size_t n_owned;
 };
 
 /* What the command line asked for besides serving. */
@@ -58,6 +60,9 @@ enum config_action {
  * environment, then argv (flags win). CONFIG_BAD with a one-line message
  * ("--port must be ..., got 'x'") in err. */
 enum config_action config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen);
+/* Frees what config_parse copied (list variables); the strings of c that
+ * point there are gone afterwards. */
+void config_fini(struct config *c);
 /* The --help text (static). */
 const char *config_usage(void);
 

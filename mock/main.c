@@ -231,18 +231,22 @@ int main(int argc, char **argv)
     }
     struct config cfg;
     char err[512];
+    int rc = 0;
     switch (config_parse(&cfg, argc, argv, err, sizeof err)) {
     case CONFIG_HELP:
         fputs(config_usage(), stdout);
-        return 0;
+        break;
     case CONFIG_VERSION:
         printf("impmock %s\n", IMPMOCK_VERSION);
-        return 0;
+        break;
     case CONFIG_BAD:
         fprintf(stderr, "impmock: %s\nTry 'impmock --help'.\n", err);
-        return 2;
+        rc = 2;
+        break;
     case CONFIG_SERVE:
+        rc = serve(&cfg);
         break;
     }
-    return serve(&cfg);
+    config_fini(&cfg);
+    return rc;
 }
