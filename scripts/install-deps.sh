@@ -29,6 +29,7 @@ packages=(
     libcjson-dev
     libsodium-dev
     libcurl4-openssl-dev
+    libssl-dev
 )
 
 if [ "$set_name" = test ]; then
