@@ -39,6 +39,10 @@ if [ "$set_name" = test ]; then
     # as clang only recommends them).
     packages+=(clang libcmocka-dev curl wrk libclang-rt-14-dev)
 
+    # TLS tests (tests/tls/run.sh): the openssl command reads certificates;
+    # the script installs default-jdk-headless itself when javac is missing.
+    packages+=(openssl)
+
     # Browser tests (tests/e2e): Debian's chromium (never a browser
     # download), a Korean font so screenshots show the window's text, and
     # node with npm for the pinned playwright-core in tests/e2e/package-lock.json.
