@@ -275,9 +275,11 @@ static bool set_value(struct config *c, const struct opt_def *o, const char *v, 
 }
 
 /* The IMPMOCK_* variables, before the flags. A list variable is split on
- * commas into a copy that lives as long as the program. */
+ * commas into a copy that lives as long as the program (held here, so leak
+ * checkers see it reachable after main returns). */
 static bool from_environment(struct config *c, char *err, size_t errlen)
 {
+    static char *list_copies[N_OPTS];
     for (size_t i = 0; i < N_OPTS; i++) {
         const struct opt_def *o = &opts[i];
         const char *v = getenv(o->env);
@@ -288,18 +290,15 @@ static bool from_environment(struct config *c, char *err, size_t errlen)
                 return false;
             continue;
         }
-        char *copy = strdup(v);
+        char *copy = list_copies[i] = strdup(v); /* config_parse runs once */
         if (!copy) {
             snprintf(err, errlen, "out of memory");
             return false;
         }
         char *save = NULL;
-        for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-            if (!set_value(c, o, item, o->env, err, errlen)) {
-                free(copy); /* c goes with the refusal; err holds its own copy */
+        for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+            if (!set_value(c, o, item, o->env, err, errlen))
                 return false;
-            }
-        }
     }
     return true;
 }
