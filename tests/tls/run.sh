@@ -12,7 +12,7 @@
 # wait is bounded. javac missing: installs default-jdk-headless with apt
 # when run as root, else skips the Java case.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 
 bin=${IMPMOCK_BIN:-build/impmock}
 out=${1:-}
@@ -45,7 +45,7 @@ start() {
     local name=$1
     shift
     rm -f "$work/port" "$work/tls_port"
-    HOME="$work/home" XDG_DATA_HOME= "$bin" --port 0 --port-file "$work/port" --quiet "$@" \
+    HOME="$work/home" XDG_DATA_HOME='' "$bin" --port 0 --port-file "$work/port" --quiet "$@" \
         >"$work/$name.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do
@@ -150,7 +150,7 @@ leaf_is_server_only() {
 }
 
 chains_to_print_ca() {
-    HOME="$work/home" XDG_DATA_HOME= "$bin" --state-dir "$work/state" --print-ca >"$work/printed.pem" &&
+    HOME="$work/home" XDG_DATA_HOME='' "$bin" --state-dir "$work/state" --print-ca >"$work/printed.pem" &&
         cmp "$work/printed.pem" "$work/ca.pem" &&
         openssl verify -CAfile "$work/printed.pem" -verify_hostname api.iamport.kr \
             -purpose sslserver "$work/leaf.pem"
@@ -167,7 +167,7 @@ modes_ok() { # the CA's key 0600, its certificate 0644, and no server key on dis
     local d=$work/state/tls
     stat -c '%a %n' "$d"/*
     [ "$(stat -c %a "$d/ca-key.pem")" = 600 ] && [ "$(stat -c %a "$d/ca.pem")" = 644 ] &&
-        [ "$(ls "$d" | tr '\n' ' ')" = "ca-key.pem ca.lock ca.pem " ]
+        [ "$(cd "$d" && echo *)" = "ca-key.pem ca.lock ca.pem" ]
 }
 
 node_ok() {
@@ -203,8 +203,12 @@ JS
 have_javac() {
     command -v javac >/dev/null 2>&1 && return 0
     [ "$(id -u)" -eq 0 ] || return 1
-    DEBIAN_FRONTEND=noninteractive timeout 900 apt-get -q -y install --no-install-recommends \
-        default-jdk-headless </dev/null >"$work/apt.log" 2>&1
+    local apt=(env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get -q -y)
+    # the package lists may be missing on a fresh machine: update once if needed
+    "${apt[@]}" install --no-install-recommends default-jdk-headless </dev/null >"$work/apt.log" 2>&1 ||
+        { "${apt[@]}" update </dev/null >>"$work/apt.log" 2>&1 &&
+            "${apt[@]}" install --no-install-recommends default-jdk-headless </dev/null \
+                >>"$work/apt.log" 2>&1; }
     command -v javac >/dev/null 2>&1
 }
 
@@ -266,7 +270,7 @@ bad_name_refused() { # status 2, naming where the value came from
 }
 
 default_ca_dir() { # without --state-dir or --tls-ca-dir: $XDG_DATA_HOME/impmock, else ~/.local/share/impmock
-    HOME="$work/home2" XDG_DATA_HOME= "$bin" --print-ca >/dev/null 2>&1 &&
+    HOME="$work/home2" XDG_DATA_HOME='' "$bin" --print-ca >/dev/null 2>&1 &&
         [ -s "$work/home2/.local/share/impmock/ca.pem" ] &&
         HOME="$work/home2" XDG_DATA_HOME="$work/xdg" "$bin" --print-ca >/dev/null 2>&1 &&
         [ -s "$work/xdg/impmock/ca.pem" ] &&
