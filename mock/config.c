@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "base/limits.h"
+#include "infra/tlscert.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@ enum opt_kind {
     OPT_SWITCH, /* bool; the variable takes 1/true/yes/on or 0/false/no/off */
     OPT_LIST,   /* struct config_list; repeatable flag, comma-separated variable */
     OPT_CHOICE, /* const char *, one of the '|'-separated words in `must` */
+    OPT_NAMES,  /* struct config_list of DNS names or IP addresses (certificate names) */
 };
 
 #define NO_FIELD ((size_t)-1)
@@ -92,6 +94,27 @@ static const struct opt_def opts[] = {
      "1, true, yes, on, 0, false, no or off", "no access log"},
     {"log-format", "IMPMOCK_LOG_FORMAT", "FMT", OPT_CHOICE, F(log_format), NO_FIELD, 0, 0,
      "'text' or 'json'", "access log as 'text' (default) or 'json' lines"},
+    {"tls-port", "IMPMOCK_TLS_PORT", "N", OPT_NUM, F(tls_port), F(tls_port_given), 0, 65535,
+     "a number from 0 to 65535",
+     "also serve HTTPS on port N, 0 = any free port (default: no\n"
+     "TLS); see README 'Reaching impmock as https://api.iamport.kr'"},
+    {"tls-port-file", "IMPMOCK_TLS_PORT_FILE", "FILE", OPT_TEXT, F(tls_port_file), NO_FIELD, 1,
+     4096, "a file name", "write the TLS port actually bound to FILE once listening"},
+    {"tls-cert", "IMPMOCK_TLS_CERT", "FILE", OPT_TEXT, F(tls_cert), NO_FIELD, 1, 4096,
+     "a file name",
+     "serve this PEM certificate (chain) instead of one issued\n"
+     "by the local CA; needs --tls-key"},
+    {"tls-key", "IMPMOCK_TLS_KEY", "FILE", OPT_TEXT, F(tls_key), NO_FIELD, 1, 4096, "a file name",
+     "the PEM private key of --tls-cert"},
+    {"tls-name", "IMPMOCK_TLS_NAMES", "NAME", OPT_NAMES, F(tls_names), NO_FIELD, 1, 253,
+     "a DNS name or an IP address",
+     "one more name the issued certificate is valid for, besides\n"
+     "api.iamport.kr, localhost, 127.0.0.1, ::1 and --host\n"
+     "(repeatable; the variable takes a comma-separated list)"},
+    {"tls-ca-dir", "IMPMOCK_TLS_CA_DIR", "DIR", OPT_TEXT, F(tls_ca_dir), NO_FIELD, 1, 4096,
+     "a directory",
+     "keep the local CA in DIR (default: DIR/tls of --state-dir,\n"
+     "else $XDG_DATA_HOME/impmock or ~/.local/share/impmock)"},
 };
 /* clang-format on */
 
@@ -109,6 +132,8 @@ static const char usage_tail[] =
     "                       http://127.0.0.1:$IMPMOCK_PORT/__mock/health, port 8080\n"
     "                       when unset) answers 200 within 3 s, 1 when not; must\n"
     "                       come first (for a container's HEALTHCHECK)\n"
+    "  --print-ca           print the local CA's certificate (PEM), creating the CA\n"
+    "                       if there is none yet, and exit\n"
     "  --version            print the version and exit\n"
     "  --help               print this help and exit\n"
     "\n"
@@ -237,7 +262,8 @@ static bool set_value(struct config *c, const struct opt_def *o, const char *v, 
             *(const char **)field(c, o->off) = v;
         break;
     case OPT_LIST:
-        ok = *v && strlen(v) <= (size_t)o->max;
+    case OPT_NAMES:
+        ok = *v && strlen(v) <= (size_t)o->max && (o->kind == OPT_LIST || tlscert_name_ok(v));
         if (ok && !list_add(c, o, v)) {
             snprintf(err, errlen, "at most %d %s entries", CONFIG_LIST_MAX, who);
             return false;
@@ -262,7 +288,7 @@ static bool from_environment(struct config *c, char *err, size_t errlen)
         const char *v = getenv(o->env);
         if (!v || !*v)
             continue;
-        if (o->kind != OPT_LIST) {
+        if (o->kind != OPT_LIST && o->kind != OPT_NAMES) {
             if (!set_value(c, o, v, o->env, err, errlen))
                 return false;
             continue;
@@ -304,14 +330,15 @@ void config_fini(struct config *c)
 
 enum config_action config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)
 {
-    enum { HELP = 256, VERSION, FIRST };
-    static struct option longopts[N_OPTS + 3];
+    enum { HELP = 256, VERSION, PRINT_CA, FIRST };
+    static struct option longopts[N_OPTS + 4];
     for (size_t i = 0; i < N_OPTS; i++)
         longopts[i] = (struct option){opts[i].flag, opts[i].arg ? required_argument : no_argument,
                                       NULL, FIRST + (int)i};
     longopts[N_OPTS] = (struct option){"help", no_argument, NULL, HELP};
     longopts[N_OPTS + 1] = (struct option){"version", no_argument, NULL, VERSION};
-    longopts[N_OPTS + 2] = (struct option){NULL, 0, NULL, 0};
+    longopts[N_OPTS + 2] = (struct option){"print-ca", no_argument, NULL, PRINT_CA};
+    longopts[N_OPTS + 3] = (struct option){NULL, 0, NULL, 0};
 
     defaults(c);
     if (!from_environment(c, err, errlen))
@@ -320,11 +347,16 @@ enum config_action config_parse(struct config *c, int argc, char **argv, char *e
     opterr = 0;
     optind = 1;
     int opt;
+    bool print_ca = false; /* after the other flags, which say where the CA is */
     while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         if (opt == HELP)
             return CONFIG_HELP;
         if (opt == VERSION)
             return CONFIG_VERSION;
+        if (opt == PRINT_CA) {
+            print_ca = true;
+            continue;
+        }
         if (opt == ':') {
             snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
             return CONFIG_BAD;
@@ -336,7 +368,7 @@ enum config_action config_parse(struct config *c, int argc, char **argv, char *e
         const struct opt_def *o = &opts[opt - FIRST];
         char who[64];
         snprintf(who, sizeof who, "--%s", o->flag);
-        if (o->kind == OPT_LIST && !flag_list_seen[opt - FIRST]) {
+        if ((o->kind == OPT_LIST || o->kind == OPT_NAMES) && !flag_list_seen[opt - FIRST]) {
             ((struct config_list *)field(c, o->off))->n = 0;
             flag_list_seen[opt - FIRST] = true;
         }
@@ -347,5 +379,11 @@ enum config_action config_parse(struct config *c, int argc, char **argv, char *e
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return CONFIG_BAD;
     }
-    return CONFIG_SERVE;
+    if (!c->tls_cert != !c->tls_key) {
+        snprintf(err, errlen,
+                 "--tls-cert and --tls-key (IMPMOCK_TLS_CERT, IMPMOCK_TLS_KEY) "
+                 "go together");
+        return CONFIG_BAD;
+    }
+    return print_ca ? CONFIG_PRINT_CA : CONFIG_SERVE;
 }

@@ -44,16 +44,24 @@ struct config {
     long long webhook_journal_size;
     bool quiet;
     const char *log_format; /* "text" or "json" */
-    char *owned[4];         /* copies a list variable was split in; config_fini frees them */
+    bool tls_port_given;    /* --tls-port: serve HTTPS too */
+    long long tls_port;     /* 0 = any free port */
+    const char *tls_port_file;
+    const char *tls_cert;         /* PEM chain; NULL: issued by the local CA */
+    const char *tls_key;          /* PEM key of tls_cert */
+    struct config_list tls_names; /* extra names for the issued certificate */
+    const char *tls_ca_dir;       /* NULL: state_dir/tls, else the per-user default */
+    char *owned[8];               /* copies a list variable was split in; config_fini frees them */
     size_t n_owned;
 };
 
 /* What the command line asked for besides serving. */
 enum config_action {
     CONFIG_SERVE,
-    CONFIG_HELP,    /* --help: print config_usage() */
-    CONFIG_VERSION, /* --version */
-    CONFIG_BAD,     /* refused: the message is in err */
+    CONFIG_HELP,     /* --help: print config_usage() */
+    CONFIG_VERSION,  /* --version */
+    CONFIG_PRINT_CA, /* --print-ca: print the local CA certificate */
+    CONFIG_BAD,      /* refused: the message is in err */
 };
 
 /* Fills c from the defaults, then the IMPMOCK_* variables of the
