@@ -248,7 +248,7 @@ static bool set_value(struct config *c, const struct opt_def *o, const char *v, 
 }
 
 /* The IMPMOCK_* variables, before the flags. A list variable is split on
- * commas into a copy that lives as long as the program. */
+ * commas into a copy that config_fini frees. */
 static bool from_environment(struct config *c, char *err, size_t errlen)
 {
     for (size_t i = 0; i < N_OPTS; i++) {
@@ -261,15 +261,17 @@ static bool from_environment(struct config *c, char *err, size_t errlen)
                 return false;
             continue;
         }
-        char *copy = strdup(v);
+        char *copy = c->n_env_copies < CONFIG_ENV_COPIES_MAX ? strdup(v) : NULL;
         if (!copy) {
             snprintf(err, errlen, "out of memory");
             return false;
         }
+        /* kept apart from the list: a flag may replace the list's items */
+        c->env_copies[c->n_env_copies++] = copy;
         char *save = NULL;
         for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
             if (!set_value(c, o, item, o->env, err, errlen))
-                return false; /* the copy stays: the process exits */
+                return false;
     }
     return true;
 }
@@ -334,4 +336,11 @@ enum config_action config_parse(struct config *c, int argc, char **argv, char *e
         return CONFIG_BAD;
     }
     return CONFIG_SERVE;
+}
+
+void config_fini(struct config *c)
+{
+    for (size_t i = 0; i < c->n_env_copies; i++)
+        free(c->env_copies[i]);
+    c->n_env_copies = 0;
 }

@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_LIST_MAX 64 /* entries of a repeatable option (--scenario) */
+#define CONFIG_LIST_MAX       64 /* entries of a repeatable option (--scenario) */
+#define CONFIG_ENV_COPIES_MAX 8  /* list variables (IMPMOCK_SCENARIOS, ...) */
 
 struct config_list {
     const char *items[CONFIG_LIST_MAX];
@@ -43,7 +44,9 @@ struct config {
     long long webhook_retry_interval; /* virtual-clock seconds */
     long long webhook_journal_size;
     bool quiet;
-    const char *log_format; /* "text" or "json" */
+    const char *log_format;                  /* "text" or "json" */
+    char *env_copies[CONFIG_ENV_COPIES_MAX]; /* list variables split in place; config_fini */
+    size_t n_env_copies;
 };
 
 /* What the command line asked for besides serving. */
@@ -60,5 +63,8 @@ enum config_action {
 enum config_action config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen);
 /* The --help text (static). */
 const char *config_usage(void);
+/* Frees what config_parse copied (the list variables' text): after the
+ * last use of c's strings. */
+void config_fini(struct config *c);
 
 #endif

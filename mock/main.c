@@ -227,15 +227,20 @@ int main(int argc, char **argv)
     switch (config_parse(&cfg, argc, argv, err, sizeof err)) {
     case CONFIG_HELP:
         fputs(config_usage(), stdout);
+        config_fini(&cfg);
         return 0;
     case CONFIG_VERSION:
         printf("impmock %s\n", IMPMOCK_VERSION);
+        config_fini(&cfg);
         return 0;
     case CONFIG_BAD:
         fprintf(stderr, "impmock: %s\nTry 'impmock --help'.\n", err);
+        config_fini(&cfg);
         return 2;
     case CONFIG_SERVE:
         break;
     }
-    return serve(&cfg);
+    int rc = serve(&cfg);
+    config_fini(&cfg);
+    return rc;
 }
