@@ -57,6 +57,17 @@ static const struct opt_def opts[] = {
      "at its first getToken (for parallel CI jobs)"},
     {"admin-token", "IMPMOCK_ADMIN_TOKEN", "T", OPT_TEXT, F(admin_token), NO_FIELD, 1, 256,
      "a token of 1 to 256 bytes", "require header X-Admin-Token: T on the /__mock/ control API"},
+    {"allowed-host", "IMPMOCK_ALLOWED_HOST", "NAME", OPT_LIST, F(allowed_hosts), NO_FIELD, 1, 253,
+     "a host name without scheme or port, or '*'",
+     "answer requests for Host NAME too (repeatable; the variable\n"
+     "takes a comma-separated list), e.g. a container's service name;\n"
+     "IP addresses, localhost and this machine's name always work;\n"
+     "'*' turns off this guard against DNS rebinding"},
+    {"cors-origin", "IMPMOCK_CORS_ORIGIN", "ORIGIN", OPT_LIST, F(cors_origins), NO_FIELD, 1, 256,
+     "an origin such as http://localhost:3000, 'null' or '*'",
+     "let browser pages on ORIGIN call the REST API (repeatable;\n"
+     "'*' = any page); without it the REST API, like the real one,\n"
+     "sends no CORS headers and refuses other origins"},
     {"threads", "IMPMOCK_THREADS", "N", OPT_NUM, F(threads), NO_FIELD, 1, 4096,
      "a number from 1 to 4096", "worker threads = concurrent keep-alive clients (default 288)"},
     {"state-dir", "IMPMOCK_STATE_DIR", "DIR", OPT_TEXT, F(state_dir), NO_FIELD, 1, 4096,
@@ -111,7 +122,8 @@ static const char usage_tail[] =
     "GET /__mock/requests[?limit=N&method=M&path=P&status=S&imp_key=K],\n"
     "GET /__mock/webhooks[?limit=N&status=S&id=N&merchant_uid=M&imp_key=K],\n"
     "POST /__mock/webhooks/ID/resend, GET /__mock/export[?imp_key=K], POST /__mock/import,\n"
-    "GET /__mock/routes.\n"
+    "GET /__mock/routes. Calls that change state need Content-Type: application/json\n"
+    "or the header X-Impmock: 1 (no web page on another site can send either).\n"
     "Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails,\n"
     "2 on a bad command line or environment.\n";
 
@@ -195,6 +207,38 @@ static bool is_choice(const char *must, const char *s)
     return *s && !strchr(s, '\'') && strstr(must, quoted) != NULL;
 }
 
+/* An origin as browsers send it: scheme://host[:port], no path; or
+ * 'null' (file: pages, sandboxed frames) or '*'. */
+static bool origin_ok(const char *v)
+{
+    if (strcmp(v, "*") == 0 || strcmp(v, "null") == 0)
+        return true;
+    const char *host = strncmp(v, "http://", 7) == 0    ? v + 7
+                       : strncmp(v, "https://", 8) == 0 ? v + 8
+                                                        : NULL;
+    return host && *host &&
+           strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789.-_:[]") == strlen(host);
+}
+
+/* A host name as a Host header carries it, without the port; or '*'. */
+static bool host_name_ok(const char *v)
+{
+    return strcmp(v, "*") == 0 ||
+           strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") ==
+               strlen(v);
+}
+
+/* What a list option's bounds alone cannot check. */
+static bool list_value_ok(const struct opt_def *o, const char *v)
+{
+    if (o->off == F(cors_origins))
+        return origin_ok(v);
+    if (o->off == F(allowed_hosts))
+        return host_name_ok(v);
+    return true;
+}
+
 /* Appends v to a list option; false when full. */
 static bool list_add(struct config *c, const struct opt_def *o, const char *v)
 {
@@ -231,7 +275,7 @@ static bool set_value(struct config *c, const struct opt_def *o, const char *v, 
             *(const char **)field(c, o->off) = v;
         break;
     case OPT_LIST:
-        ok = *v && strlen(v) <= (size_t)o->max;
+        ok = *v && strlen(v) <= (size_t)o->max && list_value_ok(o, v);
         if (ok && !list_add(c, o, v)) {
             snprintf(err, errlen, "at most %d %s entries", CONFIG_LIST_MAX, who);
             return false;

@@ -33,7 +33,9 @@ struct config {
     long long clock;              /* unix s the clock starts frozen at */
     struct config_list scenarios; /* scenario files */
     bool open_tenants;
-    const char *admin_token; /* NULL: control API open */
+    const char *admin_token;          /* NULL: control API open */
+    struct config_list allowed_hosts; /* Host names answered besides the built-in ones */
+    struct config_list cors_origins;  /* origins whose pages may call the REST API */
     long long threads;
     const char *state_dir; /* NULL: memory only */
     bool state_sync;

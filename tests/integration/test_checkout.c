@@ -208,7 +208,7 @@ static int raw_get(const char *path, char *ret_body, size_t cap)
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     char req[1024];
     int n =
-        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
     assert_int_equal(write(fd, req, (size_t)n), n);
     size_t got = 0;
     for (int i = 0; i < 100 && got + 1 < cap; i++) { /* bounded: until close or 100 reads */
