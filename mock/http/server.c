@@ -107,6 +107,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
     r.path = ri->local_uri ? ri->local_uri : "/";
     r.tid = -1;
     r.user_agent = mg_get_header(conn, "User-Agent");
+    r.window_key = mg_get_header(conn, "X-Impmock-Window");
     r.remote_addr = ri->remote_addr;
 
     size_t body_len = 0;

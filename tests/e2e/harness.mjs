@@ -173,10 +173,10 @@ export async function payment(env, impUid) {
   return r.json.response;
 }
 
-export async function admin(env, method, p, body) {
+export async function admin(env, method, p, body, headers = {}) {
   const res = await fetch(`${env.mock.base}${p}`, {
     method,
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10000),
   });

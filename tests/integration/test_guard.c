@@ -7,7 +7,7 @@
  *   - the REST API: no CORS headers and other origins refused unless
  *     --cors-origin lets them in;
  *   - the checkout: cross-origin as merchant pages need it (Private Network
- *     Access preflights included).
+ *     Access preflights included), but a window answers only its key.
  * Each refusal is checked to have changed nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -613,6 +613,150 @@ static void test_checkout_cross_origin(void **state)
     http_res_free(&r);
 }
 
+/* Opens a window as a merchant page on another origin does; id and key out. */
+static void open_window(const struct mock *m, const char *merchant_uid, char ret_id[40],
+                        char ret_key[80], char ret_imp_uid[40])
+{
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"user_code\":\"imp00000000\",\"pg\":\"kakaopay\",\"merchant_uid\":\"%s\","
+             "\"amount\":1000}",
+             merchant_uid);
+    const char *h[] = {"Origin: https://shop.example", "Content-Type: application/json", NULL};
+    struct http_res r;
+    send_with(m, "POST", "/checkout/open", h, body, &r);
+    assert_int_equal(r.status, 200);
+    assert_true(has_header(&r, "Access-Control-Allow-Origin: *\r\n"));
+    const cJSON *w = env_response(&r);
+    snprintf(ret_id, 40, "%s", json_str(w, "id"));
+    snprintf(ret_key, 80, "%s", json_str(w, "window_key"));
+    if (ret_imp_uid)
+        snprintf(ret_imp_uid, 40, "%s", json_str(w, "imp_uid"));
+    assert_int_equal(strlen(ret_key), 64);
+    /* the key is not in the window's address: the SDK puts it in the fragment */
+    assert_null(strstr(json_str(w, "window_url"), ret_key));
+    http_res_free(&r);
+}
+
+static const char *payment_status(const char *imp_uid)
+{
+    static char status[32];
+    char path[96];
+    snprintf(path, sizeof path, "/payments/%s", imp_uid);
+    struct http_res r;
+    http_get(&M, path, &r);
+    snprintf(status, sizeof status, "%s", json_str(env_response(&r), "status"));
+    http_res_free(&r);
+    return status;
+}
+
+static void assert_key_refused(const struct http_res *r)
+{
+    assert_envelope_refusal(r, 403, "window_key");
+    assert_true(has_header(r, "X-Impmock-Error: CHECKOUT_KEY\r\n"));
+}
+
+static void test_window_needs_its_key(void **state)
+{
+    (void)state;
+    char id[40], key[80], imp_uid[40], other_id[40], other_key[80];
+    open_window(&M, "guard_win_1", id, key, imp_uid);
+    open_window(&M, "guard_win_2", other_id, other_key, NULL);
+    char wrong[80];
+    snprintf(wrong, sizeof wrong, "%s", key);
+    wrong[0] = wrong[0] == '0' ? '1' : '0';
+
+    /* a page that learnt or guessed the id: no key, a wrong one, another window's */
+    char no_key[4] = "", wrong_line[128], other_line[128];
+    char empty_line[] = "X-Impmock-Window;"; /* curl's way to send it empty */
+    snprintf(wrong_line, sizeof wrong_line, "X-Impmock-Window: %s", wrong);
+    snprintf(other_line, sizeof other_line, "X-Impmock-Window: %s", other_key);
+    const char *keys[] = {no_key, wrong_line, other_line, empty_line};
+    static const struct {
+        const char *method, *suffix, *body;
+    } calls[] = {
+        {"POST", "/approve", "{\"method\":\"money\"}"},
+        {"POST", "/approve", "{\"method\":\"card\",\"card\":0}"},
+        {"POST", "/cancel", NULL},
+        {"POST", "/auto", NULL},
+        {"POST", "/done", NULL},
+        {"GET", "", NULL},
+        {"GET", "/return", NULL},
+    };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+            char path[160];
+            snprintf(path, sizeof path, "/checkout/session/%s%s", id, calls[i].suffix);
+            const char *h[] = {EVIL, "Content-Type: application/json", keys[k][0] ? keys[k] : NULL,
+                               NULL};
+            struct http_res r;
+            send_with(&M, calls[i].method, path, h, calls[i].body, &r);
+            assert_key_refused(&r);
+            http_res_free(&r);
+        }
+    }
+    /* nor as a form field or a query field with the wrong value */
+    char path[256];
+    snprintf(path, sizeof path, "/checkout/session/%s/approve?window_key=%s", id, wrong);
+    const char *form[] = {EVIL, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct http_res r;
+    send_with(&M, "POST", path, form, "method=money", &r);
+    assert_key_refused(&r);
+    http_res_free(&r);
+    snprintf(path, sizeof path, "/checkout/session/%s/cancel", id);
+    char body[128];
+    snprintf(body, sizeof body, "window_key=%s", other_key);
+    send_with(&M, "POST", path, form, body, &r);
+    assert_key_refused(&r);
+    http_res_free(&r);
+    assert_string_equal(payment_status(imp_uid), "ready");
+
+    /* the window itself: its key as the header its page sends */
+    char line[128];
+    snprintf(line, sizeof line, "X-Impmock-Window: %s", key);
+    const char *own[] = {line, "Content-Type: application/json", NULL};
+    snprintf(path, sizeof path, "/checkout/session/%s", id);
+    send_with(&M, "GET", path, own, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_str(env_response(&r), "state"), "open");
+    http_res_free(&r);
+    snprintf(path, sizeof path, "/checkout/session/%s/approve", id);
+    send_with(&M, "POST", path, own, "{\"method\":\"money\"}", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(json_str(env_response(&r), "state"), "done");
+    http_res_free(&r);
+    assert_string_equal(payment_status(imp_uid), "paid");
+    /* and the SDK's last call, a simple form POST from the merchant page */
+    snprintf(path, sizeof path, "/checkout/session/%s/done", id);
+    snprintf(body, sizeof body, "window_key=%s", key);
+    const char *sdk[] = {"Origin: https://shop.example", "Content-Type: text/plain;charset=UTF-8",
+                         NULL};
+    send_with(&M, "POST", path, sdk, body, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(env_code(&r), 0);
+    http_res_free(&r);
+    /* an unknown window stays unknown, key or not */
+    send_with(&M, "GET", "/checkout/session/00000000000000000000000000000000", own, NULL, &r);
+    assert_int_equal(r.status, 404);
+    http_res_free(&r);
+}
+
+/* --seed makes ids repeat from run to run; the keys never do. */
+static void test_window_key_not_seeded(void **state)
+{
+    (void)state;
+    char ids[2][40], keys[2][80];
+    for (int i = 0; i < 2; i++) {
+        struct mock m;
+        const char *args[] = {"--seed", "17", NULL};
+        mock_start(&m, args);
+        open_window(&m, "guard_seed_1", ids[i], keys[i], NULL);
+        stop(&m);
+    }
+    assert_string_equal(ids[0], ids[1]);
+    assert_string_not_equal(keys[0], keys[1]);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -644,6 +788,8 @@ int main(void)
         cmocka_unit_test(test_rest_no_cors_by_default),
         cmocka_unit_test(test_rest_cors_origin_option),
         cmocka_unit_test(test_checkout_cross_origin),
+        cmocka_unit_test(test_window_needs_its_key),
+        cmocka_unit_test(test_window_key_not_seeded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
