@@ -112,7 +112,9 @@ async function startMerchant(mockBase) {
   return { server, hooks, state, port, origin: `http://127.0.0.1:${port}` };
 }
 
-export async function start() {
+/* options.browserArgs: more chromium switches (e.g. --host-resolver-rules
+ * to give the local servers names of their own). */
+export async function start(options = {}) {
   const mock = await startImpmock();
   const merchant = await startMerchant(mock.base);
   // launch() gives chromium a fresh, empty --user-data-dir of its own each time
@@ -123,6 +125,7 @@ export async function start() {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...(options.browserArgs || []),
     ],
   });
   fs.mkdirSync(artifacts, { recursive: true });
