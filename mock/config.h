@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_LIST_MAX 64 /* entries of a repeatable option (--scenario) */
+#define CONFIG_LIST_MAX       64 /* entries of a repeatable option (--scenario) */
+#define CONFIG_ENV_COPIES_MAX 8  /* list variables (IMPMOCK_SCENARIOS, ...) */
 
 struct config_list {
     const char *items[CONFIG_LIST_MAX];
@@ -32,7 +33,9 @@ struct config {
     long long clock;              /* unix s the clock starts frozen at */
     struct config_list scenarios; /* scenario files */
     bool open_tenants;
-    const char *admin_token; /* NULL: control API open */
+    const char *admin_token;          /* NULL: control API open */
+    struct config_list allowed_hosts; /* Host names answered besides the built-in ones */
+    struct config_list cors_origins;  /* origins whose pages may call the REST API */
     long long threads;
     const char *state_dir; /* NULL: memory only */
     bool state_sync;
@@ -73,5 +76,8 @@ enum config_action config_parse(struct config *c, int argc, char **argv, char *e
 void config_fini(struct config *c);
 /* The --help text (static). */
 const char *config_usage(void);
+/* Frees what config_parse copied (the list variables' text): after the
+ * last use of c's strings. */
+void config_fini(struct config *c);
 
 #endif

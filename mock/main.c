@@ -269,6 +269,10 @@ static bool start_services(struct running *run, const struct config *c)
         .request_timeout_ms = (int)c->request_timeout_ms,
         .quiet = c->quiet,
         .log_json = strcmp(c->log_format, "json") == 0,
+        .allowed_hosts = c->allowed_hosts.items,
+        .n_allowed_hosts = c->allowed_hosts.n,
+        .cors_origins = c->cors_origins.items,
+        .n_cors_origins = c->cors_origins.n,
     };
     char err[512];
     run->srv = server_start(&run->app, &so, err, sizeof err);

@@ -121,7 +121,11 @@
     X(CHECKOUT_OPEN,       200,  1, "아직 결제가 끝나지 않은 결제창입니다.")                         \
     X(CHECKOUT_METHOD,     400, -1, "이 결제창에서 선택할 수 없는 결제수단 또는 할부입니다.")        \
     X(CHECKOUT_NO_AUTO,    400, -1, "이 결제창에는 자동으로 진행할 시나리오가 없습니다.")            \
-    X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")
+    X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")                           \
+    /* who may reach what (http/guard.c, the window key) */                                    \
+    X(HOST_NOT_ALLOWED,    421, -1, "이 서버를 가리키지 않는 Host입니다: %s. 이 이름으로 접속하려면 --allowed-host(IMPMOCK_ALLOWED_HOST)에 추가하세요 (DNS 리바인딩 방지).") \
+    X(CROSS_ORIGIN,        403, -1, "다른 출처(Origin: %s)의 브라우저 요청은 REST API가 받지 않습니다. 브라우저에서 호출해야 한다면 --cors-origin(IMPMOCK_CORS_ORIGIN)으로 그 출처를 허용하세요.") \
+    X(CHECKOUT_KEY,        403, -1, "결제창 키(window_key)가 없거나 맞지 않습니다. 결제창과 그 창을 연 iamport.js가 보낸 요청만 받습니다.")
 /* clang-format on */
 
 enum mock_err {

@@ -29,6 +29,8 @@ struct req {
     size_t nargs;
     struct params params;   /* body fields, then query fields */
     const char *user_agent; /* may be NULL */
+    const char *window_key; /* header X-Impmock-Window (a payment window's key), may be NULL */
+    const char *cors;       /* Access-Control-* lines for the answer (guard.c), NULL none */
     const char *remote_addr;
     int tid; /* tenant after authentication, -1 before */
     struct reply reply;

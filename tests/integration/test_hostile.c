@@ -1323,7 +1323,7 @@ static void test_transport(void **state)
     begin_cases();
     static char big_header[80000], many_headers[40000], long_line[30000];
     size_t n = (size_t)snprintf(big_header, sizeof big_header,
-                                "GET /__mock/health HTTP/1.1\r\nHost: x\r\nX-Big: ");
+                                "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ");
     memset(big_header + n, 'a', 70000);
     n += 70000;
     snprintf(big_header + n, sizeof big_header - n, "\r\n\r\n");
@@ -1334,49 +1334,49 @@ static void test_transport(void **state)
     n = (size_t)snprintf(long_line, sizeof long_line, "GET /payments/");
     memset(long_line + n, 'x', 25000);
     n += 25000;
-    snprintf(long_line + n, sizeof long_line - n, " HTTP/1.1\r\nHost: x\r\n\r\n");
+    snprintf(long_line + n, sizeof long_line - n, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     static const struct {
         const char *name;
         const char *data;
     } cases[] = {
         {"no version", "GET /__mock/health\r\n\r\n"},
         {"HTTP/0.9", "GET /\r\n"},
-        {"HTTP/9.9", "GET /__mock/health HTTP/9.9\r\nHost: x\r\n\r\n"},
+        {"HTTP/9.9", "GET /__mock/health HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n"},
         {"HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"},
         {"header without colon", "GET /__mock/health HTTP/1.1\r\nHost x\r\n\r\n"},
         {"tab in a header value", "GET /payments/x HTTP/1.1\r\nAuthorization: Bearer \t x\r\n\r\n"},
         {"raw non-UTF-8 header",
          "GET /payments/x HTTP/1.1\r\nAuthorization: Bearer \xff\xfe\r\n\r\n"},
-        {"control bytes in target", "GET /payments/\x01\x7f HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"raw non-UTF-8 target", "GET /payments/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n"},
+        {"control bytes in target", "GET /payments/\x01\x7f HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
+        {"raw non-UTF-8 target", "GET /payments/\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
         {"binary noise", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"},
         {"non-numeric Content-Length",
-         "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"},
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n"},
         {"negative Content-Length",
-         "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"},
-        {"huge Content-Length", "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: "
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n"},
+        {"huge Content-Length", "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
                                 "99999999999999999999\r\n\r\n"},
         {"Content-Length above the limit",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n{"},
-        {"two Content-Lengths", "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Length: "
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n{"},
+        {"two Content-Lengths", "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
                                 "5\r\nContent-Length: 50\r\n\r\n{}"},
         {"bad chunk size",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: "
          "chunked\r\nContent-Type: "
          "application/"
          "x-www-form-urlencoded\r\n\r\nzz\r\nmerchant_uid=hostile_order&amount=1\r\n0\r\n\r\n"},
         {"chunk longer than sent",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: "
          "chunked\r\n\r\n100\r\nmerchant_uid=hostile_order&amount=1"},
         {"unknown transfer coding",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nxx"},
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\nxx"},
         {"body shorter than Content-Length",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: "
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
          "application/x-www-form-urlencoded\r\nContent-Length: "
          "60\r\n\r\nmerchant_uid=hostile_order&amount=1"},
         {"absolute-form target",
          "GET http://evil.invalid/payments/imp_1 HTTP/1.1\r\nHost: evil\r\n\r\n"},
-        {"asterisk target", "GET * HTTP/1.1\r\nHost: x\r\n\r\n"},
+        {"asterisk target", "GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
         {"oversized header", big_header},
         {"25 KB request line", long_line},
     };
@@ -1395,7 +1395,7 @@ static void test_transport(void **state)
     /* oddities civetweb tolerates: any answer will do but a server error */
     static const char *const tolerated[] = {
         "GET /__mock/health HTTP/1.1\r\nHost : x\r\n\r\n",
-        "GET /__mock/health HTTP/1.1\nHost: x\n\n",
+        "GET /__mock/health HTTP/1.1\nHost: 127.0.0.1\n\n",
         "GET /__mock/health HTTP/1.0\r\n\r\n",
         many_headers,
     };
@@ -1419,7 +1419,7 @@ static void test_transport(void **state)
     must_serve("after resets");
     /* a valid chunked body is read whole */
     static const char chunked[] =
-        "POST /users/getToken HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         "b\r\n{\"imp_key\":\r\n3\r\n\"x\"\r\n10\r\n,\"imp_secret\":1}\r\n0\r\n\r\n";
     struct hres h;
@@ -1428,9 +1428,9 @@ static void test_transport(void **state)
     hres_free(&h);
     /* a GET with a body: the body must not be taken for the next request */
     static const char pipelined[] =
-        "GET /__mock/health HTTP/1.1\r\nHost: x\r\nContent-Length: 56\r\n\r\n"
-        "POST /__mock/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
-        "GET /__mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 78\r\n\r\n"
+        "POST /__mock/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Impmock: 1\r\nContent-Length: 0\r\n\r\n"
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     int fd = connect_mock();
     send_all(fd, pipelined, sizeof pipelined - 1);
     char buf[4096];
@@ -1478,7 +1478,7 @@ static void test_slow_clients(void **state)
     (void)state;
     begin_cases();
     static const char head[] =
-        "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     int slow = connect_mock();
     /* idle connections that never send a byte hold a worker each until the timeout */
@@ -1531,7 +1531,7 @@ static void test_slow_clients(void **state)
         close(idle[i]);
     }
     /* a body sent too slowly is not acted on, even where its first part is valid */
-    static const char partial[] = "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: "
+    static const char partial[] = "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
                                   "application/x-www-form-urlencoded\r\n"
                                   "Content-Length: 36\r\n%s\r\nmerchant_uid=slow_order&amount=100";
     char msg[512];
