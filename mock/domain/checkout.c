@@ -120,7 +120,8 @@ static enum mock_err pick_channel(const struct merchant *m, const char *pg, bool
     bool found_fits = false;
     for (size_t i = 0; i < m->n_channels; i++) {
         const struct channel *c = &m->channels[i];
-        if (c->kind == CHANNEL_KEYIN || strcmp(c->pg_provider, provider) != 0 ||
+        bool window = c->kind == CHANNEL_ONETIME || c->kind == CHANNEL_SUBSCRIPTION;
+        if (!window || strcmp(c->pg_provider, provider) != 0 ||
             (cid[0] && strcmp(c->pg_id, cid) != 0))
             continue;
         bool fits = (c->kind == CHANNEL_SUBSCRIPTION) == issue;

@@ -139,4 +139,11 @@ void api_customer_schedules(struct req *r);
 void admin_webhooks(struct req *r);
 void admin_webhook_resend(struct req *r);
 
+/* api_vbanks.c: virtual accounts, and the control API's deposit into one */
+void api_vbank_issue(struct req *r);
+void api_vbank_change(struct req *r);
+void api_vbank_revoke(struct req *r);
+void api_vbank_holder(struct req *r);
+void admin_vbank_deposit(struct req *r);
+
 #endif
