@@ -66,6 +66,11 @@ static const struct opt_def opts[] = {
     {"state-sync", "IMPMOCK_STATE_SYNC", NULL, OPT_SWITCH, F(state_sync), NO_FIELD, 0, 0,
      "1, true, yes, on, 0, false, no or off",
      "fdatasync every change (survives power loss, not only kill -9)"},
+    {"state-repair", "IMPMOCK_STATE_REPAIR", NULL, OPT_SWITCH, F(state_repair), NO_FIELD, 0, 0,
+     "1, true, yes, on, 0, false, no or off",
+     "start on a damaged --state-dir: copy its files to\n"
+     "DIR/damaged-<time>/, keep every record up to the damage\n"
+     "(without it, damage refuses start-up)"},
     {"body-limit", "IMPMOCK_BODY_LIMIT", "BYTES", OPT_NUM, F(body_limit), NO_FIELD, 1024,
      1LL << 30, "from 1024 to 1073741824 bytes",
      "largest request body accepted (default 1048576)"},

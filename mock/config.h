@@ -36,6 +36,7 @@ struct config {
     long long threads;
     const char *state_dir; /* NULL: memory only */
     bool state_sync;
+    bool state_repair;            /* keep what is readable of a damaged state dir */
     long long body_limit;         /* bytes */
     long long request_timeout_ms; /* ms */
     long long journal_size;       /* requests kept */

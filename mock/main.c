@@ -106,8 +106,8 @@ static bool open_store(struct running *run, const struct config *c)
         return false;
     }
     if (c->state_dir) {
-        run->persist =
-            persist_open(c->state_dir, run->app.store, c->state_sync, &restored, err, sizeof err);
+        struct persist_opts po = {.sync_writes = c->state_sync, .repair = c->state_repair};
+        run->persist = persist_open(c->state_dir, run->app.store, &po, &restored, err, sizeof err);
         if (!run->persist) {
             fprintf(stderr, "impmock: --state-dir: %s\n", err);
             return false;

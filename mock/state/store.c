@@ -576,8 +576,11 @@ enum mock_err store_payment_insert(struct store *s, int tid, const struct paymen
         err = MOCK_INTERNAL;
 out:
     pthread_mutex_unlock(&s->lock);
-    if (!publish(s) && err == MOCK_OK)
+    if (!publish(s) && err == MOCK_OK) {
+        if (ret_payment) /* not logged: answered as an error, the copy is not the caller's */
+            payment_fini(ret_payment);
         err = MOCK_INTERNAL;
+    }
     return err;
 }
 
@@ -939,8 +942,11 @@ enum mock_err store_customer_put(struct store *s, int tid, const struct customer
 out:
     pthread_mutex_unlock(&s->lock);
     customer_fini(&copy);
-    if (!publish(s) && err == MOCK_OK)
+    if (!publish(s) && err == MOCK_OK) {
+        if (ret_customer)
+            customer_fini(ret_customer);
         err = MOCK_INTERNAL;
+    }
     return err;
 }
 
@@ -963,8 +969,10 @@ enum mock_err store_customer_delete(struct store *s, int tid, const char *custom
         emit(s, &ev);
     }
     pthread_mutex_unlock(&s->lock);
-    if (!publish(s) && err == MOCK_OK)
+    if (!publish(s) && err == MOCK_OK) {
+        customer_fini(ret_customer);
         err = MOCK_INTERNAL;
+    }
     return err;
 }
 
