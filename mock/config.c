@@ -1,6 +1,7 @@
 /* config.c - see config.h. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -55,8 +56,13 @@ static const struct opt_def opts[] = {
      "1, true, yes, on, 0, false, no or off",
      "any new imp_key/imp_secret pair gets a fresh empty tenant\n"
      "at its first getToken (for parallel CI jobs)"},
-    {"admin-token", "IMPMOCK_ADMIN_TOKEN", "T", OPT_TEXT, F(admin_token), NO_FIELD, 1, 256,
+    {"admin-token", "IMPMOCK_ADMIN_TOKEN", "T", OPT_TEXT, F(admin_token), NO_FIELD, 1,
+     CONFIG_ADMIN_TOKEN_MAX,
      "a token of 1 to 256 bytes", "require header X-Admin-Token: T on the /__mock/ control API"},
+    {"admin-token-file", "IMPMOCK_ADMIN_TOKEN_FILE", "FILE", OPT_TEXT, F(admin_token_file),
+     NO_FIELD, 1, 4096, "a file name",
+     "read the admin token from FILE (one line of 1 to 256 bytes),\n"
+     "so it does not show in the process list"},
     {"threads", "IMPMOCK_THREADS", "N", OPT_NUM, F(threads), NO_FIELD, 1, 4096,
      "a number from 1 to 4096", "worker threads = concurrent keep-alive clients (default 288)"},
     {"state-dir", "IMPMOCK_STATE_DIR", "DIR", OPT_TEXT, F(state_dir), NO_FIELD, 1, 4096,
@@ -294,6 +300,63 @@ static void defaults(struct config *c)
     c->log_format = "text";
 }
 
+/* Reads --admin-token-file into c->admin_token (a copy that lives as long
+ * as the program): one line, its end of line dropped. */
+static bool read_admin_token(struct config *c, char *err, size_t errlen)
+{
+    static char token[CONFIG_ADMIN_TOKEN_MAX + 3]; /* room to notice a longer one */
+    if (c->admin_token) {
+        snprintf(err, errlen,
+                 "give --admin-token or --admin-token-file (or their variables), "
+                 "not both");
+        return false;
+    }
+    FILE *f = fopen(c->admin_token_file, "r");
+    if (!f) {
+        snprintf(err, errlen, "--admin-token-file %s: cannot read: %s", c->admin_token_file,
+                 strerror(errno));
+        return false;
+    }
+    size_t n = fread(token, 1, sizeof token - 1, f);
+    bool more = fgetc(f) != EOF;
+    fclose(f);
+    token[n] = '\0';
+    size_t len = strcspn(token, "\r\n");
+    bool one_line = len == n || strspn(token + len, "\r\n") == n - len;
+    token[len] = '\0';
+    if (more || !one_line || len == 0 || len > CONFIG_ADMIN_TOKEN_MAX || strlen(token) != len) {
+        snprintf(err, errlen, "--admin-token-file %s must hold one line of 1 to %d bytes",
+                 c->admin_token_file, CONFIG_ADMIN_TOKEN_MAX);
+        return false;
+    }
+    c->admin_token = token;
+    return true;
+}
+
+static bool is_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+    return strcmp(host, "localhost") == 0;
+}
+
+const char *config_exposure_warning(const struct config *c)
+{
+    if (c->admin_token || is_loopback(c->host))
+        return NULL;
+    static char text[256];
+    snprintf(text, sizeof text,
+             "warning: listening on %s, beyond this machine, with the /__mock/ control API "
+             "open to anyone who can reach it (reset, import, clock); set --admin-token-file "
+             "or IMPMOCK_ADMIN_TOKEN",
+             c->host);
+    return text;
+}
+
 enum config_action config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)
 {
     enum { HELP = 256, VERSION, FIRST };
@@ -339,5 +402,7 @@ enum config_action config_parse(struct config *c, int argc, char **argv, char *e
         snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
         return CONFIG_BAD;
     }
+    if (c->admin_token_file && !read_admin_token(c, err, errlen))
+        return CONFIG_BAD;
     return CONFIG_SERVE;
 }

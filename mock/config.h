@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_LIST_MAX 64 /* entries of a repeatable option (--scenario) */
+#define CONFIG_LIST_MAX        64  /* entries of a repeatable option (--scenario) */
+#define CONFIG_ADMIN_TOKEN_MAX 256 /* bytes of the admin token */
 
 struct config_list {
     const char *items[CONFIG_LIST_MAX];
@@ -32,7 +33,8 @@ struct config {
     long long clock;              /* unix s the clock starts frozen at */
     struct config_list scenarios; /* scenario files */
     bool open_tenants;
-    const char *admin_token; /* NULL: control API open */
+    const char *admin_token;      /* NULL: control API open */
+    const char *admin_token_file; /* read into admin_token by config_parse */
     long long threads;
     const char *state_dir; /* NULL: memory only */
     bool state_sync;
@@ -59,6 +61,9 @@ enum config_action {
  * environment, then argv (flags win). CONFIG_BAD with a one-line message
  * ("--port must be ..., got 'x'") in err. */
 enum config_action config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen);
+/* A warning for standard error when the settings expose the control API
+ * (a non-loopback address and no admin token), else NULL. */
+const char *config_exposure_warning(const struct config *c);
 /* The --help text (static). */
 const char *config_usage(void);
 

@@ -159,6 +159,9 @@ static bool start_services(struct running *run, const struct config *c)
         .quiet = c->quiet,
         .log_json = strcmp(c->log_format, "json") == 0,
     };
+    const char *exposed = config_exposure_warning(c);
+    if (exposed)
+        fprintf(stderr, "impmock: %s\n", exposed);
     char err[512];
     run->srv = server_start(&run->app, &so, err, sizeof err);
     if (!run->srv) {

@@ -1350,6 +1350,88 @@ static void test_stored_text(void **state)
     end_cases("stored text");
 }
 
+/* ---- exposure ---- */
+
+/* impmock's start-up output with these arguments (bounded: stopped after 5 s). */
+static char *start_output(const char *env, const char *args)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s timeout -k 2 5 %s --port 0 --quiet %s 2>&1", env,
+             getenv("IMPMOCK_BIN"), args);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        fail_msg("popen: %s", strerror(errno));
+    static char out[4096];
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    pclose(p);
+    return out;
+}
+
+static void test_exposure(void **state)
+{
+    (void)state;
+    begin_cases();
+    /* 192.0.2.1 (TEST-NET-1) is on no interface: start-up fails to bind, so
+     * nothing listens beyond loopback, but the warning comes first */
+    char *out = start_output("", "--host 192.0.2.1");
+    n_cases++;
+    if (!strstr(out, "warning: listening on 192.0.2.1"))
+        bad("no admin token on a public address", "no warning: %s", out);
+    out = start_output("IMPMOCK_ADMIN_TOKEN=t", "--host 192.0.2.1");
+    n_cases++;
+    if (strstr(out, "warning"))
+        bad("admin token on a public address", "warned: %s", out);
+
+    /* the admin token from a file: in force, and not in the process list */
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/impmock-token-%d", (int)getpid());
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail_msg("%s: %s", path, strerror(errno));
+    fputs("token-from-a-file\n", f);
+    fclose(f);
+    struct mock tm;
+    const char *args[] = {"--admin-token-file", path, NULL};
+    mock_start(&tm, args);
+    struct http_res r;
+    http_do(&tm, "GET", "/__mock/requests", NULL, NULL, NULL, &r);
+    n_cases++;
+    if (r.status != 401)
+        bad("control API without the file's token", "status %ld", r.status);
+    http_res_free(&r);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)tm.port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    static const char with_token[] =
+        "GET /__mock/requests HTTP/1.1\r\nHost: x\r\n"
+        "X-Admin-Token: token-from-a-file\r\nConnection: close\r\n\r\n";
+    struct hres h = {0};
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+        send_all(fd, with_token, sizeof with_token - 1))
+        read_answer(fd, 5000, &h);
+    if (fd >= 0)
+        close(fd);
+    n_cases++;
+    if (h.status != 200)
+        bad("control API with the file's token", "status %d", h.status);
+    hres_free(&h);
+    char proc[64], cmdline[4096] = "";
+    snprintf(proc, sizeof proc, "/proc/%d/cmdline", (int)tm.pid);
+    f = fopen(proc, "rb");
+    size_t n = f ? fread(cmdline, 1, sizeof cmdline - 1, f) : 0;
+    if (f)
+        fclose(f);
+    for (size_t i = 0; i < n; i++)
+        cmdline[i] = cmdline[i] ? cmdline[i] : ' ';
+    n_cases++;
+    if (!n || strstr(cmdline, "token-from-a-file"))
+        bad("process list", "the token shows: %s", cmdline);
+    assert_int_equal(mock_stop(&tm), 0);
+    remove(path);
+    end_cases("exposure");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1358,6 +1440,7 @@ int main(void)
         cmocka_unit_test(test_path_ids),    cmocka_unit_test(test_traversal),
         cmocka_unit_test(test_fields),      cmocka_unit_test(test_transport),
         cmocka_unit_test(test_slow_clients), cmocka_unit_test(test_stored_text),
+        cmocka_unit_test(test_exposure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
