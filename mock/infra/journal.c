@@ -98,32 +98,76 @@ static bool fit(char **buf, size_t *bufcap, size_t n)
     return true;
 }
 
-/* Stores a body into *buf, cut at JOURNAL_BODY_MAX. */
-static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool redact)
+/* Stores s into *buf, masked by mask (redact_body or redact_target) when it
+ * may hold a secret; never the text in clear when masking fails. */
+static bool put_masked(char **buf, size_t *bufcap, const char *s, size_t len, bool cut,
+                       size_t (*mask)(const char *, size_t, bool, char *))
 {
-    if (!s)
+    if (!redact_may_hold_secret(s, len, cut)) { /* most requests hold none */
+        if (!fit(buf, bufcap, len))
+            return false;
+        memcpy(*buf, s, len);
+        (*buf)[len] = '\0';
+        make_utf8(*buf);
+        return true;
+    }
+    char *tmp = malloc(REDACT_OUT_MAX(len));
+    size_t n = tmp ? mask(s, len, cut, tmp) : 0;
+    bool ok = fit(buf, bufcap, n);
+    if (ok) {
+        memcpy(*buf, tmp ? tmp : "", n);
+        (*buf)[n] = '\0';
+        make_utf8(*buf);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* Stores a body into *buf, cut at JOURNAL_BODY_MAX. */
+static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool request)
+{
+    if (!s) {
+        s = "";
         len = 0;
-    if (len > JOURNAL_BODY_MAX)
-        len = JOURNAL_BODY_MAX;
-    if (!fit(buf, bufcap, len))
+    }
+    size_t keep = len < JOURNAL_BODY_MAX ? len : JOURNAL_BODY_MAX;
+    if (request) /* anything the client sent */
+        return put_masked(buf, bufcap, s, keep, keep < len, redact_body);
+    if (!fit(buf, bufcap, keep))
         return false;
     char *out = *buf;
-    if (len)
-        memcpy(out, s, len);
-    out[len] = '\0';
-    if (redact) {                             /* a request: anything the client sent */
-        if (redact_may_hold_card_number(out)) /* most bodies have no card number */
-            redact_card_numbers(out);
-        make_utf8(out);
-    } else if (len == JOURNAL_BODY_MAX) { /* our own answer, valid but maybe cut mid-character */
-        size_t k = len;
+    if (keep)
+        memcpy(out, s, keep);
+    out[keep] = '\0';
+    if (keep < len) { /* our own answer, valid but maybe cut mid-character */
+        size_t k = keep;
         while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
             k--;
         if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 &&
-            utf8_seq_len(out + k - 1, len - (k - 1)) == 0)
+            utf8_seq_len(out + k - 1, keep - (k - 1)) == 0)
             out[k - 1] = '\0';
     }
     return true;
+}
+
+/* Stores "path?query" into *buf. */
+static bool put_target(char **buf, size_t *bufcap, const char *path, const char *query)
+{
+    size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
+    size_t plen = pl + (ql ? ql + 1 : 0);
+    char small[512];
+    char *whole = plen < sizeof small ? small : malloc(plen + 1);
+    if (!whole)
+        return false;
+    memcpy(whole, path, pl);
+    if (ql) {
+        whole[pl] = '?';
+        memcpy(whole + pl + 1, query, ql);
+    }
+    bool ok = put_masked(buf, bufcap, whole, plen, false, redact_target);
+    if (whole != small)
+        free(whole);
+    return ok;
 }
 
 void journal_record(int tid, const char *method, const char *path, const char *query, int status,
@@ -135,25 +179,15 @@ void journal_record(int tid, const char *method, const char *path, const char *q
     uint64_t seq = atomic_fetch_add(&next_seq, 1);
     size_t idx = (size_t)((seq - 1) % cap);
     struct slot *sl = &ring[idx];
-    size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
-    size_t plen = pl + (ql ? ql + 1 : 0);
     pthread_mutex_lock(stripe_of(idx));
     /* an older number never overwrites a newer one: a worker descheduled
      * between numbering and storing finds its entry already out of the ring */
     if (sl->e.seq < seq) {
         struct journal_entry *e = &sl->e;
         e->seq = 0; /* not readable while being written or when a copy fails */
-        if (fit(&e->path, &sl->path_cap, plen) &&
+        if (put_target(&e->path, &sl->path_cap, path, query) &&
             put_body(&e->request_body, &sl->req_cap, req_body, req_len, true) &&
             put_body(&e->response_body, &sl->resp_cap, resp_body, resp_len, false)) {
-            memcpy(e->path, path, pl);
-            if (ql) {
-                e->path[pl] = '?';
-                memcpy(e->path + pl + 1, query, ql);
-            }
-            e->path[plen] = '\0';
-            redact_card_numbers(e->path);
-            make_utf8(e->path);
             e->time = now;
             e->tid = tid;
             size_t ml = strnlen(method, sizeof e->method - 1);

@@ -1,7 +1,7 @@
 /*
  * journal.h - a bounded ring of recent requests and their answers, so a test
- * can assert what its code sent (GET /__mock/requests). Card numbers in
- * request bodies are masked before they are kept.
+ * can assert what its code sent (GET /__mock/requests). Secrets in request
+ * targets and bodies are masked before they are kept (infra/redact.h).
  * Thread-safety: callable from any thread; striped mutexes inside, held only
  * for copies.
  */

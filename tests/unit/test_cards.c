@@ -50,6 +50,16 @@ static void test_mask(void **state)
     assert_string_equal(out, "624303******0000001");
 }
 
+/* Masks a request body in place (the cases below never grow). */
+static void redact_card_numbers(char *text)
+{
+    char out[REDACT_OUT_MAX(256)];
+    size_t len = strlen(text);
+    assert_true(len <= 256);
+    assert_true(redact_body(text, len, false, out) <= len);
+    strcpy(text, out);
+}
+
 static void test_redact(void **state)
 {
     (void)state;
@@ -57,7 +67,7 @@ static void test_redact(void **state)
     redact_card_numbers(text);
     assert_null(strstr(text, "4242-4242-4242-4242"));
     assert_non_null(strstr(text, "amount=1000"));
-    assert_non_null(strstr(text, "birth=900101"));
+    assert_non_null(strstr(text, "birth=******")); /* a secret field too */
 
     char plus[] = "card_number=4242+4242+4242+4242&x=1";
     redact_card_numbers(plus);
