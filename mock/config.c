@@ -87,6 +87,11 @@ static const struct opt_def opts[] = {
     {"journal-size", "IMPMOCK_JOURNAL_SIZE", "N", OPT_NUM, F(journal_size), NO_FIELD, 0, 1000000,
      "a number from 0 to 1000000",
      "requests kept for GET /__mock/requests (default 1000, 0 = off)"},
+    {"journal-page-limit", "IMPMOCK_JOURNAL_PAGE_LIMIT", "BYTES", OPT_NUM, F(journal_page_limit),
+     NO_FIELD, 1LL << 20, 1LL << 30, "from 1048576 to 1073741824 bytes",
+     "largest answer of GET /__mock/requests (default 8388608);\n"
+     "older entries that do not fit are fetched with ?before=N\n"
+     "(the answer's X-Mock-Next-Before header gives N)"},
     {"webhook-retries", "IMPMOCK_WEBHOOK_RETRIES", "N", OPT_NUM, F(webhook_retries), NO_FIELD, 0,
      5, "a number from 0 to 5",
      "resend a webhook up to N times (0..5, default 0) when the\n"
@@ -119,7 +124,7 @@ static const char usage_tail[] =
     "\n"
     "Control API: GET /__mock/health, GET|POST /__mock/clock, POST /__mock/reset[?imp_key=K],\n"
     "GET|POST|DELETE /__mock/scenarios[?name=N],\n"
-    "GET /__mock/requests[?limit=N&method=M&path=P&status=S&imp_key=K],\n"
+    "GET /__mock/requests[?limit=N&before=N&method=M&path=P&status=S&imp_key=K],\n"
     "GET /__mock/webhooks[?limit=N&status=S&id=N&merchant_uid=M&imp_key=K],\n"
     "POST /__mock/webhooks/ID/resend, GET /__mock/export[?imp_key=K], POST /__mock/import.\n"
     "Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails,\n"
@@ -295,6 +300,7 @@ static void defaults(struct config *c)
     c->body_limit = 1 << 20;
     c->request_timeout_ms = 15000;
     c->journal_size = 1000;
+    c->journal_page_limit = 8 << 20;
     c->webhook_retry_interval = 60;
     c->webhook_journal_size = 1000;
     c->log_format = "text";

@@ -42,6 +42,7 @@ struct config {
     long long body_limit;         /* bytes */
     long long request_timeout_ms; /* ms */
     long long journal_size;       /* requests kept */
+    long long journal_page_limit; /* bytes of one GET /__mock/requests answer */
     long long webhook_retries;
     long long webhook_retry_interval; /* virtual-clock seconds */
     long long webhook_journal_size;

@@ -68,6 +68,13 @@ static bool init_libraries(const struct config *c)
         return false;
     }
     ids_init(c->seeded, c->seed);
+#if defined(__GLIBC__)
+    /* blocks from 128 KiB up (a large GET /__mock/requests answer, a big
+     * body) go back to the system when freed: by default glibc raises this
+     * threshold after the first such free, and then keeps megabytes of
+     * them in each worker's arena for good */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     journal_init((size_t)c->journal_size);
     return true;
 }
@@ -201,6 +208,7 @@ static int serve(const struct config *c)
 {
     static struct running run; /* the merchant template is several KiB */
     run.app.body_limit = (size_t)c->body_limit;
+    run.app.journal_page_limit = (size_t)c->journal_page_limit;
     run.app.admin_token = c->admin_token;
     if (!init_libraries(c))
         return 1;

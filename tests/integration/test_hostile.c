@@ -1045,6 +1045,8 @@ static const struct field_case field_cases[] = {
     {"POST", "/__mock/reset?imp_key=nobody", A_ADMIN, NULL, NULL, 404, NULL},
     {"GET", "/__mock/requests?limit=-1", A_ADMIN, NULL, NULL, 400, "limit"},
     {"GET", "/__mock/requests?status=abc", A_ADMIN, NULL, NULL, 400, "status"},
+    {"GET", "/__mock/requests?before=0", A_ADMIN, NULL, NULL, 400, "before"},
+    {"GET", "/__mock/requests?before=1e3", A_ADMIN, NULL, NULL, 400, "before"},
     {"POST", "/__mock/import?imp_key=imp_apikey", A_ADMIN, J, "{\"payments\":[{\"imp_uid\":5}]}", 400, NULL},
     {"POST", "/__mock/import?imp_key=imp_apikey", A_ADMIN, J, "{\"format\":1,\"payments\":\"all\"}", 400, NULL},
     {"POST", "/__mock/import?imp_key=imp_apikey", A_ADMIN, F, "payments=1", 400, NULL},
@@ -1588,6 +1590,76 @@ static void test_journal_hides_secrets(void **state)
     end_cases("journal secrets");
 }
 
+/* ---- what the request journal keeps and answers is bounded ---- */
+
+/* A header of a libcurl answer (harness http_res.headers), or NULL. */
+static const char *res_header(const struct http_res *r, const char *name, char *out, size_t cap)
+{
+    char head[4200];
+    snprintf(head, sizeof head, "\r\n%s", r->headers);
+    return find_header(head, name, out, cap);
+}
+
+static void test_journal_bounded(void **state)
+{
+    (void)state;
+    begin_cases();
+    struct mock jm;
+    const char *args[] = {"--journal-size", "300", "--journal-page-limit", "1048576", NULL};
+    mock_start(&jm, args);
+    /* 300 bodies of 70 KB of \x01: each would be written 6 times over ("\u0001") */
+    size_t big = 70000;
+    char *body = malloc(big + 1);
+    if (!body)
+        fail_msg("out of memory");
+    memset(body, 1, big);
+    body[big] = '\0';
+    for (int i = 0; i < 300; i++) {
+        struct http_res r;
+        http_do(&jm, "POST", "/payments/prepare", "application/json", body, NULL, &r);
+        http_res_free(&r);
+    }
+    free(body);
+    /* page by page, newest first: every entry once, each answer within the limit */
+    uint64_t before = 0, last_seq = UINT64_MAX;
+    int seen = 0, pages = 0;
+    for (; pages < 100; pages++) {
+        char target[96];
+        snprintf(target, sizeof target, "/__mock/requests%s", before ? "?before=" : "");
+        if (before)
+            snprintf(target + strlen(target), sizeof target - strlen(target), "%llu",
+                     (unsigned long long)before);
+        struct http_res r;
+        http_do(&jm, "GET", target, NULL, NULL, NULL, &r);
+        n_cases++;
+        if (r.status != 200 || r.len > 1048576 || !cJSON_IsArray(r.json))
+            bad("journal page", "status %ld, %zu bytes", r.status, r.len);
+        int n = cJSON_GetArraySize(r.json);
+        for (int i = n - 1; i >= 0; i--) {
+            const cJSON *e = cJSON_GetArrayItem(r.json, i);
+            uint64_t seq = (uint64_t)json_num(e, "seq");
+            const char *rb = json_str(e, "request_body");
+            n_cases++;
+            if (seq >= last_seq || !rb || strlen(rb) > 65536 / 6)
+                bad("journal entry", "seq %llu after %llu, body of %zu bytes",
+                    (unsigned long long)seq, (unsigned long long)last_seq, rb ? strlen(rb) : 0);
+            last_seq = seq;
+            seen++;
+        }
+        char next[32];
+        bool more = res_header(&r, "X-Mock-Next-Before", next, sizeof next) != NULL;
+        http_res_free(&r);
+        if (!more)
+            break;
+        before = strtoull(next, NULL, 10);
+    }
+    n_cases++;
+    if (seen != 300 || pages < 2)
+        bad("journal pages", "%d entries in %d pages, wanted 300 in several", seen, pages + 1);
+    assert_int_equal(mock_stop(&jm), 0);
+    end_cases("journal bounds");
+}
+
 /* ---- exposure ---- */
 
 /* impmock's start-up output with these arguments (bounded: stopped after 5 s). */
@@ -1678,7 +1750,7 @@ int main(void)
         cmocka_unit_test(test_path_ids),    cmocka_unit_test(test_traversal),
         cmocka_unit_test(test_fields),      cmocka_unit_test(test_transport),
         cmocka_unit_test(test_slow_clients), cmocka_unit_test(test_stored_text),
-        cmocka_unit_test(test_journal_hides_secrets),
+        cmocka_unit_test(test_journal_hides_secrets), cmocka_unit_test(test_journal_bounded),
         cmocka_unit_test(test_exposure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
