@@ -4,6 +4,8 @@
 #include "base/limits.h"
 #include "infra/tlscert.h"
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -81,8 +83,12 @@ static const struct opt_def opts[] = {
      "1, true, yes, on, 0, false, no or off",
      "any new imp_key/imp_secret pair gets a fresh empty tenant\n"
      "at its first getToken (for parallel CI jobs)"},
-    {"admin-token", "IMPMOCK_ADMIN_TOKEN", "T", OPT_TEXT, NULL, F(admin_token), NO_FIELD, 1, 256,
+    {"admin-token", "IMPMOCK_ADMIN_TOKEN", "T", OPT_TEXT, NULL, F(admin_token), NO_FIELD, 1, CONFIG_ADMIN_TOKEN_MAX,
      "a token of 1 to 256 bytes", "require header X-Admin-Token: T on the /__mock/ control API"},
+    {"admin-token-file", "IMPMOCK_ADMIN_TOKEN_FILE", "FILE", OPT_TEXT, NULL, F(admin_token_file),
+     NO_FIELD, 1, 4096, "a file name",
+     "read the admin token from FILE (one line of 1 to 256 bytes),\n"
+     "so it does not show in the process list"},
     {"allowed-host", "IMPMOCK_ALLOWED_HOST", "NAME", OPT_LIST, host_name_ok, F(allowed_hosts), NO_FIELD, 1, 253,
      "a host name without scheme or port, or '*'",
      "answer requests for Host NAME too (repeatable; the variable\n"
@@ -103,6 +109,11 @@ static const struct opt_def opts[] = {
     {"state-sync", "IMPMOCK_STATE_SYNC", NULL, OPT_SWITCH, NULL, F(state_sync), NO_FIELD, 0, 0,
      "1, true, yes, on, 0, false, no or off",
      "fdatasync every change (survives power loss, not only kill -9)"},
+    {"state-repair", "IMPMOCK_STATE_REPAIR", NULL, OPT_SWITCH, NULL, F(state_repair), NO_FIELD, 0, 0,
+     "1, true, yes, on, 0, false, no or off",
+     "start on a damaged --state-dir: copy its files to\n"
+     "DIR/damaged-<time>/, keep every record up to the damage\n"
+     "(without it, damage refuses start-up)"},
     {"body-limit", "IMPMOCK_BODY_LIMIT", "BYTES", OPT_NUM, NULL, F(body_limit), NO_FIELD, 1024,
      1LL << 30, "from 1024 to 1073741824 bytes",
      "largest request body accepted (default 1048576)"},
@@ -113,6 +124,11 @@ static const struct opt_def opts[] = {
     {"journal-size", "IMPMOCK_JOURNAL_SIZE", "N", OPT_NUM, NULL, F(journal_size), NO_FIELD, 0, 1000000,
      "a number from 0 to 1000000",
      "requests kept for GET /__mock/requests (default 1000, 0 = off)"},
+    {"journal-page-limit", "IMPMOCK_JOURNAL_PAGE_LIMIT", "BYTES", OPT_NUM, NULL, F(journal_page_limit),
+     NO_FIELD, 1LL << 20, 1LL << 30, "from 1048576 to 1073741824 bytes",
+     "largest answer of GET /__mock/requests (default 8388608);\n"
+     "older entries that do not fit are fetched with ?before=N\n"
+     "(the answer's X-Mock-Next-Before header gives N)"},
     {"webhook-retries", "IMPMOCK_WEBHOOK_RETRIES", "N", OPT_NUM, NULL, F(webhook_retries), NO_FIELD, 0,
      5, "a number from 0 to 5",
      "resend a webhook up to N times (0..5, default 0) when the\n"
@@ -172,7 +188,7 @@ static const char usage_tail[] =
     "\n"
     "Control API: GET /__mock/health, GET|POST /__mock/clock, POST /__mock/reset[?imp_key=K],\n"
     "GET|POST|DELETE /__mock/scenarios[?name=N],\n"
-    "GET /__mock/requests[?limit=N&method=M&path=P&status=S&imp_key=K],\n"
+    "GET /__mock/requests[?limit=N&before=N&method=M&path=P&status=S&imp_key=K],\n"
     "GET /__mock/webhooks[?limit=N&status=S&id=N&merchant_uid=M&imp_key=K],\n"
     "POST /__mock/webhooks/ID/resend, GET /__mock/export[?imp_key=K], POST /__mock/import,\n"
     "GET /__mock/routes. Calls that change state need Content-Type: application/json\n"
@@ -350,6 +366,7 @@ static void defaults(struct config *c)
     c->body_limit = 1 << 20;
     c->request_timeout_ms = 15000;
     c->journal_size = 1000;
+    c->journal_page_limit = 8 << 20;
     c->webhook_retry_interval = 60;
     c->webhook_journal_size = 1000;
     c->log_format = "text";
@@ -360,6 +377,63 @@ void config_fini(struct config *c)
     for (size_t i = 0; i < c->n_owned; i++)
         free(c->owned[i]);
     c->n_owned = 0;
+}
+
+/* Reads --admin-token-file into c->admin_token (a copy that lives as long
+ * as the program): one line, its end of line dropped. */
+static bool read_admin_token(struct config *c, char *err, size_t errlen)
+{
+    static char token[CONFIG_ADMIN_TOKEN_MAX + 3]; /* room to notice a longer one */
+    if (c->admin_token) {
+        snprintf(err, errlen,
+                 "give --admin-token or --admin-token-file (or their variables), "
+                 "not both");
+        return false;
+    }
+    FILE *f = fopen(c->admin_token_file, "r");
+    if (!f) {
+        snprintf(err, errlen, "--admin-token-file %s: cannot read: %s", c->admin_token_file,
+                 strerror(errno));
+        return false;
+    }
+    size_t n = fread(token, 1, sizeof token - 1, f);
+    bool more = fgetc(f) != EOF;
+    fclose(f);
+    token[n] = '\0';
+    size_t len = strcspn(token, "\r\n");
+    bool one_line = len == n || strspn(token + len, "\r\n") == n - len;
+    token[len] = '\0';
+    if (more || !one_line || len == 0 || len > CONFIG_ADMIN_TOKEN_MAX || strlen(token) != len) {
+        snprintf(err, errlen, "--admin-token-file %s must hold one line of 1 to %d bytes",
+                 c->admin_token_file, CONFIG_ADMIN_TOKEN_MAX);
+        return false;
+    }
+    c->admin_token = token;
+    return true;
+}
+
+static bool is_loopback(const char *host)
+{
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, host, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    if (inet_pton(AF_INET6, host, &a6) == 1)
+        return IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+    return strcmp(host, "localhost") == 0;
+}
+
+const char *config_exposure_warning(const struct config *c)
+{
+    if (c->admin_token || is_loopback(c->host))
+        return NULL;
+    static char text[256];
+    snprintf(text, sizeof text,
+             "warning: listening on %s, beyond this machine, with the /__mock/ control API "
+             "open to anyone who can reach it (reset, import, clock); set --admin-token-file "
+             "or IMPMOCK_ADMIN_TOKEN",
+             c->host);
+    return text;
 }
 
 enum config_action config_parse(struct config *c, int argc, char **argv, char *err, size_t errlen)
@@ -419,5 +493,7 @@ enum config_action config_parse(struct config *c, int argc, char **argv, char *e
                  "go together");
         return CONFIG_BAD;
     }
+    if (c->admin_token_file && !read_admin_token(c, err, errlen))
+        return CONFIG_BAD;
     return print_ca ? CONFIG_PRINT_CA : CONFIG_SERVE;
 }

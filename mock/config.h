@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_LIST_MAX       64 /* entries of a repeatable option (--scenario) */
-#define CONFIG_ENV_COPIES_MAX 8  /* list variables (IMPMOCK_SCENARIOS, ...) */
+#define CONFIG_LIST_MAX        64  /* entries of a repeatable option (--scenario) */
+#define CONFIG_ADMIN_TOKEN_MAX 256 /* bytes of the admin token */
 
 struct config_list {
     const char *items[CONFIG_LIST_MAX];
@@ -34,14 +34,17 @@ struct config {
     struct config_list scenarios; /* scenario files */
     bool open_tenants;
     const char *admin_token;          /* NULL: control API open */
+    const char *admin_token_file;     /* read into admin_token by config_parse */
     struct config_list allowed_hosts; /* Host names answered besides the built-in ones */
     struct config_list cors_origins;  /* origins whose pages may call the REST API */
     long long threads;
     const char *state_dir; /* NULL: memory only */
     bool state_sync;
+    bool state_repair;            /* keep what is readable of a damaged state dir */
     long long body_limit;         /* bytes */
     long long request_timeout_ms; /* ms */
     long long journal_size;       /* requests kept */
+    long long journal_page_limit; /* bytes of one GET /__mock/requests answer */
     long long webhook_retries;
     long long webhook_retry_interval; /* virtual-clock seconds */
     long long webhook_journal_size;
@@ -74,6 +77,9 @@ enum config_action config_parse(struct config *c, int argc, char **argv, char *e
 /* Frees what config_parse copied (list variables); the strings of c that
  * point there are gone afterwards. */
 void config_fini(struct config *c);
+/* A warning for standard error when the settings expose the control API
+ * (a non-loopback address and no admin token), else NULL. */
+const char *config_exposure_warning(const struct config *c);
 /* The --help text (static). */
 const char *config_usage(void);
 /* Frees what config_parse copied (the list variables' text): after the

@@ -73,6 +73,13 @@ static bool init_libraries(const struct config *c)
         return false;
     }
     ids_init(c->seeded, c->seed);
+#if defined(__GLIBC__)
+    /* blocks from 128 KiB up (a large GET /__mock/requests answer, a big
+     * body) go back to the system when freed: by default glibc raises this
+     * threshold after the first such free, and then keeps megabytes of
+     * them in each worker's arena for good */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     journal_init((size_t)c->journal_size);
     return true;
 }
@@ -111,8 +118,8 @@ static bool open_store(struct running *run, const struct config *c)
         return false;
     }
     if (c->state_dir) {
-        run->persist =
-            persist_open(c->state_dir, run->app.store, c->state_sync, &restored, err, sizeof err);
+        struct persist_opts po = {.sync_writes = c->state_sync, .repair = c->state_repair};
+        run->persist = persist_open(c->state_dir, run->app.store, &po, &restored, err, sizeof err);
         if (!run->persist) {
             fprintf(stderr, "impmock: --state-dir: %s\n", err);
             return false;
@@ -274,6 +281,9 @@ static bool start_services(struct running *run, const struct config *c)
         .cors_origins = c->cors_origins.items,
         .n_cors_origins = c->cors_origins.n,
     };
+    const char *exposed = config_exposure_warning(c);
+    if (exposed)
+        fprintf(stderr, "impmock: %s\n", exposed);
     char err[512];
     run->srv = server_start(&run->app, &so, err, sizeof err);
     if (!run->srv) {
@@ -314,6 +324,7 @@ static int serve(const struct config *c)
 {
     static struct running run; /* the merchant template is several KiB */
     run.app.body_limit = (size_t)c->body_limit;
+    run.app.journal_page_limit = (size_t)c->journal_page_limit;
     run.app.admin_token = c->admin_token;
     if (!init_libraries(c))
         return 1;

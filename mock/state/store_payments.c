@@ -134,8 +134,11 @@ enum mock_err store_payment_insert(struct store *s, int tid, const struct paymen
     if (ret_payment && !payment_copy(ret_payment, &np))
         err = MOCK_INTERNAL;
 out:
-    if (!store__unlock_publish(s) && err == MOCK_OK)
+    if (!store__unlock_publish(s) && err == MOCK_OK) {
+        if (ret_payment) /* not logged: answered as an error, the copy is not the caller's */
+            payment_fini(ret_payment);
         err = MOCK_INTERNAL;
+    }
     return err;
 }
 
