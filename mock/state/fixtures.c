@@ -195,6 +195,31 @@ static bool parse_card(const cJSON *o, size_t index, struct test_card *c, char *
     return true;
 }
 
+/* The "certification" block of one document replaces any earlier one. */
+static bool merge_certification(cJSON *merged, cJSON *doc, const char *file, char *err,
+                                size_t errlen)
+{
+    cJSON *cert = cJSON_DetachItemFromObjectCaseSensitive(doc, "certification");
+    if (!cert)
+        return true;
+    bool ok = cJSON_IsObject(cert);
+    if (!ok)
+        snprintf(err, errlen, "%s: field \"certification\" must be an object", file);
+    cJSON_DeleteItemFromObjectCaseSensitive(cert, TAG_FILE);
+    if (ok && !cJSON_AddStringToObject(cert, TAG_FILE, file)) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        ok = false;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(merged, "certification");
+    if (ok && !cJSON_AddItemToObject(merged, "certification", cert)) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        ok = false;
+    }
+    if (!ok)
+        cJSON_Delete(cert);
+    return ok;
+}
+
 /* Appends the arrays of one fixture document to the merged one. */
 static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, size_t errlen)
 {
@@ -231,7 +256,7 @@ static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, si
             }
         }
     }
-    return true;
+    return merge_certification(merged, doc, file, err, errlen);
 }
 
 static bool load_text(cJSON *merged, const char *text, size_t len, const char *file, char *err,
@@ -318,6 +343,24 @@ static bool load_dir(cJSON *merged, const char *path, DIR *d, char *err, size_t 
     return ok;
 }
 
+/* Fixtures without a "certification" block keep the documented default one. */
+static bool default_certification(cJSON *merged, char *err, size_t errlen)
+{
+    cJSON *defaults = cJSON_CreateObject();
+    bool ok = defaults && cJSON_AddArrayToObject(defaults, "merchants") &&
+              cJSON_AddArrayToObject(defaults, "test_cards") &&
+              load_text(defaults, fixtures_default_json, fixtures_default_json_len, EMBEDDED, err,
+                        errlen);
+    cJSON *cert = ok ? cJSON_DetachItemFromObjectCaseSensitive(defaults, "certification") : NULL;
+    cJSON_Delete(defaults);
+    if (cert && cJSON_AddItemToObject(merged, "certification", cert))
+        return true;
+    cJSON_Delete(cert);
+    if (ok)
+        snprintf(err, errlen, "%s: no certification block", EMBEDDED);
+    return false;
+}
+
 bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errlen)
 {
     memset(fx, 0, sizeof *fx);
@@ -356,6 +399,10 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
         cJSON_Delete(defaults);
         cards = cJSON_GetObjectItemCaseSensitive(merged, "test_cards");
     }
+    if (ok && !cJSON_GetObjectItemCaseSensitive(merged, "certification"))
+        ok = default_certification(merged, err, errlen);
+    const cJSON *cert = cJSON_GetObjectItemCaseSensitive(merged, "certification");
+    ok = ok && fixtures_parse_certification(cert, tag_file(cert), &fx->phones, err, errlen);
     cJSON *merchants = cJSON_GetObjectItemCaseSensitive(merged, "merchants");
     if (ok && cJSON_GetArraySize(merchants) == 0) {
         snprintf(err, errlen, "%s: no merchants defined", path ? path : "fixtures");
@@ -391,6 +438,7 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
     if (!ok) {
         cJSON_Delete(merged);
         cards_fini(&fx->cards);
+        phones_fini(&fx->phones);
         return false;
     }
     fx->merchants = cJSON_DetachItemFromObjectCaseSensitive(merged, "merchants");
@@ -402,6 +450,7 @@ void fixtures_fini(struct fixtures *fx)
 {
     cJSON_Delete(fx->merchants);
     cards_fini(&fx->cards);
+    phones_fini(&fx->phones);
     memset(fx, 0, sizeof *fx);
 }
 
@@ -535,6 +584,7 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
     if (!p.currency[0])
         memcpy(p.currency, "KRW", 4);
     p.card_type = -1;
+    p.escrow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "escrow"));
     int64_t now = clock_now();
     if (!opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
         !opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at, where, err,

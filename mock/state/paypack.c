@@ -3,7 +3,8 @@
  *   imp_uid NUL, merchant_uid NUL     (first: the indexes read them in place)
  *   flags byte                        status (bits 0-2), escrow (bit 3), and
  *                                     whether pg_tid (4), optional strings (5)
- *                                     and cancels (6) follow
+ *                                     and cancels (6) follow; cash receipt
+ *                                     issued (bit 7)
  *   channel  pay_method, channel, pg_provider, pg_id and currency, which most
  *            payments share: varint k + 1 for interned "pay_method US channel
  *            US pg_provider US pg_id US currency", or varint 0 and the five
@@ -49,6 +50,7 @@ enum str_field {
 #define F_PG_TID  0x10
 #define F_STRINGS 0x20
 #define F_CANCELS 0x40
+#define F_RECEIPT 0x80
 #define SEP       '\x1f' /* between the parts of the channel string */
 
 /* repeated across payments: worth one interned copy each */
@@ -188,7 +190,7 @@ uint8_t *paypack_encode(struct paypack *pk, const struct payment *p)
     put_str(&w, p->merchant_uid);
     unsigned flags = ((unsigned)p->status & 7u) | (p->escrow ? F_ESCROW : 0u) |
                      (p->pg_tid[0] ? F_PG_TID : 0u) | (any_str ? F_STRINGS : 0u) |
-                     (p->n_cancels ? F_CANCELS : 0u);
+                     (p->n_cancels ? F_CANCELS : 0u) | (p->cash_receipt_issued ? F_RECEIPT : 0u);
     uint8_t fb = (uint8_t)flags;
     put(&w, &fb, 1);
     const char *parts[5] = {p->pay_method, p->channel, p->pg_provider, p->pg_id, p->currency};
@@ -426,6 +428,7 @@ bool paypack_decode(const struct paypack *pk, const uint8_t *rec, struct payment
     unsigned flags = read_head(&r, pk, &h, nums, &chan, &joined, &usage);
     ret->status = h.status;
     ret->escrow = h.escrow;
+    ret->cash_receipt_issued = (flags & F_RECEIPT) != 0;
     ret->version = h.version;
     ret->started_at = h.started_at;
     ret->paid_at = h.paid_at;

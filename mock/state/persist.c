@@ -3,6 +3,7 @@
 
 #include "infra/clock.h"
 #include "state/state.h"
+#include "state/state_documents.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -64,9 +65,10 @@ static bool whole_number(const cJSON *it, int64_t *ret)
     return true;
 }
 
-static const char *const kind_names[] = {"tenant_add", "tenant_clear", "tenant_remove", "token",
-                                         "payment",    "customer",     "customer_del",  "prepare",
-                                         "clock",      "schedule"};
+static const char *const kind_names[] = {
+    "tenant_add", "tenant_clear",  "tenant_remove",     "token",       "payment",
+    "customer",   "customer_del",  "prepare",           "clock",       "schedule",
+    "receipt",    "certification", "certification_del", "escrow_logis"};
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 
 static cJSON *event_to_json(const struct store_event *ev)
@@ -110,6 +112,12 @@ static cJSON *event_to_json(const struct store_event *ev)
     case STORE_EV_CLOCK:
         ok = cJSON_AddBoolToObject(o, "frozen", ev->clock_frozen) &&
              cJSON_AddNumberToObject(o, "value", (double)ev->clock_value);
+        break;
+    case STORE_EV_RECEIPT:
+    case STORE_EV_CERT:
+    case STORE_EV_CERT_DEL:
+    case STORE_EV_LOGIS:
+        ok = state_document_event_to_json(ev, o);
         break;
     case STORE_EV_TENANT_CLEAR:
     case STORE_EV_TENANT_REMOVE:
@@ -180,6 +188,11 @@ static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, s
             break;
         ev->clock_frozen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "frozen"));
         return true;
+    case STORE_EV_RECEIPT:
+    case STORE_EV_CERT:
+    case STORE_EV_CERT_DEL:
+    case STORE_EV_LOGIS:
+        return state_document_event_from_json(o, ev, err, errlen);
     case STORE_EV_TENANT_CLEAR:
     case STORE_EV_TENANT_REMOVE:
         return true;
@@ -442,6 +455,12 @@ static bool emit_line(int fd, const struct store_event *ev)
     return write_event(fd, ev, NULL);
 }
 
+/* emit_line for state_documents_dump, whose callback takes a pointer */
+static bool emit_document(void *ud, const struct store_event *ev)
+{
+    return emit_line(*(const int *)ud, ev);
+}
+
 static bool dump_state(struct persist *p, int fd)
 {
     size_t n = store_tenant_count(p->store);
@@ -498,6 +517,7 @@ static bool dump_state(struct persist *p, int fd)
             ok = emit_line(fd, &se);
         }
         store_sched_page_free(&scheds);
+        ok = ok && state_documents_dump(p->store, tid, emit_document, &fd);
     }
     struct store_event ce = {.kind = STORE_EV_CLOCK, .tid = -1};
     clock_get_state(&ce.clock_frozen, &ce.clock_value);
