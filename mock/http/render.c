@@ -282,7 +282,11 @@ static void write_payment(struct jw *w, const struct payment *p)
         jw_str(w, p->cancels[i].receipt_url);
         first = false;
     }
-    LIT(w, "],\"cash_receipt_issued\":false");
+    LIT(w, "]");
+    if (p->cash_receipt_issued)
+        RAW(w, "cash_receipt_issued", "true");
+    else
+        RAW(w, "cash_receipt_issued", "false");
     STR(w, "customer_uid", p->customer_uid);
     STR(w, "customer_uid_usage", p->customer_uid_usage);
     LIT(w, ",\"promotion\":null}");
