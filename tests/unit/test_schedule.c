@@ -14,9 +14,9 @@
 #include <cmocka.h>
 
 #include "domain/billing.h"
+#include "domain/schedule.h"
 #include "state/fixtures.h"
 #include "state/ids.h"
-#include "domain/schedule.h"
 #include "state/store.h"
 
 #include <sodium.h>
@@ -55,7 +55,7 @@ static void merchant_init(struct merchant *m, const char *key, const char *code)
     memset(m, 0, sizeof *m);
     snprintf(m->imp_key, sizeof m->imp_key, "%s", key);
     snprintf(m->merchant_code, sizeof m->merchant_code, "%s", code);
-    struct channel ch = {"nice", "nictest04m", CHANNEL_KEYIN};
+    struct channel ch = {.pg_provider = "nice", .pg_id = "nictest04m", .kind = CHANNEL_KEYIN};
     m->channels[0] = ch;
     m->n_channels = 1;
 }
