@@ -68,6 +68,30 @@
     X(CHECKOUT_OPEN,       200,  1, "아직 결제가 끝나지 않은 결제창입니다.")                         \
     X(CHECKOUT_METHOD,     400, -1, "이 결제창에서 선택할 수 없는 결제수단 또는 할부입니다.")        \
     X(CHECKOUT_NO_AUTO,    400, -1, "이 결제창에는 자동으로 진행할 시나리오가 없습니다.")            \
+    /* codes, account and legacy operations, PGs answered but not emulated (§21-§24) */          \
+    X(PARAM_REFUSED,       200,  1, "%s")                                                       \
+    X(PAYMENT_NOT_FOUND_200, 200, -1, "존재하지 않는 결제정보입니다.")                           \
+    X(PG_NOT_EMULATED,     200, -1, "impmock은 %s 연동을 에뮬레이트하지 않아 이 요청에 답할 수 없습니다.") \
+    X(CARD_CODE_NOT_FOUND, 404, -1, "코드에 해당되는 카드사정보를 찾을 수 없음")                 \
+    X(BANK_CODE_NOT_FOUND, 404, -1, "코드에 해당되는 은행정보를 찾을 수 없음")                   \
+    X(TIER_NOT_FOUND,      404, -1, "등록되지 않았거나 이미 삭제된 tier_code")                   \
+    X(KAKAO_NO_CHANNEL,    200,  1, "카카오페이 사용정보를 찾을 수 없습니다.")                   \
+    X(KAKAO_UNKNOWN_CID,   200,  1, "가맹점에 등록되지 않은 카카오페이 CID입니다: %s")           \
+    X(NAVERCO_OTHER_PG,    404,  1, "네이버페이 주문형 결제건이 아닙니다.")                      \
+    X(NAVERPAY_OTHER_PG,   404,  1, "네이버페이 결제형 결제건이 아닙니다.")                      \
+    X(NAVER_CASH_NOT_FOUND, 400, -1, "존재하지 않는 결제정보입니다.")                            \
+    X(NAVER_CASH_OTHER_PG, 400,  1, "네이버페이 결제형 결제건이 아닙니다.")                      \
+    X(NAVER_ORDER_NOT_FOUND, 404, -1, "존재하지 않는 네이버페이 상품주문입니다.")                 \
+    X(NAVER_NO_CHANNEL,    500, -1, "네이버페이 주문형 채널을 찾을 수 없습니다.")                \
+    X(PAYCO_OTHER_PG,      200,  1, "PAYCO 결제건이 아닙니다.")                                  \
+    X(BENEPIA_NO_CONTRACT, 500, -1, "베네피아 포인트 사용정보를 찾을 수 없습니다.")              \
+    X(CVS_OTHER_PG,        200,  1, "편의점 결제건이 아닙니다.")                                 \
+    X(CVS_NO_CONTRACT,     200,  1, "편의점결제 사용정보를 찾을 수 없습니다.")                   \
+    X(KCPQUICK_MEMBER_NOT_FOUND, 404, -1, "유효하지 않은 member_id")                             \
+    X(PARTNERS_UNSUPPORTED, 501, -1, "지원하지 않는 PG사입니다.")                                \
+    X(PARTNERS_NOT_PAID,   400,  1, "결제가 승인된 거래건이 아닙니다.")                          \
+    X(PARTNERS_AMOUNT,     400,  1, "하위 상점 거래 금액의 합(%s원)이 결제금액과 일치하지 않습니다.") \
+    X(PAYMENTWALL_OTHER_PG, 200, 1, "페이먼트월 결제건이 아닙니다.")                             \
     X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")
 /* clang-format on */
 
