@@ -25,7 +25,7 @@
     X(BAD_STATUS,          400, -1, "지원되지 않는 상태값입니다.")                               \
     X(BAD_SORTING,         400, -1, "지원되지 않는 정렬방식입니다: %s")                          \
     X(BAD_PAGE,            400, -1, "%s")                                                       \
-    X(BALANCE_UNSUPPORTED, 400, -1, "금액 상세내역 조회는 PAYCO 결제건만 지원합니다.")           \
+    X(BALANCE_UNSUPPORTED, 404,  1, "PAYCO 결제건에 대해서만 조회가 가능합니다.")               \
     X(PREPARE_NOT_FOUND,   404, -1, "사전등록된 결제정보가 존재하지 않습니다.")                  \
     X(PREPARE_EXISTS,      200,  1, "이미 사전등록된 merchant_uid입니다. 금액 변경은 PUT으로 요청해주세요.") \
     X(PREPARE_MISMATCH,    200,  1, "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다.")   \
