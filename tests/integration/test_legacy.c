@@ -494,6 +494,41 @@ static void test_foreign_declined(void **state)
     http_res_free(&r);
 }
 
+/* Scenarios reach the foreign door as any charge: a scripted decline and PG error. */
+static void test_foreign_scenario(void **state)
+{
+    struct ctx *c = *state;
+    struct http_res r;
+    http_do(&c->m, "POST", "/__mock/scenarios", "application/json",
+            "{\"name\":\"foreign-decline\",\"description\":\"foreign cards declined\","
+            "\"tenant\":\"key-a\",\"rules\":["
+            "{\"when\":{\"op\":\"charge\",\"merchant_uid\":\"fs-decline*\"},"
+            "\"then\":{\"decline\":\"[F999]해외카드 거절\"}},"
+            "{\"when\":{\"op\":\"charge\",\"merchant_uid\":\"fs-pg*\"},"
+            "\"then\":{\"pg_error\":\"PG사 통신 오류\"}}]}",
+            NULL, &r);
+    if (r.status != 200)
+        fail_msg("loading the scenario: %ld %s", r.status, r.body);
+    http_res_free(&r);
+    foreign(&c->m, c->m.token,
+            "{\"merchant_uid\":\"fs-decline-1\",\"amount\":1000,"
+            "\"card_number\":\"4242424242424242\",\"expiry\":\"2030-12\"}",
+            &r);
+    envelope_is(&r, 200, 0, NULL);
+    str_is(env_response(&r), "status", "failed");
+    str_is(env_response(&r), "fail_reason", "[F999]해외카드 거절");
+    http_res_free(&r);
+    foreign(&c->m, c->m.token,
+            "{\"merchant_uid\":\"fs-pg-1\",\"amount\":1000,"
+            "\"card_number\":\"4242424242424242\",\"expiry\":\"2030-12\"}",
+            &r);
+    envelope_is(&r, 200, -1, "PG사 통신 오류");
+    http_res_free(&r);
+    http_do(&c->m, "DELETE", "/__mock/scenarios?name=foreign-decline", NULL, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    http_res_free(&r);
+}
+
 static void test_foreign_refused(void **state)
 {
     struct ctx *c = *state;
@@ -551,7 +586,7 @@ int main(void)
         cmocka_unit_test(test_orders_of_a_day),       cmocka_unit_test(test_orders_cid_and_pages),
         cmocka_unit_test(test_orders_after_a_cancel), cmocka_unit_test(test_orders_refused),
         cmocka_unit_test(test_foreign_paid),          cmocka_unit_test(test_foreign_declined),
-        cmocka_unit_test(test_foreign_refused),
+        cmocka_unit_test(test_foreign_scenario),      cmocka_unit_test(test_foreign_refused),
     };
     int rc = cmocka_run_group_tests_name("legacy", tests, group_setup, group_teardown);
     curl_global_cleanup();
