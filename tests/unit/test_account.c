@@ -214,6 +214,16 @@ static void test_order_list(void **state)
     assert_int_equal(kakao_orders_list(s, tid, DAY_20240105, "nictest04m", 1, &k),
                      MOCK_KAKAO_UNKNOWN_CID);
     assert_int_equal(kakao_orders_list(s, bare, DAY_20240105, NULL, 1, &k), MOCK_KAKAO_NO_CHANNEL);
+    /* a Kakao Pay merchant without a single payment */
+    struct merchant empty = shop();
+    snprintf(empty.imp_key, sizeof empty.imp_key, "key-empty");
+    snprintf(empty.merchant_code, sizeof empty.merchant_code, "imp-empty");
+    int e;
+    assert_int_equal(store_tenant_add(s, &empty, &e), MOCK_OK);
+    assert_int_equal(kakao_orders_list(s, e, DAY_20240105, NULL, 1, &k), MOCK_OK);
+    assert_int_equal(k.total, 0);
+    assert_int_equal(k.list.n, 0);
+    kakao_orders_fini(&k);
     store_free(s);
 }
 
