@@ -22,6 +22,11 @@
     X(PARAM_NOT_STRING,    400, -1, "%s 파라미터는 문자열이어야 합니다.")                        \
     X(PARAM_TOO_LONG,      400, -1, "%s 파라미터가 너무 깁니다 (최대 %s바이트).")                \
     X(PARAM_TOO_MANY_CHARS, 400, -1, "%s 파라미터는 최대 %s자까지 지정할 수 있습니다.")          \
+    X(PARAM_NOT_IN_ENUM,   400, -1, "%s 파라미터는 %s 중 하나여야 합니다.")                     \
+    X(PARAM_BAD_VALUE,     400, -1, "%s 파라미터의 값이 올바르지 않습니다.")                    \
+    X(PARAM_NOT_OBJECT,    400, -1, "%s 파라미터는 객체여야 합니다.")                           \
+    X(PARAM_IN_ITEM,       400, -1, "%s: %s")                                                   \
+    X(NAVER_CARRIER_REQUIRED, 400, -1, "delivery_method가 %s인 경우 delivery_company와 tracking_number는 필수입니다.") \
     X(PARAM_NOT_NUMBER,    400, -1, "%s 파라미터는 숫자여야 합니다.")                            \
     X(PARAM_NUMBER_AS_TEXT, 400, -1, "%s 파라미터는 숫자여야 합니다 (문자열 불가).")             \
     X(PARAM_NOT_INTEGER,   400, -1, "%s 파라미터는 정수여야 합니다.")                            \
@@ -80,7 +85,7 @@
     X(BAD_STATUS,          400, -1, "지원되지 않는 상태값입니다.")                               \
     X(BAD_SORTING,         400, -1, "지원되지 않는 정렬방식입니다: %s")                          \
     X(BAD_PAGE,            400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 %s건, 페이지당 %s건).") \
-    X(BALANCE_UNSUPPORTED, 400, -1, "금액 상세내역 조회는 PAYCO 결제건만 지원합니다.")           \
+    X(BALANCE_UNSUPPORTED, 404,  1, "PAYCO 결제건에 대해서만 조회가 가능합니다.")               \
     X(PREPARE_NOT_FOUND,   404, -1, "사전등록된 결제정보가 존재하지 않습니다.")                  \
     X(PREPARE_EXISTS,      200,  1, "이미 사전등록된 merchant_uid입니다. 금액 변경은 PUT으로 요청해주세요.") \
     X(PREPARE_MISMATCH,    200,  1, "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다.")   \
@@ -146,7 +151,6 @@
     X(VBANK_REFUND_ACCOUNT, 200, 1, "환불계좌 정보를 입력해주세요.") \
     /* cash receipts, certifications, escrow logistics (reference §18-§20;  \
      * texts the reference does not give: docs/decisions.md) */            \
-    X(PARAM_NOT_IN_ENUM,   400, -1, "%s 파라미터는 %s 중 하나여야 합니다.")                     \
     X(RECEIPT_PAYMENT_NOT_FOUND, 200, -1, "존재하지 않는 결제정보입니다.")                       \
     X(RECEIPT_PG_UNSUPPORTED, 501, -1, "현금영수증 발급을 지원하지 않는 PG사입니다.")            \
     X(RECEIPT_NOT_PAID,    400,  1, "결제완료(paid) 상태가 아닌 결제건에는 현금영수증을 발행할 수 없습니다.") \
@@ -177,9 +181,32 @@
     X(ESCROW_NOT_PAID,     409,  1, "배송정보를 등록하거나 수정할 수 없는 거래건입니다.")        \
     X(ESCROW_LOGIS_EXISTS, 409,  1, "이미 배송정보가 등록된 거래건입니다.")                      \
     X(ESCROW_LOGIS_NONE,   409,  1, "등록된 배송정보가 존재하지 않습니다.")                      \
-    X(ESCROW_PARAM_NOT_OBJECT, 400, -1, "%s 파라미터는 객체여야 합니다.")                      \
     X(ESCROW_BAD_RECEIVING_AT, 400, -1, "logis.receiving_at 파라미터는 YYYYMMDD 형식의 날짜여야 합니다.") \
-    X(ESCROW_PG_FAILED,    500, -1, "%s")
+    X(ESCROW_PG_FAILED,    500, -1, "%s") \
+    /* codes, account and legacy operations, PGs answered but not emulated (§21-§24) */          \
+    X(PARAM_REFUSED,       200,  1, "%s")                                                       \
+    X(PAYMENT_NOT_FOUND_200, 200, -1, "존재하지 않는 결제정보입니다.")                           \
+    X(PG_NOT_EMULATED,     200, -1, "impmock은 %s 연동을 에뮬레이트하지 않아 이 요청에 답할 수 없습니다.") \
+    X(CARD_CODE_NOT_FOUND, 404, -1, "코드에 해당되는 카드사정보를 찾을 수 없음")                 \
+    X(BANK_CODE_NOT_FOUND, 404, -1, "코드에 해당되는 은행정보를 찾을 수 없음")                   \
+    X(TIER_NOT_FOUND,      404, -1, "등록되지 않았거나 이미 삭제된 tier_code")                   \
+    X(KAKAO_NO_CHANNEL,    200,  1, "카카오페이 사용정보를 찾을 수 없습니다.")                   \
+    X(KAKAO_UNKNOWN_CID,   200,  1, "가맹점에 등록되지 않은 카카오페이 CID입니다: %s")           \
+    X(NAVERCO_OTHER_PG,    404,  1, "네이버페이 주문형 결제건이 아닙니다.")                      \
+    X(NAVERPAY_OTHER_PG,   404,  1, "네이버페이 결제형 결제건이 아닙니다.")                      \
+    X(NAVER_CASH_NOT_FOUND, 400, -1, "존재하지 않는 결제정보입니다.")                            \
+    X(NAVER_CASH_OTHER_PG, 400,  1, "네이버페이 결제형 결제건이 아닙니다.")                      \
+    X(NAVER_ORDER_NOT_FOUND, 404, -1, "존재하지 않는 네이버페이 상품주문입니다.")                 \
+    X(NAVER_NO_CHANNEL,    500, -1, "네이버페이 주문형 채널을 찾을 수 없습니다.")                \
+    X(PAYCO_OTHER_PG,      200,  1, "PAYCO 결제건이 아닙니다.")                                  \
+    X(BENEPIA_NO_CONTRACT, 500, -1, "베네피아 포인트 사용정보를 찾을 수 없습니다.")              \
+    X(CVS_OTHER_PG,        200,  1, "편의점 결제건이 아닙니다.")                                 \
+    X(CVS_NO_CONTRACT,     200,  1, "편의점결제 사용정보를 찾을 수 없습니다.")                   \
+    X(KCPQUICK_MEMBER_NOT_FOUND, 404, -1, "유효하지 않은 member_id")                             \
+    X(PARTNERS_UNSUPPORTED, 501, -1, "지원하지 않는 PG사입니다.")                                \
+    X(PARTNERS_NOT_PAID,   400,  1, "결제가 승인된 거래건이 아닙니다.")                          \
+    X(PARTNERS_AMOUNT,     400,  1, "하위 상점 거래 금액의 합(%s원)이 결제금액과 일치하지 않습니다.") \
+    X(PAYMENTWALL_OTHER_PG, 200, 1, "페이먼트월 결제건이 아닙니다.")
 /* clang-format on */
 
 enum mock_err {

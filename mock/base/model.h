@@ -30,11 +30,14 @@
 #define IMP_SECRET_MAX    256
 #define URL_MAX           2048
 #define MAX_CHANNELS      8
-#define CHANNEL_KEY_MAX                                                                            \
-    128                  /* "channel-key-" + a UUID, or "{pg}.{MID}" where one names a channel     \
-                          */
-#define VBANK_NUM_MAX 32 /* account number of a virtual account */
-#define AMOUNT_MAX    9007199254740992LL /* 2^53: exact in a JSON double */
+#define CHANNEL_KEY_MAX   128 /* "channel-key-" + a UUID, or "{pg}.{MID}" where one names a channel \
+                               */
+#define CHANNEL_NAME_MAX 100
+#define TIER_CODE_LEN    3 /* exactly: upper-case letters and digits */
+#define TIER_NAME_MAX    100
+#define MAX_TIERS        16
+#define VBANK_NUM_MAX    32                 /* account number of a virtual account */
+#define AMOUNT_MAX       9007199254740992LL /* 2^53: exact in a JSON double */
 
 enum pay_status { PAY_READY, PAY_PAID, PAY_FAILED, PAY_CANCELLED, PAY__COUNT };
 
@@ -53,8 +56,25 @@ struct channel {
     char pg_provider[PG_PROVIDER_MAX + 1]; /* "kakaopay", "nice", ... */
     char pg_id[PG_ID_MAX + 1];             /* MID / Kakao CID */
     enum channel_kind kind;
-    char channel_key[CHANNEL_KEY_MAX + 1]; /* what newer clients name it by; "" = none */
+    char key[CHANNEL_KEY_MAX + 1];   /* channel_key, unique in its merchant */
+    char name[CHANNEL_NAME_MAX + 1]; /* channel_name; "" = null */
+    bool sandbox;                    /* test mode, as GET /users/pg shows it */
 };
+
+/* The channel_key a channel declared without one gets: "channel-key-" and a
+ * UUID-shaped hash of the merchant code and the channel's place, so it is
+ * the same at every start. out holds CHANNEL_KEY_MAX + 1. */
+void channel_default_key(const char *merchant_code, size_t index, const struct channel *c,
+                         char *out);
+
+/* A sub-merchant (reference §23.2): GET /tiers/{tier_code}. */
+struct tier {
+    char code[TIER_CODE_LEN + 1];
+    char name[TIER_NAME_MAX + 1];
+};
+
+/* Whether code can be a tier code: exactly 3 upper-case letters or digits. */
+bool tier_code_valid(const char *code);
 
 struct merchant {
     char merchant_code[MERCHANT_CODE_MAX + 1]; /* "imp00000000", what IMP.init takes */
@@ -66,6 +86,8 @@ struct merchant {
     bool webhook_form;             /* deliver webhooks as form instead of JSON */
     struct channel channels[MAX_CHANNELS];
     size_t n_channels;
+    struct tier tiers[MAX_TIERS]; /* sub-merchants; none for most merchants */
+    size_t n_tiers;
 };
 
 struct cancel_entry {

@@ -101,7 +101,7 @@ enum mock_err vbank_channel(const struct merchant *m, const char *channel_key, c
         const struct channel *c = &m->channels[i];
         if (c->kind != CHANNEL_VBANK || !pg_rules(c->pg_provider))
             continue;
-        if (given(channel_key) && strcmp(c->channel_key, channel_key) != 0)
+        if (given(channel_key) && strcmp(c->key, channel_key) != 0)
             continue;
         if (!given(channel_key) && given(pg) &&
             (strcmp(c->pg_provider, provider) != 0 || (mid[0] && strcmp(c->pg_id, mid) != 0)))

@@ -165,5 +165,49 @@ void api_vbank_change(struct req *r);
 void api_vbank_revoke(struct req *r);
 void api_vbank_holder(struct req *r);
 void admin_vbank_deposit(struct req *r);
+/* ---- codes, account, legacy operations, PGs answered but not emulated (§21-§24) ---- */
+struct field_spec;
+/* api_pgx.c: checks specs[0..n) (fields.h); on a failure renders 400 when
+ * the operation lists 400, else HTTP 200 with code 1, and returns false. */
+bool api_check_fields(struct req *r, const struct field_spec *specs, size_t n, bool lists_400);
+/* api_codes.c */
+void api_cards(struct req *r);
+void api_card(struct req *r);
+void api_banks(struct req *r);
+void api_bank(struct req *r);
+/* api_account.c */
+void api_users_pg(struct req *r);
+void api_tier(struct req *r);
+/* api_legacy.c */
+void api_kakao_orders(struct req *r);
+void api_pay_foreign(struct req *r);
+/* api_naver.c */
+void api_naver_cancel(struct req *r);
+void api_naver_approve_cancel(struct req *r);
+void api_naver_place(struct req *r);
+void api_naver_ship(struct req *r);
+void api_naver_ship_exchanged(struct req *r);
+void api_naver_collect_exchanged(struct req *r);
+void api_naver_request_return(struct req *r);
+void api_naver_approve_return(struct req *r);
+void api_naver_reject_return(struct req *r);
+void api_naver_withhold_return(struct req *r);
+void api_naver_resolve_return(struct req *r);
+void api_naver_product_orders(struct req *r);
+void api_naver_product_order(struct req *r);
+void api_naver_reviews(struct req *r);
+void api_naver_point(struct req *r);
+void api_naver_confirm(struct req *r);
+void api_naver_cash_amount(struct req *r);
+/* api_pgx.c */
+void api_payco_status(struct req *r);
+void api_benepia_point(struct req *r);
+void api_benepia_payment(struct req *r);
+void api_cvs_issue(struct req *r);
+void api_cvs_revoke(struct req *r);
+void api_kcpquick_member_delete(struct req *r);
+void api_kcpquick_money(struct req *r);
+void api_partners_receipt(struct req *r);
+void api_paymentwall_delivery(struct req *r);
 
 #endif

@@ -30,7 +30,7 @@ static bool open_part(struct req *r, const char *name, struct part *ret)
     if (!it)
         return param_fail1(&r->params, MOCK_PARAM_REQUIRED, name);
     if (!cJSON_IsObject(it))
-        return param_fail1(&r->params, MOCK_ESCROW_PARAM_NOT_OBJECT, name);
+        return param_fail1(&r->params, MOCK_PARAM_NOT_OBJECT, name);
     ret->p.body = it;
     ret->p.body_is_form = textual;
     return true;
@@ -79,7 +79,7 @@ static bool read_products(struct req *r)
         const char *s = NULL;
         int64_t n = 0;
         if (!cJSON_IsObject(item))
-            return param_fail1(&r->params, MOCK_ESCROW_PARAM_NOT_OBJECT, name);
+            return param_fail1(&r->params, MOCK_PARAM_NOT_OBJECT, name);
         if (!param_str(&pt.p, "id", TEXT_MAX, true, &s) ||
             !param_str(&pt.p, "name", TEXT_MAX, true, &s) ||
             !param_amount(&pt.p, "amount", true, &n, NULL) ||

@@ -72,6 +72,86 @@ static bool opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret
     return true;
 }
 
+/* Channel m->n_channels of merchant m (reference §23.1: GET /users/pg). */
+static bool parse_channel(const cJSON *ch, struct merchant *m, const char *where, char *err,
+                          size_t errlen)
+{
+    struct channel *c = &m->channels[m->n_channels];
+    char kind[16];
+    char cwhere[600];
+    snprintf(cwhere, sizeof cwhere, "%s channels[%zu]", where, m->n_channels);
+    if (!copy_str(ch, "pg_provider", c->pg_provider, sizeof c->pg_provider, true, cwhere, err,
+                  errlen) ||
+        !copy_str(ch, "pg_id", c->pg_id, sizeof c->pg_id, true, cwhere, err, errlen) ||
+        !copy_str(ch, "kind", kind, sizeof kind, true, cwhere, err, errlen) ||
+        !copy_str(ch, "channel_key", c->key, sizeof c->key, false, cwhere, err, errlen) ||
+        !copy_str(ch, "channel_name", c->name, sizeof c->name, false, cwhere, err, errlen))
+        return false;
+    if (!strcmp(kind, "onetime"))
+        c->kind = CHANNEL_ONETIME;
+    else if (!strcmp(kind, "subscription"))
+        c->kind = CHANNEL_SUBSCRIPTION;
+    else if (!strcmp(kind, "keyin"))
+        c->kind = CHANNEL_KEYIN;
+    else if (!strcmp(kind, "vbank"))
+        c->kind = CHANNEL_VBANK;
+    else {
+        snprintf(err, errlen, "%s: field \"kind\" must be onetime, subscription, keyin or vbank",
+                 cwhere);
+        return false;
+    }
+    const cJSON *sb = cJSON_GetObjectItemCaseSensitive(ch, "sandbox");
+    if (sb && !cJSON_IsNull(sb) && !cJSON_IsBool(sb)) {
+        snprintf(err, errlen, "%s: field \"sandbox\" must be true or false", cwhere);
+        return false;
+    }
+    c->sandbox = cJSON_IsTrue(sb);
+    if (!c->key[0])
+        channel_default_key(m->merchant_code, m->n_channels, c, c->key);
+    for (size_t i = 0; i < m->n_channels; i++) {
+        if (strcmp(m->channels[i].key, c->key) == 0) {
+            snprintf(err, errlen, "%s: field \"channel_key\" repeats channels[%zu]'s", cwhere, i);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The merchant's sub-merchants (reference §23.2): optional, each
+ * {tier_code: 3 upper-case letters or digits, tier_name}. */
+static bool parse_tiers(const cJSON *tiers, struct merchant *m, const char *where, char *err,
+                        size_t errlen)
+{
+    if (!tiers || cJSON_IsNull(tiers))
+        return true;
+    if (!cJSON_IsArray(tiers) || cJSON_GetArraySize(tiers) > MAX_TIERS) {
+        snprintf(err, errlen, "%s: field \"tiers\" must be an array of at most %d tiers", where,
+                 MAX_TIERS);
+        return false;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, tiers)
+    {
+        struct tier *t = &m->tiers[m->n_tiers];
+        char twhere[600];
+        snprintf(twhere, sizeof twhere, "%s tiers[%zu]", where, m->n_tiers);
+        if (!copy_str(it, "tier_code", t->code, sizeof t->code, true, twhere, err, errlen) ||
+            !copy_str(it, "tier_name", t->name, sizeof t->name, true, twhere, err, errlen))
+            return false;
+        bool ok = tier_code_valid(t->code);
+        for (size_t i = 0; ok && i < m->n_tiers; i++)
+            ok = strcmp(m->tiers[i].code, t->code) != 0;
+        if (!ok) {
+            snprintf(err, errlen,
+                     "%s: field \"tier_code\" must be 3 upper-case letters or digits, once each",
+                     twhere);
+            return false;
+        }
+        m->n_tiers++;
+    }
+    return true;
+}
+
 static bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -115,32 +195,12 @@ static bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *er
     const cJSON *ch;
     cJSON_ArrayForEach(ch, chs)
     {
-        struct channel *c = &m->channels[m->n_channels];
-        char kind[16];
-        char cwhere[600];
-        snprintf(cwhere, sizeof cwhere, "%s channels[%zu]", where, m->n_channels);
-        if (!copy_str(ch, "pg_provider", c->pg_provider, sizeof c->pg_provider, true, cwhere, err,
-                      errlen) ||
-            !copy_str(ch, "pg_id", c->pg_id, sizeof c->pg_id, true, cwhere, err, errlen) ||
-            !copy_str(ch, "kind", kind, sizeof kind, true, cwhere, err, errlen) ||
-            !copy_str(ch, "channel_key", c->channel_key, sizeof c->channel_key, false, cwhere, err,
-                      errlen))
+        if (!parse_channel(ch, m, where, err, errlen))
             return false;
-        if (!strcmp(kind, "onetime"))
-            c->kind = CHANNEL_ONETIME;
-        else if (!strcmp(kind, "subscription"))
-            c->kind = CHANNEL_SUBSCRIPTION;
-        else if (!strcmp(kind, "keyin"))
-            c->kind = CHANNEL_KEYIN;
-        else if (!strcmp(kind, "vbank"))
-            c->kind = CHANNEL_VBANK;
-        else {
-            snprintf(err, errlen,
-                     "%s: field \"kind\" must be onetime, subscription, keyin or vbank", cwhere);
-            return false;
-        }
         m->n_channels++;
     }
+    if (!parse_tiers(cJSON_GetObjectItemCaseSensitive(o, "tiers"), m, where, err, errlen))
+        return false;
     if (!m->default_pg[0])
         memcpy(m->default_pg, m->channels[0].pg_provider, sizeof m->default_pg);
     return true;

@@ -405,13 +405,22 @@ cJSON *state_merchant_to_json(const struct merchant *m)
               cJSON_AddStringToObject(o, "webhook_format", m->webhook_form ? "form" : "json") &&
               (chs = cJSON_AddArrayToObject(o, "channels")) != NULL;
     for (size_t i = 0; ok && i < m->n_channels; i++) {
+        const struct channel *ch = &m->channels[i];
         cJSON *c = cJSON_CreateObject();
         ok = c && cJSON_AddItemToArray(chs, c) &&
-             cJSON_AddStringToObject(c, "pg_provider", m->channels[i].pg_provider) &&
-             cJSON_AddStringToObject(c, "pg_id", m->channels[i].pg_id) &&
-             cJSON_AddStringToObject(c, "kind", kinds[m->channels[i].kind]) &&
-             (!m->channels[i].channel_key[0] ||
-              cJSON_AddStringToObject(c, "channel_key", m->channels[i].channel_key));
+             cJSON_AddStringToObject(c, "pg_provider", ch->pg_provider) &&
+             cJSON_AddStringToObject(c, "pg_id", ch->pg_id) &&
+             cJSON_AddStringToObject(c, "kind", kinds[ch->kind]) &&
+             cJSON_AddStringToObject(c, "channel_key", ch->key) &&
+             json_add_str(c, "channel_name", ch->name[0] ? ch->name : NULL) &&
+             cJSON_AddBoolToObject(c, "sandbox", ch->sandbox);
+    }
+    cJSON *tiers = ok && m->n_tiers ? cJSON_AddArrayToObject(o, "tiers") : NULL;
+    for (size_t i = 0; ok && i < m->n_tiers; i++) {
+        cJSON *t = cJSON_CreateObject();
+        ok = tiers && t && cJSON_AddItemToArray(tiers, t) &&
+             cJSON_AddStringToObject(t, "tier_code", m->tiers[i].code) &&
+             cJSON_AddStringToObject(t, "tier_name", m->tiers[i].name);
     }
     if (!ok) {
         cJSON_Delete(o);
@@ -464,12 +473,33 @@ bool state_merchant_from_json(const cJSON *o, struct merchant *ret, char *err, s
         rd_fixed(&rc, "pg_provider", c->pg_provider, sizeof c->pg_provider, true);
         rd_fixed(&rc, "pg_id", c->pg_id, sizeof c->pg_id, true);
         rd_fixed(&rc, "kind", kind, sizeof kind, true);
-        rd_fixed(&rc, "channel_key", c->channel_key, sizeof c->channel_key, false);
         c->kind = !strcmp(kind, "subscription") ? CHANNEL_SUBSCRIPTION
                   : !strcmp(kind, "keyin")      ? CHANNEL_KEYIN
                   : !strcmp(kind, "vbank")      ? CHANNEL_VBANK
                                                 : CHANNEL_ONETIME;
+        rd_fixed(&rc, "channel_key", c->key, sizeof c->key, false);
+        rd_fixed(&rc, "channel_name", c->name, sizeof c->name, false);
+        c->sandbox = rd_bool(&rc, "sandbox");
+        if (!cJSON_GetObjectItemCaseSensitive(ch, "channel_key")) /* written before keys */
+            channel_default_key(m.merchant_code, m.n_channels - 1, c, c->key);
         if (!rc.ok)
+            r.ok = false;
+    }
+    const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(o, "tiers");
+    const cJSON *ti;
+    if (!cJSON_IsArray(tiers))
+        tiers = NULL;
+    cJSON_ArrayForEach(ti, tiers)
+    {
+        if (m.n_tiers == MAX_TIERS) {
+            rd_fail(&r, "tiers", "has too many tiers");
+            break;
+        }
+        struct tier *t = &m.tiers[m.n_tiers++];
+        struct rd rt = {ti, "merchant tier", err, errlen, true};
+        rd_fixed(&rt, "tier_code", t->code, sizeof t->code, true);
+        rd_fixed(&rt, "tier_name", t->name, sizeof t->name, true);
+        if (!rt.ok)
             r.ok = false;
     }
     if (!r.ok)

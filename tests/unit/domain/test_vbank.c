@@ -58,7 +58,7 @@ static struct channel vbank_channel_of(const char *provider, const char *mid, co
     memset(&c, 0, sizeof c);
     snprintf(c.pg_provider, sizeof c.pg_provider, "%s", provider);
     snprintf(c.pg_id, sizeof c.pg_id, "%s", mid);
-    snprintf(c.channel_key, sizeof c.channel_key, "%s", key);
+    snprintf(c.key, sizeof c.key, "%s", key);
     c.kind = CHANNEL_VBANK;
     return c;
 }
