@@ -137,4 +137,13 @@ void api_customer_schedules(struct req *r);
 void admin_webhooks(struct req *r);
 void admin_webhook_resend(struct req *r);
 
+/* admin_data.c: the dashboard's reads (tenants, payments, billing keys,
+ * schedules, the error table) and the scenario switch */
+void admin_tenants(struct req *r);
+void admin_payments(struct req *r);
+void admin_customers(struct req *r);
+void admin_schedules(struct req *r);
+void admin_errors(struct req *r);
+void admin_scenario_enabled(struct req *r);
+
 #endif

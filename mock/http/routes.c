@@ -56,6 +56,14 @@ const struct route route_table[] = {
     {"GET",    "/__mock/webhooks",                           admin_webhooks,          AUTH_ADMIN, OP_NONE,         {ARG_NONE}},
     {"POST",   "/__mock/webhooks/{}/resend",                 admin_webhook_resend,    AUTH_ADMIN, OP_NONE,         {ARG_OTHER}},
 
+    /* a tenant's records as the REST API renders them, for the dashboard */
+    {"GET",    "/__mock/tenants",                admin_tenants,            AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/payments",               admin_payments,           AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/customers",              admin_customers,          AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/schedules",              admin_schedules,          AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/errors",                 admin_errors,             AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"POST",   "/__mock/scenarios/{}/enabled",   admin_scenario_enabled,   AUTH_ADMIN, OP_NONE,    {ARG_OTHER}},
+
     /* the browser half: static pages by exact name, then the window's
      * endpoints; only the window's actions are the operation checkout */
     {"GET",    "/v1/iamport.js",                 api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
