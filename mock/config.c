@@ -118,7 +118,8 @@ static const char usage_tail[] =
     "GET /__mock/webhooks[?limit=N&status=S&id=N&merchant_uid=M&imp_key=K],\n"
     "POST /__mock/webhooks/ID/resend, GET /__mock/export[?imp_key=K], POST /__mock/import,\n"
     "GET /__mock/routes, GET /__mock/tenants, GET /__mock/payments|customers|schedules\n"
-    "[?imp_key=K&...], GET /__mock/errors, POST /__mock/scenarios/NAME/enabled.\n"
+    "[?imp_key=K&...], GET /__mock/errors, POST /__mock/scenarios/NAME/enabled;\n"
+    "the dashboard at /__mock/ui.\n"
     "Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails,\n"
     "2 on a bad command line or environment.\n";
 

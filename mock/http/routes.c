@@ -56,7 +56,14 @@ const struct route route_table[] = {
     {"GET",    "/__mock/webhooks",                           admin_webhooks,          AUTH_ADMIN, OP_NONE,         {ARG_NONE}},
     {"POST",   "/__mock/webhooks/{}/resend",                 admin_webhook_resend,    AUTH_ADMIN, OP_NONE,         {ARG_OTHER}},
 
-    /* a tenant's records as the REST API renders them, for the dashboard */
+    /* the sandbox dashboard: its pages hold no data and need no token (a
+     * browser cannot send one when it opens a page); everything they show
+     * comes from the control calls below and the ones above */
+    {"GET",    "/",                              admin_ui_landing,         AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock",                        admin_ui_landing,         AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/ui",                     admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/ui/dashboard.js",        admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/ui/ui.css",              admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
     {"GET",    "/__mock/tenants",                admin_tenants,            AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
     {"GET",    "/__mock/payments",               admin_payments,           AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
     {"GET",    "/__mock/customers",              admin_customers,          AUTH_ADMIN, OP_NONE,    {ARG_NONE}},

@@ -2,8 +2,9 @@
  * HTTP (http/admin_data.c): GET /__mock/tenants, /__mock/payments,
  * /__mock/customers, /__mock/schedules and /__mock/errors, their shapes,
  * filters, paging and refusals; the scenario switch (POST
- * /__mock/scenarios/{name}/enabled); and, with --admin-token, the reads
- * answering 401 without the token. */
+ * /__mock/scenarios/{name}/enabled); the pages (http/admin_ui.c), served
+ * by exact name with their security headers; and, with --admin-token, the
+ * reads answering 401 without the token while the pages stay open. */
 #include "harness.h"
 
 #include <setjmp.h>
@@ -479,6 +480,48 @@ static void test_scenario_switch(void **state)
     http_res_free(&r);
 }
 
+/* ---- pages ---- */
+
+static void expect_page(const char *path, const char *ctype, const char *needle)
+{
+    struct http_res r;
+    http_do(&M, "GET", path, NULL, NULL, NULL, &r);
+    if (r.status != 200 || !strstr(r.headers, ctype) || !strstr(r.body, needle))
+        fail_msg("GET %s: %ld, headers %.300s", path, r.status, r.headers);
+    if (!strstr(r.headers, "Content-Security-Policy: default-src 'none'; script-src 'self'") ||
+        !strstr(r.headers, "frame-ancestors 'none'") ||
+        !strstr(r.headers, "X-Content-Type-Options: nosniff"))
+        fail_msg("GET %s: missing security headers in %.600s", path, r.headers);
+    http_res_free(&r);
+}
+
+static void test_pages(void **state)
+{
+    (void)state;
+    expect_page("/", "text/html", "/__mock/ui");
+    expect_page("/__mock", "text/html", "/examples/shop");
+    expect_page("/__mock/", "text/html", "/__mock/routes");
+    expect_page("/__mock/ui", "text/html", "/__mock/ui/dashboard.js");
+    expect_page("/__mock/ui/", "text/html", "/__mock/ui/ui.css");
+    expect_page("/__mock/ui/dashboard.js", "application/javascript", "X-Admin-Token");
+    expect_page("/__mock/ui/ui.css", "text/css", "@media");
+    /* nothing else under the page names; no CDN in what they load */
+    struct http_res r;
+    http_do(&M, "GET", "/__mock/ui/other.js", NULL, NULL, NULL, &r);
+    assert_int_equal(r.status, 404);
+    http_res_free(&r);
+    http_do(&M, "POST", "/__mock/ui", "application/json", "{}", NULL, &r);
+    assert_int_equal(r.status, 405);
+    http_res_free(&r);
+    const char *pages[] = {"/", "/__mock/ui", "/__mock/ui/dashboard.js", "/__mock/ui/ui.css"};
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        http_do(&M, "GET", pages[i], NULL, NULL, NULL, &r);
+        if (strstr(r.body, "https://") || strstr(r.body, "http://") || strstr(r.body, "//cdn"))
+            fail_msg("%s names another site", pages[i]);
+        http_res_free(&r);
+    }
+}
+
 /* ---- --admin-token ---- */
 
 static void test_admin_token(void **state)
@@ -510,16 +553,23 @@ static void test_admin_token(void **state)
             NULL, &r);
     assert_int_equal(r.status, 401);
     http_res_free(&r);
+    /* the pages hold no data and stay open: the dashboard asks for the token */
+    admin_get("/__mock/ui", NULL, &r);
+    assert_int_equal(r.status, 200);
+    http_res_free(&r);
+    admin_get("/", NULL, &r);
+    assert_int_equal(r.status, 200);
+    http_res_free(&r);
 }
 
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tenants),     cmocka_unit_test(test_payments_filters_and_shape),
-        cmocka_unit_test(test_customers),   cmocka_unit_test(test_schedules),
-        cmocka_unit_test(test_errors),      cmocka_unit_test(test_scenario_switch),
-        cmocka_unit_test(test_admin_token),
+        cmocka_unit_test(test_tenants),   cmocka_unit_test(test_payments_filters_and_shape),
+        cmocka_unit_test(test_customers), cmocka_unit_test(test_schedules),
+        cmocka_unit_test(test_errors),    cmocka_unit_test(test_scenario_switch),
+        cmocka_unit_test(test_pages),     cmocka_unit_test(test_admin_token),
     };
     int rc = cmocka_run_group_tests(tests, start, stop);
     curl_global_cleanup();
