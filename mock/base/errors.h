@@ -21,6 +21,7 @@
     X(PARAM_EMPTY,         400, -1, "%s 파라미터는 비어 있을 수 없습니다.")                      \
     X(PARAM_NOT_STRING,    400, -1, "%s 파라미터는 문자열이어야 합니다.")                        \
     X(PARAM_TOO_LONG,      400, -1, "%s 파라미터가 너무 깁니다 (최대 %s바이트).")                \
+    X(PARAM_TOO_MANY_CHARS, 400, -1, "%s 파라미터는 최대 %s자까지 지정할 수 있습니다.")          \
     X(PARAM_NOT_NUMBER,    400, -1, "%s 파라미터는 숫자여야 합니다.")                            \
     X(PARAM_NUMBER_AS_TEXT, 400, -1, "%s 파라미터는 숫자여야 합니다 (문자열 불가).")             \
     X(PARAM_NOT_INTEGER,   400, -1, "%s 파라미터는 정수여야 합니다.")                            \
@@ -121,7 +122,28 @@
     X(CHECKOUT_OPEN,       200,  1, "아직 결제가 끝나지 않은 결제창입니다.")                         \
     X(CHECKOUT_METHOD,     400, -1, "이 결제창에서 선택할 수 없는 결제수단 또는 할부입니다.")        \
     X(CHECKOUT_NO_AUTO,    400, -1, "이 결제창에는 자동으로 진행할 시나리오가 없습니다.")            \
-    X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")
+    X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")                           \
+    /* who may reach what (http/guard.c, the window key) */                                    \
+    X(HOST_NOT_ALLOWED,    421, -1, "이 서버를 가리키지 않는 Host입니다: %s. 이 이름으로 접속하려면 --allowed-host(IMPMOCK_ALLOWED_HOST)에 추가하세요 (DNS 리바인딩 방지).") \
+    X(CROSS_ORIGIN,        403, -1, "다른 출처(Origin: %s)의 브라우저 요청은 REST API가 받지 않습니다. 브라우저에서 호출해야 한다면 --cors-origin(IMPMOCK_CORS_ORIGIN)으로 그 출처를 허용하세요.") \
+    X(CHECKOUT_KEY,        403, -1, "결제창 키(window_key)가 없거나 맞지 않습니다. 결제창과 그 창을 연 iamport.js가 보낸 요청만 받습니다.") \
+    /* virtual accounts (reference §17): POST /vbanks lists only 200 and 401, so its    */   \
+    /* refusals are HTTP 200; PUT/DELETE use the 400 and 404 they list                  */   \
+    X(VBANK_MISSING,       200,  1, "%s 파라미터가 누락되었습니다.")                              \
+    X(VBANK_BAD_PARAM,     200,  1, "%s")                                                       \
+    X(VBANK_NO_CONTRACT,   200,  1, "가상계좌 API 발급은 PG사와 별도 계약이 필요합니다. (%s)")      \
+    X(VBANK_PG_REQUIRED,   200,  1, "가상계좌 API 발급이 가능한 PG가 2개 이상입니다. pg 또는 channel_key 파라미터를 지정해주세요.") \
+    X(VBANK_BANK_UNKNOWN,  200,  1, "지원하지 않는 은행코드입니다: %s")                           \
+    X(VBANK_DUE_PAST,      200,  1, "vbank_due는 현재 시각 이후여야 합니다.")                     \
+    X(VBANK_HASH_MISMATCH, 200, -1, "hashData 불일치 오류 (pg_api_key 파라미터를 확인해주세요.)") \
+    X(VBANK_NOT_VBANK,     400,  1, "가상계좌 결제건이 아닙니다.")                                \
+    X(VBANK_NOT_READY,     400,  1, "입금대기(ready) 상태의 가상계좌가 아닙니다. (현재 상태: %s)") \
+    X(VBANK_EXPIRED,       400,  1, "입금기한이 지난 가상계좌입니다.")                            \
+    X(VBANK_EDIT_PG,       400,  1, "가상계좌 정보 변경은 settle 가상계좌만 지원합니다: %s")       \
+    X(VBANK_EDIT_TAX_FREE, 400,  1, "면세금액이 있는 가상계좌는 변경할 수 없습니다.")              \
+    X(VBANK_DEPOSIT_AMOUNT, 400, 1, "입금액이 가상계좌 발급금액과 일치하지 않습니다. (발급금액: %s원)") \
+    X(VBANK_HOLDER_NOT_FOUND, 404, -1, "계좌정보 조회 실패")                                     \
+    X(VBANK_REFUND_ACCOUNT, 200, 1, "환불계좌 정보를 입력해주세요.")
 /* clang-format on */
 
 enum mock_err {

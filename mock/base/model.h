@@ -30,6 +30,8 @@
 #define IMP_SECRET_MAX    256
 #define URL_MAX           2048
 #define MAX_CHANNELS      8
+#define CHANNEL_KEY_MAX   64                 /* "channel-key-" + a UUID */
+#define VBANK_NUM_MAX     32                 /* account number of a virtual account */
 #define AMOUNT_MAX        9007199254740992LL /* 2^53: exact in a JSON double */
 
 enum pay_status { PAY_READY, PAY_PAID, PAY_FAILED, PAY_CANCELLED, PAY__COUNT };
@@ -38,12 +40,18 @@ enum pay_status { PAY_READY, PAY_PAID, PAY_FAILED, PAY_CANCELLED, PAY__COUNT };
 const char *pay_status_name(enum pay_status s);
 bool pay_status_parse(const char *name, enum pay_status *ret_status);
 
-enum channel_kind { CHANNEL_ONETIME, CHANNEL_SUBSCRIPTION, CHANNEL_KEYIN };
+enum channel_kind {
+    CHANNEL_ONETIME,      /* the payment window */
+    CHANNEL_SUBSCRIPTION, /* billing keys through the window (Kakao Pay's recurring CID) */
+    CHANNEL_KEYIN,        /* card data sent by the server */
+    CHANNEL_VBANK,        /* virtual accounts issued by API (POST /vbanks) */
+};
 
 struct channel {
     char pg_provider[PG_PROVIDER_MAX + 1]; /* "kakaopay", "nice", ... */
     char pg_id[PG_ID_MAX + 1];             /* MID / Kakao CID */
     enum channel_kind kind;
+    char channel_key[CHANNEL_KEY_MAX + 1]; /* what newer clients name it by; "" = none */
 };
 
 struct merchant {
@@ -89,7 +97,11 @@ struct cancel_entry {
     X(cancel_reason)                                                                               \
     X(receipt_url)                                                                                 \
     X(customer_uid)                                                                                \
-    X(notice_url)
+    X(notice_url)                                                                                  \
+    X(vbank_code)                                                                                  \
+    X(vbank_name)                                                                                  \
+    X(vbank_num)                                                                                   \
+    X(vbank_holder)
 
 struct payment {
     char imp_uid[IMP_UID_MAX + 1];
@@ -112,6 +124,10 @@ struct payment {
     int64_t started_at, paid_at, failed_at, cancelled_at;
     int64_t updated_at; /* last status change, for sorting=updated */
     uint64_t version;   /* bumped by the store on every replace */
+    /* virtual accounts (pay_method "vbank"; 0 otherwise), unix s */
+    int64_t vbank_date;       /* deposit deadline */
+    int64_t vbank_issued_at;  /* when the account was issued */
+    int64_t vbank_deposit_at; /* a deposit a scenario scripted for then; 0 = none (not rendered) */
 #define X(f) char *f;
     PAYMENT_STR_FIELDS(X)
 #undef X

@@ -1,8 +1,10 @@
 /*
- * outcomes.h - connects the domain's business-outcome hook (billing.h) to
- * the scenario engine, so a scripted decline, PG error, card-authentication
- * failure or slow PG applies to every door a charge or key issuance comes
- * through (again, onetime, schedules, the payment window).
+ * outcomes.h - connects the domain's business-outcome hooks (billing.h,
+ * vbank.h) to the scenario engine, so a scripted decline, PG error,
+ * card-authentication failure or slow PG applies to every door a charge or
+ * key issuance comes through (again, onetime, schedules, the payment
+ * window), and a virtual-account issuance can be refused or given a
+ * deposit later.
  * Install once before the server starts.
  */
 #ifndef IMPMOCK_OUTCOMES_H

@@ -29,6 +29,8 @@ struct req {
     size_t nargs;
     struct params params;   /* body fields, then query fields */
     const char *user_agent; /* may be NULL */
+    const char *window_key; /* header X-Impmock-Window (a payment window's key), may be NULL */
+    const char *cors;       /* Access-Control-* lines for the answer (guard.c), NULL none */
     const char *remote_addr;
     int tid; /* tenant after authentication, -1 before */
     struct reply reply;
@@ -136,6 +138,13 @@ void api_customer_schedules(struct req *r);
 /* admin.c: webhook deliveries */
 void admin_webhooks(struct req *r);
 void admin_webhook_resend(struct req *r);
+
+/* api_vbanks.c: virtual accounts, and the control API's deposit into one */
+void api_vbank_issue(struct req *r);
+void api_vbank_change(struct req *r);
+void api_vbank_revoke(struct req *r);
+void api_vbank_holder(struct req *r);
+void admin_vbank_deposit(struct req *r);
 
 /* admin_ui.c: the landing page and the dashboard's page, script and style */
 void admin_ui_landing(struct req *r);

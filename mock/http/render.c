@@ -235,12 +235,12 @@ static void write_payment(struct jw *w, const struct payment *p)
         RAW(w, "card_type", "null");
     else
         INT(w, "card_type", p->card_type);
-    RAW(w, "vbank_code", "null");
-    RAW(w, "vbank_name", "null");
-    RAW(w, "vbank_num", "null");
-    RAW(w, "vbank_holder", "null");
-    RAW(w, "vbank_date", "0");
-    RAW(w, "vbank_issued_at", "0");
+    STR(w, "vbank_code", p->vbank_code);
+    STR(w, "vbank_name", p->vbank_name);
+    STR(w, "vbank_num", p->vbank_num);
+    STR(w, "vbank_holder", p->vbank_holder);
+    INT(w, "vbank_date", p->vbank_date);
+    INT(w, "vbank_issued_at", p->vbank_issued_at);
     STR(w, "name", p->name);
     INT(w, "amount", p->amount);
     INT(w, "cancel_amount", p->cancel_amount);

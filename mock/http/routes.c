@@ -56,6 +56,13 @@ const struct route route_table[] = {
     {"GET",    "/__mock/webhooks",                           admin_webhooks,          AUTH_ADMIN, OP_NONE,         {ARG_NONE}},
     {"POST",   "/__mock/webhooks/{}/resend",                 admin_webhook_resend,    AUTH_ADMIN, OP_NONE,         {ARG_OTHER}},
 
+    /* virtual accounts (reference §17); the holder lookup before {} takes "holder" */
+    {"GET",    "/vbanks/holder",                 api_vbank_holder,         AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_NONE}},
+    {"POST",   "/vbanks",                        api_vbank_issue,          AUTH_TOKEN, SCN_OP_VBANK,  {ARG_NONE}},
+    {"PUT",    "/vbanks/{}",                     api_vbank_change,         AUTH_TOKEN, SCN_OP_VBANK,  {ARG_IMP_UID}},
+    {"DELETE", "/vbanks/{}",                     api_vbank_revoke,         AUTH_TOKEN, SCN_OP_VBANK,  {ARG_IMP_UID}},
+    {"POST",   "/__mock/vbanks/{}/deposit",      admin_vbank_deposit,      AUTH_ADMIN, OP_NONE,       {ARG_IMP_UID}},
+
     /* the sandbox dashboard: its pages hold no data and need no token (a
      * browser cannot send one when it opens a page); everything they show
      * comes from the control calls below and the ones above */

@@ -4,6 +4,7 @@
 #include "http/access_log.h"
 #include "http/api.h"
 #include "http/envelope.h"
+#include "http/guard.h"
 #include "http/request.h"
 #include "http/scripted.h"
 #include "http/send.h"
@@ -26,6 +27,7 @@ struct server {
     struct mg_context *ctx;
     struct app *app;
     struct server_opts opts;
+    struct guard *guard; /* read-only while serving */
     int port;
 };
 
@@ -34,17 +36,6 @@ static double mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* CORS preflight for pages on other origins. */
-static void answer_preflight(struct req *r)
-{
-    static const char cors[] = "Access-Control-Allow-Methods: GET, POST, PUT, DELETE, OPTIONS\r\n"
-                               "Access-Control-Allow-Headers: Authorization, Content-Type, "
-                               "X-ImpTokenHeader, Tier\r\n"
-                               "Access-Control-Max-Age: 600\r\n";
-    reply_static(&r->reply, 204, "text/plain", "", 0);
-    r->reply.extra_headers = cors;
 }
 
 /* Finds r->route and r->args (pointing into pathbuf); false with the 404 or
@@ -74,17 +65,16 @@ static bool route_request(struct req *r, char *pathbuf, size_t cap)
     return false;
 }
 
-/* Renders r->reply for one request: routing, limits, parsing, credentials,
- * then a scenario's scripted answer or the route's handler. */
-static void dispatch(struct mg_connection *conn, const struct mg_request_info *ri, struct req *r,
-                     const char *body, size_t body_len, bool too_large)
+/* Renders r->reply for one request: who may ask (guard.c), routing,
+ * limits, parsing, credentials, then a scenario's scripted answer or the
+ * route's handler. */
+static void dispatch(const struct server *srv, struct mg_connection *conn,
+                     const struct mg_request_info *ri, struct req *r, const char *body,
+                     size_t body_len, bool too_large)
 {
     char pathbuf[2048];
-    if (strcmp(r->method, "OPTIONS") == 0) {
-        answer_preflight(r);
-        return;
-    }
-    if (!route_request(r, pathbuf, sizeof pathbuf))
+    if (!guard_admit(srv->guard, conn, r) || !route_request(r, pathbuf, sizeof pathbuf) ||
+        !guard_control_call(conn, r))
         return;
     if (too_large) {
         char lim[32];
@@ -117,6 +107,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
     r.path = ri->local_uri ? ri->local_uri : "/";
     r.tid = -1;
     r.user_agent = mg_get_header(conn, "User-Agent");
+    r.window_key = mg_get_header(conn, "X-Impmock-Window");
     r.remote_addr = ri->remote_addr;
 
     size_t body_len = 0;
@@ -128,7 +119,8 @@ static int handle(struct mg_connection *conn, void *cbdata)
     if (broken)
         envelope_fail(&r.reply, MOCK_BODY_INCOMPLETE, NULL);
     else
-        dispatch(conn, ri, &r, body, body_len, too_large);
+        dispatch(srv, conn, ri, &r, body, body_len, too_large);
+    r.reply.cors_headers = r.cors;
     bool keep_alive = !too_large && !broken && request_keep_alive(conn, ri);
     bool no_answer = r.fault == SCN_CLOSE || r.fault == SCN_DROP_ANSWER;
     /* journal before answering: a client that reads /__mock/requests right
@@ -201,6 +193,13 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     }
     srv->app = app;
     srv->opts = *o;
+    srv->guard = guard_new(o->host, o->allowed_hosts, o->n_allowed_hosts, o->cors_origins,
+                           o->n_cors_origins);
+    if (!srv->guard) {
+        snprintf(err, errlen, "out of memory");
+        free(srv);
+        return NULL;
+    }
     char ports[128], threads[16];
     bool v6 = strchr(o->host, ':') != NULL;
     if (v6 && !mg_check_feature(MG_FEATURES_IPV6)) {
@@ -208,6 +207,7 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                  "--host %s: this civetweb library was built without IPv6 support "
                  "(Debian's is); use an IPv4 address such as 127.0.0.1",
                  o->host);
+        guard_free(srv->guard);
         free(srv);
         return NULL;
     }
@@ -216,6 +216,8 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     char timeout_ms[16];
     snprintf(timeout_ms, sizeof timeout_ms, "%d",
              o->request_timeout_ms > 0 ? o->request_timeout_ms : 15000);
+    /* empty access_control_*: civetweb would answer every CORS preflight
+     * itself, for any origin, before our handler; guard.c decides */
     const char *options[] = {"listening_ports",
                              ports,
                              "num_threads",
@@ -228,6 +230,10 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                              timeout_ms,
                              "tcp_nodelay",
                              "1",
+                             "access_control_allow_methods",
+                             "",
+                             "access_control_allow_origin",
+                             "",
                              NULL};
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
@@ -236,6 +242,7 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     srv->ctx = mg_start(&cb, srv, options);
     if (!srv->ctx) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not available)", ports);
+        guard_free(srv->guard);
         free(srv);
         return NULL;
     }
@@ -289,5 +296,6 @@ void server_stop(struct server *srv)
     mg_stop(srv->ctx);
     if (woke)
         pthread_join(waker, NULL);
+    guard_free(srv->guard);
     free(srv);
 }

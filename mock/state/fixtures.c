@@ -122,7 +122,9 @@ static bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *er
         if (!copy_str(ch, "pg_provider", c->pg_provider, sizeof c->pg_provider, true, cwhere, err,
                       errlen) ||
             !copy_str(ch, "pg_id", c->pg_id, sizeof c->pg_id, true, cwhere, err, errlen) ||
-            !copy_str(ch, "kind", kind, sizeof kind, true, cwhere, err, errlen))
+            !copy_str(ch, "kind", kind, sizeof kind, true, cwhere, err, errlen) ||
+            !copy_str(ch, "channel_key", c->channel_key, sizeof c->channel_key, false, cwhere, err,
+                      errlen))
             return false;
         if (!strcmp(kind, "onetime"))
             c->kind = CHANNEL_ONETIME;
@@ -130,9 +132,11 @@ static bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *er
             c->kind = CHANNEL_SUBSCRIPTION;
         else if (!strcmp(kind, "keyin"))
             c->kind = CHANNEL_KEYIN;
+        else if (!strcmp(kind, "vbank"))
+            c->kind = CHANNEL_VBANK;
         else {
-            snprintf(err, errlen, "%s: field \"kind\" must be onetime, subscription or keyin",
-                     cwhere);
+            snprintf(err, errlen,
+                     "%s: field \"kind\" must be onetime, subscription, keyin or vbank", cwhere);
             return false;
         }
         m->n_channels++;
@@ -195,6 +199,55 @@ static bool parse_card(const cJSON *o, size_t index, struct test_card *c, char *
     return true;
 }
 
+static bool parse_account(const cJSON *o, size_t index, struct bank_account *a, char *err,
+                          size_t errlen)
+{
+    char where[512], code[8], number[64];
+    const char *file = tag_file(o);
+    snprintf(where, sizeof where, "%s%sbank_accounts[%d]", file ? file : "", file ? ": " : "",
+             tag_index(o, (int)index));
+    memset(a, 0, sizeof *a);
+    if (!copy_str(o, "bank_code", code, sizeof code, true, where, err, errlen) ||
+        !copy_str(o, "bank_num", number, sizeof number, true, where, err, errlen) ||
+        !copy_str(o, "bank_holder", a->holder, sizeof a->holder, true, where, err, errlen))
+        return false;
+    if (strlen(code) != ACCOUNTS_CODE_LEN || strspn(code, "0123456789") != ACCOUNTS_CODE_LEN) {
+        snprintf(err, errlen, "%s: field \"bank_code\" must be a 3-digit KFTC bank code", where);
+        return false;
+    }
+    memcpy(a->bank_code, code, sizeof a->bank_code);
+    if (!accounts_digits(number, a->digits)) {
+        snprintf(err, errlen, "%s: field \"bank_num\" must hold 1 to %d digits", where,
+                 ACCOUNTS_DIGITS_MAX);
+        return false;
+    }
+    if (!a->holder[0]) {
+        snprintf(err, errlen, "%s: field \"bank_holder\" must not be empty", where);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_accounts(const cJSON *arr, struct account_table *t, char *err, size_t errlen)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    if (!n)
+        return true;
+    t->items = calloc(n, sizeof *t->items);
+    if (!t->items) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    const cJSON *a;
+    cJSON_ArrayForEach(a, arr)
+    {
+        if (!parse_account(a, t->n, &t->items[t->n], err, errlen))
+            return false;
+        t->n++;
+    }
+    return true;
+}
+
 /* Appends the arrays of one fixture document to the merged one. */
 static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, size_t errlen)
 {
@@ -202,8 +255,8 @@ static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, si
         snprintf(err, errlen, "%s: the top level must be an object", file);
         return false;
     }
-    static const char *const keys[] = {"merchants", "test_cards"};
-    for (size_t k = 0; k < 2; k++) {
+    static const char *const keys[] = {"merchants", "test_cards", "bank_accounts"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, keys[k]);
         if (!arr)
             continue;
@@ -318,13 +371,62 @@ static bool load_dir(cJSON *merged, const char *path, DIR *d, char *err, size_t 
     return ok;
 }
 
+/* An empty document: the arrays merge_doc appends to. NULL when out of memory. */
+static cJSON *empty_doc(void)
+{
+    cJSON *doc = cJSON_CreateObject();
+    if (!doc || !cJSON_AddArrayToObject(doc, "merchants") ||
+        !cJSON_AddArrayToObject(doc, "test_cards") ||
+        !cJSON_AddArrayToObject(doc, "bank_accounts")) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* Fixtures that leave array `name` (test cards, test accounts) empty keep the
+ * documented default ones. */
+static bool keep_defaults(cJSON *merged, const char *name, char *err, size_t errlen)
+{
+    if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(merged, name)) > 0)
+        return true;
+    cJSON *defaults = empty_doc();
+    bool ok = defaults && load_text(defaults, fixtures_default_json, fixtures_default_json_len,
+                                    EMBEDDED, err, errlen);
+    if (!defaults)
+        snprintf(err, errlen, "out of memory");
+    if (ok)
+        cJSON_ReplaceItemInObjectCaseSensitive(
+            merged, name, cJSON_DetachItemFromObjectCaseSensitive(defaults, name));
+    cJSON_Delete(defaults);
+    return ok;
+}
+
+static bool parse_cards(const cJSON *cards, struct card_table *t, char *err, size_t errlen)
+{
+    size_t ncards = (size_t)cJSON_GetArraySize(cards);
+    if (!ncards)
+        return true;
+    t->cards = calloc(ncards, sizeof *t->cards);
+    if (!t->cards) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cards)
+    {
+        if (!parse_card(c, t->n, &t->cards[t->n], err, errlen))
+            return false;
+        t->n++;
+    }
+    return true;
+}
+
 bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errlen)
 {
     memset(fx, 0, sizeof *fx);
-    cJSON *merged = cJSON_CreateObject();
-    if (!merged || !cJSON_AddArrayToObject(merged, "merchants") ||
-        !cJSON_AddArrayToObject(merged, "test_cards")) {
-        cJSON_Delete(merged);
+    cJSON *merged = empty_doc();
+    if (!merged) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
@@ -340,21 +442,8 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
         } else {
             ok = load_file(merged, path, err, errlen);
         }
-    }
-    cJSON *cards = cJSON_GetObjectItemCaseSensitive(merged, "test_cards");
-    if (ok && path && cJSON_GetArraySize(cards) == 0) {
-        /* fixtures without a card table keep the documented default cards */
-        cJSON *defaults = cJSON_CreateObject();
-        cJSON_AddArrayToObject(defaults, "merchants");
-        cJSON_AddArrayToObject(defaults, "test_cards");
-        ok = defaults && load_text(defaults, fixtures_default_json, fixtures_default_json_len,
-                                   "embedded default fixtures", err, errlen);
-        if (ok)
-            cJSON_ReplaceItemInObjectCaseSensitive(
-                merged, "test_cards",
-                cJSON_DetachItemFromObjectCaseSensitive(defaults, "test_cards"));
-        cJSON_Delete(defaults);
-        cards = cJSON_GetObjectItemCaseSensitive(merged, "test_cards");
+        ok = ok && keep_defaults(merged, "test_cards", err, errlen) &&
+             keep_defaults(merged, "bank_accounts", err, errlen);
     }
     cJSON *merchants = cJSON_GetObjectItemCaseSensitive(merged, "merchants");
     if (ok && cJSON_GetArraySize(merchants) == 0) {
@@ -372,25 +461,15 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
             break;
         }
     }
-    size_t ncards = (size_t)cJSON_GetArraySize(cards);
-    if (ok && ncards) {
-        fx->cards.cards = calloc(ncards, sizeof *fx->cards.cards);
-        ok = fx->cards.cards != NULL;
-        size_t i = 0;
-        const cJSON *c;
-        const cJSON *to_parse = ok ? cards : NULL;
-        cJSON_ArrayForEach(c, to_parse)
-        {
-            if (!parse_card(c, i, &fx->cards.cards[i], err, errlen)) {
-                ok = false;
-                break;
-            }
-            fx->cards.n = ++i;
-        }
-    }
+    ok = ok &&
+         parse_cards(cJSON_GetObjectItemCaseSensitive(merged, "test_cards"), &fx->cards, err,
+                     errlen) &&
+         parse_accounts(cJSON_GetObjectItemCaseSensitive(merged, "bank_accounts"), &fx->accounts,
+                        err, errlen);
     if (!ok) {
         cJSON_Delete(merged);
         cards_fini(&fx->cards);
+        accounts_fini(&fx->accounts);
         return false;
     }
     fx->merchants = cJSON_DetachItemFromObjectCaseSensitive(merged, "merchants");
@@ -402,6 +481,7 @@ void fixtures_fini(struct fixtures *fx)
 {
     cJSON_Delete(fx->merchants);
     cards_fini(&fx->cards);
+    accounts_fini(&fx->accounts);
     memset(fx, 0, sizeof *fx);
 }
 
@@ -541,7 +621,9 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
                  errlen) ||
         !opt_num(o, "failed_at", p.status == PAY_FAILED ? now : 0, &p.failed_at, where, err,
                  errlen) ||
-        !opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err, errlen))
+        !opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err, errlen) ||
+        !opt_num(o, "vbank_date", 0, &p.vbank_date, where, err, errlen) ||
+        !opt_num(o, "vbank_issued_at", 0, &p.vbank_issued_at, where, err, errlen))
         return false;
     p.updated_at = p.started_at;
     if (p.paid_at > p.updated_at)
@@ -634,9 +716,8 @@ static bool seed_again(const struct fixtures *fx, struct store *s, int tid, cons
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mo, TAG_RELOAD)))
         return seed(fx, s, tid, mo, cur, err, errlen);
     const char *file = tag_file(mo);
-    cJSON *merged = cJSON_CreateObject();
-    bool ok = merged && cJSON_AddArrayToObject(merged, "merchants") &&
-              cJSON_AddArrayToObject(merged, "test_cards");
+    cJSON *merged = empty_doc();
+    bool ok = merged != NULL;
     if (!ok)
         snprintf(err, errlen, "out of memory");
     else if (strcmp(file, EMBEDDED) == 0)

@@ -1,6 +1,6 @@
 /*
- * fixtures.h - the merchants, seed records and test cards impmock starts
- * with: the embedded fixtures/default.json, or --fixtures FILE|DIR (every
+ * fixtures.h - the merchants, seed records, test cards and test bank
+ * accounts impmock starts with: the embedded fixtures/default.json, or --fixtures FILE|DIR (every
  * *.json of a directory, in name order, merged). Loaded once before the
  * server starts; read-only afterwards (reset re-applies them).
  * fixtures_seed.h has the part a reset uses: reseeding a tenant.
@@ -8,6 +8,7 @@
 #ifndef IMPMOCK_FIXTURES_H
 #define IMPMOCK_FIXTURES_H
 
+#include "base/accounts.h"
 #include "base/cards.h"
 #include "base/model.h"
 #include "state/fixtures_seed.h"
@@ -20,6 +21,7 @@
 struct fixtures {
     cJSON *merchants; /* owned array of merchant objects, validated */
     struct card_table cards;
+    struct account_table accounts; /* test accounts of GET /vbanks/holder */
 };
 
 /* path NULL: the embedded defaults. false with a message naming file and field. */

@@ -118,7 +118,9 @@ cJSON *state_payment_to_json(const struct payment *p)
         cJSON_AddStringToObject(o, "status", pay_status_name(p->status)) &&
         add_int(o, "started_at", p->started_at) && add_int(o, "paid_at", p->paid_at) &&
         add_int(o, "failed_at", p->failed_at) && add_int(o, "cancelled_at", p->cancelled_at) &&
-        add_int(o, "updated_at", p->updated_at);
+        add_int(o, "updated_at", p->updated_at) && add_int(o, "vbank_date", p->vbank_date) &&
+        add_int(o, "vbank_issued_at", p->vbank_issued_at) &&
+        add_int(o, "vbank_deposit_at", p->vbank_deposit_at);
 #define X(f) ok = ok && json_add_str(o, #f, p->f);
     PAYMENT_STR_FIELDS(X)
 #undef X
@@ -182,6 +184,9 @@ bool state_payment_from_json(const cJSON *o, struct payment *ret, char *err, siz
     p.failed_at = rd_int(&r, "failed_at", 0, AMOUNT_MAX, 0);
     p.cancelled_at = rd_int(&r, "cancelled_at", 0, AMOUNT_MAX, 0);
     p.updated_at = rd_int(&r, "updated_at", 0, AMOUNT_MAX, 0);
+    p.vbank_date = rd_int(&r, "vbank_date", 0, AMOUNT_MAX, 0);
+    p.vbank_issued_at = rd_int(&r, "vbank_issued_at", 0, AMOUNT_MAX, 0);
+    p.vbank_deposit_at = rd_int(&r, "vbank_deposit_at", 0, AMOUNT_MAX, 0);
     if (!p.pay_method[0])
         memcpy(p.pay_method, "card", 5);
     if (!p.currency[0])
@@ -385,7 +390,7 @@ bool state_prepare_from_json(const cJSON *o, struct prepare *ret, char *err, siz
 
 cJSON *state_merchant_to_json(const struct merchant *m)
 {
-    static const char *const kinds[] = {"onetime", "subscription", "keyin"};
+    static const char *const kinds[] = {"onetime", "subscription", "keyin", "vbank"};
     cJSON *o = cJSON_CreateObject();
     cJSON *chs = NULL;
     /* the secret stays out: an export is for bug reports */
@@ -401,7 +406,9 @@ cJSON *state_merchant_to_json(const struct merchant *m)
         ok = c && cJSON_AddItemToArray(chs, c) &&
              cJSON_AddStringToObject(c, "pg_provider", m->channels[i].pg_provider) &&
              cJSON_AddStringToObject(c, "pg_id", m->channels[i].pg_id) &&
-             cJSON_AddStringToObject(c, "kind", kinds[m->channels[i].kind]);
+             cJSON_AddStringToObject(c, "kind", kinds[m->channels[i].kind]) &&
+             (!m->channels[i].channel_key[0] ||
+              cJSON_AddStringToObject(c, "channel_key", m->channels[i].channel_key));
     }
     if (!ok) {
         cJSON_Delete(o);
@@ -454,8 +461,10 @@ bool state_merchant_from_json(const cJSON *o, struct merchant *ret, char *err, s
         rd_fixed(&rc, "pg_provider", c->pg_provider, sizeof c->pg_provider, true);
         rd_fixed(&rc, "pg_id", c->pg_id, sizeof c->pg_id, true);
         rd_fixed(&rc, "kind", kind, sizeof kind, true);
+        rd_fixed(&rc, "channel_key", c->channel_key, sizeof c->channel_key, false);
         c->kind = !strcmp(kind, "subscription") ? CHANNEL_SUBSCRIPTION
                   : !strcmp(kind, "keyin")      ? CHANNEL_KEYIN
+                  : !strcmp(kind, "vbank")      ? CHANNEL_VBANK
                                                 : CHANNEL_ONETIME;
         if (!rc.ok)
             r.ok = false;

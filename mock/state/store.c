@@ -34,6 +34,7 @@ static void store__tenant_records_clear(struct store *s, struct tenant *t)
 {
     store__assert_locked(s);
     store__payments_clear(s, t);
+    store__vbanks_clear(s, t);
     store__customers_clear(s, t);
     store__schedules_clear(s, t);
 }
@@ -53,6 +54,7 @@ void store_free(struct store *s)
     hmap_fini(&s->by_code);
     hmap_fini(&s->by_token);
     free(s->due);
+    free(s->vbank_due);
     for (struct pending *n = s->pending_head, *next; n; n = next) {
         next = n->next;
         store_event_fini(&n->ev);

@@ -195,6 +195,25 @@ enum mock_err store_apply(struct store *s, const struct store_event *ev);
 bool store_tenant_slot(struct store *s, int tid, struct merchant *ret_m, bool *ret_removed,
                        char *ret_token, int64_t *ret_token_expires_at);
 
+/* ---- scripted virtual-account deposits (reference §17.5; store_vbanks.c) ---- */
+
+/* A virtual account still ready with a deposit a scenario scripted for later
+ * (its vbank_deposit_at). The store indexes them in step with every payment
+ * it stores (replays and imports included), so the clock finds them without
+ * looking at every payment. */
+struct vbank_due {
+    int tid;
+    char imp_uid[IMP_UID_MAX + 1];
+    int64_t at; /* vbank_deposit_at, unix s */
+};
+
+/* Copies up to max (at most 64) of the deposits due at `until` (at <= until)
+ * into ret, earliest first, ties in the order they were scripted; returns
+ * how many.
+ * An entry stays until its payment is stored without a pending deposit (or
+ * is no longer ready), so a caller that leaves it alone sees it again. */
+size_t store_vbank_due(struct store *s, int64_t until, size_t max, struct vbank_due *ret);
+
 /* ---- scheduled payments (reference §7; store_schedules.c) ---- */
 
 /* Schedule items live per tenant, indexed by merchant_uid and customer_uid;

@@ -8,6 +8,7 @@
  *   store_payments.c   payments, orders (merchant_uid claims), pre-registrations
  *   store_customers.c  billing keys
  *   store_schedules.c  schedule items and their due min-heap
+ *   store_vbanks.c     the index of scripted virtual-account deposits
  *
  * Locking: one mutex, store.lock, guards everything below unless a field says
  * otherwise. It is taken and released only through store__lock and
@@ -57,6 +58,13 @@ struct sched_due {
     uint64_t gen; /* the item's gen when pushed */
     uint32_t tid;
     uint32_t idx; /* position in the tenant's scheds */
+};
+
+/* A scripted deposit waiting for the clock (store_vbanks.c). Guarded by
+ * store.lock. */
+struct vbank_pending {
+    struct vbank_due due;
+    uint64_t seq; /* scripting order: ties of `at` are made in it */
 };
 
 /* One merchant key pair and everything stored for it. Every field is guarded
@@ -111,6 +119,10 @@ struct store {
     size_t n_due, cap_due;
     uint64_t sched_seq; /* last insertion number given to a schedule item */
     uint64_t sched_gen; /* last gen stamp given to a schedule item */
+
+    struct vbank_pending *vbank_due; /* scripted deposits waiting, unordered */
+    size_t n_vbank_due, cap_vbank_due;
+    uint64_t vbank_seq; /* last scripting number given */
 
     /* change events for the durable log, in mutation order */
     store_sink_fn sink; /* set before threads start, then read-only; NULL = no log */
@@ -192,6 +204,16 @@ struct customer *store__customer_store(struct store *s, struct tenant *t, struct
  * in place of t's item of the same merchant_uid, or adds it, and queues it
  * when it waits to run. false when out of memory (*sc stays the caller's). */
 bool store__schedule_restore(struct store *s, int tid, struct schedule *sc);
+
+/* Makes room for one more scripted deposit, so that store__vbank_track
+ * cannot fail after a payment is stored; false when out of memory. */
+bool store__vbank_reserve(struct store *s);
+/* Brings the scripted-deposit index in step with payment p of tenant tid as
+ * just stored: in it while p is a ready "vbank" payment with a
+ * vbank_deposit_at, out of it otherwise. Call store__vbank_reserve first. */
+void store__vbank_track(struct store *s, int tid, const struct payment *p);
+/* Drops the scripted deposits of tenant t (emptied or removed). */
+void store__vbanks_clear(struct store *s, const struct tenant *t);
 
 /* Frees every record of t (what store_tenant_clear drops), one file each. */
 void store__payments_clear(struct store *s, struct tenant *t);

@@ -112,10 +112,12 @@ async function startMerchant(mockBase) {
   return { server, hooks, state, port, origin: `http://127.0.0.1:${port}` };
 }
 
-/* opts.args: more impmock options (--clock T, --admin-token T, ...); an
- * --admin-token given here is what admin() then sends. */
-export async function start(opts = {}) {
-  const args = opts.args || [];
+/* options.args: more impmock options (--clock T, --admin-token T, ...); an
+ * --admin-token given here is what admin() then sends. options.browserArgs:
+ * more chromium switches (e.g. --host-resolver-rules to give the local
+ * servers names of their own). */
+export async function start(options = {}) {
+  const args = options.args || [];
   const mock = await startImpmock(args);
   const merchant = await startMerchant(mock.base);
   // launch() gives chromium a fresh, empty --user-data-dir of its own each time
@@ -126,6 +128,7 @@ export async function start(opts = {}) {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...(options.browserArgs || []),
     ],
   });
   fs.mkdirSync(artifacts, { recursive: true });
@@ -178,12 +181,11 @@ export async function payment(env, impUid) {
   return r.json.response;
 }
 
-export async function admin(env, method, p, body) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (env.adminToken) headers['X-Admin-Token'] = env.adminToken;
+export async function admin(env, method, p, body, headers = {}) {
   const res = await fetch(`${env.mock.base}${p}`, {
     method,
-    headers,
+    headers: { 'Content-Type': 'application/json',
+      ...(env.adminToken ? { 'X-Admin-Token': env.adminToken } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10000),
   });
