@@ -143,7 +143,43 @@
     X(VBANK_EDIT_TAX_FREE, 400,  1, "면세금액이 있는 가상계좌는 변경할 수 없습니다.")              \
     X(VBANK_DEPOSIT_AMOUNT, 400, 1, "입금액이 가상계좌 발급금액과 일치하지 않습니다. (발급금액: %s원)") \
     X(VBANK_HOLDER_NOT_FOUND, 404, -1, "계좌정보 조회 실패")                                     \
-    X(VBANK_REFUND_ACCOUNT, 200, 1, "환불계좌 정보를 입력해주세요.")
+    X(VBANK_REFUND_ACCOUNT, 200, 1, "환불계좌 정보를 입력해주세요.") \
+    /* cash receipts, certifications, escrow logistics (reference §18-§20;  \
+     * texts the reference does not give: docs/decisions.md) */            \
+    X(PARAM_NOT_IN_ENUM,   400, -1, "%s 파라미터는 %s 중 하나여야 합니다.")                     \
+    X(RECEIPT_PAYMENT_NOT_FOUND, 200, -1, "존재하지 않는 결제정보입니다.")                       \
+    X(RECEIPT_PG_UNSUPPORTED, 501, -1, "현금영수증 발급을 지원하지 않는 PG사입니다.")            \
+    X(RECEIPT_NOT_PAID,    400,  1, "결제완료(paid) 상태가 아닌 결제건에는 현금영수증을 발행할 수 없습니다.") \
+    X(RECEIPT_NOT_CASH,    200,  1, "현금성 거래(가상계좌, 계좌이체)에만 현금영수증을 발행할 수 있습니다.") \
+    X(RECEIPT_EXISTS,      400,  1, "이미 현금영수증이 발급된 거래입니다.")                      \
+    X(RECEIPT_NOT_FOUND,   404, -1, "해당 아임포트 고유 번호(%s)로 현금영수증을 발급 한 내역이 존재하지 않습니다.") \
+    X(RECEIPT_NOT_ISSUED,  400, -1, "해당 아임포트 고유 번호(%s)로 현금영수증을 발급 한 내역이 존재하지 않습니다.") \
+    X(RECEIPT_REVOKED,     200,  1, "이미 발급취소된 현금영수증입니다.")                         \
+    X(RECEIPT_TAX_FREE_OVER, 400, -1, "tax_free 파라미터는 현금영수증 발행금액(%s원)보다 클 수 없습니다.") \
+    X(RECEIPT_VAT_OVER,    400, -1, "부가세(vat_amount)는 과세금액(%s원)보다 클 수 없습니다.")   \
+    X(RECEIPT_BAD_IDENTIFIER, 400, -1, "identifier 파라미터는 휴대폰번호, 주민등록번호, 사업자등록번호 또는 현금영수증카드 번호(숫자 10~19자리)여야 합니다.") \
+    X(RECEIPT_NO_TAXCARD,  400, -1, "nice_v2는 현금영수증카드 번호(identifier_type: taxcard)로 현금영수증을 발급할 수 없습니다.") \
+    X(RECEIPT_IDENTIFIER_REFUSED, 500, -1, "현금영수증 발급에 실패하였습니다. 국세청에 등록되지 않은 식별정보입니다.") \
+    X(RECEIPT_PG_FAILED,   500, -1, "%s")                                                       \
+    X(RECEIPT_NO_CHANNEL,  200, -1, "channel_key(%s)에 해당하는 채널을 찾을 수 없습니다.")       \
+    X(EXT_RECEIPT_NOT_FOUND, 404, -1, "merchant_uid(%s)로 발행된 현금영수증이 존재하지 않습니다.") \
+    X(EXT_RECEIPT_EXISTS,  400,  1, "이미 현금영수증이 발행된 merchant_uid입니다: %s")           \
+    X(CERT_NOT_FOUND,      404, -1, "인증결과가 존재하지 않습니다.")                             \
+    X(CERT_BAD_PHONE,      400, -1, "phone 파라미터는 휴대폰번호(숫자 10~11자리)여야 합니다.")    \
+    X(CERT_BAD_BIRTH,      400, -1, "birth 파라미터는 생년월일 6자리(YYMMDD)여야 합니다.")       \
+    X(CERT_BAD_GENDER_DIGIT, 400, -1, "gender_digit 파라미터는 주민등록번호 뒷자리 첫 숫자(1~8)여야 합니다.") \
+    X(CERT_PG_UNSUPPORTED, 400, -1, "휴대폰 본인인증 API는 다날(danal)과 kcp_v2만 지원합니다: %s") \
+    X(CERT_PERSON_REFUSED, 400,  1, "본인인증 대상자 정보가 올바르지 않습니다.")                 \
+    X(CERT_ALREADY,        400,  1, "이미 본인인증이 완료된 건입니다.")                          \
+    X(CERT_OTP_MISMATCH,   500, -1, "인증번호가 일치하지 않습니다.")                             \
+    X(CERT_PG_FAILED,      500, -1, "%s")                                                       \
+    X(ESCROW_UNSUPPORTED,  400,  1, "에스크로 배송정보 등록을 지원하지 않는 거래입니다.")        \
+    X(ESCROW_NOT_PAID,     409,  1, "배송정보를 등록하거나 수정할 수 없는 거래건입니다.")        \
+    X(ESCROW_LOGIS_EXISTS, 409,  1, "이미 배송정보가 등록된 거래건입니다.")                      \
+    X(ESCROW_LOGIS_NONE,   409,  1, "등록된 배송정보가 존재하지 않습니다.")                      \
+    X(ESCROW_PARAM_NOT_OBJECT, 400, -1, "%s 파라미터는 객체여야 합니다.")                      \
+    X(ESCROW_BAD_RECEIVING_AT, 400, -1, "logis.receiving_at 파라미터는 YYYYMMDD 형식의 날짜여야 합니다.") \
+    X(ESCROW_PG_FAILED,    500, -1, "%s")
 /* clang-format on */
 
 enum mock_err {

@@ -92,3 +92,21 @@ void outcomes_install(struct store *s)
     billing_set_outcome_hook(scenario_outcome, s);
     vbank_set_outcome_hook(scenario_vbank, s);
 }
+
+bool outcomes_pg_fails(struct store *s, int tid, struct scn_call call, char *ret_message,
+                       size_t cap)
+{
+    if (!scenario_any())
+        return false;
+    struct merchant m;
+    call.imp_key = store_tenant_merchant(s, tid, &m) ? m.imp_key : NULL;
+    struct scn_effect eff;
+    if (!scenario_match(&call, SCN_BUSINESS, &eff))
+        return false;
+    if (eff.delay_ms)
+        sleep_ms(eff.delay_ms); /* pg_delay_ms lands here too; no lock is held */
+    if (eff.kind != SCN_PG_ERROR && eff.kind != SCN_DECLINE && eff.kind != SCN_CARD_AUTH_FAIL)
+        return false;
+    snprintf(ret_message, cap, "%s", eff.message);
+    return true;
+}

@@ -135,6 +135,26 @@ void api_schedule_reschedule(struct req *r);
 void api_schedule_retry(struct req *r);
 void api_schedule_list(struct req *r);
 void api_customer_schedules(struct req *r);
+/* api_receipts.c: cash receipts (reference §18) */
+void api_receipt_get(struct req *r);
+void api_receipt_post(struct req *r);
+void api_receipt_delete(struct req *r);
+void api_ext_receipt_get(struct req *r);
+void api_ext_receipt_post(struct req *r);
+void api_ext_receipt_delete(struct req *r);
+/* A text field that must be one of `allowed` (NULL-terminated) when given;
+ * "" is "not given". Failures name the choices (MOCK_PARAM_NOT_IN_ENUM). */
+bool api_param_enum(struct params *p, const char *name, const char *const *allowed,
+                    const char **ret);
+/* api_certifications.c: identity verification (reference §19) */
+void api_cert_otp_request(struct req *r);
+void api_cert_otp_confirm(struct req *r);
+void api_cert_get(struct req *r);
+void api_cert_delete(struct req *r);
+/* api_escrow.c: escrow shipping records (reference §20) */
+void api_escrow_get(struct req *r);
+void api_escrow_post(struct req *r);
+void api_escrow_put(struct req *r);
 /* admin.c: webhook deliveries */
 void admin_webhooks(struct req *r);
 void admin_webhook_resend(struct req *r);

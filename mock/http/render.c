@@ -59,6 +59,12 @@ static bool add_int(cJSON *o, const char *name, int64_t v)
     return put(o, name, cJSON_CreateRaw(digits(v, text + sizeof text)));
 }
 
+bool render_add_int(cJSON *o, const char *name, int64_t v)
+{
+    char text[24];
+    return cJSON_AddRawToObject(o, name, digits(v, text + sizeof text)) != NULL;
+}
+
 static bool add_nullable_int(cJSON *o, const char *name, int v)
 {
     return v < 0 ? put_null(o, name) : add_int(o, name, v);
@@ -276,7 +282,11 @@ static void write_payment(struct jw *w, const struct payment *p)
         jw_str(w, p->cancels[i].receipt_url);
         first = false;
     }
-    LIT(w, "],\"cash_receipt_issued\":false");
+    LIT(w, "]");
+    if (p->cash_receipt_issued)
+        RAW(w, "cash_receipt_issued", "true");
+    else
+        RAW(w, "cash_receipt_issued", "false");
     STR(w, "customer_uid", p->customer_uid);
     STR(w, "customer_uid_usage", p->customer_uid_usage);
     LIT(w, ",\"promotion\":null}");

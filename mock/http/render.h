@@ -19,5 +19,7 @@ cJSON *render_customer(const struct customer *c);
 cJSON *render_prepare(const struct prepare *p);
 /* The Schedule object, fields in the order of reference §7.2. */
 cJSON *render_schedule(const struct schedule *sc);
+/* Adds v as a JSON integer, written exactly (no double on the way). */
+bool render_add_int(cJSON *o, const char *name, int64_t v);
 
 #endif

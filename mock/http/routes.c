@@ -62,6 +62,20 @@ const struct route route_table[] = {
     {"PUT",    "/vbanks/{}",                     api_vbank_change,         AUTH_TOKEN, SCN_OP_VBANK,  {ARG_IMP_UID}},
     {"DELETE", "/vbanks/{}",                     api_vbank_revoke,         AUTH_TOKEN, SCN_OP_VBANK,  {ARG_IMP_UID}},
     {"POST",   "/__mock/vbanks/{}/deposit",      admin_vbank_deposit,      AUTH_ADMIN, OP_NONE,       {ARG_IMP_UID}},
+    /* cash receipts, identity verification, escrow shipping (reference §18-§20) */
+    {"GET",    "/receipts/external/{}",          api_ext_receipt_get,    AUTH_TOKEN, SCN_OP_LOOKUP,        {ARG_MERCHANT_UID}},
+    {"POST",   "/receipts/external/{}",          api_ext_receipt_post,   AUTH_TOKEN, SCN_OP_RECEIPT,       {ARG_MERCHANT_UID}},
+    {"DELETE", "/receipts/external/{}",          api_ext_receipt_delete, AUTH_TOKEN, SCN_OP_RECEIPT,       {ARG_MERCHANT_UID}},
+    {"GET",    "/receipts/{}",                   api_receipt_get,        AUTH_TOKEN, SCN_OP_LOOKUP,        {ARG_IMP_UID}},
+    {"POST",   "/receipts/{}",                   api_receipt_post,       AUTH_TOKEN, SCN_OP_RECEIPT,       {ARG_IMP_UID}},
+    {"DELETE", "/receipts/{}",                   api_receipt_delete,     AUTH_TOKEN, SCN_OP_RECEIPT,       {ARG_IMP_UID}},
+    {"POST",   "/certifications/otp/request",    api_cert_otp_request,   AUTH_TOKEN, SCN_OP_CERTIFICATION, {ARG_NONE}},
+    {"POST",   "/certifications/otp/confirm/{}", api_cert_otp_confirm,   AUTH_TOKEN, SCN_OP_CERTIFICATION, {ARG_IMP_UID}},
+    {"GET",    "/certifications/{}",             api_cert_get,           AUTH_TOKEN, SCN_OP_LOOKUP,        {ARG_IMP_UID}},
+    {"DELETE", "/certifications/{}",             api_cert_delete,        AUTH_TOKEN, SCN_OP_CERTIFICATION, {ARG_IMP_UID}},
+    {"GET",    "/escrows/logis/{}",              api_escrow_get,         AUTH_TOKEN, SCN_OP_LOOKUP,        {ARG_IMP_UID}},
+    {"POST",   "/escrows/logis/{}",              api_escrow_post,        AUTH_TOKEN, SCN_OP_ESCROW,        {ARG_IMP_UID}},
+    {"PUT",    "/escrows/logis/{}",              api_escrow_put,         AUTH_TOKEN, SCN_OP_ESCROW,        {ARG_IMP_UID}},
 
     /* the sandbox dashboard: its pages hold no data and need no token (a
      * browser cannot send one when it opens a page); everything they show

@@ -8,7 +8,9 @@
  *     truncated body, a slow drip, a forced token expiry;
  *   - business, asked for by the domain wherever a charge, key issuance or
  *     virtual-account issuance happens (whichever door it came through):
- *     decline, PG error, card authentication failure, a deposit later.
+ *     decline, PG error, card authentication failure, a deposit later; and
+ *     where a receipt, an identity verification or a shipping record goes to
+ *     the PG: PG error, slow PG.
  * The format is documented in scenarios/README.md.
  * Thread-safety: the loaded set and the hit counters are guarded by one
  * mutex inside; nothing is held across I/O or sleeps.
@@ -22,16 +24,19 @@
 
 enum scn_op {
     SCN_OP_ANY,
-    SCN_OP_TOKEN,     /* POST /users/getToken */
-    SCN_OP_CHARGE,    /* again, onetime, scheduled execution, window approval */
-    SCN_OP_ISSUE_KEY, /* billing key issuance */
-    SCN_OP_CANCEL,    /* POST /payments/cancel */
-    SCN_OP_PREPARE,   /* /payments/prepare */
-    SCN_OP_LOOKUP,    /* GET of payments, customers, schedules */
-    SCN_OP_SCHEDULE,  /* schedule / unschedule */
-    SCN_OP_CHECKOUT,  /* the browser payment window */
-    SCN_OP_WEBHOOK,   /* webhook deliveries */
-    SCN_OP_VBANK,     /* virtual accounts: issue, change, revoke (POST/PUT/DELETE /vbanks) */
+    SCN_OP_TOKEN,         /* POST /users/getToken */
+    SCN_OP_CHARGE,        /* again, onetime, scheduled execution, window approval */
+    SCN_OP_ISSUE_KEY,     /* billing key issuance */
+    SCN_OP_CANCEL,        /* POST /payments/cancel */
+    SCN_OP_PREPARE,       /* /payments/prepare */
+    SCN_OP_LOOKUP,        /* GET of payments, customers, schedules */
+    SCN_OP_SCHEDULE,      /* schedule / unschedule */
+    SCN_OP_CHECKOUT,      /* the browser payment window */
+    SCN_OP_WEBHOOK,       /* webhook deliveries */
+    SCN_OP_VBANK,         /* virtual accounts: issue, change, revoke (POST/PUT/DELETE /vbanks) */
+    SCN_OP_RECEIPT,       /* cash receipts: issue and revoke (both kinds) */
+    SCN_OP_CERTIFICATION, /* identity verification: OTP request and confirm, delete */
+    SCN_OP_ESCROW,        /* escrow shipping: register and edit */
     SCN_OP__COUNT
 };
 

@@ -248,6 +248,31 @@ static bool parse_accounts(const cJSON *arr, struct account_table *t, char *err,
     return true;
 }
 
+/* The "certification" block of one document replaces any earlier one. */
+static bool merge_certification(cJSON *merged, cJSON *doc, const char *file, char *err,
+                                size_t errlen)
+{
+    cJSON *cert = cJSON_DetachItemFromObjectCaseSensitive(doc, "certification");
+    if (!cert)
+        return true;
+    bool ok = cJSON_IsObject(cert);
+    if (!ok)
+        snprintf(err, errlen, "%s: field \"certification\" must be an object", file);
+    cJSON_DeleteItemFromObjectCaseSensitive(cert, TAG_FILE);
+    if (ok && !cJSON_AddStringToObject(cert, TAG_FILE, file)) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        ok = false;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(merged, "certification");
+    if (ok && !cJSON_AddItemToObject(merged, "certification", cert)) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        ok = false;
+    }
+    if (!ok)
+        cJSON_Delete(cert);
+    return ok;
+}
+
 /* Appends the arrays of one fixture document to the merged one. */
 static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, size_t errlen)
 {
@@ -284,7 +309,7 @@ static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, si
             }
         }
     }
-    return true;
+    return merge_certification(merged, doc, file, err, errlen);
 }
 
 static bool load_text(cJSON *merged, const char *text, size_t len, const char *file, char *err,
@@ -422,6 +447,22 @@ static bool parse_cards(const cJSON *cards, struct card_table *t, char *err, siz
     return true;
 }
 
+/* Fixtures without a "certification" block keep the documented default one. */
+static bool default_certification(cJSON *merged, char *err, size_t errlen)
+{
+    cJSON *defaults = empty_doc();
+    bool ok = defaults && load_text(defaults, fixtures_default_json, fixtures_default_json_len,
+                                    EMBEDDED, err, errlen);
+    cJSON *cert = ok ? cJSON_DetachItemFromObjectCaseSensitive(defaults, "certification") : NULL;
+    cJSON_Delete(defaults);
+    if (cert && cJSON_AddItemToObject(merged, "certification", cert))
+        return true;
+    cJSON_Delete(cert);
+    if (ok)
+        snprintf(err, errlen, "%s: no certification block", EMBEDDED);
+    return false;
+}
+
 bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errlen)
 {
     memset(fx, 0, sizeof *fx);
@@ -445,6 +486,10 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
         ok = ok && keep_defaults(merged, "test_cards", err, errlen) &&
              keep_defaults(merged, "bank_accounts", err, errlen);
     }
+    if (ok && !cJSON_GetObjectItemCaseSensitive(merged, "certification"))
+        ok = default_certification(merged, err, errlen);
+    const cJSON *cert = cJSON_GetObjectItemCaseSensitive(merged, "certification");
+    ok = ok && fixtures_parse_certification(cert, tag_file(cert), &fx->phones, err, errlen);
     cJSON *merchants = cJSON_GetObjectItemCaseSensitive(merged, "merchants");
     if (ok && cJSON_GetArraySize(merchants) == 0) {
         snprintf(err, errlen, "%s: no merchants defined", path ? path : "fixtures");
@@ -470,6 +515,7 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
         cJSON_Delete(merged);
         cards_fini(&fx->cards);
         accounts_fini(&fx->accounts);
+        phones_fini(&fx->phones);
         return false;
     }
     fx->merchants = cJSON_DetachItemFromObjectCaseSensitive(merged, "merchants");
@@ -482,6 +528,7 @@ void fixtures_fini(struct fixtures *fx)
     cJSON_Delete(fx->merchants);
     cards_fini(&fx->cards);
     accounts_fini(&fx->accounts);
+    phones_fini(&fx->phones);
     memset(fx, 0, sizeof *fx);
 }
 
@@ -615,6 +662,7 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
     if (!p.currency[0])
         memcpy(p.currency, "KRW", 4);
     p.card_type = -1;
+    p.escrow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "escrow"));
     int64_t now = clock_now();
     if (!opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
         !opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at, where, err,

@@ -2,6 +2,7 @@
 #include "state/logline.h"
 
 #include "state/state.h"
+#include "state/state_documents.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -84,9 +85,10 @@ bool logline_parse_header(const char *line, size_t len, const char *path, const 
 
 /* ---- records ---- */
 
-static const char *const kind_names[] = {"tenant_add", "tenant_clear", "tenant_remove", "token",
-                                         "payment",    "customer",     "customer_del",  "prepare",
-                                         "clock",      "schedule"};
+static const char *const kind_names[] = {
+    "tenant_add", "tenant_clear",  "tenant_remove",     "token",       "payment",
+    "customer",   "customer_del",  "prepare",           "clock",       "schedule",
+    "receipt",    "certification", "certification_del", "escrow_logis"};
 #define N_KINDS (sizeof kind_names / sizeof kind_names[0])
 
 const char *logline_kind_name(const struct store_event *ev)
@@ -135,6 +137,12 @@ static cJSON *event_to_json(const struct store_event *ev)
     case STORE_EV_CLOCK:
         ok = cJSON_AddBoolToObject(o, "frozen", ev->clock_frozen) &&
              cJSON_AddNumberToObject(o, "value", (double)ev->clock_value);
+        break;
+    case STORE_EV_RECEIPT:
+    case STORE_EV_CERT:
+    case STORE_EV_CERT_DEL:
+    case STORE_EV_LOGIS:
+        ok = state_document_event_to_json(ev, o);
         break;
     case STORE_EV_TENANT_CLEAR:
     case STORE_EV_TENANT_REMOVE:
@@ -205,6 +213,11 @@ static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, s
             break;
         ev->clock_frozen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "frozen"));
         return true;
+    case STORE_EV_RECEIPT:
+    case STORE_EV_CERT:
+    case STORE_EV_CERT_DEL:
+    case STORE_EV_LOGIS:
+        return state_document_event_from_json(o, ev, err, errlen);
     case STORE_EV_TENANT_CLEAR:
     case STORE_EV_TENANT_REMOVE:
         return true;

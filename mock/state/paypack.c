@@ -1,9 +1,11 @@
 /* paypack.c - see paypack.h. The layout of a record, in order:
  *
  *   imp_uid NUL, merchant_uid NUL     (first: the indexes read them in place)
- *   flags byte                        status (bits 0-2), escrow (bit 3), and
+ *   flags                             status (bits 0-2), escrow (bit 3), and
  *                                     whether pg_tid (4), optional strings (5),
- *                                     cancels (6) and vbank times (7) follow
+ *                                     cancels (6) and vbank times (7) follow;
+ *                                     cash receipt issued (8). A varint: one
+ *                                     byte unless bit 7 or 8 is set
  *   channel  pay_method, channel, pg_provider, pg_id and currency, which most
  *            payments share: varint k + 1 for interned "pay_method US channel
  *            US pg_provider US pg_id US currency", or varint 0 and the five
@@ -52,6 +54,7 @@ enum str_field {
 #define F_STRINGS 0x20
 #define F_CANCELS 0x40
 #define F_VBANK   0x80
+#define F_RECEIPT 0x100
 #define SEP       '\x1f' /* between the parts of the channel string */
 
 /* repeated across payments: worth one interned copy each */
@@ -192,9 +195,9 @@ uint8_t *paypack_encode(struct paypack *pk, const struct payment *p)
     unsigned flags = ((unsigned)p->status & 7u) | (p->escrow ? F_ESCROW : 0u) |
                      (p->pg_tid[0] ? F_PG_TID : 0u) | (any_str ? F_STRINGS : 0u) |
                      (p->n_cancels ? F_CANCELS : 0u) |
-                     (p->vbank_date || p->vbank_issued_at || p->vbank_deposit_at ? F_VBANK : 0u);
-    uint8_t fb = (uint8_t)flags;
-    put(&w, &fb, 1);
+                     (p->vbank_date || p->vbank_issued_at || p->vbank_deposit_at ? F_VBANK : 0u) |
+                     (p->cash_receipt_issued ? F_RECEIPT : 0u);
+    put_varint(&w, flags);
     const char *parts[5] = {p->pay_method, p->channel, p->pg_provider, p->pg_id, p->currency};
     char chan[PAY_METHOD_MAX + CHANNEL_MAX + PG_PROVIDER_MAX + PG_ID_MAX + CURRENCY_MAX + 8];
     snprintf(chan, sizeof chan, "%s%c%s%c%s%c%s%c%s", parts[0], SEP, parts[1], SEP, parts[2], SEP,
@@ -346,7 +349,7 @@ static unsigned read_head(struct rbuf *r, const struct paypack *pk, struct paypa
 {
     get_str(r);
     get_str(r);
-    unsigned flags = *r->p++;
+    unsigned flags = (unsigned)get_varint(r);
     h->status = (enum pay_status)(flags & 7);
     h->escrow = (flags & F_ESCROW) != 0;
     uint64_t chan_id = get_varint(r);
@@ -435,6 +438,7 @@ bool paypack_decode(const struct paypack *pk, const uint8_t *rec, struct payment
     unsigned flags = read_head(&r, pk, &h, nums, &chan, &joined, &usage);
     ret->status = h.status;
     ret->escrow = h.escrow;
+    ret->cash_receipt_issued = (flags & F_RECEIPT) != 0;
     ret->version = h.version;
     ret->started_at = h.started_at;
     ret->paid_at = h.paid_at;

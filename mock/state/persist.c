@@ -2,6 +2,7 @@
 #include "state/persist.h"
 
 #include "infra/clock.h"
+#include "state/state_documents.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,6 +108,12 @@ static bool mark_parse(const char *text, size_t len, uint64_t *ret_gen, uint64_t
 
 /* ---- writing a snapshot ---- */
 
+/* write_event for state_documents_dump, whose callback takes a pointer */
+static bool emit_document(void *ud, const struct store_event *ev)
+{
+    return write_event(*(const int *)ud, ev, NULL);
+}
+
 static bool dump_tenant(struct persist *p, int fd, int tid)
 {
     struct store_event ev;
@@ -157,7 +164,7 @@ static bool dump_tenant(struct persist *p, int fd, int tid)
         ok = write_event(fd, &se, NULL);
     }
     store_sched_page_free(&scheds);
-    return ok;
+    return ok && state_documents_dump(p->store, tid, emit_document, &fd);
 }
 
 static bool fill_snapshot(struct persist *p, int fd)

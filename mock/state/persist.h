@@ -1,7 +1,8 @@
 /*
  * persist.h - the durable state directory (--state-dir DIR). Every change
  * the store makes (tenants, tokens, payments, cancels, billing keys,
- * pre-registrations, the clock) is appended to DIR/state.log before the
+ * pre-registrations, schedules, receipts, certifications, shipping records,
+ * the clock) is appended to DIR/state.log before the
  * call that made it returns, so before any client is answered; on start the
  * snapshot and the log are replayed. A snapshot (DIR/state.snap) replaces
  * the log when it grows, keeping start-up fast.

@@ -2,6 +2,7 @@
 #include "state/state.h"
 
 #include "infra/json.h"
+#include "state/state_documents.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -112,6 +113,7 @@ cJSON *state_payment_to_json(const struct payment *p)
         cJSON_AddStringToObject(o, "currency", p->currency) &&
         json_add_str(o, "customer_uid_usage", p->customer_uid_usage) &&
         cJSON_AddBoolToObject(o, "escrow", p->escrow) &&
+        cJSON_AddBoolToObject(o, "cash_receipt_issued", p->cash_receipt_issued) &&
         add_nullable_int(o, "card_type", p->card_type) && add_int(o, "card_quota", p->card_quota) &&
         add_int(o, "amount", p->amount) && add_int(o, "cancel_amount", p->cancel_amount) &&
         add_int(o, "tax_free", p->tax_free) && add_int(o, "cancel_tax_free", p->cancel_tax_free) &&
@@ -173,6 +175,7 @@ bool state_payment_from_json(const cJSON *o, struct payment *ret, char *err, siz
     if (r.ok && !pay_status_parse(status, &p.status))
         rd_fail(&r, "status", "must be ready, paid, failed or cancelled");
     p.escrow = rd_bool(&r, "escrow");
+    p.cash_receipt_issued = rd_bool(&r, "cash_receipt_issued");
     p.card_type = (int)rd_int(&r, "card_type", 0, 1, -1);
     p.card_quota = (int)rd_int(&r, "card_quota", 0, 60, 0);
     p.amount = rd_int(&r, "amount", 0, AMOUNT_MAX, 0);
@@ -523,6 +526,7 @@ cJSON *state_export_tenant(struct store *s, int tid)
     ok = ok && add_list(doc, "schedules", &arr);
     for (size_t i = 0; ok && i < scheds.n; i++)
         ok = push(arr, state_schedule_to_json(&scheds.items[i]));
+    ok = ok && state_documents_export(s, tid, doc);
     if (!ok) {
         cJSON_Delete(doc);
         doc = NULL;
@@ -643,6 +647,8 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
         else
             prefix_err(err, errlen, "schedules", i);
     }
+    struct state_documents docs = {0};
+    ok = ok && state_documents_parse(doc, &docs, err, errlen);
     if (ok) {
         store_tenant_clear(s, tid);
         for (size_t i = 0; ok && i < p.n_pays; i++)
@@ -659,9 +665,11 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
             ev.schedule = p.scheds[i]; /* borrowed: store_apply copies it */
             ok = store_apply(s, &ev) == MOCK_OK;
         }
+        ok = ok && state_documents_import(s, tid, &docs);
         if (!ok)
             snprintf(err, errlen, "out of memory while importing (the tenant is now partial)");
     }
     parsed_free(&p);
+    state_documents_free(&docs);
     return ok;
 }

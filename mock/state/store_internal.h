@@ -9,6 +9,7 @@
  *   store_customers.c  billing keys
  *   store_schedules.c  schedule items and their due min-heap
  *   store_vbanks.c     the index of scripted virtual-account deposits
+ *   store_documents.c  cash receipts, certifications, escrow shipping records
  *
  * Locking: one mutex, store.lock, guards everything below unless a field says
  * otherwise. It is taken and released only through store__lock and
@@ -67,6 +68,15 @@ struct vbank_pending {
     uint64_t seq; /* scripting order: ties of `at` are made in it */
 };
 
+/* Fixed-size records of one kind (struct receipt, certification,
+ * escrow_logis), each malloc'd, keyed by a string inside the record.
+ * Guarded by store.lock. */
+struct doc_table {
+    void **items; /* owned, insertion order; NULL where one was deleted */
+    size_t n, cap;
+    struct hmap index; /* key (borrowed from the record) -> position */
+};
+
 /* One merchant key pair and everything stored for it. Every field is guarded
  * by store.lock. A tenant is never freed while the store lives: reset only
  * empties or marks it removed, so tenant ids keep their meaning. */
@@ -98,6 +108,12 @@ struct tenant {
     struct hmap by_sched;      /* merchant_uid -> index */
     struct hmap by_sched_cust; /* customer_uid -> index of its newest item */
     size_t n_sched_waiting;    /* items scheduled and not taken by the executor */
+
+    /* receipts, certifications, shipping records (store_documents.c) */
+    struct doc_table receipts;     /* cash receipts of payments, by imp_uid */
+    struct doc_table ext_receipts; /* cash receipts of outside sales, by merchant_uid */
+    struct doc_table certs;        /* identity verifications, by imp_uid */
+    struct doc_table logis;        /* escrow shipping records, by imp_uid */
 };
 
 /* A change waiting to be handed to the sink. Guarded by store.lock. */
@@ -181,6 +197,8 @@ static inline struct tenant *store__tenant(struct store *s, int tid)
  *   CUSTOMER_DEL                 the customer_uid (a string)
  *   PREPARE                      struct prepare
  *   SCHEDULE                     struct schedule
+ *   RECEIPT, CERT, LOGIS         struct receipt, certification, escrow_logis
+ *   CERT_DEL                     the imp_uid (a string)
  *   TENANT_CLEAR, TENANT_REMOVE  nothing (NULL)
  * (CLOCK is store_note_clock's own.) Out of memory the change is lost, and
  * the publish that follows answers false. */
@@ -190,6 +208,8 @@ void store__emit(struct store *s, enum store_event_kind kind, int tid, const voi
  * keeping by_token in step; false when out of memory (then it has none). */
 bool store__token_set(struct store *s, int tid, const char *token, int64_t expires_at);
 
+/* Index of payment imp_uid in t->pays, or -1. */
+long store__payment_index(struct store *s, struct tenant *t, const char *imp_uid);
 /* Status of payment imp_uid of t, or -1 when there is none. */
 int store__payment_status(struct store *s, struct tenant *t, const char *imp_uid);
 /* Whether a payment of merchant_uid is paid, or was paid and then cancelled. */
@@ -219,6 +239,7 @@ void store__vbanks_clear(struct store *s, const struct tenant *t);
 void store__payments_clear(struct store *s, struct tenant *t);
 void store__customers_clear(struct store *s, struct tenant *t);
 void store__schedules_clear(struct store *s, struct tenant *t);
+void store__documents_clear(struct store *s, struct tenant *t);
 
 /* ---- plain helpers (no lock involved) ---- */
 

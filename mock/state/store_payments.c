@@ -22,8 +22,7 @@ static const char *key_order(const void *ud, uint32_t i)
     return paypack_merchant_uid(t->pays[i].rec);
 }
 
-/* Index of payment imp_uid in t->pays, or -1. */
-static long store__payment_index(struct store *s, struct tenant *t, const char *imp_uid)
+long store__payment_index(struct store *s, struct tenant *t, const char *imp_uid)
 {
     store__assert_locked(s);
     uint32_t i;

@@ -571,9 +571,10 @@ static void test_route_table(void **state)
     (void)state;
     load_routes();
     begin_cases();
-    static const char *const ops[] = {"",          "any",      "token",   "charge",
+    static const char *const ops[] = {"",         "any",      "token",   "charge",
                                       "issue_key", "cancel",   "prepare", "lookup",
-                                      "schedule",  "checkout", "vbank"};
+                                      "schedule",  "checkout", "vbank",   "receipt",
+                                      "certification", "escrow"};
     static const char *const arg_names[] = {"imp_uid", "merchant_uid", "customer_uid", "other"};
     for (size_t i = 0; i < n_routes; i++) {
         const struct route *r = &routes[i];
