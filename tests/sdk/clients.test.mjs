@@ -6,8 +6,9 @@
 // (route-to-impmock.cjs and NODE_EXTRA_CA_CERTS, as the README's recipe),
 // and once more over HTTPS without trusting impmock's CA, which must fail.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { journal, reset, runFlow, start, stop } from './harness.mjs';
+import { journal, reset, routeFile, runFlow, start, stop } from './harness.mjs';
 
 const NOT_FOUND = '존재하지 않는 결제정보입니다.';
 
@@ -125,3 +126,17 @@ for (const [name, client] of Object.entries(clients)) {
     if (name !== 'iamporter') assert.equal(r.lookup.code, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   });
 }
+
+test('route-to-impmock.cjs: api.iamport.kr resolves to impmock only, so nothing reaches the live API', () => {
+  const lookups = execFileSync(process.execPath, ['--require', routeFile, '-e', `
+    const dns = require('node:dns');
+    const all = (name) => new Promise((r) => dns.lookup(name, { all: true }, (e, a) => r(e ? e.code : a)));
+    const one = (name) => new Promise((r) => dns.lookup(name, (e, a, f) => r(e ? e.code : [a, f])));
+    Promise.all([all('api.iamport.kr'), one('API.iamport.kr.'), one('localhost')])
+      .then((r) => process.stdout.write(JSON.stringify(r)));`],
+  { env: { PATH: process.env.PATH, IMPMOCK_TLS_ADDR: '127.0.0.1:9' }, timeout: 10000 });
+  const [all, one, other] = JSON.parse(lookups);
+  assert.deepEqual(all, [{ address: '127.0.0.1', family: 4 }]);
+  assert.deepEqual(one, ['127.0.0.1', 4]);
+  assert.equal(typeof other[0], 'string'); // other names still resolve as before
+});

@@ -14,6 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const bin = path.resolve(root, process.env.IMPMOCK_BIN || 'build/impmock');
 const FLOW_TIMEOUT_MS = 60000;
+export const routeFile = path.join(here, 'route-to-impmock.cjs');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,7 +99,7 @@ export function runFlow(mock, name, transport, options = {}) {
   if (transport === 'http') {
     env.IMPMOCK_URL = mock.base;
   } else {
-    args.push('--require', path.join(here, 'route-to-impmock.cjs'));
+    args.push('--require', routeFile);
     env.IMPMOCK_TLS_ADDR = mock.tlsAddr;
     if (options.trustCa !== false) env.NODE_EXTRA_CA_CERTS = mock.caFile;
   }
