@@ -411,6 +411,16 @@ enum mock_err billing_issue_key(const struct billing *b, int tid, const char *cu
     return e;
 }
 
+enum mock_err billing_key_known(const struct billing *b, int tid, const char *customer_uid)
+{
+    struct customer key;
+    enum mock_err e = store_customer_get(b->store, tid, customer_uid, &key);
+    if (e != MOCK_OK)
+        return e == MOCK_CUSTOMER_NOT_FOUND ? MOCK_CUSTOMER_UNKNOWN : e;
+    customer_fini(&key);
+    return MOCK_OK;
+}
+
 enum mock_err billing_charge_key(const struct billing *b, int tid, const char *customer_uid,
                                  enum billing_door door, const struct billing_order *o,
                                  struct payment *ret_payment, char ret_detail[BILLING_DETAIL_MAX])
@@ -418,11 +428,9 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
     ret_detail[0] = '\0';
     struct customer key;
     /* an unknown key is refused before the order is looked at */
-    enum mock_err e = store_customer_get(b->store, tid, customer_uid, &key);
-    if (e != MOCK_OK)
-        return e == MOCK_CUSTOMER_NOT_FOUND ? MOCK_CUSTOMER_UNKNOWN : e;
-    customer_fini(&key);
-    e = charge_begin(b, tid, o);
+    enum mock_err e = billing_key_known(b, tid, customer_uid);
+    if (e == MOCK_OK)
+        e = charge_begin(b, tid, o);
     if (e != MOCK_OK)
         return e;
     /* the key as it is when counted: a concurrent re-issue cannot split them */

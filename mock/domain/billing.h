@@ -167,6 +167,11 @@ enum mock_err billing_issue_key(const struct billing *b, int tid, const char *cu
                                 const struct billing_holder *holder, struct customer *ret_customer,
                                 char ret_detail[BILLING_DETAIL_MAX]);
 
+/* MOCK_OK when billing key customer_uid exists, else MOCK_CUSTOMER_UNKNOWN:
+ * again reports an unknown key before it reads the order (the live API
+ * answers a too-long merchant_uid with an unknown key so). */
+enum mock_err billing_key_known(const struct billing *b, int tid, const char *customer_uid);
+
 /* Charges billing key customer_uid for order o (again: door AGAIN; a due
  * schedule: door SCHEDULE). Missing buyer_* fall back to the key's customer_*.
  * MOCK_CUSTOMER_UNKNOWN, MOCK_QUOTA_UNDER_MIN, MOCK_PREPARE_MISMATCH,

@@ -66,7 +66,7 @@ static bool parse_status(struct req *r, const char *name, bool allow_all, int *r
 static bool parse_paging(struct req *r, struct pay_query *q)
 {
     int64_t page = 1, limit = 20;
-    if (!param_int(&r->params, "page", 1, PAGE_MAX, false, &page, NULL) ||
+    if (!param_page(&r->params, &page) ||
         !param_int(&r->params, "limit", 1, LIST_LIMIT_MAX, false, &limit, NULL))
         return api_bad_param(r);
     q->page = (size_t)page;

@@ -246,17 +246,18 @@ static void test_credential_errors(void **state)
               "imp_key=" TEST_IMP_KEY "&imp_secret=" TEST_IMP_SECRET "x", &r);
     env_refused(&r, 401, -1, bad);
     http_res_free(&r);
+    /* getToken lists only 200 and 401 (reference §16.0): a bad field is HTTP 200 */
     get_token(&c->m, "application/json", "{\"imp_secret\":\"x\"}", &r);
-    env_refused(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
+    env_refused(&r, 200, -1, "imp_key 파라미터는 필수입니다.");
     http_res_free(&r);
     get_token(&c->m, "application/x-www-form-urlencoded", "imp_key=" TEST_IMP_KEY, &r);
-    env_refused(&r, 400, -1, "imp_secret 파라미터는 필수입니다.");
+    env_refused(&r, 200, -1, "imp_secret 파라미터는 필수입니다.");
     http_res_free(&r);
     get_token(&c->m, "application/json", "{\"imp_key\":12,\"imp_secret\":\"x\"}", &r);
-    env_refused(&r, 400, -1, "imp_key 파라미터는 문자열이어야 합니다.");
+    env_refused(&r, 200, -1, "imp_key 파라미터는 문자열이어야 합니다.");
     http_res_free(&r);
     get_token(&c->m, "application/json", NULL, &r); /* no body at all */
-    env_refused(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
+    env_refused(&r, 200, -1, "imp_key 파라미터는 필수입니다.");
     http_res_free(&r);
 }
 
