@@ -14,6 +14,7 @@
 
 static const char f113_wrong_number[] = "[F113]거래거절 카드번호틀림";
 static const char f112_expired[] = "[F112]유효기간 경과카드";
+static const char f112_bad_number[] = "[F112]유효하지않은 카드번호를 입력하셨습니다.";
 
 /* Set before the server starts, read-only afterwards (see billing_set_outcome_hook). */
 static billing_outcome_fn outcome_hook;
@@ -168,13 +169,23 @@ enum mock_err billing_card_check(const struct card_table *cards, const struct bi
     }
     if (card->pwd_2digit && (strlen(card->pwd_2digit) != 2 || !all_digits(card->pwd_2digit, 2)))
         return MOCK_CARD_PWD_FORMAT;
-    char digits[CARD_DIGITS_MAX + 1];
-    if (!card->number || !cards_normalize(card->number, digits) || !cards_luhn_ok(digits)) {
+    /* the number before the expiry: a BIN no card company issues from is
+     * the PG's refusal; any other number that is no test card is refused
+     * by the card company, which has no such card (reference §5.2, §6.1) */
+    char digits[CARD_DIGITS_MAX + 1] = "";
+    int profile = -1;
+    const char *wrong = NULL;
+    if (!card->number || !cards_normalize(card->number, digits))
+        wrong = f113_wrong_number;
+    else if ((profile = cards_find(cards, digits)) < 0 && !codes_bin_known(digits))
+        wrong = f112_bad_number;
+    else if (profile < 0 || !cards_luhn_ok(digits))
+        wrong = f113_wrong_number;
+    if (wrong) {
         explicit_bzero(digits, sizeof digits);
-        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", f113_wrong_number);
+        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", wrong);
         return MOCK_CARD_AUTH_FAILED;
     }
-    int profile = cards_find(cards, digits);
     cards_mask(digits, ret_info->masked);
     explicit_bzero(digits, sizeof digits); /* the full number goes no further */
     if (!billing_expiry_current(year, month, now)) {

@@ -286,6 +286,51 @@ static void test_key_refusals(void **state)
 
 /* A merchant whose only channels are Kakao Pay's: no key-in module at all,
  * yet a Kakao Pay key charges by API. */
+/* Only test cards are cards (a mock approves nothing it made up): a number
+ * of a BIN no card company issues from is the PG's refusal, checked before
+ * the expiry (the official Go client's sample card 1111-2222-3333-4444 with
+ * its 2025-08 expiry); another well-formed number is the card company's. */
+static void test_unknown_card_numbers(void **state)
+{
+    (void)state;
+    struct http_res r;
+    static const char invalid[] = "[F112]유효하지않은 카드번호를 입력하셨습니다.";
+    static const char wrong[] = "[F113]거래거절 카드번호틀림";
+    static const struct {
+        const char *number, *expiry, *text;
+    } cases[] = {
+        {"1111-2222-3333-4444", "2025-08", invalid},
+        {"1111-2222-3333-4444", "2099-12", invalid},
+        {"1234567890123", "2001-01", invalid},
+        {"4111-1111-1111-1111", "2099-12", wrong}, /* Luhn-valid, a Visa BIN */
+        {"5555-5555-5555-4444", "2099-12", wrong},
+        {"9540-4900-0000-1569", "2099-12", wrong}, /* a domestic-only BIN */
+    };
+    char body[512], want[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"card_number\":\"%s\",\"expiry\":\"%s\",\"merchant_uid\":\"unk_%zu\","
+                 "\"amount\":1000,\"birth\":\"911125\",\"pwd_2digit\":\"11\"}",
+                 cases[i].number, cases[i].expiry, i);
+        post("/subscribe/payments/onetime", body, &r);
+        snprintf(want, sizeof want, "카드정보 인증에 실패하였습니다. %s", cases[i].text);
+        env_refused(&r, 200, -1, want);
+        http_res_free(&r);
+        post("/subscribe/customers/unk_key", body, &r);
+        snprintf(want, sizeof want, "카드정보 인증 및 빌키 발급에 실패하였습니다. %s",
+                 cases[i].text);
+        env_refused(&r, 200, -1, want);
+        http_res_free(&r);
+    }
+    /* nothing was stored */
+    http_get(&M, "/subscribe/customers/unk_key", &r);
+    assert_int_equal(r.status, 404);
+    http_res_free(&r);
+    http_get(&M, "/payments/find/unk_0", &r);
+    assert_int_equal(r.status, 404);
+    http_res_free(&r);
+}
+
 static void test_kakao_only_merchant(void **state)
 {
     (void)state;
@@ -631,6 +676,13 @@ static void test_empty_text_not_given(void **state)
     assert_true(json_is_null(p, "buyer_name"));
     assert_true(json_is_null(p, "custom_data"));
     http_res_free(&r);
+    /* pg= in a form, as the PHP client sends an unset pg: not given either */
+    post_form("/subscribe/payments/onetime",
+              "card_number=4242-4242-4242-4242&expiry=2099-01&pg=&merchant_uid=empty_o5"
+              "&amount=1500",
+              &r);
+    assert_string_equal(json_str(env_ok(&r), "pg_provider"), "nice");
+    http_res_free(&r);
 
     /* sent, a value is kept as it is */
     post("/subscribe/payments/again",
@@ -922,6 +974,7 @@ int main(void)
         cmocka_unit_test(test_key_multi),
         cmocka_unit_test(test_key_payments),
         cmocka_unit_test(test_key_refusals),
+        cmocka_unit_test(test_unknown_card_numbers),
         cmocka_unit_test(test_kakao_only_merchant),
         cmocka_unit_test(test_again_paid),
         cmocka_unit_test(test_again_declined),

@@ -36,7 +36,8 @@
  *   k7 paid 1000 one second before the day began
  *   k8 a 0-won billing key issuance through TCSUBSCRIP
  *   n1 a NICE payment of the day
- * Merchant B has a key-in channel only; C has Kakao Pay only. */
+ * Merchant B has a key-in channel only; C has Kakao Pay only. The test
+ * cards are the default approving and declining ones and a Mastercard. */
 static const char fixtures_json[] =
     "{\"merchants\":["
     "{\"merchant_code\":\"imp-a\",\"imp_key\":\"key-a\",\"imp_secret\":\"secret-a\","
@@ -80,7 +81,14 @@ static const char fixtures_json[] =
     "\"channels\":[{\"pg_provider\":\"nice\",\"pg_id\":\"nictest04m\",\"kind\":\"keyin\"}]},"
     "{\"merchant_code\":\"imp-c\",\"imp_key\":\"key-c\",\"imp_secret\":\"secret-c\","
     "\"channels\":[{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]}"
-    "]}";
+    "],\"test_cards\":["
+    "{\"number\":\"4242-4242-4242-4242\",\"outcome\":\"approve\",\"card_name\":\"신한카드\","
+    "\"card_code\":\"366\"},"
+    "{\"number\":\"4000-0000-0000-0002\",\"outcome\":\"decline\","
+    "\"fail_reason\":\"[F601]거래거절 카드사 승인거절\",\"card_name\":\"KB국민카드\","
+    "\"card_code\":\"381\"},"
+    "{\"number\":\"5555-5555-5555-4444\",\"outcome\":\"approve\",\"card_name\":\"신한카드\","
+    "\"card_code\":\"366\"}]}";
 
 struct ctx {
     struct mock m;
@@ -451,7 +459,7 @@ static void test_foreign_paid(void **state)
             &r);
     envelope_is(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
     http_res_free(&r);
-    /* form bodies, a Mastercard number that is no test card (approved) */
+    /* form bodies, a Mastercard test card (only test cards are approved) */
     http_do(&c->m, "POST", "/subscribe/payments/foreign", "application/x-www-form-urlencoded",
             "merchant_uid=f-master&amount=3000&card_number=5555-5555-5555-4444&expiry=203012",
             c->token_b, &r);
