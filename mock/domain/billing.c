@@ -277,6 +277,17 @@ static const char *or_else(const char *v, const char *dflt)
     return v ? v : dflt;
 }
 
+/* The method a charge on billing key `key` records. A Kakao Pay key keeps
+ * what the buyer picked in its window, card or Kakao Money ("point"); one
+ * that names no card (a seeded key) can only be Kakao Money (§4.1). Keys
+ * from card data are cards. */
+static const char *key_method(const struct customer *key)
+{
+    if (strcmp(key->pg_provider, "kakaopay") == 0 && !key->card_name && !key->card_number)
+        return "point";
+    return key->pay_method[0] ? key->pay_method : "card";
+}
+
 /* Builds and stores the payment an approved or declined charge leaves. */
 static enum mock_err store_charge(const struct billing *b, int tid, const struct charge_src *src,
                                   const struct billing_order *o, const struct billing_outcome *out,
@@ -295,8 +306,10 @@ static enum mock_err store_charge(const struct billing *b, int tid, const struct
     snprintf(p.currency, sizeof p.currency, "%s", o->currency ? o->currency : "KRW");
     make_pg_tid(src->pg_provider, src->pg_id, now, p.pg_tid);
     p.customer_uid_usage = src->usage;
-    p.card_type = src->card_type;
-    p.card_quota = o->card_quota;
+    bool money = strcmp(src->pay_method, "point") == 0;
+    /* Kakao Money: no card fields and no installments (reference §4.1) */
+    p.card_type = money ? -1 : src->card_type;
+    p.card_quota = money ? 0 : o->card_quota;
     p.amount = o->amount;
     p.tax_free = o->tax_free;
     p.started_at = now;
@@ -321,8 +334,10 @@ static enum mock_err store_charge(const struct billing *b, int tid, const struct
         str_set(&p.buyer_addr, or_else(o->buyer_addr, fb ? fb->customer_addr : NULL)) &&
         str_set(&p.buyer_postcode, or_else(o->buyer_postcode, fb ? fb->customer_postcode : NULL)) &&
         str_set(&p.custom_data, o->custom_data) && str_set(&p.notice_url, o->notice_url) &&
-        str_set(&p.customer_uid, src->customer_uid) && str_set(&p.card_name, src->card_name) &&
-        str_set(&p.card_code, src->card_code) && str_set(&p.card_number, src->card_number) &&
+        str_set(&p.customer_uid, src->customer_uid) &&
+        str_set(&p.card_name, money ? NULL : src->card_name) &&
+        str_set(&p.card_code, money ? NULL : src->card_code) &&
+        str_set(&p.card_number, money ? NULL : src->card_number) &&
         str_set(&p.fail_reason, approved ? NULL : out->message) &&
         str_set(&p.receipt_url, approved ? receipt : NULL) &&
         str_set(&p.apply_num, approved ? apply_num : NULL);
@@ -472,7 +487,7 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
                 .usage = door == BILLING_DOOR_SCHEDULE ? "payment.scheduled" : "payment",
                 .pg_provider = key.pg_provider,
                 .pg_id = key.pg_id,
-                .pay_method = key.pay_method[0] ? key.pay_method : "card",
+                .pay_method = key_method(&key),
                 .card_name = key.card_name,
                 .card_code = key.card_code,
                 .card_number = key.card_number,

@@ -340,7 +340,9 @@ static void test_kakao_only_merchant(void **state)
         "{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"},"
         "{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TCSUBSCRIP\",\"kind\":\"subscription\"}"
         "],\"customers\":[{\"customer_uid\":\"kakao_key\",\"pg_provider\":\"kakaopay\","
-        "\"pg_id\":\"TCSUBSCRIP\",\"customer_name\":\"라이언\"}]}]}";
+        "\"pg_id\":\"TCSUBSCRIP\",\"customer_name\":\"라이언\"},"
+        "{\"customer_uid\":\"kakao_card\",\"pg_provider\":\"kakaopay\",\"pg_id\":\"TCSUBSCRIP\","
+        "\"card_number\":\"4242-4242-4242-4242\"}]}]}";
     struct mock k;
     mock_start_fixtures(&k, fixtures, NULL);
     mock_login(&k);
@@ -372,6 +374,39 @@ static void test_kakao_only_merchant(void **state)
     snprintf(prefix, sizeof prefix, "https://mockup-pg-web.kakao.com/v1/confirmation/p/%s/", tid);
     assert_int_equal(strncmp(json_str(p, "receipt_url"), prefix, strlen(prefix)), 0);
     assert_int_equal(strlen(json_str(p, "receipt_url")), strlen(prefix) + 64);
+    /* a key that names no card is Kakao Money: rendered as reference §4.1 shows */
+    assert_string_equal(json_str(p, "pay_method"), "point");
+    assert_string_equal(json_str(p, "channel"), "api");
+    assert_string_equal(json_str(p, "customer_uid_usage"), "payment");
+    assert_string_equal(json_str(p, "apply_num"), "");
+    assert_int_equal(json_num(p, "card_quota"), 0);
+    static const char *const nulls[] = {"card_code", "card_name", "card_number",     "card_type",
+                                        "bank_code", "bank_name", "emb_pg_provider", "user_agent"};
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+        if (!json_is_null(p, nulls[i]))
+            fail_msg("a Kakao Money charge has %s: %s", nulls[i], r.body);
+    http_res_free(&r);
+    /* installments mean nothing to Kakao Money: card_quota stays 0 */
+    http_post_json(&k, "/subscribe/payments/again",
+                   "{\"customer_uid\":\"kakao_key\",\"merchant_uid\":\"k_o3\",\"amount\":59000,"
+                   "\"card_quota\":3}",
+                   &r);
+    assert_int_equal(json_num(env_ok(&r), "card_quota"), 0);
+    http_res_free(&r);
+    /* a card key: the card's fields and an approval number */
+    http_post_json(&k, "/subscribe/payments/again",
+                   "{\"customer_uid\":\"kakao_card\",\"merchant_uid\":\"k_o4\",\"amount\":59000,"
+                   "\"card_quota\":3}",
+                   &r);
+    p = env_ok(&r);
+    assert_string_equal(json_str(p, "pay_method"), "card");
+    assert_string_equal(json_str(p, "card_name"), "신한카드");
+    assert_string_equal(json_str(p, "card_code"), "366");
+    assert_string_equal(json_str(p, "card_number"), "424242******4242");
+    assert_int_equal(json_num(p, "card_type"), 0);
+    assert_int_equal(json_num(p, "card_quota"), 3);
+    assert_int_equal(strlen(json_str(p, "apply_num")), 8);
+    assert_true(json_is_null(p, "bank_code"));
     http_res_free(&r);
     assert_int_equal(mock_stop(&k), 0);
 }
