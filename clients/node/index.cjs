@@ -112,6 +112,10 @@ class Impmock {
         return self._call('POST', `/__mock/scenarios${queryString({ imp_key })}`, { text: body });
       },
       remove: (name) => self._call('DELETE', `/__mock/scenarios${queryString({ name })}`),
+      /* switches a loaded scenario off (false) or on again, counters kept */
+      enable: (name, enabled = true) =>
+        self._call('POST', `/__mock/scenarios/${encodeURIComponent(name)}/enabled`,
+          { body: { enabled: Boolean(enabled) } }),
       clear: () => self._call('DELETE', '/__mock/scenarios'),
     };
   }

@@ -170,6 +170,8 @@ export declare class Impmock {
     /** A scenario object, or the path of a scenario file. */
     load(scenario: Scenario | string, options?: { imp_key?: string }): Promise<ScenarioInfo[]>;
     remove(name: string): Promise<ScenarioInfo[]>;
+    /** Switches a loaded scenario off (false) or on again; its counters are kept. */
+    enable(name: string, enabled?: boolean): Promise<ScenarioInfo[]>;
     clear(): Promise<ScenarioInfo[]>;
   };
 

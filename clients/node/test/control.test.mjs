@@ -144,11 +144,21 @@ test('scenarios: load an object and a file, list, remove, clear', async () => {
   assert.equal(declined.status, 'failed');
   assert.equal(declined.fail_reason, '[F302]잔액부족');
 
+  const off = await mock.scenarios.enable('node-decline', false);
+  assert.equal(off.find((s) => s.name === 'node-decline').enabled, false);
+  const paid = await charge(mock, token, { customer_uid: uid('cust'), merchant_uid: uid('o') });
+  assert.equal(paid.status, 'paid', 'a switched-off scenario does nothing');
+  await mock.scenarios.enable('node-decline');
+  const again = await charge(mock, token, { customer_uid: uid('cust'), merchant_uid: uid('o') });
+  assert.equal(again.status, 'failed', 'switched on again');
+  await assert.rejects(mock.scenarios.enable('nobody', false),
+    (e) => e instanceof ImpmockError && e.status === 404);
+
   await mock.scenarios.load(path.join(root, 'scenarios', 'pg-timeout.json'));
   const names = (await mock.scenarios.list()).map((s) => s.name).sort();
   assert.deepEqual(names, ['node-decline', 'pg-timeout']);
   const rule = (await mock.scenarios.list()).find((s) => s.name === 'node-decline');
-  assert.ok(JSON.stringify(rule).includes('"hits":1'), JSON.stringify(rule));
+  assert.ok(JSON.stringify(rule).includes('"hits":2'), JSON.stringify(rule));
 
   assert.deepEqual((await mock.scenarios.remove('node-decline')).map((s) => s.name),
     ['pg-timeout']);

@@ -90,6 +90,12 @@ class _Scenarios:
     def clear(self):
         return self._mock._call("DELETE", "/__mock/scenarios")
 
+    def enable(self, name, enabled=True):
+        """Switches a loaded scenario off (False) or on again, counters kept."""
+        return self._mock._call("POST", "/__mock/scenarios/%s/enabled"
+                                % urllib.parse.quote(name, safe=""),
+                                body={"enabled": bool(enabled)})
+
 
 class Impmock:
     """One impmock: use start() or attach(); the constructor only records

@@ -126,6 +126,15 @@ def test_scenarios(impmock, tmp_path):
     failed = charge(impmock, impmock.token(), uid("cust"), uid("order"))
     assert (failed["status"], failed["fail_reason"]) == ("failed", "[F302]잔액부족")
 
+    off = impmock.scenarios.enable("py-decline", False)
+    assert [s["enabled"] for s in off if s["name"] == "py-decline"] == [False]
+    assert charge(impmock, impmock.token(), uid("cust"), uid("order"))["status"] == "paid"
+    impmock.scenarios.enable("py-decline")
+    assert charge(impmock, impmock.token(), uid("cust"), uid("order"))["status"] == "failed"
+    with pytest.raises(ImpmockError) as e:
+        impmock.scenarios.enable("nobody", False)
+    assert e.value.status == 404
+
     impmock.scenarios.load(ROOT / "scenarios" / "pg-timeout.json")
     assert sorted(s["name"] for s in impmock.scenarios.list()) == ["pg-timeout", "py-decline"]
     assert [s["name"] for s in impmock.scenarios.remove("py-decline")] == ["pg-timeout"]
