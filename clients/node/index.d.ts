@@ -127,7 +127,7 @@ export interface ImageOptions extends ClientOptions {
   /** Passed into the container with -e. */
   env?: Record<string, string>;
   containerName?: string;
-  /** Bound on start-up, pull excluded (default 60000). */
+  /** Bound on `run` (a pull included) and then on the health wait (default 60000 each). */
   timeoutMs?: number;
   stopTimeoutMs?: number;
 }
