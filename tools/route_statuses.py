@@ -36,7 +36,7 @@ EXTRA = {
 
 ROW = re.compile(
     r'^(?P<head>\s*\{"(?P<method>[A-Z]+)",\s*"(?P<pattern>[^"]+)",\s*\w+,\s*(?P<auth>\w+),'
-    r"\s*\w+,\s*\{[^}]*\})(?P<col>,\s*[^}]*)?(?P<tail>\},.*)$"
+    r"\s*\w+,\s*\w+,\s*\{[^}]*\})(?P<col>,\s*[^}]*)?(?P<tail>\},.*)$"
 )
 
 

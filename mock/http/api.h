@@ -68,11 +68,17 @@ enum route_status {
     ST_ALL = 0x7fffffff,
 };
 
+/* Who calls a route, and so from where (http/guard.c): the REST API is
+ * called server to server, the control API by tests and the dashboard on
+ * impmock's own origin, checkout by merchant pages on any origin. */
+enum route_face { FACE_REST, FACE_CONTROL, FACE_CHECKOUT };
+
 struct route {
     const char *method;  /* "GET", "POST", ... (HEAD takes the GET routes) */
     const char *pattern; /* "/payments/{}/balance": {} matches one segment */
     route_fn fn;
     enum route_auth auth;
+    enum route_face face;
     enum scn_op op;                    /* what scenarios match the call as, or OP_NONE */
     enum route_arg args[REQ_MAX_ARGS]; /* the meaning of each {}, in order */
     int statuses;                      /* enum route_status bits */
@@ -83,9 +89,13 @@ extern const size_t route_count;
 
 /* The route for METHOD and a decoded path, which is split in place: args
  * point into it, one per {} (nargs of them). NULL when none matches;
- * *path_known then tells whether the path matched with another method. */
+ * *path_known then tells whether the path matched with another method.
+ * method NULL takes the first route of the path, whatever its method. */
 const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
                                bool *path_known);
+/* Who calls the first route whose pattern matches path (any method);
+ * FACE_REST for a path no route matches. */
+enum route_face route_face_of(const char *path);
 /* Names for the route listing: "none", "token", "admin"; "imp_uid",
  * "merchant_uid", "customer_uid", "other" (NULL for ARG_NONE). */
 const char *route_auth_name(enum route_auth auth);
