@@ -94,7 +94,7 @@ static void hres_free(struct hres *h)
     memset(h, 0, sizeof *h);
 }
 
-static int connect_mock(void)
+static int connect_port(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
@@ -102,13 +102,18 @@ static int connect_mock(void)
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)M.port);
+    sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
         fail_msg("connect to impmock: %s", strerror(errno));
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return fd;
+}
+
+static int connect_mock(void)
+{
+    return connect_port(M.port);
 }
 
 /* Writes everything or gives up (the server may close early on abuse). */
@@ -207,13 +212,18 @@ static void read_answer(int fd, int timeout_ms, struct hres *h)
     h->body = buf;
 }
 
-/* One request on its own connection; data is sent as given. */
-static void raw(const char *data, size_t len, struct hres *h)
+/* One request to port on its own connection; data is sent as given. */
+static void raw_to(int port, const char *data, size_t len, struct hres *h)
 {
-    int fd = connect_mock();
+    int fd = connect_port(port);
     send_all(fd, data, len);
     read_answer(fd, 5000, h);
     close(fd);
+}
+
+static void raw(const char *data, size_t len, struct hres *h)
+{
+    raw_to(M.port, data, len, h);
 }
 
 /* Builds and sends METHOD TARGET with the given extra header lines and body. */
@@ -1591,15 +1601,106 @@ static void test_stored_text(void **state)
     end_cases("stored text");
 }
 
+/* ---- the access log ---- */
+
+/* Paths that once forged a text line (%0A) or cut a JSON one (over 1 KB),
+ * and bytes that are not UTF-8: each request must be exactly one whole line,
+ * in either format. */
+static void test_access_log(void **state)
+{
+    (void)state;
+    begin_cases();
+    static char long_id[4001], long_path[4200];
+    memset(long_id, 'a', 4000);
+    snprintf(long_path, sizeof long_path,
+             "GET /payments/%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", long_id);
+    const char *const sent[] = {
+        "GET /payments/x%0A127.0.0.1%20%22GET%20/forged%22%20200%200%200.1ms HTTP/1.1\r\n"
+        "Host: x\r\nConnection: close\r\n\r\n",
+        long_path,
+        "GET /payments/%ff%fe%22%5c%1b[31m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /__mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    };
+    const size_t n_sent = sizeof sent / sizeof *sent;
+    static const char *const formats[] = {"text", "json"};
+    for (size_t f = 0; f < 2; f++) {
+        struct mock L;
+        const char *args[] = {"--log-format", formats[f], NULL};
+        mock_start_logged(&L, args);
+        for (size_t i = 0; i < n_sent; i++) {
+            struct hres h;
+            raw_to(L.port, sent[i], strlen(sent[i]), &h);
+            hres_free(&h);
+        }
+        char path[128];
+        snprintf(path, sizeof path, "%s/log", L.dir);
+        /* a line is written just after its answer: wait for them, bounded */
+        char *log = NULL;
+        for (double until = now_ms() + 3000; now_ms() < until; sleep_ms(20)) {
+            free(log);
+            log = file_read(path, NULL);
+            size_t nl = 0;
+            for (const char *c = log ? log : ""; *c; c++)
+                nl += *c == '\n';
+            if (nl >= n_sent + 1) /* the listening line, then one per request */
+                break;
+        }
+        mock_stop(&L);
+        if (!log)
+            fail_msg("no access log in %s", path);
+        size_t lines = 0, long_whole = 0; /* lines, and lines with the long path whole */
+        for (char *line = log, *end; *line; line = end + 1) {
+            end = strchr(line, '\n');
+            if (!end)
+                end = line + strlen(line) - 1; /* an unterminated last line */
+            *end = '\0';
+            if (strncmp(line, "impmock", 7) == 0)
+                continue; /* the listening line and notices, not access lines */
+            lines++;
+            n_cases++;
+            char label[64];
+            snprintf(label, sizeof label, "%s access log line %zu", formats[f], lines);
+            if (f == 1) {
+                cJSON *j = cJSON_Parse(line);
+                const char *p = json_str(j, "path");
+                if (!p || !utf8_ok((const unsigned char *)line, strlen(line)))
+                    bad(label, "not one whole JSON record: %.200s", line);
+                else if (strstr(p, long_id))
+                    long_whole++;
+                cJSON_Delete(j);
+            } else {
+                size_t len = strlen(line);
+                if (strncmp(line, "127.0.0.1 \"", 11) != 0 || len < 3 ||
+                    strcmp(line + len - 2, "ms") != 0)
+                    bad(label, "not one whole text record: %.200s", line);
+                for (const char *c = line; *c; c++)
+                    if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) {
+                        bad(label, "unescaped byte 0x%02x: %.200s", (unsigned char)*c, line);
+                        break;
+                    }
+                if (strstr(line, long_id))
+                    long_whole++;
+            }
+        }
+        n_cases++;
+        if (lines != n_sent || long_whole != 1)
+            bad(formats[f],
+                "%zu access lines for %zu requests, %zu with the long path whole:\n%.2000s", lines,
+                n_sent, long_whole, log);
+        free(log);
+    }
+    end_cases("access log");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_route_table),
-        cmocka_unit_test(test_credentials), cmocka_unit_test(test_bodies),
-        cmocka_unit_test(test_queries),     cmocka_unit_test(test_methods),
-        cmocka_unit_test(test_path_ids),    cmocka_unit_test(test_traversal),
-        cmocka_unit_test(test_fields),      cmocka_unit_test(test_transport),
-        cmocka_unit_test(test_slow_clients), cmocka_unit_test(test_stored_text),
+        cmocka_unit_test(test_route_table), cmocka_unit_test(test_credentials),
+        cmocka_unit_test(test_bodies),      cmocka_unit_test(test_queries),
+        cmocka_unit_test(test_methods),     cmocka_unit_test(test_path_ids),
+        cmocka_unit_test(test_traversal),   cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_transport),   cmocka_unit_test(test_slow_clients),
+        cmocka_unit_test(test_stored_text), cmocka_unit_test(test_access_log),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
