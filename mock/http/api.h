@@ -69,6 +69,9 @@ const struct route *route_find(const char *method, char *path, char **args, size
  * "merchant_uid", "customer_uid", "other" (NULL for ARG_NONE). */
 const char *route_auth_name(enum route_auth auth);
 const char *route_arg_name(enum route_arg arg);
+/* Whether the operation may answer HTTP 400 (its Swagger lists it; routes
+ * of impmock's own, /__mock/ and the window, always may): reference §16.0. */
+bool route_lists_400(const struct route *r);
 
 /* Renders the failure a read recorded in r->params; returns false for `return` chains. */
 bool api_bad_param(struct req *r);

@@ -177,3 +177,33 @@ const char *route_arg_name(enum route_arg arg)
     }
     return NULL;
 }
+
+/* ---- the Swagger's status lists (reference §16.0) ---- */
+
+/* The i'mport operations served here whose Swagger lists HTTP 400; on the
+ * others a refusal that follows the rule is HTTP 200 with a code. */
+static const char *const lists_400[][2] = {
+    {"GET", "/payments/status/{}"},
+    {"GET", "/payments/findAll/{}"},
+    {"GET", "/payments/findAll/{}/{}"},
+    {"GET", "/subscribe/customers/{}/schedules"},
+    {"GET", "/subscribe/payments/schedule"},
+    {"GET", "/subscribe/payments/schedule/customers/{}"},
+    {"PUT", "/subscribe/payments/schedule/{}"},
+    {"POST", "/subscribe/payments/schedule/{}/reschedule"},
+    {"POST", "/subscribe/payments/schedule/{}/retry"},
+};
+
+/* Paths that are impmock's own, not i'mport operations: no Swagger rules them. */
+static const char *const own_prefixes[] = {"/__mock/", "/checkout/", "/v1/", "/examples/"};
+
+bool route_lists_400(const struct route *r)
+{
+    for (size_t i = 0; i < sizeof own_prefixes / sizeof *own_prefixes; i++)
+        if (strncmp(r->pattern, own_prefixes[i], strlen(own_prefixes[i])) == 0)
+            return true;
+    for (size_t i = 0; i < sizeof lists_400 / sizeof *lists_400; i++)
+        if (strcmp(r->method, lists_400[i][0]) == 0 && strcmp(r->pattern, lists_400[i][1]) == 0)
+            return true;
+    return false;
+}

@@ -4,6 +4,7 @@
 #include "http/access_log.h"
 #include "http/api.h"
 #include "http/envelope.h"
+#include "http/framing.h"
 #include "http/request.h"
 #include "http/scripted.h"
 #include "http/send.h"
@@ -47,6 +48,29 @@ static void answer_preflight(struct req *r)
     r->reply.extra_headers = cors;
 }
 
+/* Refusals that follow the Swagger rule (reference §16.0): the error table
+ * says 400, which an operation may answer only when its Swagger lists 400;
+ * the others refuse with HTTP 200 and the envelope's code. */
+static void swagger_status(struct req *r)
+{
+    if (r->reply.status == 400 && r->route && !route_lists_400(r->route))
+        r->reply.status = 200;
+}
+
+/* Ids never hold a control character: a path that decoded to one (see
+ * framing_path), or an id field of the query or body with one. */
+static bool ids_clean(struct req *r, bool path_control)
+{
+    if (path_control)
+        envelope_fail(&r->reply, MOCK_ID_CONTROL_CHAR, "요청 경로");
+    else if (!param_ids_clean(&r->params))
+        envelope_fail_params(&r->reply, &r->params);
+    else
+        return true;
+    swagger_status(r);
+    return false;
+}
+
 /* Finds r->route and r->args (pointing into pathbuf); false with the 404 or
  * 405 rendered. */
 static bool route_request(struct req *r, char *pathbuf, size_t cap)
@@ -77,7 +101,7 @@ static bool route_request(struct req *r, char *pathbuf, size_t cap)
 /* Renders r->reply for one request: routing, limits, parsing, credentials,
  * then a scenario's scripted answer or the route's handler. */
 static void dispatch(struct mg_connection *conn, const struct mg_request_info *ri, struct req *r,
-                     const char *body, size_t body_len, bool too_large)
+                     const char *body, size_t body_len, bool too_large, bool path_control)
 {
     char pathbuf[2048];
     if (strcmp(r->method, "OPTIONS") == 0) {
@@ -94,7 +118,7 @@ static void dispatch(struct mg_connection *conn, const struct mg_request_info *r
     }
     cJSON *query, *parsed;
     if (request_parse_params(r, conn, ri->query_string, body, body_len, &query, &parsed) &&
-        request_authorize(r, conn) &&
+        ids_clean(r, path_control) && request_authorize(r, conn) &&
         !(r->route->op != OP_NONE && scenario_any() && scripted_answer(r))) {
         r->route->fn(r);
         if (!r->reply.status)
@@ -114,22 +138,34 @@ static int handle(struct mg_connection *conn, void *cbdata)
     memset(&r, 0, sizeof r);
     r.app = srv->app;
     r.method = ri->request_method ? ri->request_method : "GET";
-    r.path = ri->local_uri ? ri->local_uri : "/";
+    bool path_control = false;
+    char *path = framing_path(ri->local_uri ? ri->local_uri : "/", &path_control);
+    r.path = path ? path : "/";
     r.tid = -1;
     r.user_agent = mg_get_header(conn, "User-Agent");
     r.remote_addr = ri->remote_addr;
 
     size_t body_len = 0;
+    bool framed = path && framing_check(ri, &r.reply);
     bool too_large = false, broken = false;
     char *body = NULL;
-    if (ri->content_length != 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "HEAD") != 0)
+    if (framed && ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
+        strcmp(r.method, "HEAD") != 0)
         body = request_read_body(conn, ri->content_length, srv->app->body_limit, &body_len,
                                  &too_large, &broken);
-    if (broken)
+    if (!path)
+        envelope_fail(&r.reply, MOCK_INTERNAL, NULL);
+    else if (!framed)
+        ; /* refused by framing_check */
+    else if (broken)
         envelope_fail(&r.reply, MOCK_BODY_INCOMPLETE, NULL);
     else
-        dispatch(conn, ri, &r, body, body_len, too_large);
-    bool keep_alive = !too_large && !broken && request_keep_alive(conn, ri);
+        dispatch(conn, ri, &r, body, body_len, too_large, path_control);
+    /* a connection whose framing is in doubt is not kept: civetweb must not
+     * read the rest as a next request either (a second answer) */
+    bool keep_alive = framed && !too_large && !broken && request_keep_alive(conn, ri);
+    if (!keep_alive)
+        mg_disable_connection_keep_alive(conn);
     bool no_answer = r.fault == SCN_CLOSE || r.fault == SCN_DROP_ANSWER;
     /* journal before answering: a client that reads /__mock/requests right
      * after its answer must find the request there */
@@ -142,6 +178,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
     int status = r.reply.status;
     reply_fini(&r.reply);
     free(body);
+    free(path);
     return status;
 }
 
@@ -226,6 +263,8 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                              "30000",
                              "request_timeout_ms",
                              timeout_ms,
+                             "decode_url",
+                             "no", /* framing_path decodes, and sees a %00 */
                              "tcp_nodelay",
                              "1",
                              NULL};
