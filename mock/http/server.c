@@ -3,6 +3,7 @@
 
 #include "http/access_log.h"
 #include "http/api.h"
+#include "http/conns.h"
 #include "http/envelope.h"
 #include "http/framing.h"
 #include "http/request.h"
@@ -27,15 +28,10 @@ struct server {
     struct mg_context *ctx;
     struct app *app;
     struct server_opts opts;
+    struct conns *conns; /* each connection's socket and state (deadlines, giving way) */
+    int timeout_ms;      /* the request timeout in force */
     int port;
 };
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* CORS preflight for pages on other origins. */
 static void answer_preflight(struct req *r)
@@ -129,11 +125,27 @@ static void dispatch(struct mg_connection *conn, const struct mg_request_info *r
     cJSON_Delete(parsed);
 }
 
+/* Reads the body by the request's deadline: a body still arriving then
+ * (slowly, or not at all) is cut off, *ret_late set. */
+static char *read_body(struct server *srv, struct mg_connection *conn, struct conn *c,
+                       double deadline, size_t *ret_len, bool *ret_too_large, bool *ret_broken,
+                       bool *ret_late)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    conns_watch(srv->conns, c, deadline);
+    char *body = request_read_body(conn, ri->content_length, srv->app->body_limit, ret_len,
+                                   ret_too_large, ret_broken);
+    *ret_late = conns_unwatch(srv->conns, c);
+    return body;
+}
+
 static int handle(struct mg_connection *conn, void *cbdata)
 {
     struct server *srv = cbdata;
     const struct mg_request_info *ri = mg_get_request_info(conn);
-    double t0 = mono_ms();
+    struct conn *c = mg_get_user_connection_data(conn);
+    double t0 = conns_now_ms();
+    double deadline = conns_begin(srv->conns, c, ri);
     struct req r;
     memset(&r, 0, sizeof r);
     r.app = srv->app;
@@ -147,23 +159,25 @@ static int handle(struct mg_connection *conn, void *cbdata)
 
     size_t body_len = 0;
     bool framed = path && framing_check(ri, &r.reply);
-    bool too_large = false, broken = false;
+    bool too_large = false, broken = false, late = false;
     char *body = NULL;
     if (framed && ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
         strcmp(r.method, "HEAD") != 0)
-        body = request_read_body(conn, ri->content_length, srv->app->body_limit, &body_len,
-                                 &too_large, &broken);
+        body = read_body(srv, conn, c, deadline, &body_len, &too_large, &broken, &late);
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", srv->timeout_ms);
     if (!path)
         envelope_fail(&r.reply, MOCK_INTERNAL, NULL);
     else if (!framed)
         ; /* refused by framing_check */
     else if (broken)
-        envelope_fail(&r.reply, MOCK_BODY_INCOMPLETE, NULL);
+        envelope_fail(&r.reply, late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
     else
         dispatch(conn, ri, &r, body, body_len, too_large, path_control);
-    /* a connection whose framing is in doubt is not kept: civetweb must not
-     * read the rest as a next request either (a second answer) */
-    bool keep_alive = framed && !too_large && !broken && request_keep_alive(conn, ri);
+    /* a connection whose framing is in doubt, whose read side was cut, or
+     * that holds the last free worker is not kept */
+    bool keep_alive = framed && !too_large && !broken && !late && request_keep_alive(conn, ri) &&
+                      conns_may_keep_alive(srv->conns);
     if (!keep_alive)
         mg_disable_connection_keep_alive(conn);
     bool no_answer = r.fault == SCN_CLOSE || r.fault == SCN_DROP_ANSWER;
@@ -173,8 +187,9 @@ static int handle(struct mg_connection *conn, void *cbdata)
         journal_record(r.tid, r.method, r.path, ri->query_string, no_answer ? 499 : r.reply.status,
                        body, body_len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len);
     send_answer(conn, &r, keep_alive);
+    conns_end(srv->conns, c);
     if (!srv->opts.quiet)
-        access_log_write(&r, mono_ms() - t0, srv->opts.log_json);
+        access_log_write(&r, conns_now_ms() - t0, srv->opts.log_json);
     int status = r.reply.status;
     reply_fini(&r.reply);
     free(body);
@@ -190,6 +205,7 @@ static int on_http_error(struct mg_connection *conn, int status, const char *err
     static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"};
     const struct mg_request_info *ri = mg_get_request_info(conn);
     const char *method = ri ? ri->request_method : NULL;
+    conns_set_answered(mg_get_user_connection_data(conn));
     char shown[48];
     size_t n = 0;
     /* only printable ASCII of what the client sent goes into the message */
@@ -222,6 +238,34 @@ static int on_http_error(struct mg_connection *conn, int status, const char *err
     return 0;
 }
 
+/* A worker took a new connection. */
+static int on_init_connection(const struct mg_connection *conn, void **conn_data)
+{
+    struct server *srv = mg_get_user_data(mg_get_context(conn));
+    *conn_data = conns_open(srv->conns);
+    return 0;
+}
+
+/* civetweb closes conn. A request it parsed but routed to no handler (an
+ * absolute-form target for another host or port, or "*") gets no answer
+ * from civetweb at all: it gets one here, while the socket is still open. */
+static void on_connection_close(const struct mg_connection *conn)
+{
+    struct server *srv = mg_get_user_data(mg_get_context(conn));
+    struct conn *c = mg_get_user_connection_data(conn);
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    if (ri && ri->request_uri && !ri->local_uri && !conns_answered(c)) {
+        struct reply rep;
+        memset(&rep, 0, sizeof rep);
+        framing_unrouted_reply(&rep);
+        /* the callback gets a const connection; writing the answer is the
+         * one thing done with it, before civetweb closes the socket */
+        send_reply((struct mg_connection *)conn, &rep, false, false);
+        reply_fini(&rep);
+    }
+    conns_close(srv->conns, c);
+}
+
 static int log_message(const struct mg_connection *conn, const char *message)
 {
     (void)conn;
@@ -251,8 +295,17 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     snprintf(ports, sizeof ports, v6 ? "[%s]:%d" : "%s:%d", o->host, o->port);
     snprintf(threads, sizeof threads, "%d", o->threads);
     char timeout_ms[16];
-    snprintf(timeout_ms, sizeof timeout_ms, "%d",
-             o->request_timeout_ms > 0 ? o->request_timeout_ms : 15000);
+    srv->timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms : 15000;
+    snprintf(timeout_ms, sizeof timeout_ms, "%d", srv->timeout_ms);
+    srv->conns = conns_new(o->threads, srv->timeout_ms);
+    if (!srv->conns) {
+        snprintf(err, errlen, "cannot start the connection watchdog");
+        free(srv);
+        return NULL;
+    }
+    /* the keep-alive timeout also bounds the headers of a connection's later
+     * requests: no longer than the request timeout; an idle connection gives
+     * its worker way sooner when a new client needs it (conns.c) */
     const char *options[] = {"listening_ports",
                              ports,
                              "num_threads",
@@ -260,7 +313,7 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                              "enable_keep_alive",
                              "yes",
                              "keep_alive_timeout_ms",
-                             "30000",
+                             timeout_ms,
                              "request_timeout_ms",
                              timeout_ms,
                              "decode_url",
@@ -272,9 +325,12 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     memset(&cb, 0, sizeof cb);
     cb.log_message = log_message;
     cb.http_error = on_http_error;
+    cb.init_connection = on_init_connection;
+    cb.connection_close = on_connection_close;
     srv->ctx = mg_start(&cb, srv, options);
     if (!srv->ctx) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not available)", ports);
+        conns_free(srv->conns);
         free(srv);
         return NULL;
     }
@@ -328,5 +384,6 @@ void server_stop(struct server *srv)
     mg_stop(srv->ctx);
     if (woke)
         pthread_join(waker, NULL);
+    conns_free(srv->conns);
     free(srv);
 }

@@ -1714,7 +1714,10 @@ static void test_framing(void **state)
          "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: "
          "9223372036854775807\r\n\r\n{}",
          413},
+        {"absolute-form target, another host",
+         "GET http://evil.invalid/payments/find/order_h1 HTTP/1.1\r\nHost: evil\r\n\r\n", 400},
         {"absolute-form target, this server", own_host, 400},
+        {"asterisk target", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 400},
         {"Authorization as the 73rd header", many, 431},
         {"Authorization as the 63rd header", few, 200},
     };
@@ -1731,6 +1734,114 @@ static void test_framing(void **state)
     }
     state_unchanged("framing");
     end_cases("framing");
+}
+
+/* A body must be in by --request-timeout (1 s here): one that stalls, one
+ * that drips a byte at a time, and one whose headers were dribbled first
+ * (they count against the same time) are each cut off then with 408. */
+static void test_slow_bodies(void **state)
+{
+    (void)state;
+    begin_cases();
+    static const char head[] =
+        "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 200\r\n\r\n{\"merchant_uid\":\"slow_order\"";
+    static const char *const names[] = {"stalled body", "dripping body", "headers, then body"};
+    for (int kind = 0; kind < 3; kind++) {
+        double t0 = now_ms(), answered = -1;
+        int fd = connect_mock();
+        size_t sent = 0;
+        if (kind == 2) /* the first 60 bytes over 600 ms */
+            for (; sent < 60; sent += 6, sleep_ms(60))
+                send_all(fd, head + sent, 6);
+        send_all(fd, head + sent, sizeof head - 1 - sent);
+        int status = 0;
+        while (answered < 0 && now_ms() - t0 < REQ_TIMEOUT * 4) {
+            if (kind == 1)
+                send(fd, " ", 1, MSG_NOSIGNAL);
+            struct pollfd pfd = {fd, POLLIN, 0};
+            if (poll(&pfd, 1, kind == 1 ? 100 : 50) > 0) {
+                char b[512];
+                ssize_t r = recv(fd, b, sizeof b - 1, 0);
+                b[r > 0 ? r : 0] = '\0';
+                sscanf(b, "HTTP/1.1 %d", &status);
+                answered = now_ms() - t0;
+            }
+        }
+        close(fd);
+        n_cases++;
+        if (answered < 0)
+            bad(names[kind], "still reading after %d ms", REQ_TIMEOUT * 4);
+        else if (answered < REQ_TIMEOUT * 0.9 || answered > REQ_TIMEOUT * 1.4 || status != 408)
+            bad(names[kind], "answered %d after %.0f ms; wanted 408 after %d ms", status, answered,
+                REQ_TIMEOUT);
+    }
+    state_unchanged("slow bodies");
+    end_cases("slow bodies");
+}
+
+/* Keep-alive clients gone idle give their workers way to a new client once
+ * every worker is taken, instead of holding them for a keep-alive timeout;
+ * with workers to spare, nobody is closed. */
+static void test_idle_give_way(void **state)
+{
+    (void)state;
+    begin_cases();
+    enum { WORKERS = 8 };
+    struct mock K;
+    const char *args[] = {"--threads", "8", NULL};
+    mock_start(&K, args);
+    static const char ask[] = "GET /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    static const char ask_close[] =
+        "GET /__mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    int idle[WORKERS];
+    for (int i = 0; i < WORKERS; i++) {
+        idle[i] = connect_port(K.port);
+        send_all(idle[i], ask, sizeof ask - 1);
+        struct hres h;
+        read_answer(idle[i], 3000, &h);
+        if (h.status != 200)
+            fail_msg("idle client %d: %d", i, h.status);
+        hres_free(&h);
+        if (i != WORKERS / 2 - 1)
+            continue;
+        /* half the workers idle: a new client is served, nobody is closed */
+        double t0 = now_ms();
+        raw_to(K.port, ask_close, sizeof ask_close - 1, &h);
+        n_cases++;
+        if (h.status != 200 || now_ms() - t0 > 1000)
+            bad("workers to spare", "new client: %d after %.0f ms", h.status, now_ms() - t0);
+        hres_free(&h);
+        for (int k = 0; k <= i; k++) {
+            struct pollfd pfd = {idle[k], POLLIN, 0};
+            n_cases++;
+            if (poll(&pfd, 1, 0) != 0)
+                bad("workers to spare", "idle client %d was closed", k);
+        }
+    }
+    /* every worker taken by an idle client: the next one is answered at once */
+    double t0 = now_ms();
+    struct hres h;
+    raw_to(K.port, ask_close, sizeof ask_close - 1, &h);
+    double waited = now_ms() - t0;
+    n_cases++;
+    if (h.status != 200 || waited > 1000)
+        bad("every worker idle", "new client: %d after %.0f ms", h.status, waited);
+    hres_free(&h);
+    int closed = 0;
+    for (int i = 0; i < WORKERS; i++) {
+        char b;
+        struct pollfd pfd = {idle[i], POLLIN, 0};
+        closed += poll(&pfd, 1, 0) > 0 && recv(idle[i], &b, 1, 0) <= 0;
+        close(idle[i]);
+    }
+    n_cases++;
+    if (closed < 1)
+        bad("every worker idle", "no idle client was closed");
+    n_cases++;
+    if (mock_stop(&K) != 0)
+        bad("every worker idle", "the server did not stop cleanly");
+    end_cases("idle keep-alive clients");
 }
 
 /* Text a client stored (custom_data as a form string) that is parsed again
@@ -1879,6 +1990,7 @@ int main(void)
         cmocka_unit_test(test_traversal),     cmocka_unit_test(test_fields),
         cmocka_unit_test(test_control_chars), cmocka_unit_test(test_transport),
         cmocka_unit_test(test_slow_clients),  cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_slow_bodies),   cmocka_unit_test(test_idle_give_way),
         cmocka_unit_test(test_stored_text),   cmocka_unit_test(test_access_log),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
