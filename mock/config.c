@@ -57,6 +57,10 @@ static const struct opt_def opts[] = {
      "1, true, yes, on, 0, false, no or off",
      "any new imp_key/imp_secret pair gets a fresh empty tenant\n"
      "at its first getToken (for parallel CI jobs)"},
+    {"max-tenants", "IMPMOCK_MAX_TENANTS", "N", OPT_NUM, F(max_tenants), NO_FIELD, 1, 1000000,
+     "a number from 1 to 1000000",
+     "tenants --open-tenants keeps at once (default 10000); past it,\n"
+     "idle empty ones are dropped, else a new pair is refused"},
     {"admin-token", "IMPMOCK_ADMIN_TOKEN", "T", OPT_TEXT, F(admin_token), NO_FIELD, 1, 256,
      "a token of 1 to 256 bytes", "require header X-Admin-Token: T on the /__mock/ control API"},
     {"threads", "IMPMOCK_THREADS", "N", OPT_NUM, F(threads), NO_FIELD, 1, 4096,
@@ -287,6 +291,7 @@ static void defaults(struct config *c)
     c->host = "127.0.0.1";
     c->port = 8080;
     c->threads = 288;
+    c->max_tenants = 10000;
     c->body_limit = 1 << 20;
     c->request_timeout_ms = 15000;
     c->journal_size = 1000;

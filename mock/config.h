@@ -32,6 +32,7 @@ struct config {
     long long clock;              /* unix s the clock starts frozen at */
     struct config_list scenarios; /* scenario files */
     bool open_tenants;
+    long long max_tenants;   /* tenants made on the fly kept at once */
     const char *admin_token; /* NULL: control API open */
     long long threads;
     const char *state_dir; /* NULL: memory only */

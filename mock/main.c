@@ -199,6 +199,7 @@ static int serve(const struct config *c)
 {
     static struct running run; /* the merchant template is several KiB */
     run.app.body_limit = (size_t)c->body_limit;
+    run.app.max_tenants = (size_t)c->max_tenants;
     run.app.admin_token = c->admin_token;
     if (!init_libraries(c))
         return 1;

@@ -56,6 +56,7 @@ struct merchant {
     bool webhook_form;             /* deliver webhooks as form instead of JSON */
     struct channel channels[MAX_CHANNELS];
     size_t n_channels;
+    bool on_the_fly; /* made by a getToken under --open-tenants, not by the fixtures */
 };
 
 struct cancel_entry {

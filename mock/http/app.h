@@ -17,6 +17,7 @@ struct app {
     struct fixtures fx;
     const struct merchant
         *open_template;                /* --open-tenants: what a new key pair gets; NULL: refused */
+    size_t max_tenants;                /* --max-tenants: tenants made on the fly kept at once */
     size_t body_limit;                 /* bytes */
     const char *admin_token;           /* NULL: control API open on the listener */
     const char *const *scenario_files; /* --scenario FILEs, reloaded by a full reset */

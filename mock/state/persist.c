@@ -454,14 +454,13 @@ static bool dump_state(struct persist *p, int fd)
         if (!store_tenant_slot(p->store, tid, &ev.merchant, &removed, ev.token,
                                &ev.token_expires_at))
             return false;
-        ev.kind = STORE_EV_TENANT_ADD;
+        /* a free slot is kept by its number alone: replaying the removal
+         * of a slot past the end makes it a free one */
+        ev.kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TENANT_ADD;
         ev.tid = tid;
         ok = emit_line(fd, &ev);
-        if (removed) {
-            ev.kind = STORE_EV_TENANT_REMOVE;
-            ok = ok && emit_line(fd, &ev);
+        if (removed)
             continue;
-        }
         ev.kind = STORE_EV_TOKEN;
         ok = ok && emit_line(fd, &ev);
         struct pay_page pays = {0};
