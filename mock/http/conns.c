@@ -272,8 +272,8 @@ double conns_begin(struct conns *cs, struct conn *c, const struct mg_request_inf
     if (!c)
         return now + cs->timeout_ms;
     c->answered = false;
-    /* read without the lock: only this worker writes fd, and others read it
-     * only once it is set (under the lock) */
+    /* the socket is looked up outside the lock (a few hundred syscalls at
+     * most, once per connection); only this worker sets c->fd */
     pthread_mutex_lock(&cs->lock);
     bool unknown = c->fd < 0 && !c->served;
     pthread_mutex_unlock(&cs->lock);
