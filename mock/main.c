@@ -2,8 +2,8 @@
  * config.c's).
  * Start-up: sodium_init, curl_global_init -> fixtures, scenarios -> store
  * (state directory, else fixtures) -> webhook worker -> schedule runner ->
- * server. Shutdown in reverse: server (joins workers) -> schedule runner ->
- * webhook worker -> store. */
+ * server -> HTTPS listener (--tls-port). Shutdown in reverse: HTTPS listener
+ * -> server (joins workers) -> schedule runner -> webhook worker -> store. */
 #include "config.h"
 #include "domain/checkout.h"
 #include "domain/outcomes.h"
@@ -14,6 +14,8 @@
 #include "infra/clock.h"
 #include "infra/journal.h"
 #include "infra/scenario.h"
+#include "infra/tlscert.h"
+#include "infra/tlsfront.h"
 #include "infra/webhook.h"
 #include "state/ids.h"
 #include "state/persist.h"
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Everything main starts, so one function can stop it in order. */
 struct running {
@@ -37,6 +40,7 @@ struct running {
     struct merchant open_template; /* read by every getToken of a new key pair */
     struct persist *persist;
     struct server *srv;
+    struct tlsfront *tls; /* NULL without --tls-port */
     bool webhooks, schedules;
 };
 
@@ -69,6 +73,13 @@ static bool init_libraries(const struct config *c)
         return false;
     }
     ids_init(c->seeded, c->seed);
+#if defined(__GLIBC__)
+    /* blocks from 128 KiB up (a large GET /__mock/requests answer, a big
+     * body) go back to the system when freed: by default glibc raises this
+     * threshold after the first such free, and then keeps megabytes of
+     * them in each worker's arena for good */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     journal_init((size_t)c->journal_size);
     return true;
 }
@@ -107,8 +118,8 @@ static bool open_store(struct running *run, const struct config *c)
         return false;
     }
     if (c->state_dir) {
-        run->persist =
-            persist_open(c->state_dir, run->app.store, c->state_sync, &restored, err, sizeof err);
+        struct persist_opts po = {.sync_writes = c->state_sync, .repair = c->state_repair};
+        run->persist = persist_open(c->state_dir, run->app.store, &po, &restored, err, sizeof err);
         if (!run->persist) {
             fprintf(stderr, "impmock: --state-dir: %s\n", err);
             return false;
@@ -131,6 +142,112 @@ static bool open_store(struct running *run, const struct config *c)
     }
     outcomes_install(run->app.store);
     return true;
+}
+
+/* The local CA's directory, opened (made on first use); NULL after a message. */
+static struct tlscert_ca *open_ca(const struct config *c, char *dir, size_t len, bool *ret_created)
+{
+    char err[512];
+    struct tlscert_ca *ca = NULL;
+    if (tlscert_ca_dir(c->tls_ca_dir, c->state_dir, dir, len, err, sizeof err))
+        ca = tlscert_ca_open(dir, ret_created, err, sizeof err);
+    if (!ca)
+        fprintf(stderr, "impmock: local CA: %s\n", err);
+    return ca;
+}
+
+/* The certificate to serve: the user's files, or one issued by the local CA
+ * for api.iamport.kr, the loopback names, --host and each --tls-name. */
+static struct tlscert *server_cert(const struct config *c, char *desc, size_t desclen)
+{
+    char err[512];
+    if (c->tls_cert) {
+        struct tlscert *cert = tlscert_load(c->tls_cert, c->tls_key, err, sizeof err);
+        if (!cert)
+            fprintf(stderr, "impmock: %s\n", err);
+        snprintf(desc, desclen, "certificate from %s", c->tls_cert);
+        return cert;
+    }
+    const char *names[4 + 1 + CONFIG_LIST_MAX] = {"api.iamport.kr", "localhost", "127.0.0.1",
+                                                  "::1"};
+    size_t n = 4;
+    for (size_t i = 0; i <= c->tls_names.n; i++) {
+        const char *name = i == 0 ? c->host : c->tls_names.items[i - 1];
+        bool seen = strcmp(name, "0.0.0.0") == 0 || strcmp(name, "::") == 0; /* no one's name */
+        for (size_t j = 0; j < n && !seen; j++)
+            seen = strcasecmp(name, names[j]) == 0;
+        if (!seen)
+            names[n++] = name;
+    }
+    char dir[PATH_MAX];
+    bool created = false;
+    struct tlscert_ca *ca = open_ca(c, dir, sizeof dir, &created);
+    struct tlscert *cert = ca ? tlscert_issue(ca, names, n, err, sizeof err) : NULL;
+    tlscert_ca_free(ca);
+    if (ca && !cert)
+        fprintf(stderr, "impmock: %s\n", err);
+    int len = snprintf(desc, desclen, "certificate for");
+    for (size_t i = 0; i < n && len > 0 && (size_t)len < desclen; i++)
+        len += snprintf(desc + len, desclen - (size_t)len, "%s %s", i ? "," : "", names[i]);
+    if (len > 0 && (size_t)len < desclen)
+        snprintf(desc + len, desclen - (size_t)len, " from the %s in %s",
+                 created ? "new local CA" : "local CA", dir);
+    return cert;
+}
+
+/* The HTTPS listener, relaying to the HTTP one on http_port. */
+static bool start_tls(struct running *run, const struct config *c, int http_port)
+{
+    if (!c->tls_port_given)
+        return true;
+    char desc[PATH_MAX + 2048], err[512];
+    struct tlscert *cert = server_cert(c, desc, sizeof desc);
+    if (!cert)
+        return false;
+    bool any = strcmp(c->host, "0.0.0.0") == 0 || strcmp(c->host, "::") == 0;
+    struct tlsfront_opts to = {
+        .host = c->host,
+        .port = (int)c->tls_port,
+        .upstream_host = !any                   ? c->host
+                         : strchr(c->host, ':') ? "::1"
+                                                : "127.0.0.1",
+        .upstream_port = http_port,
+        .max_conns = (int)c->threads,
+        .handshake_timeout_ms = (int)c->request_timeout_ms,
+    };
+    run->tls = tlsfront_start(&to, cert, err, sizeof err);
+    tlscert_free(cert);
+    if (!run->tls) {
+        fprintf(stderr, "impmock: %s\n", err);
+        return false;
+    }
+    int port = tlsfront_port(run->tls);
+    if (c->tls_port_file && !write_port_file(c->tls_port_file, port)) {
+        fprintf(stderr, "impmock: cannot write --tls-port-file %s: %s\n", c->tls_port_file,
+                strerror(errno));
+        return false;
+    }
+    bool v6 = strchr(c->host, ':') != NULL;
+    printf(v6 ? "impmock listening on https://[%s]:%d (%s)\n"
+              : "impmock listening on https://%s:%d (%s)\n",
+           c->host, port, desc);
+    fflush(stdout);
+    return true;
+}
+
+/* --print-ca: the local CA's certificate on standard output. */
+static int print_ca(const struct config *c)
+{
+    char dir[PATH_MAX];
+    bool created = false;
+    struct tlscert_ca *ca = open_ca(c, dir, sizeof dir, &created);
+    if (!ca)
+        return 1;
+    if (created)
+        fprintf(stderr, "impmock: made a new local CA in %s\n", dir);
+    fputs(tlscert_ca_pem(ca), stdout);
+    tlscert_ca_free(ca);
+    return fflush(stdout) == 0 ? 0 : 1;
 }
 
 /* Webhooks, then the schedule runner that queues them, then the server. */
@@ -159,7 +276,14 @@ static bool start_services(struct running *run, const struct config *c)
         .request_timeout_ms = (int)c->request_timeout_ms,
         .quiet = c->quiet,
         .log_json = strcmp(c->log_format, "json") == 0,
+        .allowed_hosts = c->allowed_hosts.items,
+        .n_allowed_hosts = c->allowed_hosts.n,
+        .cors_origins = c->cors_origins.items,
+        .n_cors_origins = c->cors_origins.n,
     };
+    const char *exposed = config_exposure_warning(c);
+    if (exposed)
+        fprintf(stderr, "impmock: %s\n", exposed);
     char err[512];
     run->srv = server_start(&run->app, &so, err, sizeof err);
     if (!run->srv) {
@@ -176,12 +300,13 @@ static bool start_services(struct running *run, const struct config *c)
     printf(v6 ? "impmock listening on http://[%s]:%d\n" : "impmock listening on http://%s:%d\n",
            c->host, port);
     fflush(stdout);
-    return true;
+    return start_tls(run, c, port);
 }
 
 static void stop_everything(struct running *run)
 {
-    server_stop(run->srv); /* joins the workers: no change is under way after this */
+    tlsfront_stop(run->tls); /* its relays are clients of the server */
+    server_stop(run->srv);   /* joins the workers: no change is under way after this */
     if (run->schedules)
         schedule_stop(); /* after the server: a clock change may be running schedules */
     if (run->webhooks)
@@ -200,6 +325,7 @@ static int serve(const struct config *c)
     static struct running run; /* the merchant template is several KiB */
     run.app.body_limit = (size_t)c->body_limit;
     run.app.max_tenants = (size_t)c->max_tenants;
+    run.app.journal_page_limit = (size_t)c->journal_page_limit;
     run.app.admin_token = c->admin_token;
     if (!init_libraries(c))
         return 1;
@@ -239,6 +365,9 @@ int main(int argc, char **argv)
         break;
     case CONFIG_VERSION:
         printf("impmock %s\n", IMPMOCK_VERSION);
+        break;
+    case CONFIG_PRINT_CA:
+        rc = print_ca(&cfg);
         break;
     case CONFIG_BAD:
         fprintf(stderr, "impmock: %s\nTry 'impmock --help'.\n", err);

@@ -29,6 +29,7 @@ packages=(
     libcjson-dev
     libsodium-dev
     libcurl4-openssl-dev
+    libssl-dev
 )
 
 if [ "$set_name" = test ]; then
@@ -37,6 +38,10 @@ if [ "$set_name" = test ]; then
     # runtimes (tests/fuzz; --no-install-recommends would leave those out,
     # as clang only recommends them).
     packages+=(clang libcmocka-dev curl wrk libclang-rt-14-dev)
+
+    # TLS tests (tests/tls/run.sh): the openssl command reads certificates;
+    # the script installs default-jdk-headless itself when javac is missing.
+    packages+=(openssl)
 
     # Browser tests (tests/e2e): Debian's chromium (never a browser
     # download), a Korean font so screenshots show the window's text, and

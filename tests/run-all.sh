@@ -102,6 +102,16 @@ run_e2e() {
 }
 run_e2e
 
+# The HTTPS listener from outside (tests/tls/run.sh: curl, Node and Java
+# reach https://api.iamport.kr on loopback), against the plain build and
+# the ASan build (the one place its relay runs under the sanitizers).
+tls_tap="$build_dir/tls.tap"
+tls_asan_tap="$asan_dir/tls.tap"
+IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 600 bash tests/tls/run.sh "$tls_tap" \
+    >/dev/null 2>"$tls_tap.err" </dev/null || tail -n 20 "$tls_tap.err" >&2
+IMPMOCK_BIN="$asan_dir/impmock" timeout -k 10 600 bash tests/tls/run.sh "$tls_asan_tap" \
+    >/dev/null 2>"$tls_asan_tap.err" </dev/null || tail -n 20 "$tls_asan_tap.err" >&2
+
 # The container image (tests/container/run.sh: podman build and run, as a
 # user with Docker or podman would); its TAP counts like the rest.
 container_tap="$build_dir/container.tap"
@@ -149,5 +159,7 @@ python3 tests/tap_summary.py \
     --tap fuzz "$fuzz_tap" \
     --tap e2e "$e2e_tap" \
     --tap container "$container_tap" \
+    --tap tls "$tls_tap" \
+    --tap tls-asan "$tls_asan_tap" \
     --tap source "$checks_tap" "${extra[@]}" || summary_rc=$?
 exit "$summary_rc"

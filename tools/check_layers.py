@@ -24,6 +24,7 @@ THIRD_PARTY = {
     "cJSON.h": {"infra", "state", "http"},
     "curl.h": {"infra", "http"},  # http/: the --healthcheck probe
     "sodium.h": {"infra", "state"},
+    "openssl/": {"infra"},  # every header under openssl/
 }
 NO_THIRD_PARTY = {"base", "domain"}  # not even through a project header
 MAX_FILE_LINES = 800
@@ -56,6 +57,8 @@ def includes(path):
 
 
 def third_party_name(header):
+    if header.startswith("openssl/"):
+        return "openssl/"
     base = os.path.basename(header)
     return base if base in THIRD_PARTY else None
 

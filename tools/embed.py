@@ -7,6 +7,8 @@ data = open(src, 'rb').read()
 with open(dst, 'w') as out:
     out.write('/* generated from %s by tools/embed.py; do not edit */\n' % src.split('/')[-1])
     out.write('#include <stddef.h>\n')
+    # one literal of any length: C99 promises only 4095 bytes, gcc and clang take more
+    out.write('#pragma GCC diagnostic ignored "-Woverlength-strings"\n')
     # a string literal keeps the bytes exact whatever the signedness of char
     # a header is included by the one file that serves it: static there
     storage = 'static ' if dst.endswith('.h') else ''

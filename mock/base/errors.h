@@ -21,6 +21,12 @@
     X(PARAM_EMPTY,         400, -1, "%s 파라미터는 비어 있을 수 없습니다.")                      \
     X(PARAM_NOT_STRING,    400, -1, "%s 파라미터는 문자열이어야 합니다.")                        \
     X(PARAM_TOO_LONG,      400, -1, "%s 파라미터가 너무 깁니다 (최대 %s바이트).")                \
+    X(PARAM_TOO_MANY_CHARS, 400, -1, "%s 파라미터는 최대 %s자까지 지정할 수 있습니다.")          \
+    X(PARAM_NOT_IN_ENUM,   400, -1, "%s 파라미터는 %s 중 하나여야 합니다.")                     \
+    X(PARAM_BAD_VALUE,     400, -1, "%s 파라미터의 값이 올바르지 않습니다.")                    \
+    X(PARAM_NOT_OBJECT,    400, -1, "%s 파라미터는 객체여야 합니다.")                           \
+    X(PARAM_IN_ITEM,       400, -1, "%s: %s")                                                   \
+    X(NAVER_CARRIER_REQUIRED, 400, -1, "delivery_method가 %s인 경우 delivery_company와 tracking_number는 필수입니다.") \
     X(PARAM_NOT_NUMBER,    400, -1, "%s 파라미터는 숫자여야 합니다.")                            \
     X(PARAM_NUMBER_AS_TEXT, 400, -1, "%s 파라미터는 숫자여야 합니다 (문자열 불가).")             \
     X(PARAM_NOT_INTEGER,   400, -1, "%s 파라미터는 정수여야 합니다.")                            \
@@ -92,7 +98,7 @@
     X(BAD_STATUS,          400, -1, "지원되지 않는 상태값입니다.")                               \
     X(BAD_SORTING,         400, -1, "지원되지 않는 정렬방식입니다: %s")                          \
     X(BAD_PAGE,            400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 %s건, 페이지당 %s건).") \
-    X(BALANCE_UNSUPPORTED, 400, -1, "금액 상세내역 조회는 PAYCO 결제건만 지원합니다.")           \
+    X(BALANCE_UNSUPPORTED, 404,  1, "PAYCO 결제건에 대해서만 조회가 가능합니다.")               \
     X(PREPARE_NOT_FOUND,   404, -1, "사전등록된 결제정보가 존재하지 않습니다.")                  \
     X(PREPARE_EXISTS,      200,  1, "이미 사전등록된 merchant_uid입니다. 금액 변경은 PUT으로 요청해주세요.") \
     X(PREPARE_MISMATCH,    200,  1, "사전 등록된 결제 금액과 요청 금액이 일치하지 않습니다.")   \
@@ -134,8 +140,88 @@
     X(CHECKOUT_OPEN,       200,  1, "아직 결제가 끝나지 않은 결제창입니다.")                         \
     X(CHECKOUT_METHOD,     400, -1, "이 결제창에서 선택할 수 없는 결제수단 또는 할부입니다.")        \
     X(CHECKOUT_NO_AUTO,    400, -1, "이 결제창에는 자동으로 진행할 시나리오가 없습니다.")            \
-    MOCK_HARDENING_ERRORS(X)                                                                    \
-    X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")
+    X(INTERNAL,            500, -1, "서버 내부 오류가 발생했습니다.")                           \
+    /* who may reach what (http/guard.c, the window key) */                                    \
+    X(HOST_NOT_ALLOWED,    421, -1, "이 서버를 가리키지 않는 Host입니다: %s. 이 이름으로 접속하려면 --allowed-host(IMPMOCK_ALLOWED_HOST)에 추가하세요 (DNS 리바인딩 방지).") \
+    X(CROSS_ORIGIN,        403, -1, "다른 출처(Origin: %s)의 브라우저 요청은 REST API가 받지 않습니다. 브라우저에서 호출해야 한다면 --cors-origin(IMPMOCK_CORS_ORIGIN)으로 그 출처를 허용하세요.") \
+    X(CHECKOUT_KEY,        403, -1, "결제창 키(window_key)가 없거나 맞지 않습니다. 결제창과 그 창을 연 iamport.js가 보낸 요청만 받습니다.") \
+    /* virtual accounts (reference §17): POST /vbanks lists only 200 and 401, so its    */   \
+    /* refusals are HTTP 200; PUT/DELETE use the 400 and 404 they list                  */   \
+    X(VBANK_MISSING,       200,  1, "%s 파라미터가 누락되었습니다.")                              \
+    X(VBANK_BAD_PARAM,     200,  1, "%s")                                                       \
+    X(VBANK_NO_CONTRACT,   200,  1, "가상계좌 API 발급은 PG사와 별도 계약이 필요합니다. (%s)")      \
+    X(VBANK_PG_REQUIRED,   200,  1, "가상계좌 API 발급이 가능한 PG가 2개 이상입니다. pg 또는 channel_key 파라미터를 지정해주세요.") \
+    X(VBANK_BANK_UNKNOWN,  200,  1, "지원하지 않는 은행코드입니다: %s")                           \
+    X(VBANK_DUE_PAST,      200,  1, "vbank_due는 현재 시각 이후여야 합니다.")                     \
+    X(VBANK_HASH_MISMATCH, 200, -1, "hashData 불일치 오류 (pg_api_key 파라미터를 확인해주세요.)") \
+    X(VBANK_NOT_VBANK,     400,  1, "가상계좌 결제건이 아닙니다.")                                \
+    X(VBANK_NOT_READY,     400,  1, "입금대기(ready) 상태의 가상계좌가 아닙니다. (현재 상태: %s)") \
+    X(VBANK_EXPIRED,       400,  1, "입금기한이 지난 가상계좌입니다.")                            \
+    X(VBANK_EDIT_PG,       400,  1, "가상계좌 정보 변경은 settle 가상계좌만 지원합니다: %s")       \
+    X(VBANK_EDIT_TAX_FREE, 400,  1, "면세금액이 있는 가상계좌는 변경할 수 없습니다.")              \
+    X(VBANK_DEPOSIT_AMOUNT, 400, 1, "입금액이 가상계좌 발급금액과 일치하지 않습니다. (발급금액: %s원)") \
+    X(VBANK_HOLDER_NOT_FOUND, 404, -1, "계좌정보 조회 실패")                                     \
+    X(VBANK_REFUND_ACCOUNT, 200, 1, "환불계좌 정보를 입력해주세요.") \
+    /* cash receipts, certifications, escrow logistics (reference §18-§20;  \
+     * texts the reference does not give: docs/decisions.md) */            \
+    X(RECEIPT_PAYMENT_NOT_FOUND, 200, -1, "존재하지 않는 결제정보입니다.")                       \
+    X(RECEIPT_PG_UNSUPPORTED, 501, -1, "현금영수증 발급을 지원하지 않는 PG사입니다.")            \
+    X(RECEIPT_NOT_PAID,    400,  1, "결제완료(paid) 상태가 아닌 결제건에는 현금영수증을 발행할 수 없습니다.") \
+    X(RECEIPT_NOT_CASH,    200,  1, "현금성 거래(가상계좌, 계좌이체)에만 현금영수증을 발행할 수 있습니다.") \
+    X(RECEIPT_EXISTS,      400,  1, "이미 현금영수증이 발급된 거래입니다.")                      \
+    X(RECEIPT_NOT_FOUND,   404, -1, "해당 아임포트 고유 번호(%s)로 현금영수증을 발급 한 내역이 존재하지 않습니다.") \
+    X(RECEIPT_NOT_ISSUED,  400, -1, "해당 아임포트 고유 번호(%s)로 현금영수증을 발급 한 내역이 존재하지 않습니다.") \
+    X(RECEIPT_REVOKED,     200,  1, "이미 발급취소된 현금영수증입니다.")                         \
+    X(RECEIPT_TAX_FREE_OVER, 400, -1, "tax_free 파라미터는 현금영수증 발행금액(%s원)보다 클 수 없습니다.") \
+    X(RECEIPT_VAT_OVER,    400, -1, "부가세(vat_amount)는 과세금액(%s원)보다 클 수 없습니다.")   \
+    X(RECEIPT_BAD_IDENTIFIER, 400, -1, "identifier 파라미터는 휴대폰번호, 주민등록번호, 사업자등록번호 또는 현금영수증카드 번호(숫자 10~19자리)여야 합니다.") \
+    X(RECEIPT_NO_TAXCARD,  400, -1, "nice_v2는 현금영수증카드 번호(identifier_type: taxcard)로 현금영수증을 발급할 수 없습니다.") \
+    X(RECEIPT_IDENTIFIER_REFUSED, 500, -1, "현금영수증 발급에 실패하였습니다. 국세청에 등록되지 않은 식별정보입니다.") \
+    X(RECEIPT_PG_FAILED,   500, -1, "%s")                                                       \
+    X(RECEIPT_NO_CHANNEL,  200, -1, "channel_key(%s)에 해당하는 채널을 찾을 수 없습니다.")       \
+    X(EXT_RECEIPT_NOT_FOUND, 404, -1, "merchant_uid(%s)로 발행된 현금영수증이 존재하지 않습니다.") \
+    X(EXT_RECEIPT_EXISTS,  400,  1, "이미 현금영수증이 발행된 merchant_uid입니다: %s")           \
+    X(CERT_NOT_FOUND,      404, -1, "인증결과가 존재하지 않습니다.")                             \
+    X(CERT_BAD_PHONE,      400, -1, "phone 파라미터는 휴대폰번호(숫자 10~11자리)여야 합니다.")    \
+    X(CERT_BAD_BIRTH,      400, -1, "birth 파라미터는 생년월일 6자리(YYMMDD)여야 합니다.")       \
+    X(CERT_BAD_GENDER_DIGIT, 400, -1, "gender_digit 파라미터는 주민등록번호 뒷자리 첫 숫자(1~8)여야 합니다.") \
+    X(CERT_PG_UNSUPPORTED, 400, -1, "휴대폰 본인인증 API는 다날(danal)과 kcp_v2만 지원합니다: %s") \
+    X(CERT_PERSON_REFUSED, 400,  1, "본인인증 대상자 정보가 올바르지 않습니다.")                 \
+    X(CERT_ALREADY,        400,  1, "이미 본인인증이 완료된 건입니다.")                          \
+    X(CERT_OTP_MISMATCH,   500, -1, "인증번호가 일치하지 않습니다.")                             \
+    X(CERT_PG_FAILED,      500, -1, "%s")                                                       \
+    X(ESCROW_UNSUPPORTED,  400,  1, "에스크로 배송정보 등록을 지원하지 않는 거래입니다.")        \
+    X(ESCROW_NOT_PAID,     409,  1, "배송정보를 등록하거나 수정할 수 없는 거래건입니다.")        \
+    X(ESCROW_LOGIS_EXISTS, 409,  1, "이미 배송정보가 등록된 거래건입니다.")                      \
+    X(ESCROW_LOGIS_NONE,   409,  1, "등록된 배송정보가 존재하지 않습니다.")                      \
+    X(ESCROW_BAD_RECEIVING_AT, 400, -1, "logis.receiving_at 파라미터는 YYYYMMDD 형식의 날짜여야 합니다.") \
+    X(ESCROW_PG_FAILED,    500, -1, "%s") \
+    /* codes, account and legacy operations, PGs answered but not emulated (§21-§24) */          \
+    X(PARAM_REFUSED,       200,  1, "%s")                                                       \
+    X(PAYMENT_NOT_FOUND_200, 200, -1, "존재하지 않는 결제정보입니다.")                           \
+    X(PG_NOT_EMULATED,     200, -1, "impmock은 %s 연동을 에뮬레이트하지 않아 이 요청에 답할 수 없습니다.") \
+    X(CARD_CODE_NOT_FOUND, 404, -1, "코드에 해당되는 카드사정보를 찾을 수 없음")                 \
+    X(BANK_CODE_NOT_FOUND, 404, -1, "코드에 해당되는 은행정보를 찾을 수 없음")                   \
+    X(TIER_NOT_FOUND,      404, -1, "등록되지 않았거나 이미 삭제된 tier_code")                   \
+    X(KAKAO_NO_CHANNEL,    200,  1, "카카오페이 사용정보를 찾을 수 없습니다.")                   \
+    X(KAKAO_UNKNOWN_CID,   200,  1, "가맹점에 등록되지 않은 카카오페이 CID입니다: %s")           \
+    X(NAVERCO_OTHER_PG,    404,  1, "네이버페이 주문형 결제건이 아닙니다.")                      \
+    X(NAVERPAY_OTHER_PG,   404,  1, "네이버페이 결제형 결제건이 아닙니다.")                      \
+    X(NAVER_CASH_NOT_FOUND, 400, -1, "존재하지 않는 결제정보입니다.")                            \
+    X(NAVER_CASH_OTHER_PG, 400,  1, "네이버페이 결제형 결제건이 아닙니다.")                      \
+    X(NAVER_ORDER_NOT_FOUND, 404, -1, "존재하지 않는 네이버페이 상품주문입니다.")                 \
+    X(NAVER_NO_CHANNEL,    500, -1, "네이버페이 주문형 채널을 찾을 수 없습니다.")                \
+    X(PAYCO_OTHER_PG,      200,  1, "PAYCO 결제건이 아닙니다.")                                  \
+    X(BENEPIA_NO_CONTRACT, 500, -1, "베네피아 포인트 사용정보를 찾을 수 없습니다.")              \
+    X(CVS_OTHER_PG,        200,  1, "편의점 결제건이 아닙니다.")                                 \
+    X(CVS_NO_CONTRACT,     200,  1, "편의점결제 사용정보를 찾을 수 없습니다.")                   \
+    X(KCPQUICK_MEMBER_NOT_FOUND, 404, -1, "유효하지 않은 member_id")                             \
+    X(PARTNERS_UNSUPPORTED, 501, -1, "지원하지 않는 PG사입니다.")                                \
+    X(PARTNERS_NOT_PAID,   400,  1, "결제가 승인된 거래건이 아닙니다.")                          \
+    X(PARTNERS_AMOUNT,     400,  1, "하위 상점 거래 금액의 합(%s원)이 결제금액과 일치하지 않습니다.") \
+    X(PAYMENTWALL_OTHER_PG, 200, 1, "페이먼트월 결제건이 아닙니다.")                        \
+    /* limits on what one client can make the server hold or do */                            \
+    MOCK_HARDENING_ERRORS(X)
 /* clang-format on */
 
 enum mock_err {

@@ -1,6 +1,7 @@
 /* model.c - copying and releasing records; status names. See model.h. */
 #include "base/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,40 @@ bool pay_status_parse(const char *name, enum pay_status *ret_status)
         }
     }
     return false;
+}
+
+/* FNV-1a, 64 bits: a stable spread of a few bytes (no secrecy needed). */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void channel_default_key(const char *merchant_code, size_t index, const struct channel *c,
+                         char *out)
+{
+    char seed[MERCHANT_CODE_MAX + PG_PROVIDER_MAX + PG_ID_MAX + 32];
+    snprintf(seed, sizeof seed, "%s/%zu/%s/%s", merchant_code, index, c->pg_provider, c->pg_id);
+    uint64_t a = fnv1a(0xcbf29ce484222325ULL, seed);
+    uint64_t b = fnv1a(a ^ 0x9e3779b97f4a7c15ULL, seed);
+    snprintf(out, CHANNEL_KEY_MAX + 1, "channel-key-%08x-%04x-%04x-%04x-%012llx",
+             (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xffffu, (unsigned)a & 0xffffu,
+             (unsigned)(b >> 48), (unsigned long long)(b & 0xffffffffffffULL));
+}
+
+bool tier_code_valid(const char *code)
+{
+    if (!code || strlen(code) != TIER_CODE_LEN)
+        return false;
+    for (size_t i = 0; i < TIER_CODE_LEN; i++) {
+        char ch = code[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+            return false;
+    }
+    return true;
 }
 
 bool str_set(char **field, const char *s)

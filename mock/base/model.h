@@ -30,7 +30,14 @@
 #define IMP_SECRET_MAX    256
 #define URL_MAX           2048
 #define MAX_CHANNELS      8
-#define AMOUNT_MAX        9007199254740992LL /* 2^53: exact in a JSON double */
+#define CHANNEL_KEY_MAX   128 /* "channel-key-" + a UUID, or "{pg}.{MID}" where one names a channel \
+                               */
+#define CHANNEL_NAME_MAX 100
+#define TIER_CODE_LEN    3 /* exactly: upper-case letters and digits */
+#define TIER_NAME_MAX    100
+#define MAX_TIERS        16
+#define VBANK_NUM_MAX    32                 /* account number of a virtual account */
+#define AMOUNT_MAX       9007199254740992LL /* 2^53: exact in a JSON double */
 
 enum pay_status { PAY_READY, PAY_PAID, PAY_FAILED, PAY_CANCELLED, PAY__COUNT };
 
@@ -38,13 +45,36 @@ enum pay_status { PAY_READY, PAY_PAID, PAY_FAILED, PAY_CANCELLED, PAY__COUNT };
 const char *pay_status_name(enum pay_status s);
 bool pay_status_parse(const char *name, enum pay_status *ret_status);
 
-enum channel_kind { CHANNEL_ONETIME, CHANNEL_SUBSCRIPTION, CHANNEL_KEYIN };
+enum channel_kind {
+    CHANNEL_ONETIME,      /* the payment window */
+    CHANNEL_SUBSCRIPTION, /* billing keys through the window (Kakao Pay's recurring CID) */
+    CHANNEL_KEYIN,        /* card data sent by the server */
+    CHANNEL_VBANK,        /* virtual accounts issued by API (POST /vbanks) */
+};
 
 struct channel {
     char pg_provider[PG_PROVIDER_MAX + 1]; /* "kakaopay", "nice", ... */
     char pg_id[PG_ID_MAX + 1];             /* MID / Kakao CID */
     enum channel_kind kind;
+    char key[CHANNEL_KEY_MAX + 1];   /* channel_key, unique in its merchant */
+    char name[CHANNEL_NAME_MAX + 1]; /* channel_name; "" = null */
+    bool sandbox;                    /* test mode, as GET /users/pg shows it */
 };
+
+/* The channel_key a channel declared without one gets: "channel-key-" and a
+ * UUID-shaped hash of the merchant code and the channel's place, so it is
+ * the same at every start. out holds CHANNEL_KEY_MAX + 1. */
+void channel_default_key(const char *merchant_code, size_t index, const struct channel *c,
+                         char *out);
+
+/* A sub-merchant (reference §23.2): GET /tiers/{tier_code}. */
+struct tier {
+    char code[TIER_CODE_LEN + 1];
+    char name[TIER_NAME_MAX + 1];
+};
+
+/* Whether code can be a tier code: exactly 3 upper-case letters or digits. */
+bool tier_code_valid(const char *code);
 
 struct merchant {
     char merchant_code[MERCHANT_CODE_MAX + 1]; /* "imp00000000", what IMP.init takes */
@@ -56,6 +86,8 @@ struct merchant {
     bool webhook_form;             /* deliver webhooks as form instead of JSON */
     struct channel channels[MAX_CHANNELS];
     size_t n_channels;
+    struct tier tiers[MAX_TIERS]; /* sub-merchants; none for most merchants */
+    size_t n_tiers;
     bool on_the_fly; /* made by a getToken under --open-tenants, not by the fixtures */
 };
 
@@ -90,7 +122,11 @@ struct cancel_entry {
     X(cancel_reason)                                                                               \
     X(receipt_url)                                                                                 \
     X(customer_uid)                                                                                \
-    X(notice_url)
+    X(notice_url)                                                                                  \
+    X(vbank_code)                                                                                  \
+    X(vbank_name)                                                                                  \
+    X(vbank_num)                                                                                   \
+    X(vbank_holder)
 
 struct payment {
     char imp_uid[IMP_UID_MAX + 1];
@@ -103,6 +139,8 @@ struct payment {
     char currency[CURRENCY_MAX + 1];
     const char *customer_uid_usage; /* static string or NULL: issue/payment/payment.scheduled */
     bool escrow;
+    /* a cash receipt of it is issued and not revoked (§18) */
+    bool cash_receipt_issued;
     int card_type;  /* 0 credit, 1 check, -1 null */
     int card_quota; /* months, 0 = lump sum */
     int64_t amount;
@@ -113,6 +151,10 @@ struct payment {
     int64_t started_at, paid_at, failed_at, cancelled_at;
     int64_t updated_at; /* last status change, for sorting=updated */
     uint64_t version;   /* bumped by the store on every replace */
+    /* virtual accounts (pay_method "vbank"; 0 otherwise), unix s */
+    int64_t vbank_date;       /* deposit deadline */
+    int64_t vbank_issued_at;  /* when the account was issued */
+    int64_t vbank_deposit_at; /* a deposit a scenario scripted for then; 0 = none (not rendered) */
 #define X(f) char *f;
     PAYMENT_STR_FIELDS(X)
 #undef X
@@ -212,5 +254,73 @@ struct schedule {
 /* Deep copy; false on OOM (dst is then empty). */
 bool schedule_copy(struct schedule *dst, const struct schedule *src);
 void schedule_fini(struct schedule *s);
+
+/* ---- cash receipts, certifications, escrow shipping (reference §18-§20) ----
+ * Fixed-size records (no owned strings): a plain assignment copies them. */
+
+#define RECEIPT_TID_MAX       24
+#define RECEIPT_APPLY_NUM_MAX 9 /* the 국세청 approval number: 9 digits */
+#define RECEIPT_TYPE_MAX      7 /* "person" or "company" */
+#define RECEIPT_URL_MAX       160
+
+/* A cash receipt (현금영수증). One per key: the imp_uid of an i'mport payment,
+ * or the merchant_uid of a cash sale made outside i'mport (external). A
+ * revoked receipt stays, with cancelled_at set, until its key gets a new one. */
+struct receipt {
+    char key[MERCHANT_UID_MAX + 1]; /* imp_uid, or merchant_uid when external */
+    bool external;
+    char pg_provider[PG_PROVIDER_MAX + 1]; /* the PG that issued it */
+    char receipt_tid[RECEIPT_TID_MAX + 1];
+    char apply_num[RECEIPT_APPLY_NUM_MAX + 1];
+    char type[RECEIPT_TYPE_MAX + 1]; /* person (소득공제) or company (지출증빙) */
+    int64_t amount;                  /* KRW */
+    int64_t vat;                     /* KRW, part of amount */
+    int64_t applied_at;              /* unix s */
+    int64_t cancelled_at;            /* unix s, 0 = valid */
+    char receipt_url[RECEIPT_URL_MAX + 1];
+};
+
+#define CERT_NAME_MAX    100
+#define CERT_PHONE_MAX   11 /* digits */
+#define CERT_CARRIER_MAX 8  /* "LGT_MVNO" */
+#define CERT_PG_TID_MAX  24
+#define CERT_CI_LEN      88 /* unique_key: base64 of 64 bytes */
+#define CERT_DI_LEN      64 /* unique_in_site: base64 of 47 bytes */
+
+/* An identity verification (본인인증) by SMS one-time code: requested with the
+ * person's data, then certified with the code. Its imp_uid is its own, not a
+ * payment's. The person's data are shown only once certified. */
+struct certification {
+    char imp_uid[IMP_UID_MAX + 1];
+    char merchant_uid[MERCHANT_UID_MAX + 1]; /* "" = null */
+    char pg_provider[PG_PROVIDER_MAX + 1];   /* danal or kcp_v2 */
+    char pg_tid[CERT_PG_TID_MAX + 1];
+    char name[CERT_NAME_MAX + 1];
+    char gender[7];    /* male or female */
+    char birthday[11]; /* YYYY-MM-DD */
+    int64_t birth;     /* unix s of 00:00 KST on the birthday (negative before 1970) */
+    bool foreigner;
+    char phone[CERT_PHONE_MAX + 1];     /* digits only */
+    char carrier[CERT_CARRIER_MAX + 1]; /* SKT, KT, LGT, or one of them + "_MVNO" */
+    bool phone_disclosed;               /* phone and carrier appear in the result */
+    bool by_app;                        /* kcp_v2 APP method: confirmed without a code */
+    bool certified;
+    int64_t requested_at;                 /* unix s */
+    int64_t certified_at;                 /* unix s, 0 = not yet */
+    char unique_key[CERT_CI_LEN + 1];     /* CI: the same person gives the same value */
+    char unique_in_site[CERT_DI_LEN + 1]; /* DI: CI as one merchant sees it */
+};
+
+#define ESCROW_COMPANY_MAX 16
+#define ESCROW_INVOICE_MAX 64
+
+/* The shipping record of an escrow payment (에스크로 배송정보). */
+struct escrow_logis {
+    char imp_uid[IMP_UID_MAX + 1];
+    char company[ESCROW_COMPANY_MAX + 1]; /* courier code; ETC for codes not in the table */
+    char invoice[ESCROW_INVOICE_MAX + 1]; /* tracking number */
+    int64_t sent_at;                      /* unix s */
+    int64_t applied_at;                   /* unix s: registered, or last edited */
+};
 
 #endif

@@ -1,6 +1,7 @@
 /* billing.c - see billing.h. */
 #include "domain/billing.h"
 
+#include "base/codes.h"
 #include "base/limits.h"
 #include "domain/notices.h"
 #include "domain/order.h"
@@ -470,11 +471,12 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
     return e;
 }
 
-enum mock_err billing_charge_card(const struct billing *b, int tid, const char *pg,
-                                  const struct billing_card *card, const char *customer_uid,
-                                  const struct billing_holder *holder,
-                                  const struct billing_order *o, struct payment *ret_payment,
-                                  char ret_detail[BILLING_DETAIL_MAX])
+/* onetime (foreign = false) and foreign: the card check, then one charge. */
+static enum mock_err charge_card(const struct billing *b, int tid, const char *pg,
+                                 const struct billing_card *card, bool foreign,
+                                 const char *customer_uid, const struct billing_holder *holder,
+                                 const struct billing_order *o, struct payment *ret_payment,
+                                 char ret_detail[BILLING_DETAIL_MAX])
 {
     int64_t now = clock_now();
     struct channel ch;
@@ -484,6 +486,11 @@ enum mock_err billing_charge_card(const struct billing *b, int tid, const char *
         return MOCK_ONETIME_AUTH_FAILED; /* same card text, the one-time wording */
     if (e != MOCK_OK)
         return e;
+    const struct std_code *brand = foreign ? codes_card_brand(card->number) : NULL;
+    if (brand) { /* a foreign card's issuer is the brand its BIN names */
+        info.card_name = brand->name;
+        info.card_code = brand->code;
+    }
     e = charge_begin(b, tid, o);
     if (e != MOCK_OK)
         return e;
@@ -535,6 +542,23 @@ enum mock_err billing_charge_card(const struct billing *b, int tid, const char *
     if (e == MOCK_OK)
         notice_charge(b->store, tid, BILLING_DOOR_ONETIME, ret_payment);
     return e;
+}
+
+enum mock_err billing_charge_card(const struct billing *b, int tid, const char *pg,
+                                  const struct billing_card *card, const char *customer_uid,
+                                  const struct billing_holder *holder,
+                                  const struct billing_order *o, struct payment *ret_payment,
+                                  char ret_detail[BILLING_DETAIL_MAX])
+{
+    return charge_card(b, tid, pg, card, false, customer_uid, holder, o, ret_payment, ret_detail);
+}
+
+enum mock_err billing_charge_foreign(const struct billing *b, int tid, const char *pg,
+                                     const struct billing_card *card, const struct billing_order *o,
+                                     struct payment *ret_payment,
+                                     char ret_detail[BILLING_DETAIL_MAX])
+{
+    return charge_card(b, tid, pg, card, true, NULL, NULL, o, ret_payment, ret_detail);
 }
 
 /* ---- the payment window ---- */

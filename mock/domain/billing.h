@@ -193,6 +193,15 @@ enum mock_err billing_charge_card(const struct billing *b, int tid, const char *
                                   const struct billing_order *o, struct payment *ret_payment,
                                   char ret_detail[BILLING_DETAIL_MAX]);
 
+/* POST /subscribe/payments/foreign (legacy, reference §23.4): a one-time
+ * charge of a foreign card, on the same path as billing_charge_card without
+ * a billing key; the payment names the brand the card's BIN names
+ * (codes_card_brand: 해외비자카드 VIS, ...) as its card company. */
+enum mock_err billing_charge_foreign(const struct billing *b, int tid, const char *pg,
+                                     const struct billing_card *card, const struct billing_order *o,
+                                     struct payment *ret_payment,
+                                     char ret_detail[BILLING_DETAIL_MAX]);
+
 /* ---- the payment window (reference §4.1, §9.5, §10) ---- */
 
 /* What the buyer picked in the emulated Kakao Pay window. */

@@ -147,21 +147,33 @@ enum mock_err cancel_payment(struct store *s, int tid, const struct cancel_args 
         struct cancel_money m = {p.amount, p.cancel_amount, p.tax_free, p.cancel_tax_free,
                                  p.n_cancels};
         struct cancel_plan plan;
-        int64_t limit;
-        e = cancel_plan(p.status, &m, &a->rq, &plan, &limit);
-        if (e == MOCK_OK && !cancel_apply(&p, &plan, a->reason, cancellation_id, clock_now()))
-            e = MOCK_INTERNAL;
+        int64_t limit = 0;
+        char vbank_detail[VBANK_DETAIL_MAX] = "";
+        bool revoke = strcmp(p.pay_method, "vbank") == 0 && p.status == PAY_READY;
+        if (revoke) {
+            vbank_revoke_apply(&p, clock_now()); /* no money to send back (reference §17.5) */
+            e = MOCK_OK;
+        } else {
+            e = cancel_plan(p.status, &m, &a->rq, &plan, &limit);
+            if (e == MOCK_OK)
+                e = vbank_refund_check(&p, &a->refund, vbank_detail);
+            if (e == MOCK_OK && !cancel_apply(&p, &plan, a->reason, cancellation_id, clock_now()))
+                e = MOCK_INTERNAL;
+        }
         if (e == MOCK_OK)
             e = store_payment_replace(s, tid, &p);
         if (e == MOCK_OK) {
             if (a->notify) /* after the store has it, outside its lock */
-                notice_payment(s, tid, &p, "cancelled", cancellation_id);
+                notice_payment(s, tid, &p, "cancelled", revoke ? NULL : cancellation_id);
             *ret_payment = p; /* ownership moves to the caller */
             return MOCK_OK;
         }
         payment_fini(&p);
         if (e != MOCK_IN_PROGRESS) {
-            snprintf(ret_detail, CANCEL_DETAIL_MAX, "%lld", (long long)limit);
+            if (vbank_detail[0])
+                snprintf(ret_detail, CANCEL_DETAIL_MAX, "%.40s", vbank_detail);
+            else
+                snprintf(ret_detail, CANCEL_DETAIL_MAX, "%lld", (long long)limit);
             return e == MOCK_PAYMENT_NOT_FOUND ? MOCK_CANCEL_NOT_FOUND : e;
         }
     }

@@ -11,6 +11,7 @@
 
 #include "base/errors.h"
 #include "base/model.h"
+#include "domain/vbank.h"
 #include "state/store.h"
 
 #include <stdbool.h>
@@ -18,7 +19,7 @@
 
 /* ---- types ---- */
 
-#define CANCEL_DETAIL_MAX  64 /* message detail: an amount in KRW */
+#define CANCEL_DETAIL_MAX  64 /* message detail: an amount in KRW, a bank code */
 #define CANCEL_ID_LEN      24 /* cancellation_id: 24 lowercase hex characters */
 #define CANCEL_MAX_RETRIES 64 /* replace attempts lost to concurrent cancels */
 /* cancel_history entries one payment may have: every cancel rewrites and
@@ -60,6 +61,7 @@ struct cancel_args {
     struct cancel_request rq;
     const char *reason; /* may be NULL */
     bool notify;        /* enable_webhook: send the "cancelled" notice (reference §3.7, §8) */
+    struct vbank_refund refund; /* refund_*: where a paid virtual account's money goes back */
 };
 
 /* ---- pure rules ---- */
@@ -88,10 +90,13 @@ bool cancel_apply(struct payment *p, const struct cancel_plan *plan, const char 
 
 /* Cancels as a asks: MOCK_CANCEL_NO_UID when neither uid is given,
  * MOCK_CANCEL_NOT_FOUND for an unknown payment, cancel_plan's refusals (with
- * the amount in ret_detail), MOCK_CANCEL_CONFLICT when concurrent cancels
- * kept winning the race. MOCK_OK with the updated payment (owned copy),
- * after queuing the "cancelled" notice when a->notify asks for it (an API
- * cancel is silent otherwise). */
+ * the amount in ret_detail), vbank_refund_check's for a paid virtual account
+ * without its refund account (reference §17.5), MOCK_CANCEL_CONFLICT when
+ * concurrent cancels kept winning the race. A virtual account still waiting
+ * for its deposit is revoked instead (as DELETE /vbanks does: nothing to
+ * refund). MOCK_OK with the updated payment (owned copy), after queuing the
+ * "cancelled" notice when a->notify asks for it (an API cancel is silent
+ * otherwise). */
 enum mock_err cancel_payment(struct store *s, int tid, const struct cancel_args *a,
                              struct payment *ret_payment, char ret_detail[CANCEL_DETAIL_MAX]);
 

@@ -5,6 +5,7 @@
 #include "domain/order.h"
 #include "infra/clock.h"
 #include "infra/scenario.h"
+#include "infra/secret.h"
 #include "infra/webhook.h"
 #include "state/ids.h"
 
@@ -63,6 +64,19 @@ enum mock_err checkout_get(const char *id, struct checkout_window *ret_w)
     return w ? MOCK_OK : MOCK_CHECKOUT_NOT_FOUND;
 }
 
+enum mock_err checkout_check_key(const char *id, const char *key)
+{
+    char want[CHECKOUT_KEY_LEN + 1] = "";
+    pthread_mutex_lock(&lock);
+    const struct checkout_window *w = find(id);
+    if (w)
+        memcpy(want, w->key, sizeof want);
+    pthread_mutex_unlock(&lock);
+    if (!w)
+        return MOCK_CHECKOUT_NOT_FOUND;
+    return key && secret_equal(key, want) ? MOCK_OK : MOCK_CHECKOUT_KEY;
+}
+
 void checkout_forget(int tid)
 {
     pthread_mutex_lock(&lock);
@@ -106,7 +120,8 @@ static enum mock_err pick_channel(const struct merchant *m, const char *pg, bool
     bool found_fits = false;
     for (size_t i = 0; i < m->n_channels; i++) {
         const struct channel *c = &m->channels[i];
-        if (c->kind == CHANNEL_KEYIN || strcmp(c->pg_provider, provider) != 0 ||
+        bool window = c->kind == CHANNEL_ONETIME || c->kind == CHANNEL_SUBSCRIPTION;
+        if (!window || strcmp(c->pg_provider, provider) != 0 ||
             (cid[0] && strcmp(c->pg_id, cid) != 0))
             continue;
         bool fits = (c->kind == CHANNEL_SUBSCRIPTION) == issue;
@@ -242,6 +257,7 @@ enum mock_err checkout_open(const struct billing *b, const struct checkout_reque
         return MOCK_INTERNAL;
     }
     ids_hex(w->id, CHECKOUT_ID_LEN);
+    ids_secret_hex(w->key, CHECKOUT_KEY_LEN);
     w->tid = tid;
     snprintf(w->imp_uid, sizeof w->imp_uid, "%s", p.imp_uid);
     snprintf(w->merchant_uid, sizeof w->merchant_uid, "%s", p.merchant_uid);

@@ -24,6 +24,7 @@
 /* ---- types ---- */
 
 #define CHECKOUT_ID_LEN       32    /* hex characters of a window id */
+#define CHECKOUT_KEY_LEN      64    /* hex characters of a window's key (256 bits) */
 #define CHECKOUT_MAX_WINDOWS  1024  /* windows kept; past it the oldest is forgotten */
 #define CHECKOUT_ORIGIN_MAX   256   /* bytes of the merchant page's origin */
 #define CHECKOUT_MESSAGE_MAX  256   /* bytes of bypass.kakaopay.custom_message */
@@ -70,6 +71,7 @@ struct checkout_request {
 /* One window, as copied out of the table. */
 struct checkout_window {
     char id[CHECKOUT_ID_LEN + 1];
+    char key[CHECKOUT_KEY_LEN + 1]; /* the secret its page and its SDK send with every call */
     int tid;
     char imp_uid[IMP_UID_MAX + 1];
     char merchant_uid[MERCHANT_UID_MAX + 1];
@@ -118,6 +120,12 @@ enum mock_err checkout_open(const struct billing *b, const struct checkout_reque
 
 /* A copy of window id; MOCK_CHECKOUT_NOT_FOUND when unknown or forgotten. */
 enum mock_err checkout_get(const char *id, struct checkout_window *ret_w);
+
+/* Whether key (NULL = none given) is window id's key: the window answers
+ * only its own page and the SDK that opened it, never a page that learnt
+ * or guessed the id. MOCK_CHECKOUT_NOT_FOUND when the window is unknown,
+ * MOCK_CHECKOUT_KEY when the key is missing or wrong. */
+enum mock_err checkout_check_key(const char *id, const char *key);
 
 /* Whether the window lets the buyer pay in `months` installments (0 = lump
  * sum, always allowed): display.card_quota when given, else 2..12 from

@@ -24,6 +24,27 @@ uint64_t notice_charge(struct store *s, int tid, enum billing_door door, const s
     return status ? notice_payment(s, tid, p, status, NULL) : 0;
 }
 
+const char *notice_of_vbank(enum notice_vbank_event ev)
+{
+    switch (ev) {
+    case NOTICE_VBANK_ISSUED:
+        return "ready";
+    case NOTICE_VBANK_DEPOSITED:
+        return "paid";
+    case NOTICE_VBANK_CHANGED:
+    case NOTICE_VBANK_REVOKED:
+    case NOTICE_VBANK_EXPIRED:
+        break;
+    }
+    return NULL;
+}
+
+uint64_t notice_vbank(struct store *s, int tid, enum notice_vbank_event ev, const struct payment *p)
+{
+    const char *status = notice_of_vbank(ev);
+    return status ? notice_payment(s, tid, p, status, NULL) : 0;
+}
+
 uint64_t notice_payment(struct store *s, int tid, const struct payment *p, const char *status,
                         const char *cancellation_id)
 {

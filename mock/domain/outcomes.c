@@ -2,6 +2,7 @@
 #include "domain/outcomes.h"
 
 #include "domain/billing.h"
+#include "domain/vbank.h"
 #include "infra/scenario.h"
 
 #include <stdio.h>
@@ -50,7 +51,62 @@ static bool scenario_outcome(void *ud, const struct billing_attempt *a, struct b
     return true;
 }
 
+/* A virtual-account issuance: the same business effects refuse it (any of
+ * decline, pg_error, card_auth_fail is the PG refusing to issue), a slow PG
+ * only waits, and deposit_after_s scripts the buyer's deposit. */
+static bool scenario_vbank(void *ud, const struct vbank_attempt *a, struct vbank_outcome *ret)
+{
+    struct store *s = ud;
+    struct merchant m;
+    bool known = store_tenant_merchant(s, a->tid, &m);
+    struct scn_call call = {.op = SCN_OP_VBANK,
+                            .imp_key = known ? m.imp_key : NULL,
+                            .merchant_uid = a->merchant_uid,
+                            .pg = a->pg_provider,
+                            .pg_id = a->pg_id,
+                            .amount = a->amount,
+                            .has_amount = true};
+    struct scn_effect eff;
+    if (!scenario_match(&call, SCN_BUSINESS, &eff))
+        return false;
+    if (eff.delay_ms)
+        sleep_ms(eff.delay_ms); /* no lock is held here (vbank.h) */
+    switch (eff.kind) {
+    case SCN_DECLINE:
+    case SCN_PG_ERROR:
+    case SCN_CARD_AUTH_FAIL:
+        ret->verdict = VBANK_REFUSED;
+        snprintf(ret->message, sizeof ret->message, "%s", eff.message);
+        return true;
+    case SCN_VBANK_DEPOSIT:
+        ret->verdict = VBANK_DEPOSIT_LATER;
+        ret->deposit_after_s = eff.deposit_after_s;
+        return true;
+    default: /* a slow PG: issued once it answers */
+        return false;
+    }
+}
+
 void outcomes_install(struct store *s)
 {
     billing_set_outcome_hook(scenario_outcome, s);
+    vbank_set_outcome_hook(scenario_vbank, s);
+}
+
+bool outcomes_pg_fails(struct store *s, int tid, struct scn_call call, char *ret_message,
+                       size_t cap)
+{
+    if (!scenario_any())
+        return false;
+    struct merchant m;
+    call.imp_key = store_tenant_merchant(s, tid, &m) ? m.imp_key : NULL;
+    struct scn_effect eff;
+    if (!scenario_match(&call, SCN_BUSINESS, &eff))
+        return false;
+    if (eff.delay_ms)
+        sleep_ms(eff.delay_ms); /* pg_delay_ms lands here too; no lock is held */
+    if (eff.kind != SCN_PG_ERROR && eff.kind != SCN_DECLINE && eff.kind != SCN_CARD_AUTH_FAIL)
+        return false;
+    snprintf(ret_message, cap, "%s", eff.message);
+    return true;
 }

@@ -4,6 +4,7 @@
 #include "domain/billing.h"
 #include "domain/checkout.h"
 #include "domain/schedule.h"
+#include "domain/vbank.h"
 #include "infra/clock.h"
 #include "infra/journal.h"
 #include "infra/scenario.h"
@@ -91,8 +92,10 @@ void sandbox_clock_change(const struct sandbox *sb, const struct sandbox_clock *
     int64_t value;
     clock_get_state(&frozen, &value);
     store_note_clock(sb->store, frozen, value); /* kept across restarts */
-    /* schedules that came due run now, so the caller's answer follows their results */
+    /* schedules and scripted deposits that came due run now, so the
+     * caller's answer follows their results */
     struct billing b = {sb->store, sb->cards};
     schedule_run_due(&b, clock_now(), 0);
+    vbank_run_due(sb->store, clock_now());
     webhook_clock_changed(); /* retries now due go at once */
 }

@@ -10,9 +10,12 @@
  *     the command line's scenario files again (counters at zero).
  *   clock change (set, advance, freeze, unfreeze): the new reading is
  *     logged so it survives a restart (--state-dir), the schedules now due
- *     run before the call returns, and webhook retries now due go at once.
- *     Token expiry needs nothing: a token is checked against the clock each
- *     time it is used.
+ *     run and the virtual-account deposits scenarios scripted for now are
+ *     made (or dropped, when the account's vbank_date came first: that is
+ *     its expiry) before the call returns, and webhook retries now due go
+ *     at once. Token expiry needs nothing more: a token is checked against
+ *     the clock each time it is used; so is a virtual account's deadline at
+ *     a deposit or a change.
  *
  * No HTTP and no JSON. Thread-safety: callable from any thread; each part
  * locks what it changes, so a request served during a reset may see it half

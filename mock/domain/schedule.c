@@ -2,6 +2,7 @@
 #include "domain/schedule.h"
 
 #include "domain/notices.h"
+#include "domain/vbank.h"
 #include "infra/clock.h"
 #include "infra/webhook.h"
 
@@ -207,6 +208,7 @@ static void *runner_main(void *arg)
             break;
         pthread_mutex_unlock(&runner.mu);
         schedule_run_due(&runner.b, clock_now(), SCHEDULE_TICK_ITEMS);
+        vbank_run_due(runner.b.store, clock_now()); /* deposits scenarios scripted */
         pthread_mutex_lock(&runner.mu);
     }
     pthread_mutex_unlock(&runner.mu);

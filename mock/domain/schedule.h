@@ -8,10 +8,11 @@
  * Items run in schedule_at order, ties in insertion order, across every
  * tenant, one runner at a time: the background thread (about once a second,
  * a bounded batch per tick) or a clock change through the control API (every
- * due item, before it answers). A run records the item's due time as the time
- * of the charge (paid_at / failed_at / executed_at), so a year advanced in one
- * step leaves twelve monthly payments dated a month apart.
- * No HTTP and no JSON. Thread-safety: callable from any thread.
+ * due item, before it answers). The same background tick also makes the
+ * virtual-account deposits scenarios scripted (vbank_run_due). A run records the item's due time as
+ * the time of the charge (paid_at / failed_at / executed_at), so a year advanced in one step leaves
+ * twelve monthly payments dated a month apart. No HTTP and no JSON. Thread-safety: callable from
+ * any thread.
  */
 #ifndef IMPMOCK_SCHEDULE_H
 #define IMPMOCK_SCHEDULE_H

@@ -3,6 +3,7 @@
 #include "domain/sandbox.h"
 #include "http/api.h"
 #include "http/form.h"
+#include "http/journal_page.h"
 #include "infra/clock.h"
 #include "infra/journal.h"
 #include "infra/json.h"
@@ -12,6 +13,7 @@
 #include "state/state.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,21 +127,15 @@ void admin_reset(struct req *r)
     envelope_plain(&r->reply, 200, o);
 }
 
-static cJSON *body_value(const char *text)
-{
-    /* bodies that are JSON are shown as JSON, anything else as a string */
-    /* depth-checked: a refused 1500-deep body is journaled too, and plain
-     * cJSON_Parse would overflow the worker's stack on it */
-    cJSON *v = text[0] == '{' || text[0] == '[' ? json_parse_value(text, strlen(text)) : NULL;
-    return v ? v : cJSON_CreateString(text);
-}
-
+/* The newest matching entries that fit in --journal-page-limit, oldest
+ * first; X-Mock-Next-Before tells where the older ones continue. */
 void admin_requests(struct req *r)
 {
-    int64_t limit = 0, status = 0;
+    int64_t limit = 0, status = 0, before = 0;
     const char *method = NULL, *path = NULL;
     if (!param_int(&r->params, "limit", 0, 1000000, false, &limit, NULL) ||
         !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
+        !param_int(&r->params, "before", 1, INT64_MAX, false, &before, NULL) ||
         !param_str(&r->params, "method", 7, false, &method) ||
         !param_str(&r->params, "path", 1024, false, &path)) {
         reply_bad_param(r);
@@ -150,30 +146,24 @@ void admin_requests(struct req *r)
     if (tid == -2)
         return;
     struct journal_filter f = {.limit = (size_t)limit,
+                               .before = (uint64_t)before,
                                .method = method,
                                .path_prefix = path,
                                .status = (int)status,
                                .tid = scoped ? tid : -2};
-    size_t n = 0;
-    struct journal_entry *list = journal_list(&f, &n);
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; arr && i < n; i++) {
-        const struct journal_entry *e = &list[i];
-        cJSON *o = cJSON_CreateObject();
-        if (!o || !cJSON_AddItemToArray(arr, o)) {
-            cJSON_Delete(o);
-            break;
-        }
-        cJSON_AddNumberToObject(o, "seq", (double)e->seq);
-        cJSON_AddNumberToObject(o, "time", (double)e->time);
-        cJSON_AddStringToObject(o, "method", e->method);
-        cJSON_AddStringToObject(o, "path", e->path);
-        cJSON_AddNumberToObject(o, "status", e->status);
-        cJSON_AddItemToObject(o, "request_body", body_value(e->request_body));
-        cJSON_AddItemToObject(o, "response_body", body_value(e->response_body));
+    struct journal_page page;
+    if (!journal_page_render(&f, r->app->journal_page_limit, &page)) {
+        reply_error(r, 500, "out of memory");
+        return;
     }
-    journal_list_free(list, n);
-    envelope_plain(&r->reply, 200, arr);
+    reply_owned(&r->reply, 200, "application/json; charset=UTF-8", page.body, page.len);
+    if (page.next_before) {
+        char *h = malloc(64);
+        if (h) {
+            snprintf(h, 64, "X-Mock-Next-Before: %llu\r\n", (unsigned long long)page.next_before);
+            r->reply.extra_headers = r->reply.headers_owned = h;
+        }
+    }
 }
 
 void admin_scenarios_get(struct req *r)

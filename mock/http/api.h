@@ -29,6 +29,8 @@ struct req {
     size_t nargs;
     struct params params;   /* body fields, then query fields */
     const char *user_agent; /* may be NULL */
+    const char *window_key; /* header X-Impmock-Window (a payment window's key), may be NULL */
+    const char *cors;       /* Access-Control-* lines for the answer (guard.c), NULL none */
     const char *remote_addr;
     int tid; /* tenant after authentication, -1 before */
     struct reply reply;
@@ -136,8 +138,79 @@ void api_schedule_reschedule(struct req *r);
 void api_schedule_retry(struct req *r);
 void api_schedule_list(struct req *r);
 void api_customer_schedules(struct req *r);
+/* api_receipts.c: cash receipts (reference §18) */
+void api_receipt_get(struct req *r);
+void api_receipt_post(struct req *r);
+void api_receipt_delete(struct req *r);
+void api_ext_receipt_get(struct req *r);
+void api_ext_receipt_post(struct req *r);
+void api_ext_receipt_delete(struct req *r);
+/* A text field that must be one of `allowed` (NULL-terminated) when given;
+ * "" is "not given". Failures name the choices (MOCK_PARAM_NOT_IN_ENUM). */
+bool api_param_enum(struct params *p, const char *name, const char *const *allowed,
+                    const char **ret);
+/* api_certifications.c: identity verification (reference §19) */
+void api_cert_otp_request(struct req *r);
+void api_cert_otp_confirm(struct req *r);
+void api_cert_get(struct req *r);
+void api_cert_delete(struct req *r);
+/* api_escrow.c: escrow shipping records (reference §20) */
+void api_escrow_get(struct req *r);
+void api_escrow_post(struct req *r);
+void api_escrow_put(struct req *r);
 /* admin.c: webhook deliveries */
 void admin_webhooks(struct req *r);
 void admin_webhook_resend(struct req *r);
+
+/* api_vbanks.c: virtual accounts, and the control API's deposit into one */
+void api_vbank_issue(struct req *r);
+void api_vbank_change(struct req *r);
+void api_vbank_revoke(struct req *r);
+void api_vbank_holder(struct req *r);
+void admin_vbank_deposit(struct req *r);
+/* ---- codes, account, legacy operations, PGs answered but not emulated (§21-§24) ---- */
+struct field_spec;
+/* api_pgx.c: checks specs[0..n) (fields.h); on a failure renders 400 when
+ * the operation lists 400, else HTTP 200 with code 1, and returns false. */
+bool api_check_fields(struct req *r, const struct field_spec *specs, size_t n, bool lists_400);
+/* api_codes.c */
+void api_cards(struct req *r);
+void api_card(struct req *r);
+void api_banks(struct req *r);
+void api_bank(struct req *r);
+/* api_account.c */
+void api_users_pg(struct req *r);
+void api_tier(struct req *r);
+/* api_legacy.c */
+void api_kakao_orders(struct req *r);
+void api_pay_foreign(struct req *r);
+/* api_naver.c */
+void api_naver_cancel(struct req *r);
+void api_naver_approve_cancel(struct req *r);
+void api_naver_place(struct req *r);
+void api_naver_ship(struct req *r);
+void api_naver_ship_exchanged(struct req *r);
+void api_naver_collect_exchanged(struct req *r);
+void api_naver_request_return(struct req *r);
+void api_naver_approve_return(struct req *r);
+void api_naver_reject_return(struct req *r);
+void api_naver_withhold_return(struct req *r);
+void api_naver_resolve_return(struct req *r);
+void api_naver_product_orders(struct req *r);
+void api_naver_product_order(struct req *r);
+void api_naver_reviews(struct req *r);
+void api_naver_point(struct req *r);
+void api_naver_confirm(struct req *r);
+void api_naver_cash_amount(struct req *r);
+/* api_pgx.c */
+void api_payco_status(struct req *r);
+void api_benepia_point(struct req *r);
+void api_benepia_payment(struct req *r);
+void api_cvs_issue(struct req *r);
+void api_cvs_revoke(struct req *r);
+void api_kcpquick_member_delete(struct req *r);
+void api_kcpquick_money(struct req *r);
+void api_partners_receipt(struct req *r);
+void api_paymentwall_delivery(struct req *r);
 
 #endif

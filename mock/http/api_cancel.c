@@ -8,12 +8,11 @@
 void api_payment_cancel(struct req *r)
 {
     struct cancel_args a = {0};
-    const char *ignored = NULL;
     int64_t vat_amount = 0;
     bool flag = false;
-    /* refund_* (virtual accounts), vat_amount (unsupported by Kakao Pay),
-     * retain_promotion and extra are accepted and checked for
-     * shape; a card refund needs none of them. */
+    /* refund_* is where a paid virtual account's money goes back (the
+     * domain requires it then); vat_amount (unsupported by Kakao Pay),
+     * retain_promotion and extra are accepted and checked for shape. */
     if (!param_str(&r->params, "imp_uid", UID_PARAM_MAX, false, &a.imp_uid) ||
         !param_str(&r->params, "merchant_uid", UID_PARAM_MAX, false, &a.merchant_uid) ||
         !param_amount(&r->params, "amount", false, &a.rq.amount, NULL) ||
@@ -21,10 +20,10 @@ void api_payment_cancel(struct req *r)
         !param_amount(&r->params, "checksum", false, &a.rq.checksum, &a.rq.has_checksum) ||
         !param_amount(&r->params, "vat_amount", false, &vat_amount, NULL) ||
         !param_str(&r->params, "reason", REASON_MAX, false, &a.reason) ||
-        !param_str(&r->params, "refund_holder", 64, false, &ignored) ||
-        !param_str(&r->params, "refund_bank", 16, false, &ignored) ||
-        !param_str(&r->params, "refund_account", 64, false, &ignored) ||
-        !param_str(&r->params, "refund_tel", 64, false, &ignored) ||
+        !param_str(&r->params, "refund_holder", 64, false, &a.refund.holder) ||
+        !param_str(&r->params, "refund_bank", 16, false, &a.refund.bank) ||
+        !param_str(&r->params, "refund_account", 64, false, &a.refund.account) ||
+        !param_str(&r->params, "refund_tel", 64, false, &a.refund.tel) ||
         !param_bool(&r->params, "retain_promotion", &flag) ||
         !param_bool(&r->params, "enable_webhook", &a.notify)) {
         api_bad_param(r);

@@ -6,6 +6,9 @@
  *
  *   POST /checkout/open                 request_pay -> window (or the refusal)
  *   GET  /checkout/session/{id}         what the window shows
+ * Every /checkout/session/ call needs the window's key (window_key in the
+ * answer to /open, handed to the page in the window URL's fragment): header
+ * X-Impmock-Window, or a window_key field in the query or body.
  *   POST /checkout/session/{id}/approve {method: "card"|"money", card, quota}
  *   POST /checkout/session/{id}/cancel  the buyer gives up
  *   POST /checkout/session/{id}/auto    the scenario effect, no click
@@ -342,12 +345,32 @@ void api_checkout_open(struct req *r)
     if (!o || !cJSON_AddStringToObject(o, "imp_uid", w.imp_uid) ||
         !cJSON_AddStringToObject(o, "merchant_uid", w.merchant_uid) ||
         !cJSON_AddStringToObject(o, "id", w.id) || !cJSON_AddStringToObject(o, "window_url", url) ||
+        !cJSON_AddStringToObject(o, "window_key", w.key) ||
         !cJSON_AddStringToObject(o, "flow", flow_name(&w))) {
         cJSON_Delete(o);
         envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
         return;
     }
     envelope_ok(&r->reply, 200, o);
+}
+
+/* ---- the window's key ---- */
+
+/* Whether the request carries window args[0]'s key; false with the refusal
+ * rendered. The header is what the window's fetches send; the field serves
+ * the mobile return (a navigation) and the SDK's last call (a simple POST,
+ * so a page that is leaving needs no preflight). */
+static bool key_ok(struct req *r)
+{
+    const char *key = r->window_key;
+    if (!key) {
+        const cJSON *it = param_item(&r->params, "window_key", NULL);
+        key = cJSON_IsString(it) ? it->valuestring : NULL;
+    }
+    enum mock_err e = checkout_check_key(r->args[0], key);
+    if (e != MOCK_OK)
+        fail(r, e, NULL);
+    return e == MOCK_OK;
 }
 
 /* ---- GET /checkout/session/{id} ---- */
@@ -411,6 +434,8 @@ static bool add_auto(cJSON *o, const struct checkout_window *w)
 
 void api_checkout_session(struct req *r)
 {
+    if (!key_ok(r))
+        return;
     struct checkout_window w;
     enum mock_err e = checkout_get(r->args[0], &w);
     struct payment p;
@@ -485,6 +510,8 @@ static void act(struct req *r, enum checkout_action action, const struct billing
 
 void api_checkout_approve(struct req *r)
 {
+    if (!key_ok(r))
+        return; /* before the fields: a caller without the key learns nothing */
     const char *method = NULL;
     int64_t card = 0, quota = 0;
     bool has_card = false;
@@ -509,17 +536,21 @@ void api_checkout_approve(struct req *r)
 
 void api_checkout_cancel(struct req *r)
 {
-    act(r, CHECKOUT_CANCEL, NULL);
+    if (key_ok(r))
+        act(r, CHECKOUT_CANCEL, NULL);
 }
 
 void api_checkout_auto(struct req *r)
 {
-    act(r, CHECKOUT_AUTO, NULL);
+    if (key_ok(r))
+        act(r, CHECKOUT_AUTO, NULL);
 }
 
 /* PC flow: the SDK has run the merchant's callback. */
 void api_checkout_done(struct req *r)
 {
+    if (!key_ok(r))
+        return;
     struct checkout_window w;
     enum mock_err e = checkout_returned(r->args[0], &w);
     if (e != MOCK_OK) {
@@ -562,6 +593,8 @@ static void query_add(char *q, size_t cap, const char *name, const char *value)
  * (reference §9.4), once the window is done. */
 void api_checkout_return(struct req *r)
 {
+    if (!key_ok(r))
+        return;
     struct checkout_window w;
     enum mock_err e = checkout_returned(r->args[0], &w);
     if (e == MOCK_OK && !w.m_redirect_url[0])

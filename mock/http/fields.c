@@ -31,7 +31,7 @@ bool fields_read_text(struct params *p, const char *name, size_t maxlen, const c
     return true;
 }
 
-static bool fields_read_custom_data(struct params *p, const char **ret, char **ret_owned)
+bool fields_read_custom_data(struct params *p, const char **ret, char **ret_owned)
 {
     const cJSON *it = param_item(p, "custom_data", NULL);
     char *printed = NULL;

@@ -48,6 +48,12 @@ bool fields_read_text(struct params *p, const char *name, size_t maxlen, const c
 bool fields_read_order(struct params *p, enum fields_door door, struct fields_order *ret);
 void fields_order_fini(struct fields_order *f);
 
+/* custom_data: a string, or any other JSON value kept as its text (the SDK
+ * serialises objects, server clients sometimes send the object itself), at
+ * most CUSTOM_DATA_MAX bytes. *ret is NULL when absent or ""; *ret_owned
+ * (cJSON_free, NULL when not needed) backs it when printed. */
+bool fields_read_custom_data(struct params *p, const char **ret, char **ret_owned);
+
 /* notice_url: a string, or an array of at most WEBHOOK_URLS_MAX http(s)
  * URLs; "" and empty or null entries are none (reference §8). *ret (owned,
  * free()) is NULL for none, the URL for one, a JSON array text for several.

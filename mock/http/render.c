@@ -59,6 +59,12 @@ static bool add_int(cJSON *o, const char *name, int64_t v)
     return put(o, name, cJSON_CreateRaw(digits(v, text + sizeof text)));
 }
 
+bool render_add_int(cJSON *o, const char *name, int64_t v)
+{
+    char text[24];
+    return cJSON_AddRawToObject(o, name, digits(v, text + sizeof text)) != NULL;
+}
+
 static bool add_nullable_int(cJSON *o, const char *name, int v)
 {
     return v < 0 ? put_null(o, name) : add_int(o, name, v);
@@ -235,12 +241,12 @@ static void write_payment(struct jw *w, const struct payment *p)
         RAW(w, "card_type", "null");
     else
         INT(w, "card_type", p->card_type);
-    RAW(w, "vbank_code", "null");
-    RAW(w, "vbank_name", "null");
-    RAW(w, "vbank_num", "null");
-    RAW(w, "vbank_holder", "null");
-    RAW(w, "vbank_date", "0");
-    RAW(w, "vbank_issued_at", "0");
+    STR(w, "vbank_code", p->vbank_code);
+    STR(w, "vbank_name", p->vbank_name);
+    STR(w, "vbank_num", p->vbank_num);
+    STR(w, "vbank_holder", p->vbank_holder);
+    INT(w, "vbank_date", p->vbank_date);
+    INT(w, "vbank_issued_at", p->vbank_issued_at);
     STR(w, "name", p->name);
     INT(w, "amount", p->amount);
     INT(w, "cancel_amount", p->cancel_amount);
@@ -276,7 +282,11 @@ static void write_payment(struct jw *w, const struct payment *p)
         jw_str(w, p->cancels[i].receipt_url);
         first = false;
     }
-    LIT(w, "],\"cash_receipt_issued\":false");
+    LIT(w, "]");
+    if (p->cash_receipt_issued)
+        RAW(w, "cash_receipt_issued", "true");
+    else
+        RAW(w, "cash_receipt_issued", "false");
     STR(w, "customer_uid", p->customer_uid);
     STR(w, "customer_uid_usage", p->customer_uid_usage);
     LIT(w, ",\"promotion\":null}");

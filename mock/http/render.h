@@ -17,5 +17,7 @@ cJSON *render_payment(const struct payment *p);
 cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit);
 cJSON *render_customer(const struct customer *c);
 cJSON *render_prepare(const struct prepare *p);
+/* Adds v as a JSON integer, written exactly (no double on the way). */
+bool render_add_int(cJSON *o, const char *name, int64_t v);
 
 #endif

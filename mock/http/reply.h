@@ -16,6 +16,7 @@ struct reply {
     size_t len;
     bool body_static;
     const char *extra_headers; /* "Name: value\r\n" lines: static, or headers_owned */
+    const char *cors_headers;  /* Access-Control-* lines chosen by guard.c; static, NULL none */
     char *headers_owned;       /* malloc'd, freed with the reply; NULL when static */
 };
 

@@ -38,6 +38,8 @@ static const char *status_text(int status)
         return "Payload Too Large";
     case 414:
         return "URI Too Long";
+    case 421:
+        return "Misdirected Request";
     case 431:
         return "Request Header Fields Too Large";
     case 500:
@@ -82,7 +84,8 @@ void send_reply(struct mg_connection *conn, const struct reply *rep, bool head_o
                                              : "application/json; charset=UTF-8",
                            "\r\nContent-Length: ",
                            NULL /* length */,
-                           "\r\nAccess-Control-Allow-Origin: *\r\nCache-Control: no-store\r\n",
+                           "\r\nCache-Control: no-store\r\n",
+                           rep->cors_headers ? rep->cors_headers : "",
                            rep->extra_headers ? rep->extra_headers : "",
                            "Connection: ",
                            keep_alive ? "keep-alive" : "close",

@@ -6,6 +6,7 @@
 #include "http/conns.h"
 #include "http/envelope.h"
 #include "http/framing.h"
+#include "http/guard.h"
 #include "http/request.h"
 #include "http/scripted.h"
 #include "http/send.h"
@@ -30,19 +31,9 @@ struct server {
     struct server_opts opts;
     struct conns *conns; /* each connection's socket and state (deadlines, giving way) */
     int timeout_ms;      /* the request timeout in force */
+    struct guard *guard; /* read-only while serving */
     int port;
 };
-
-/* CORS preflight for pages on other origins. */
-static void answer_preflight(struct req *r)
-{
-    static const char cors[] = "Access-Control-Allow-Methods: GET, POST, PUT, DELETE, OPTIONS\r\n"
-                               "Access-Control-Allow-Headers: Authorization, Content-Type, "
-                               "X-ImpTokenHeader, Tier\r\n"
-                               "Access-Control-Max-Age: 600\r\n";
-    reply_static(&r->reply, 204, "text/plain", "", 0);
-    r->reply.extra_headers = cors;
-}
 
 /* Refusals that follow the Swagger rule (reference §16.0): the error table
  * says 400, which an operation may answer only when its Swagger lists 400;
@@ -94,17 +85,16 @@ static bool route_request(struct req *r, char *pathbuf, size_t cap)
     return false;
 }
 
-/* Renders r->reply for one request: routing, limits, parsing, credentials,
- * then a scenario's scripted answer or the route's handler. */
-static void dispatch(struct mg_connection *conn, const struct mg_request_info *ri, struct req *r,
-                     const char *body, size_t body_len, bool too_large, bool path_control)
+/* Renders r->reply for one request: who may ask (guard.c), routing,
+ * limits, parsing, credentials, then a scenario's scripted answer or the
+ * route's handler. */
+static void dispatch(const struct server *srv, struct mg_connection *conn,
+                     const struct mg_request_info *ri, struct req *r, const char *body,
+                     size_t body_len, bool too_large, bool path_control)
 {
     char pathbuf[2048];
-    if (strcmp(r->method, "OPTIONS") == 0) {
-        answer_preflight(r);
-        return;
-    }
-    if (!route_request(r, pathbuf, sizeof pathbuf))
+    if (!guard_admit(srv->guard, conn, r) || !route_request(r, pathbuf, sizeof pathbuf) ||
+        !guard_control_call(conn, r))
         return;
     if (too_large) {
         char lim[32];
@@ -155,6 +145,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
     r.path = path ? path : "/";
     r.tid = -1;
     r.user_agent = mg_get_header(conn, "User-Agent");
+    r.window_key = mg_get_header(conn, "X-Impmock-Window");
     r.remote_addr = ri->remote_addr;
 
     size_t body_len = 0;
@@ -173,7 +164,8 @@ static int handle(struct mg_connection *conn, void *cbdata)
     else if (broken)
         envelope_fail(&r.reply, late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
     else
-        dispatch(conn, ri, &r, body, body_len, too_large, path_control);
+        dispatch(srv, conn, ri, &r, body, body_len, too_large, path_control);
+    r.reply.cors_headers = r.cors;
     /* a connection whose framing is in doubt, whose read side was cut, or
      * that holds the last free worker is not kept */
     bool keep_alive = framed && !too_large && !broken && !late && request_keep_alive(conn, ri) &&
@@ -282,6 +274,13 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     }
     srv->app = app;
     srv->opts = *o;
+    srv->guard = guard_new(o->host, o->allowed_hosts, o->n_allowed_hosts, o->cors_origins,
+                           o->n_cors_origins);
+    if (!srv->guard) {
+        snprintf(err, errlen, "out of memory");
+        free(srv);
+        return NULL;
+    }
     char ports[128], threads[16];
     bool v6 = strchr(o->host, ':') != NULL;
     if (v6 && !mg_check_feature(MG_FEATURES_IPV6)) {
@@ -289,6 +288,7 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                  "--host %s: this civetweb library was built without IPv6 support "
                  "(Debian's is); use an IPv4 address such as 127.0.0.1",
                  o->host);
+        guard_free(srv->guard);
         free(srv);
         return NULL;
     }
@@ -300,12 +300,15 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     srv->conns = conns_new(o->threads, srv->timeout_ms);
     if (!srv->conns) {
         snprintf(err, errlen, "cannot start the connection watchdog");
+        guard_free(srv->guard);
         free(srv);
         return NULL;
     }
     /* the keep-alive timeout also bounds the headers of a connection's later
      * requests: no longer than the request timeout; an idle connection gives
      * its worker way sooner when a new client needs it (conns.c) */
+    /* empty access_control_*: civetweb would answer every CORS preflight
+     * itself, for any origin, before our handler; guard.c decides */
     const char *options[] = {"listening_ports",
                              ports,
                              "num_threads",
@@ -320,6 +323,10 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                              "no", /* framing_path decodes, and sees a %00 */
                              "tcp_nodelay",
                              "1",
+                             "access_control_allow_methods",
+                             "",
+                             "access_control_allow_origin",
+                             "",
                              NULL};
     struct mg_callbacks cb;
     memset(&cb, 0, sizeof cb);
@@ -331,6 +338,7 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     if (!srv->ctx) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not available)", ports);
         conns_free(srv->conns);
+        guard_free(srv->guard);
         free(srv);
         return NULL;
     }
@@ -385,5 +393,6 @@ void server_stop(struct server *srv)
     if (woke)
         pthread_join(waker, NULL);
     conns_free(srv->conns);
+    guard_free(srv->guard);
     free(srv);
 }

@@ -14,12 +14,16 @@
 #include <stddef.h>
 
 struct server_opts {
-    const char *host;       /* "127.0.0.1", "::1", "0.0.0.0" */
-    int port;               /* 0 = any free port */
-    int threads;            /* civetweb workers; one per concurrent keep-alive client */
-    int request_timeout_ms; /* time a client has to send one request; 0 = 15000 */
-    bool quiet;             /* no access log */
-    bool log_json;          /* access log as JSON lines instead of text */
+    const char *host;                 /* "127.0.0.1", "::1", "0.0.0.0" */
+    int port;                         /* 0 = any free port */
+    int threads;                      /* civetweb workers; one per concurrent keep-alive client */
+    int request_timeout_ms;           /* time a client has to send one request; 0 = 15000 */
+    bool quiet;                       /* no access log */
+    bool log_json;                    /* access log as JSON lines instead of text */
+    const char *const *allowed_hosts; /* Host names answered besides the built-in ones */
+    size_t n_allowed_hosts;
+    const char *const *cors_origins; /* origins whose pages may call the REST API */
+    size_t n_cors_origins;
 };
 
 struct server;

@@ -98,32 +98,97 @@ static bool fit(char **buf, size_t *bufcap, size_t n)
     return true;
 }
 
-/* Stores a body into *buf, cut at JOURNAL_BODY_MAX. */
-static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool redact)
+/* How many of the first len bytes of s fit in max bytes once written as a
+ * JSON string ("\u0001" takes 6, '"' takes 2): what is kept is bounded by
+ * what GET /__mock/requests will have to write. */
+static size_t fit_rendered(const char *s, size_t len, size_t max)
 {
-    if (!s)
+    size_t cost = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+            cost += 2;
+        else if (c < 0x20)
+            cost += 6;
+        else
+            cost++;
+        if (cost > max)
+            return i;
+    }
+    return len;
+}
+
+/* Stores s into *buf, masked by mask (redact_body or redact_target) when it
+ * may hold a secret; never the text in clear when masking fails. */
+static bool put_masked(char **buf, size_t *bufcap, const char *s, size_t len, bool cut,
+                       size_t (*mask)(const char *, size_t, bool, char *))
+{
+    if (!redact_may_hold_secret(s, len, cut)) { /* most requests hold none */
+        if (!fit(buf, bufcap, len))
+            return false;
+        memcpy(*buf, s, len);
+        (*buf)[len] = '\0';
+        make_utf8(*buf);
+        return true;
+    }
+    char *tmp = malloc(REDACT_OUT_MAX(len));
+    size_t n = tmp ? mask(s, len, cut, tmp) : 0;
+    bool ok = fit(buf, bufcap, n);
+    if (ok) {
+        memcpy(*buf, tmp ? tmp : "", n);
+        (*buf)[n] = '\0';
+        make_utf8(*buf);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* Stores a body into *buf, cut at JOURNAL_BODY_MAX rendered bytes. */
+static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool request)
+{
+    if (!s) {
+        s = "";
         len = 0;
-    if (len > JOURNAL_BODY_MAX)
-        len = JOURNAL_BODY_MAX;
-    if (!fit(buf, bufcap, len))
+    }
+    size_t keep = fit_rendered(s, len, JOURNAL_BODY_MAX);
+    if (request) /* anything the client sent */
+        return put_masked(buf, bufcap, s, keep, keep < len, redact_body);
+    if (!fit(buf, bufcap, keep))
         return false;
     char *out = *buf;
-    if (len)
-        memcpy(out, s, len);
-    out[len] = '\0';
-    if (redact) {                             /* a request: anything the client sent */
-        if (redact_may_hold_card_number(out)) /* most bodies have no card number */
-            redact_card_numbers(out);
-        make_utf8(out);
-    } else if (len == JOURNAL_BODY_MAX) { /* our own answer, valid but maybe cut mid-character */
-        size_t k = len;
+    if (keep)
+        memcpy(out, s, keep);
+    out[keep] = '\0';
+    if (keep < len) { /* our own answer, valid but maybe cut mid-character */
+        size_t k = keep;
         while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
             k--;
         if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 &&
-            utf8_seq_len(out + k - 1, len - (k - 1)) == 0)
+            utf8_seq_len(out + k - 1, keep - (k - 1)) == 0)
             out[k - 1] = '\0';
     }
     return true;
+}
+
+/* Stores "path?query" into *buf, cut at JOURNAL_PATH_MAX rendered bytes. */
+static bool put_target(char **buf, size_t *bufcap, const char *path, const char *query)
+{
+    size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
+    size_t plen = pl + (ql ? ql + 1 : 0);
+    char small[512];
+    char *whole = plen < sizeof small ? small : malloc(plen + 1);
+    if (!whole)
+        return false;
+    memcpy(whole, path, pl);
+    if (ql) {
+        whole[pl] = '?';
+        memcpy(whole + pl + 1, query, ql);
+    }
+    size_t keep = fit_rendered(whole, plen, JOURNAL_PATH_MAX);
+    bool ok = put_masked(buf, bufcap, whole, keep, keep < plen, redact_target);
+    if (whole != small)
+        free(whole);
+    return ok;
 }
 
 void journal_record(int tid, const char *method, const char *path, const char *query, int status,
@@ -135,25 +200,15 @@ void journal_record(int tid, const char *method, const char *path, const char *q
     uint64_t seq = atomic_fetch_add(&next_seq, 1);
     size_t idx = (size_t)((seq - 1) % cap);
     struct slot *sl = &ring[idx];
-    size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
-    size_t plen = pl + (ql ? ql + 1 : 0);
     pthread_mutex_lock(stripe_of(idx));
     /* an older number never overwrites a newer one: a worker descheduled
      * between numbering and storing finds its entry already out of the ring */
     if (sl->e.seq < seq) {
         struct journal_entry *e = &sl->e;
         e->seq = 0; /* not readable while being written or when a copy fails */
-        if (fit(&e->path, &sl->path_cap, plen) &&
+        if (put_target(&e->path, &sl->path_cap, path, query) &&
             put_body(&e->request_body, &sl->req_cap, req_body, req_len, true) &&
             put_body(&e->response_body, &sl->resp_cap, resp_body, resp_len, false)) {
-            memcpy(e->path, path, pl);
-            if (ql) {
-                e->path[pl] = '?';
-                memcpy(e->path + pl + 1, query, ql);
-            }
-            e->path[plen] = '\0';
-            redact_card_numbers(e->path);
-            make_utf8(e->path);
             e->time = now;
             e->tid = tid;
             size_t ml = strnlen(method, sizeof e->method - 1);
@@ -179,42 +234,96 @@ static bool matches(const struct journal_entry *e, const struct journal_filter *
     return true;
 }
 
-struct journal_entry *journal_list(const struct journal_filter *f, size_t *ret_n)
+/* Copies src into the scratch buffer *dst (capacity *dcap). */
+static bool copy_text(char **dst, size_t *dcap, const char *src)
 {
-    *ret_n = 0;
-    size_t n = 0;
+    size_t n = strlen(src);
+    if (!fit(dst, dcap, n))
+        return false;
+    memcpy(*dst, src, n + 1);
+    return true;
+}
+
+bool journal_walk(const struct journal_filter *f, journal_fn fn, void *ud)
+{
     uint64_t newest = atomic_load(&next_seq) - 1;
-    size_t span = newest < cap ? (size_t)newest : cap;
-    struct journal_entry *out = span ? calloc(span, sizeof *out) : NULL;
-    bool oom = false;
-    /* walk newest to oldest, keep the newest `limit` matches */
-    for (uint64_t seq = newest; out && !oom && seq > newest - span; seq--) {
-        if (f->limit && n >= f->limit)
+    if (f->before && f->before - 1 < newest)
+        newest = f->before - 1;
+    uint64_t oldest = atomic_load(&next_seq) - 1;
+    oldest = oldest > cap ? oldest - cap : 0; /* numbers at or below are out of the ring */
+    struct journal_entry copy = {0};
+    size_t caps[3] = {0, 0, 0}, shown = 0;
+    bool ok = true, more = true;
+    for (uint64_t seq = newest; more && seq > oldest; seq--) {
+        if (f->limit && shown >= f->limit)
             break;
         size_t slot = (size_t)((seq - 1) % cap);
         pthread_mutex_lock(stripe_of(slot));
         const struct journal_entry *e = &ring[slot].e;
-        if (e->seq == seq && matches(e, f)) { /* else cleared, or not stored yet */
-            out[n] = *e;
-            out[n].path = strdup(e->path);
-            out[n].request_body = strdup(e->request_body);
-            out[n].response_body = strdup(e->response_body);
-            oom = !out[n].path || !out[n].request_body || !out[n].response_body;
-            if (oom)
-                entry_fini(&out[n]); /* a short list rather than a hole */
-            else
-                n++;
+        bool take = e->seq == seq && matches(e, f); /* else cleared, or not stored yet */
+        if (take) {
+            char *path = copy.path, *req = copy.request_body, *resp = copy.response_body;
+            copy = *e;
+            copy.path = path;
+            copy.request_body = req;
+            copy.response_body = resp;
+            take = copy_text(&copy.path, &caps[0], e->path) &&
+                   copy_text(&copy.request_body, &caps[1], e->request_body) &&
+                   copy_text(&copy.response_body, &caps[2], e->response_body);
+            ok = ok && take;
         }
         pthread_mutex_unlock(stripe_of(slot));
+        if (take) {
+            shown++;
+            more = fn(&copy, ud);
+        }
     }
+    entry_fini(&copy);
+    return ok;
+}
+
+struct collect {
+    struct journal_entry *out;
+    size_t n, cap;
+    bool oom;
+};
+
+static bool collect_one(const struct journal_entry *e, void *ud)
+{
+    struct collect *c = ud;
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 16;
+        struct journal_entry *n = realloc(c->out, ncap * sizeof *n);
+        if (!n)
+            return !(c->oom = true);
+        c->out = n;
+        c->cap = ncap;
+    }
+    struct journal_entry *d = &c->out[c->n];
+    *d = *e;
+    d->path = strdup(e->path);
+    d->request_body = strdup(e->request_body);
+    d->response_body = strdup(e->response_body);
+    if (!d->path || !d->request_body || !d->response_body) {
+        entry_fini(d); /* a short list rather than a hole */
+        return !(c->oom = true);
+    }
+    c->n++;
+    return true;
+}
+
+struct journal_entry *journal_list(const struct journal_filter *f, size_t *ret_n)
+{
+    struct collect c = {0};
+    journal_walk(f, collect_one, &c);
     /* oldest first */
-    for (size_t i = 0; i < n / 2; i++) {
-        struct journal_entry t = out[i];
-        out[i] = out[n - 1 - i];
-        out[n - 1 - i] = t;
+    for (size_t i = 0; i < c.n / 2; i++) {
+        struct journal_entry t = c.out[i];
+        c.out[i] = c.out[c.n - 1 - i];
+        c.out[c.n - 1 - i] = t;
     }
-    *ret_n = n;
-    return out;
+    *ret_n = c.n;
+    return c.out;
 }
 
 void journal_list_free(struct journal_entry *list, size_t n)

@@ -6,9 +6,11 @@
  *   - transport, applied by http/ before the handler runs: a given HTTP
  *     status and body, added latency, a connection closed with no answer, a
  *     truncated body, a slow drip, a forced token expiry;
- *   - business, asked for by the domain wherever a charge or key issuance
- *     happens (whichever door it came through): decline, PG error, card
- *     authentication failure.
+ *   - business, asked for by the domain wherever a charge, key issuance or
+ *     virtual-account issuance happens (whichever door it came through):
+ *     decline, PG error, card authentication failure, a deposit later; and
+ *     where a receipt, an identity verification or a shipping record goes to
+ *     the PG: PG error, slow PG.
  * The format is documented in scenarios/README.md.
  * Thread-safety: the loaded set and the hit counters are guarded by one
  * mutex inside; nothing is held across I/O or sleeps.
@@ -22,21 +24,25 @@
 
 enum scn_op {
     SCN_OP_ANY,
-    SCN_OP_TOKEN,     /* POST /users/getToken */
-    SCN_OP_CHARGE,    /* again, onetime, scheduled execution, window approval */
-    SCN_OP_ISSUE_KEY, /* billing key issuance */
-    SCN_OP_CANCEL,    /* POST /payments/cancel */
-    SCN_OP_PREPARE,   /* /payments/prepare */
-    SCN_OP_LOOKUP,    /* GET of payments, customers, schedules */
-    SCN_OP_SCHEDULE,  /* schedule / unschedule */
-    SCN_OP_CHECKOUT,  /* the browser payment window */
-    SCN_OP_WEBHOOK,   /* webhook deliveries */
+    SCN_OP_TOKEN,         /* POST /users/getToken */
+    SCN_OP_CHARGE,        /* again, onetime, scheduled execution, window approval */
+    SCN_OP_ISSUE_KEY,     /* billing key issuance */
+    SCN_OP_CANCEL,        /* POST /payments/cancel */
+    SCN_OP_PREPARE,       /* /payments/prepare */
+    SCN_OP_LOOKUP,        /* GET of payments, customers, schedules */
+    SCN_OP_SCHEDULE,      /* schedule / unschedule */
+    SCN_OP_CHECKOUT,      /* the browser payment window */
+    SCN_OP_WEBHOOK,       /* webhook deliveries */
+    SCN_OP_VBANK,         /* virtual accounts: issue, change, revoke (POST/PUT/DELETE /vbanks) */
+    SCN_OP_RECEIPT,       /* cash receipts: issue and revoke (both kinds) */
+    SCN_OP_CERTIFICATION, /* identity verification: OTP request and confirm, delete */
+    SCN_OP_ESCROW,        /* escrow shipping: register and edit */
     SCN_OP__COUNT
 };
 
 enum scn_layer {
     SCN_TRANSPORT, /* HTTP layer of the REST API */
-    SCN_BUSINESS,  /* domain: charges and key issuance */
+    SCN_BUSINESS,  /* domain: charges, key and virtual-account issuance */
     SCN_DELIVERY,  /* webhook deliveries (op webhook) */
     SCN_WINDOW,    /* the emulated payment window (op checkout) */
 };
@@ -56,6 +62,7 @@ enum scn_effect_kind {
     SCN_DECLINE,        /* HTTP 200, code 0, payment status failed with reason */
     SCN_PG_ERROR,       /* code -1 with message, no payment */
     SCN_CARD_AUTH_FAIL, /* code -1 card authentication failure with message */
+    SCN_VBANK_DEPOSIT,  /* the buyer deposits into the issued account deposit_after_s later */
     /* delivery (webhooks) */
     SCN_HOOK_DROP,            /* the delivery is never sent (recorded as dropped) */
     SCN_HOOK_DUPLICATE,       /* sent `copies` more times after the first */
@@ -86,14 +93,15 @@ struct scn_call {
 
 struct scn_effect {
     enum scn_effect_kind kind;
-    int delay_ms;      /* waited before the effect (all kinds) */
-    int http_status;   /* SCN_HTTP */
-    char body[4096];   /* SCN_HTTP body */
-    char message[256]; /* decline reason / PG or card message (< 256 bytes) */
-    int drip_ms;       /* SCN_DRIP: pause between chunks */
-    int copies;        /* SCN_HOOK_DUPLICATE: extra deliveries */
-    int hook_delay_ms; /* SCN_HOOK_DELAY */
-    char scenario[64]; /* which scenario and rule fired, for logs */
+    int delay_ms;        /* waited before the effect (all kinds) */
+    int http_status;     /* SCN_HTTP */
+    char body[4096];     /* SCN_HTTP body */
+    char message[256];   /* decline reason / PG or card message (< 256 bytes) */
+    int drip_ms;         /* SCN_DRIP: pause between chunks */
+    int copies;          /* SCN_HOOK_DUPLICATE: extra deliveries */
+    int hook_delay_ms;   /* SCN_HOOK_DELAY */
+    int deposit_after_s; /* SCN_VBANK_DEPOSIT: seconds of impmock's clock after issuance */
+    char scenario[64];   /* which scenario and rule fired, for logs */
     size_t rule;
 };
 

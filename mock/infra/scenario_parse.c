@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const op_names[SCN_OP__COUNT] = {"any",      "token",   "charge", "issue_key",
-                                                    "cancel",   "prepare", "lookup", "schedule",
-                                                    "checkout", "webhook"};
+static const char *const op_names[SCN_OP__COUNT] = {
+    "any",      "token",    "charge",  "issue_key", "cancel",  "prepare",       "lookup",
+    "schedule", "checkout", "webhook", "vbank",     "receipt", "certification", "escrow"};
 
 const char *scenario_op_name(enum scn_op op)
 {
@@ -87,7 +87,8 @@ static bool parse_when(const cJSON *w, struct rule *r, const char *source, long 
         if (!found)
             return fail(err, errlen, source, i, "op",
                         "must be one of any, token, charge, issue_key, cancel, prepare, "
-                        "lookup, schedule, checkout, webhook");
+                        "lookup, schedule, checkout, webhook, vbank, receipt, certification, "
+                        "escrow");
     }
     if (!get_glob(w, "route", r->route, source, i, err, errlen) ||
         !get_glob(w, "merchant_uid", r->merchant_uid, source, i, err, errlen) ||
@@ -244,6 +245,9 @@ static const struct verb verbs[] = {
      MUST_BE_MESSAGE},
     {"card_auth_fail", SCN_CARD_AUTH_FAIL, SCN_BUSINESS, take_message, 0, 0, 0, NULL,
      MUST_BE_MESSAGE},
+    {"deposit_after_s", SCN_VBANK_DEPOSIT, SCN_BUSINESS, take_number,
+     0, 31536000, offsetof(struct scn_effect, deposit_after_s), NULL,
+     "must be 0 to 31536000 seconds"},
     /* delivery: webhooks */
     {"webhook",           SCN_NONE,           SCN_DELIVERY, take_choice, 0, 0, 0, hook_choices,
      "must be \"drop\", \"reorder\", \"before_redirect\" or \"after_redirect\""},
@@ -290,11 +294,18 @@ static bool parse_body(const cJSON *t, struct scn_effect *e, const char *source,
 static bool layer_fits_op(const struct rule *r, const char *source, long i, char *err,
                           size_t errlen)
 {
+    bool paperwork =
+        r->op == SCN_OP_RECEIPT || r->op == SCN_OP_CERTIFICATION || r->op == SCN_OP_ESCROW;
     if (r->layer == SCN_BUSINESS && r->op != SCN_OP_CHARGE && r->op != SCN_OP_ISSUE_KEY &&
-        r->op != SCN_OP_ANY)
+        r->op != SCN_OP_VBANK && r->op != SCN_OP_ANY && !paperwork)
         return fail(err, errlen, source, i, "op",
-                    "decline, pg_error, card_auth_fail and pg_delay_ms apply to op charge or "
-                    "issue_key");
+                    "decline, pg_error, card_auth_fail and pg_delay_ms apply to op charge, "
+                    "issue_key, vbank, receipt, certification or escrow");
+    if (r->effect.kind == SCN_VBANK_DEPOSIT && r->op != SCN_OP_VBANK)
+        return fail(err, errlen, source, i, "op", "deposit_after_s needs op \"vbank\"");
+    if (paperwork && (r->effect.kind == SCN_DECLINE || r->effect.kind == SCN_CARD_AUTH_FAIL))
+        return fail(err, errlen, source, i, "op",
+                    "receipt, certification and escrow take pg_error or pg_delay_ms");
     if (r->layer == SCN_DELIVERY && r->op != SCN_OP_WEBHOOK)
         return fail(err, errlen, source, i, "op", "webhook effects need op \"webhook\"");
     if (r->layer == SCN_WINDOW && r->op != SCN_OP_CHECKOUT)

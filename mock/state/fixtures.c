@@ -72,6 +72,86 @@ static bool opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret
     return true;
 }
 
+/* Channel m->n_channels of merchant m (reference §23.1: GET /users/pg). */
+static bool parse_channel(const cJSON *ch, struct merchant *m, const char *where, char *err,
+                          size_t errlen)
+{
+    struct channel *c = &m->channels[m->n_channels];
+    char kind[16];
+    char cwhere[600];
+    snprintf(cwhere, sizeof cwhere, "%s channels[%zu]", where, m->n_channels);
+    if (!copy_str(ch, "pg_provider", c->pg_provider, sizeof c->pg_provider, true, cwhere, err,
+                  errlen) ||
+        !copy_str(ch, "pg_id", c->pg_id, sizeof c->pg_id, true, cwhere, err, errlen) ||
+        !copy_str(ch, "kind", kind, sizeof kind, true, cwhere, err, errlen) ||
+        !copy_str(ch, "channel_key", c->key, sizeof c->key, false, cwhere, err, errlen) ||
+        !copy_str(ch, "channel_name", c->name, sizeof c->name, false, cwhere, err, errlen))
+        return false;
+    if (!strcmp(kind, "onetime"))
+        c->kind = CHANNEL_ONETIME;
+    else if (!strcmp(kind, "subscription"))
+        c->kind = CHANNEL_SUBSCRIPTION;
+    else if (!strcmp(kind, "keyin"))
+        c->kind = CHANNEL_KEYIN;
+    else if (!strcmp(kind, "vbank"))
+        c->kind = CHANNEL_VBANK;
+    else {
+        snprintf(err, errlen, "%s: field \"kind\" must be onetime, subscription, keyin or vbank",
+                 cwhere);
+        return false;
+    }
+    const cJSON *sb = cJSON_GetObjectItemCaseSensitive(ch, "sandbox");
+    if (sb && !cJSON_IsNull(sb) && !cJSON_IsBool(sb)) {
+        snprintf(err, errlen, "%s: field \"sandbox\" must be true or false", cwhere);
+        return false;
+    }
+    c->sandbox = cJSON_IsTrue(sb);
+    if (!c->key[0])
+        channel_default_key(m->merchant_code, m->n_channels, c, c->key);
+    for (size_t i = 0; i < m->n_channels; i++) {
+        if (strcmp(m->channels[i].key, c->key) == 0) {
+            snprintf(err, errlen, "%s: field \"channel_key\" repeats channels[%zu]'s", cwhere, i);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The merchant's sub-merchants (reference §23.2): optional, each
+ * {tier_code: 3 upper-case letters or digits, tier_name}. */
+static bool parse_tiers(const cJSON *tiers, struct merchant *m, const char *where, char *err,
+                        size_t errlen)
+{
+    if (!tiers || cJSON_IsNull(tiers))
+        return true;
+    if (!cJSON_IsArray(tiers) || cJSON_GetArraySize(tiers) > MAX_TIERS) {
+        snprintf(err, errlen, "%s: field \"tiers\" must be an array of at most %d tiers", where,
+                 MAX_TIERS);
+        return false;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, tiers)
+    {
+        struct tier *t = &m->tiers[m->n_tiers];
+        char twhere[600];
+        snprintf(twhere, sizeof twhere, "%s tiers[%zu]", where, m->n_tiers);
+        if (!copy_str(it, "tier_code", t->code, sizeof t->code, true, twhere, err, errlen) ||
+            !copy_str(it, "tier_name", t->name, sizeof t->name, true, twhere, err, errlen))
+            return false;
+        bool ok = tier_code_valid(t->code);
+        for (size_t i = 0; ok && i < m->n_tiers; i++)
+            ok = strcmp(m->tiers[i].code, t->code) != 0;
+        if (!ok) {
+            snprintf(err, errlen,
+                     "%s: field \"tier_code\" must be 3 upper-case letters or digits, once each",
+                     twhere);
+            return false;
+        }
+        m->n_tiers++;
+    }
+    return true;
+}
+
 static bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -115,28 +195,12 @@ static bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *er
     const cJSON *ch;
     cJSON_ArrayForEach(ch, chs)
     {
-        struct channel *c = &m->channels[m->n_channels];
-        char kind[16];
-        char cwhere[600];
-        snprintf(cwhere, sizeof cwhere, "%s channels[%zu]", where, m->n_channels);
-        if (!copy_str(ch, "pg_provider", c->pg_provider, sizeof c->pg_provider, true, cwhere, err,
-                      errlen) ||
-            !copy_str(ch, "pg_id", c->pg_id, sizeof c->pg_id, true, cwhere, err, errlen) ||
-            !copy_str(ch, "kind", kind, sizeof kind, true, cwhere, err, errlen))
+        if (!parse_channel(ch, m, where, err, errlen))
             return false;
-        if (!strcmp(kind, "onetime"))
-            c->kind = CHANNEL_ONETIME;
-        else if (!strcmp(kind, "subscription"))
-            c->kind = CHANNEL_SUBSCRIPTION;
-        else if (!strcmp(kind, "keyin"))
-            c->kind = CHANNEL_KEYIN;
-        else {
-            snprintf(err, errlen, "%s: field \"kind\" must be onetime, subscription or keyin",
-                     cwhere);
-            return false;
-        }
         m->n_channels++;
     }
+    if (!parse_tiers(cJSON_GetObjectItemCaseSensitive(o, "tiers"), m, where, err, errlen))
+        return false;
     if (!m->default_pg[0])
         memcpy(m->default_pg, m->channels[0].pg_provider, sizeof m->default_pg);
     return true;
@@ -195,6 +259,80 @@ static bool parse_card(const cJSON *o, size_t index, struct test_card *c, char *
     return true;
 }
 
+static bool parse_account(const cJSON *o, size_t index, struct bank_account *a, char *err,
+                          size_t errlen)
+{
+    char where[512], code[8], number[64];
+    const char *file = tag_file(o);
+    snprintf(where, sizeof where, "%s%sbank_accounts[%d]", file ? file : "", file ? ": " : "",
+             tag_index(o, (int)index));
+    memset(a, 0, sizeof *a);
+    if (!copy_str(o, "bank_code", code, sizeof code, true, where, err, errlen) ||
+        !copy_str(o, "bank_num", number, sizeof number, true, where, err, errlen) ||
+        !copy_str(o, "bank_holder", a->holder, sizeof a->holder, true, where, err, errlen))
+        return false;
+    if (strlen(code) != ACCOUNTS_CODE_LEN || strspn(code, "0123456789") != ACCOUNTS_CODE_LEN) {
+        snprintf(err, errlen, "%s: field \"bank_code\" must be a 3-digit KFTC bank code", where);
+        return false;
+    }
+    memcpy(a->bank_code, code, sizeof a->bank_code);
+    if (!accounts_digits(number, a->digits)) {
+        snprintf(err, errlen, "%s: field \"bank_num\" must hold 1 to %d digits", where,
+                 ACCOUNTS_DIGITS_MAX);
+        return false;
+    }
+    if (!a->holder[0]) {
+        snprintf(err, errlen, "%s: field \"bank_holder\" must not be empty", where);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_accounts(const cJSON *arr, struct account_table *t, char *err, size_t errlen)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    if (!n)
+        return true;
+    t->items = calloc(n, sizeof *t->items);
+    if (!t->items) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    const cJSON *a;
+    cJSON_ArrayForEach(a, arr)
+    {
+        if (!parse_account(a, t->n, &t->items[t->n], err, errlen))
+            return false;
+        t->n++;
+    }
+    return true;
+}
+
+/* The "certification" block of one document replaces any earlier one. */
+static bool merge_certification(cJSON *merged, cJSON *doc, const char *file, char *err,
+                                size_t errlen)
+{
+    cJSON *cert = cJSON_DetachItemFromObjectCaseSensitive(doc, "certification");
+    if (!cert)
+        return true;
+    bool ok = cJSON_IsObject(cert);
+    if (!ok)
+        snprintf(err, errlen, "%s: field \"certification\" must be an object", file);
+    cJSON_DeleteItemFromObjectCaseSensitive(cert, TAG_FILE);
+    if (ok && !cJSON_AddStringToObject(cert, TAG_FILE, file)) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        ok = false;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(merged, "certification");
+    if (ok && !cJSON_AddItemToObject(merged, "certification", cert)) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        ok = false;
+    }
+    if (!ok)
+        cJSON_Delete(cert);
+    return ok;
+}
+
 /* Appends the arrays of one fixture document to the merged one. */
 static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, size_t errlen)
 {
@@ -202,8 +340,8 @@ static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, si
         snprintf(err, errlen, "%s: the top level must be an object", file);
         return false;
     }
-    static const char *const keys[] = {"merchants", "test_cards"};
-    for (size_t k = 0; k < 2; k++) {
+    static const char *const keys[] = {"merchants", "test_cards", "bank_accounts"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, keys[k]);
         if (!arr)
             continue;
@@ -231,7 +369,7 @@ static bool merge_doc(cJSON *merged, cJSON *doc, const char *file, char *err, si
             }
         }
     }
-    return true;
+    return merge_certification(merged, doc, file, err, errlen);
 }
 
 static bool load_text(cJSON *merged, const char *text, size_t len, const char *file, char *err,
@@ -318,13 +456,78 @@ static bool load_dir(cJSON *merged, const char *path, DIR *d, char *err, size_t 
     return ok;
 }
 
+/* An empty document: the arrays merge_doc appends to. NULL when out of memory. */
+static cJSON *empty_doc(void)
+{
+    cJSON *doc = cJSON_CreateObject();
+    if (!doc || !cJSON_AddArrayToObject(doc, "merchants") ||
+        !cJSON_AddArrayToObject(doc, "test_cards") ||
+        !cJSON_AddArrayToObject(doc, "bank_accounts")) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* Fixtures that leave array `name` (test cards, test accounts) empty keep the
+ * documented default ones. */
+static bool keep_defaults(cJSON *merged, const char *name, char *err, size_t errlen)
+{
+    if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(merged, name)) > 0)
+        return true;
+    cJSON *defaults = empty_doc();
+    bool ok = defaults && load_text(defaults, fixtures_default_json, fixtures_default_json_len,
+                                    EMBEDDED, err, errlen);
+    if (!defaults)
+        snprintf(err, errlen, "out of memory");
+    if (ok)
+        cJSON_ReplaceItemInObjectCaseSensitive(
+            merged, name, cJSON_DetachItemFromObjectCaseSensitive(defaults, name));
+    cJSON_Delete(defaults);
+    return ok;
+}
+
+static bool parse_cards(const cJSON *cards, struct card_table *t, char *err, size_t errlen)
+{
+    size_t ncards = (size_t)cJSON_GetArraySize(cards);
+    if (!ncards)
+        return true;
+    t->cards = calloc(ncards, sizeof *t->cards);
+    if (!t->cards) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cards)
+    {
+        if (!parse_card(c, t->n, &t->cards[t->n], err, errlen))
+            return false;
+        t->n++;
+    }
+    return true;
+}
+
+/* Fixtures without a "certification" block keep the documented default one. */
+static bool default_certification(cJSON *merged, char *err, size_t errlen)
+{
+    cJSON *defaults = empty_doc();
+    bool ok = defaults && load_text(defaults, fixtures_default_json, fixtures_default_json_len,
+                                    EMBEDDED, err, errlen);
+    cJSON *cert = ok ? cJSON_DetachItemFromObjectCaseSensitive(defaults, "certification") : NULL;
+    cJSON_Delete(defaults);
+    if (cert && cJSON_AddItemToObject(merged, "certification", cert))
+        return true;
+    cJSON_Delete(cert);
+    if (ok)
+        snprintf(err, errlen, "%s: no certification block", EMBEDDED);
+    return false;
+}
+
 bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errlen)
 {
     memset(fx, 0, sizeof *fx);
-    cJSON *merged = cJSON_CreateObject();
-    if (!merged || !cJSON_AddArrayToObject(merged, "merchants") ||
-        !cJSON_AddArrayToObject(merged, "test_cards")) {
-        cJSON_Delete(merged);
+    cJSON *merged = empty_doc();
+    if (!merged) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
@@ -340,22 +543,13 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
         } else {
             ok = load_file(merged, path, err, errlen);
         }
+        ok = ok && keep_defaults(merged, "test_cards", err, errlen) &&
+             keep_defaults(merged, "bank_accounts", err, errlen);
     }
-    cJSON *cards = cJSON_GetObjectItemCaseSensitive(merged, "test_cards");
-    if (ok && path && cJSON_GetArraySize(cards) == 0) {
-        /* fixtures without a card table keep the documented default cards */
-        cJSON *defaults = cJSON_CreateObject();
-        cJSON_AddArrayToObject(defaults, "merchants");
-        cJSON_AddArrayToObject(defaults, "test_cards");
-        ok = defaults && load_text(defaults, fixtures_default_json, fixtures_default_json_len,
-                                   "embedded default fixtures", err, errlen);
-        if (ok)
-            cJSON_ReplaceItemInObjectCaseSensitive(
-                merged, "test_cards",
-                cJSON_DetachItemFromObjectCaseSensitive(defaults, "test_cards"));
-        cJSON_Delete(defaults);
-        cards = cJSON_GetObjectItemCaseSensitive(merged, "test_cards");
-    }
+    if (ok && !cJSON_GetObjectItemCaseSensitive(merged, "certification"))
+        ok = default_certification(merged, err, errlen);
+    const cJSON *cert = cJSON_GetObjectItemCaseSensitive(merged, "certification");
+    ok = ok && fixtures_parse_certification(cert, tag_file(cert), &fx->phones, err, errlen);
     cJSON *merchants = cJSON_GetObjectItemCaseSensitive(merged, "merchants");
     if (ok && cJSON_GetArraySize(merchants) == 0) {
         snprintf(err, errlen, "%s: no merchants defined", path ? path : "fixtures");
@@ -372,25 +566,16 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
             break;
         }
     }
-    size_t ncards = (size_t)cJSON_GetArraySize(cards);
-    if (ok && ncards) {
-        fx->cards.cards = calloc(ncards, sizeof *fx->cards.cards);
-        ok = fx->cards.cards != NULL;
-        size_t i = 0;
-        const cJSON *c;
-        const cJSON *to_parse = ok ? cards : NULL;
-        cJSON_ArrayForEach(c, to_parse)
-        {
-            if (!parse_card(c, i, &fx->cards.cards[i], err, errlen)) {
-                ok = false;
-                break;
-            }
-            fx->cards.n = ++i;
-        }
-    }
+    ok = ok &&
+         parse_cards(cJSON_GetObjectItemCaseSensitive(merged, "test_cards"), &fx->cards, err,
+                     errlen) &&
+         parse_accounts(cJSON_GetObjectItemCaseSensitive(merged, "bank_accounts"), &fx->accounts,
+                        err, errlen);
     if (!ok) {
         cJSON_Delete(merged);
         cards_fini(&fx->cards);
+        accounts_fini(&fx->accounts);
+        phones_fini(&fx->phones);
         return false;
     }
     fx->merchants = cJSON_DetachItemFromObjectCaseSensitive(merged, "merchants");
@@ -402,6 +587,8 @@ void fixtures_fini(struct fixtures *fx)
 {
     cJSON_Delete(fx->merchants);
     cards_fini(&fx->cards);
+    accounts_fini(&fx->accounts);
+    phones_fini(&fx->phones);
     memset(fx, 0, sizeof *fx);
 }
 
@@ -535,13 +722,16 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
     if (!p.currency[0])
         memcpy(p.currency, "KRW", 4);
     p.card_type = -1;
+    p.escrow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "escrow"));
     int64_t now = clock_now();
     if (!opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
         !opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at, where, err,
                  errlen) ||
         !opt_num(o, "failed_at", p.status == PAY_FAILED ? now : 0, &p.failed_at, where, err,
                  errlen) ||
-        !opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err, errlen))
+        !opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err, errlen) ||
+        !opt_num(o, "vbank_date", 0, &p.vbank_date, where, err, errlen) ||
+        !opt_num(o, "vbank_issued_at", 0, &p.vbank_issued_at, where, err, errlen))
         return false;
     p.updated_at = p.started_at;
     if (p.paid_at > p.updated_at)
@@ -634,9 +824,8 @@ static bool seed_again(const struct fixtures *fx, struct store *s, int tid, cons
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mo, TAG_RELOAD)))
         return seed(fx, s, tid, mo, cur, err, errlen);
     const char *file = tag_file(mo);
-    cJSON *merged = cJSON_CreateObject();
-    bool ok = merged && cJSON_AddArrayToObject(merged, "merchants") &&
-              cJSON_AddArrayToObject(merged, "test_cards");
+    cJSON *merged = empty_doc();
+    bool ok = merged != NULL;
     if (!ok)
         snprintf(err, errlen, "out of memory");
     else if (strcmp(file, EMBEDDED) == 0)

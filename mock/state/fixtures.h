@@ -1,6 +1,7 @@
 /*
- * fixtures.h - the merchants, seed records and test cards impmock starts
- * with: the embedded fixtures/default.json, or --fixtures FILE|DIR (every
+ * fixtures.h - the merchants, seed records, test cards, test bank accounts
+ * and test phones impmock starts with: the embedded fixtures/default.json, or --fixtures FILE|DIR
+ * (every
  * *.json of a directory, in name order, merged). Loaded once before the
  * server starts; read-only afterwards (reset re-applies them).
  * fixtures_seed.h has the part a reset uses: reseeding a tenant.
@@ -8,8 +9,10 @@
 #ifndef IMPMOCK_FIXTURES_H
 #define IMPMOCK_FIXTURES_H
 
+#include "base/accounts.h"
 #include "base/cards.h"
 #include "base/model.h"
+#include "base/phones.h"
 #include "state/fixtures_seed.h"
 #include "state/store.h"
 
@@ -20,6 +23,8 @@
 struct fixtures {
     cJSON *merchants; /* owned array of merchant objects, validated */
     struct card_table cards;
+    struct account_table accounts; /* test accounts of GET /vbanks/holder */
+    struct phone_table phones;     /* identity verification ("certification") */
 };
 
 /* path NULL: the embedded defaults. false with a message naming file and field. */
@@ -37,5 +42,8 @@ void fixtures_release_seeds(struct fixtures *fx);
  * those of the first fixture merchant, with the given key pair. */
 void fixtures_template_merchant(const struct fixtures *fx, const char *imp_key,
                                 const char *imp_secret, struct merchant *ret_m);
+/* Reads a "certification" block (fixtures_phones.c); file names it in errors. */
+bool fixtures_parse_certification(const cJSON *o, const char *file, struct phone_table *ret,
+                                  char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,7 @@
 /* ids.c - see ids.h. */
 #include "state/ids.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -72,4 +73,13 @@ void ids_kakao_tid(char *out)
 {
     out[0] = 'T';
     ids_hex(out + 1, IDS_TID_LEN - 1);
+}
+
+void ids_secret_hex(char *out, size_t n)
+{
+    unsigned char raw[IDS_SECRET_HEX_MAX / 2];
+    assert(n % 2 == 0 && n <= IDS_SECRET_HEX_MAX);
+    randombytes_buf(raw, n / 2);
+    sodium_bin2hex(out, n + 1, raw, n / 2);
+    sodium_memzero(raw, sizeof raw);
 }

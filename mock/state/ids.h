@@ -12,9 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IDS_IMP_UID_MAX 17 /* "imps_" + 12 digits */
-#define IDS_TOKEN_LEN   40
-#define IDS_TID_LEN     20
+#define IDS_IMP_UID_MAX    17 /* "imps_" + 12 digits */
+#define IDS_TOKEN_LEN      40
+#define IDS_TID_LEN        20
+#define IDS_SECRET_HEX_MAX 128
 
 /* Call once before any thread starts (after sodium_init). seeded=false: OS randomness. */
 void ids_init(bool seeded, uint64_t seed);
@@ -26,5 +27,9 @@ void ids_imp_uid(bool api, char *out);
 void ids_hex(char *out, size_t n);
 /* Kakao Pay TID: "T" + 19 hex; out holds IDS_TID_LEN + 1. */
 void ids_kakao_tid(char *out);
+/* A secret: `n` (even, at most IDS_SECRET_HEX_MAX) lowercase hex characters
+ * plus NUL, always from the OS generator, even under --seed: a seeded
+ * stream can be replayed, a secret must not be. */
+void ids_secret_hex(char *out, size_t n);
 
 #endif

@@ -1,9 +1,11 @@
 /* paypack.c - see paypack.h. The layout of a record, in order:
  *
  *   imp_uid NUL, merchant_uid NUL     (first: the indexes read them in place)
- *   flags byte                        status (bits 0-2), escrow (bit 3), and
- *                                     whether pg_tid (4), optional strings (5)
- *                                     and cancels (6) follow
+ *   flags                             status (bits 0-2), escrow (bit 3), and
+ *                                     whether pg_tid (4), optional strings (5),
+ *                                     cancels (6) and vbank times (7) follow;
+ *                                     cash receipt issued (8). A varint: one
+ *                                     byte unless bit 7 or 8 is set
  *   channel  pay_method, channel, pg_provider, pg_id and currency, which most
  *            payments share: varint k + 1 for interned "pay_method US channel
  *            US pg_provider US pg_id US currency", or varint 0 and the five
@@ -20,6 +22,8 @@
  *   [varint  n_cancels, then each: pg_tid NUL, zigzag amount, tax_free,
  *            cancelled_at, flag + reason NUL, cancellation_id NUL,
  *            flag + receipt_url NUL]
+ *   [time    vbank_date, vbank_issued_at, vbank_deposit_at, relative to
+ *            started_at as above; only virtual accounts have them (bit 7)]
  *
  * istr: varint 0 and an inline string NUL, or varint k + 1 for interned k.
  * A payment as fixtures seed it packs into 52 bytes: one 64-byte malloc chunk. */
@@ -32,7 +36,7 @@
 /* A field added to struct payment has to be packed here too: this fails the
  * build until it is (x86-64 sizes). */
 #if defined(__x86_64__)
-_Static_assert(sizeof(struct payment) == 584,
+_Static_assert(sizeof(struct payment) == 640,
                "struct payment changed: pack the new field in paypack.c, then update this size");
 #endif
 
@@ -49,13 +53,15 @@ enum str_field {
 #define F_PG_TID  0x10
 #define F_STRINGS 0x20
 #define F_CANCELS 0x40
+#define F_VBANK   0x80
+#define F_RECEIPT 0x100
 #define SEP       '\x1f' /* between the parts of the channel string */
 
 /* repeated across payments: worth one interned copy each */
 static bool interned_field(int f)
 {
     return f == SF_emb_pg_provider || f == SF_bank_code || f == SF_bank_name || f == SF_card_code ||
-           f == SF_card_name;
+           f == SF_card_name || f == SF_vbank_code || f == SF_vbank_name;
 }
 
 static const char *const usages[] = {"issue", "payment", "payment.scheduled"};
@@ -188,9 +194,10 @@ uint8_t *paypack_encode(struct paypack *pk, const struct payment *p)
     put_str(&w, p->merchant_uid);
     unsigned flags = ((unsigned)p->status & 7u) | (p->escrow ? F_ESCROW : 0u) |
                      (p->pg_tid[0] ? F_PG_TID : 0u) | (any_str ? F_STRINGS : 0u) |
-                     (p->n_cancels ? F_CANCELS : 0u);
-    uint8_t fb = (uint8_t)flags;
-    put(&w, &fb, 1);
+                     (p->n_cancels ? F_CANCELS : 0u) |
+                     (p->vbank_date || p->vbank_issued_at || p->vbank_deposit_at ? F_VBANK : 0u) |
+                     (p->cash_receipt_issued ? F_RECEIPT : 0u);
+    put_varint(&w, flags);
     const char *parts[5] = {p->pay_method, p->channel, p->pg_provider, p->pg_id, p->currency};
     char chan[PAY_METHOD_MAX + CHANNEL_MAX + PG_PROVIDER_MAX + PG_ID_MAX + CURRENCY_MAX + 8];
     snprintf(chan, sizeof chan, "%s%c%s%c%s%c%s%c%s", parts[0], SEP, parts[1], SEP, parts[2], SEP,
@@ -260,6 +267,11 @@ uint8_t *paypack_encode(struct paypack *pk, const struct payment *p)
         put(&w, &has_receipt, 1);
         if (has_receipt)
             put_str(&w, c->receipt_url);
+    }
+    if (flags & F_VBANK) {
+        put_time(&w, p->vbank_date, p->started_at);
+        put_time(&w, p->vbank_issued_at, p->started_at);
+        put_time(&w, p->vbank_deposit_at, p->started_at);
     }
     pk->scratch = w.data; /* kept, grown or not, for the next record */
     pk->scratch_cap = w.cap;
@@ -337,7 +349,7 @@ static unsigned read_head(struct rbuf *r, const struct paypack *pk, struct paypa
 {
     get_str(r);
     get_str(r);
-    unsigned flags = *r->p++;
+    unsigned flags = (unsigned)get_varint(r);
     h->status = (enum pay_status)(flags & 7);
     h->escrow = (flags & F_ESCROW) != 0;
     uint64_t chan_id = get_varint(r);
@@ -426,6 +438,7 @@ bool paypack_decode(const struct paypack *pk, const uint8_t *rec, struct payment
     unsigned flags = read_head(&r, pk, &h, nums, &chan, &joined, &usage);
     ret->status = h.status;
     ret->escrow = h.escrow;
+    ret->cash_receipt_issued = (flags & F_RECEIPT) != 0;
     ret->version = h.version;
     ret->started_at = h.started_at;
     ret->paid_at = h.paid_at;
@@ -485,6 +498,11 @@ bool paypack_decode(const struct paypack *pk, const uint8_t *rec, struct payment
         copy_fixed(c->cancellation_id, sizeof c->cancellation_id, get_str(&r));
         if (*r.p++)
             ok = ok && dup_into(&c->receipt_url, get_str(&r));
+    }
+    if (ok && (flags & F_VBANK)) {
+        ret->vbank_date = get_time(&r, h.started_at);
+        ret->vbank_issued_at = get_time(&r, h.started_at);
+        ret->vbank_deposit_at = get_time(&r, h.started_at);
     }
     if (!ok)
         payment_fini(ret);

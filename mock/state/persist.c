@@ -2,190 +2,43 @@
 #include "state/persist.h"
 
 #include "infra/clock.h"
-#include "state/state.h"
+#include "state/state_documents.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#define MARK_LEN 52 /* "gen %020llu bytes %020llu\n" */
 
 struct persist {
     struct store *store;
     char dir[PATH_MAX];
     int lock_fd;
     int log_fd;       /* O_APPEND; only the sink (under the store's flush lock) writes */
-    size_t log_bytes; /* size of state.log */
+    int mark_fd;      /* state.mark, rewritten in place after every append */
+    size_t log_bytes; /* size of state.log, whole records only */
     uint64_t gen;     /* generation of the current log */
     bool sync_writes; /* fdatasync after every record */
+    bool behind;      /* memory holds a change the log lacks: snapshot before the next append */
+    double retry_at;  /* monotonic ms: no snapshot attempt before this */
+    size_t refused;   /* changes refused since the log fell behind */
+    bool mark_warned; /* told once that state.mark cannot be updated */
 };
 
-/* ---- CRC-32 (IEEE), to notice a torn or damaged record ---- */
-
-static uint32_t crc_table[256];
-
-static void crc_init(void)
+static double mono_ms(void)
 {
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-        crc_table[i] = c;
-    }
-}
-
-static uint32_t crc32_of(const char *s, size_t n)
-{
-    uint32_t c = 0xffffffffu;
-    for (size_t i = 0; i < n; i++)
-        c = crc_table[(c ^ (unsigned char)s[i]) & 0xff] ^ (c >> 8);
-    return c ^ 0xffffffffu;
-}
-
-/* ---- records ---- */
-
-/* A JSON number that is whole and within ±1e15 (exact in a double, and far
- * beyond any time or counter impmock writes); anything else is damage. */
-static bool whole_number(const cJSON *it, int64_t *ret)
-{
-    if (!cJSON_IsNumber(it))
-        return false;
-    double d = it->valuedouble;
-    if (!isfinite(d) || d != floor(d) || d < -1e15 || d > 1e15)
-        return false;
-    *ret = (int64_t)d;
-    return true;
-}
-
-static const char *const kind_names[] = {"tenant_add", "tenant_clear", "tenant_remove", "token",
-                                         "payment",    "customer",     "customer_del",  "prepare",
-                                         "clock",      "schedule"};
-#define N_KINDS (sizeof kind_names / sizeof kind_names[0])
-
-static cJSON *event_to_json(const struct store_event *ev)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o || !cJSON_AddStringToObject(o, "ev", kind_names[ev->kind]) ||
-        !cJSON_AddNumberToObject(o, "tid", ev->tid)) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    cJSON *body = NULL;
-    bool ok = true;
-    switch (ev->kind) {
-    case STORE_EV_TENANT_ADD:
-        body = state_merchant_to_json_full(&ev->merchant);
-        ok = body && cJSON_AddItemToObject(o, "merchant", body);
-        break;
-    case STORE_EV_PAYMENT:
-        body = state_payment_to_json(&ev->payment);
-        ok = body && cJSON_AddItemToObject(o, "payment", body);
-        break;
-    case STORE_EV_CUSTOMER:
-        body = state_customer_to_json(&ev->customer);
-        ok = body && cJSON_AddItemToObject(o, "customer", body);
-        break;
-    case STORE_EV_PREPARE:
-        body = state_prepare_to_json(&ev->prepare);
-        ok = body && cJSON_AddItemToObject(o, "prepare", body);
-        break;
-    case STORE_EV_SCHEDULE:
-        body = state_schedule_to_json(&ev->schedule);
-        ok = body && cJSON_AddItemToObject(o, "schedule", body);
-        break;
-    case STORE_EV_TOKEN:
-        ok = cJSON_AddStringToObject(o, "token", ev->token) &&
-             cJSON_AddNumberToObject(o, "expires_at", (double)ev->token_expires_at);
-        break;
-    case STORE_EV_CUSTOMER_DEL:
-        ok = cJSON_AddStringToObject(o, "customer_uid", ev->key) != NULL;
-        break;
-    case STORE_EV_CLOCK:
-        ok = cJSON_AddBoolToObject(o, "frozen", ev->clock_frozen) &&
-             cJSON_AddNumberToObject(o, "value", (double)ev->clock_value);
-        break;
-    case STORE_EV_TENANT_CLEAR:
-    case STORE_EV_TENANT_REMOVE:
-        break;
-    }
-    if (!ok) {
-        /* a body that could not be attached is not o's to free */
-        if (body && !body->string)
-            cJSON_Delete(body);
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* Fills ev from a record; false with a message naming the problem. */
-static bool event_from_json(const cJSON *o, struct store_event *ev, char *err, size_t errlen)
-{
-    memset(ev, 0, sizeof *ev);
-    const cJSON *k = cJSON_GetObjectItemCaseSensitive(o, "ev");
-    const cJSON *tid = cJSON_GetObjectItemCaseSensitive(o, "tid");
-    size_t kind = N_KINDS;
-    for (size_t i = 0; cJSON_IsString(k) && i < N_KINDS; i++)
-        if (!strcmp(k->valuestring, kind_names[i]))
-            kind = i;
-    int64_t tid_value;
-    if (kind == N_KINDS || !whole_number(tid, &tid_value) || tid_value < -1 ||
-        tid_value > 10000000) {
-        snprintf(err, errlen, "unknown record");
-        return false;
-    }
-    ev->kind = (enum store_event_kind)kind;
-    ev->tid = (int)tid_value;
-    const cJSON *it;
-    switch (ev->kind) {
-    case STORE_EV_TENANT_ADD:
-        return state_merchant_from_json(cJSON_GetObjectItemCaseSensitive(o, "merchant"),
-                                        &ev->merchant, err, errlen);
-    case STORE_EV_PAYMENT:
-        return state_payment_from_json(cJSON_GetObjectItemCaseSensitive(o, "payment"), &ev->payment,
-                                       err, errlen);
-    case STORE_EV_CUSTOMER:
-        return state_customer_from_json(cJSON_GetObjectItemCaseSensitive(o, "customer"),
-                                        &ev->customer, err, errlen);
-    case STORE_EV_PREPARE:
-        return state_prepare_from_json(cJSON_GetObjectItemCaseSensitive(o, "prepare"), &ev->prepare,
-                                       err, errlen);
-    case STORE_EV_SCHEDULE:
-        return state_schedule_from_json(cJSON_GetObjectItemCaseSensitive(o, "schedule"),
-                                        &ev->schedule, err, errlen);
-    case STORE_EV_TOKEN:
-        it = cJSON_GetObjectItemCaseSensitive(o, "token");
-        if (!cJSON_IsString(it) || strlen(it->valuestring) >= sizeof ev->token)
-            break;
-        memcpy(ev->token, it->valuestring, strlen(it->valuestring) + 1);
-        if (!whole_number(cJSON_GetObjectItemCaseSensitive(o, "expires_at"), &ev->token_expires_at))
-            break;
-        return true;
-    case STORE_EV_CUSTOMER_DEL:
-        it = cJSON_GetObjectItemCaseSensitive(o, "customer_uid");
-        if (!cJSON_IsString(it) || strlen(it->valuestring) >= sizeof ev->key)
-            break;
-        memcpy(ev->key, it->valuestring, strlen(it->valuestring) + 1);
-        return true;
-    case STORE_EV_CLOCK:
-        if (!whole_number(cJSON_GetObjectItemCaseSensitive(o, "value"), &ev->clock_value) ||
-            !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(o, "frozen")))
-            break;
-        ev->clock_frozen = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "frozen"));
-        return true;
-    case STORE_EV_TENANT_CLEAR:
-    case STORE_EV_TENANT_REMOVE:
-        return true;
-    }
-    snprintf(err, errlen, "%s record is incomplete", kind_names[ev->kind]);
-    return false;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static bool write_all(int fd, const char *buf, size_t len)
@@ -202,39 +55,10 @@ static bool write_all(int fd, const char *buf, size_t len)
     return true;
 }
 
-/* Renders one record line ("CRC JSON\n"); owned, NULL on OOM. */
-static char *record_line(const cJSON *o, size_t *ret_len)
-{
-    char *json = cJSON_PrintUnformatted(o);
-    if (!json)
-        return NULL;
-    size_t jl = strlen(json);
-    char *line = malloc(jl + 11);
-    if (line) {
-        snprintf(line, 10, "%08x ", crc32_of(json, jl));
-        memcpy(line + 9, json, jl);
-        line[9 + jl] = '\n';
-        line[10 + jl] = '\0';
-        *ret_len = jl + 10;
-    }
-    cJSON_free(json);
-    return line;
-}
-
-static bool write_header(int fd, const char *kind, uint64_t gen)
-{
-    char head[128];
-    int n = snprintf(head, sizeof head, "{\"impmock_state\":%d,\"kind\":\"%s\",\"gen\":%llu}\n",
-                     PERSIST_FORMAT, kind, (unsigned long long)gen);
-    return write_all(fd, head, (size_t)n);
-}
-
 static bool write_event(int fd, const struct store_event *ev, size_t *ret_len)
 {
-    cJSON *o = event_to_json(ev);
     size_t len = 0;
-    char *line = o ? record_line(o, &len) : NULL;
-    cJSON_Delete(o);
+    char *line = logline_render(ev, &len);
     bool ok = line && write_all(fd, line, len);
     free(line);
     if (ok && ret_len)
@@ -242,46 +66,286 @@ static bool write_event(int fd, const struct store_event *ev, size_t *ret_len)
     return ok;
 }
 
+static bool sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    close(fd);
+    return ok;
+}
+
+/* ---- state.mark ---- */
+
+static bool mark_write(struct persist *p, uint64_t gen, size_t bytes)
+{
+    if (p->mark_fd < 0) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/state.mark", p->dir);
+        p->mark_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (p->mark_fd < 0 || !sync_dir(p->dir))
+            return false;
+    }
+    char line[MARK_LEN + 1];
+    snprintf(line, sizeof line, "gen %020llu bytes %020llu\n", (unsigned long long)gen,
+             (unsigned long long)bytes);
+    return pwrite(p->mark_fd, line, MARK_LEN, 0) == MARK_LEN;
+}
+
+/* Reads a mark; false when text is not one. */
+static bool mark_parse(const char *text, size_t len, uint64_t *ret_gen, uint64_t *ret_bytes)
+{
+    unsigned long long gen, bytes;
+    int end = 0;
+    if (len != MARK_LEN || text[MARK_LEN - 1] != '\n' ||
+        sscanf(text, "gen %20llu bytes %20llu%n", &gen, &bytes, &end) != 2 || end != MARK_LEN - 1)
+        return false;
+    *ret_gen = gen;
+    *ret_bytes = bytes;
+    return true;
+}
+
+/* ---- writing a snapshot ---- */
+
+/* write_event for state_documents_dump, whose callback takes a pointer */
+static bool emit_document(void *ud, const struct store_event *ev)
+{
+    return write_event(*(const int *)ud, ev, NULL);
+}
+
+static bool dump_tenant(struct persist *p, int fd, int tid)
+{
+    struct store_event ev;
+    memset(&ev, 0, sizeof ev);
+    bool removed = false;
+    if (!store_tenant_slot(p->store, tid, &ev.merchant, &removed, ev.token, &ev.token_expires_at))
+        return false;
+    /* a free slot is kept by its number alone: replaying the removal of a
+     * slot past the end makes it a free one */
+    ev.kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TENANT_ADD;
+    ev.tid = tid;
+    bool ok = write_event(fd, &ev, NULL);
+    if (removed)
+        return ok;
+    ev.kind = STORE_EV_TOKEN;
+    ok = ok && write_event(fd, &ev, NULL);
+    struct pay_page pays = {0};
+    ok = ok && store_payment_all(p->store, tid, &pays) == MOCK_OK;
+    for (size_t k = 0; ok && k < pays.n; k++) {
+        struct store_event pe = {.kind = STORE_EV_PAYMENT, .tid = tid};
+        pe.payment = pays.items[k]; /* borrowed for the write */
+        ok = write_event(fd, &pe, NULL);
+    }
+    store_page_free(&pays);
+    struct customer *custs = NULL;
+    size_t nc = 0;
+    ok = ok && store_customer_list(p->store, tid, &custs, &nc) == MOCK_OK;
+    for (size_t k = 0; ok && k < nc; k++) {
+        struct store_event ce = {.kind = STORE_EV_CUSTOMER, .tid = tid};
+        ce.customer = custs[k];
+        ok = write_event(fd, &ce, NULL);
+    }
+    store_customers_free(custs, nc);
+    struct prepare *preps = NULL;
+    size_t np = 0;
+    ok = ok && store_prepare_list(p->store, tid, &preps, &np) == MOCK_OK;
+    for (size_t k = 0; ok && k < np; k++) {
+        struct store_event re = {.kind = STORE_EV_PREPARE, .tid = tid};
+        re.prepare = preps[k];
+        ok = write_event(fd, &re, NULL);
+    }
+    free(preps);
+    struct sched_page scheds = {0};
+    ok = ok && store_schedule_all(p->store, tid, &scheds) == MOCK_OK;
+    for (size_t k = 0; ok && k < scheds.n; k++) {
+        struct store_event se = {.kind = STORE_EV_SCHEDULE, .tid = tid};
+        se.schedule = scheds.items[k];
+        ok = write_event(fd, &se, NULL);
+    }
+    store_sched_page_free(&scheds);
+    return ok && state_documents_dump(p->store, tid, emit_document, &fd);
+}
+
+static bool fill_snapshot(struct persist *p, int fd)
+{
+    size_t n = store_tenant_count(p->store);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = dump_tenant(p, fd, (int)i);
+    struct store_event ce = {.kind = STORE_EV_CLOCK, .tid = -1};
+    clock_get_state(&ce.clock_frozen, &ce.clock_value);
+    ok = ok && write_event(fd, &ce, NULL);
+    size_t len = 0;
+    char *end = ok ? logline_render_end(&len) : NULL;
+    ok = end && write_all(fd, end, len);
+    free(end);
+    return ok;
+}
+
+/* Writes DIR/name atomically (tmp + fsync + rename); fills it with fill().
+ * Returns the open file when keep_open, else 0; -1 on failure. */
+static int write_atomic(struct persist *p, const char *name, const char *kind, uint64_t gen,
+                        bool (*fill)(struct persist *, int), bool keep_open, char *err,
+                        size_t errlen)
+{
+    char tmp[PATH_MAX + 48], final[PATH_MAX + 48];
+    snprintf(tmp, sizeof tmp, "%s/%s.tmp", p->dir, name);
+    snprintf(final, sizeof final, "%s/%s", p->dir, name);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        return -1;
+    }
+    char head[128];
+    size_t hl = logline_header(head, sizeof head, kind, gen);
+    bool ok = write_all(fd, head, hl) && (!fill || fill(p, fd)) && fsync(fd) == 0 &&
+              rename(tmp, final) == 0 && sync_dir(p->dir);
+    if (!ok) {
+        snprintf(err, errlen, "%s: cannot write: %s", final, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    if (keep_open)
+        return fd;
+    close(fd);
+    return 0;
+}
+
+bool persist_compact(struct persist *p, char *err, size_t errlen)
+{
+    /* Runs where the log is written from (start-up, or the sink under the
+     * store's flush lock), so no record is appended meanwhile. */
+    uint64_t gen = p->gen + 1;
+    if (write_atomic(p, "state.snap", "snapshot", gen, fill_snapshot, false, err, errlen) < 0)
+        return false;
+    /* the snapshot is in place: the old log is replayed no more, so nothing
+     * may be appended to it until the new one is (and its mark) */
+    p->behind = true;
+    int fd = write_atomic(p, "state.log", "log", gen, NULL, true, err, errlen);
+    if (fd < 0)
+        return false;
+    if (p->log_fd >= 0)
+        close(p->log_fd);
+    p->log_fd = fd;
+    p->gen = gen;
+    struct stat st;
+    p->log_bytes = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0;
+    if (!mark_write(p, gen, p->log_bytes)) {
+        snprintf(err, errlen, "%s/state.mark: cannot write: %s", p->dir, strerror(errno));
+        return false;
+    }
+    p->behind = false;
+    return true;
+}
+
 /* ---- the sink: every change, in order ---- */
+
+/* Memory is ahead of the log: write it all as a fresh snapshot (memory
+ * already holds the change being logged). At most once per PERSIST_RETRY_MS,
+ * so a full disk is not hit with a whole snapshot per request. */
+static bool catch_up(struct persist *p)
+{
+    double now = mono_ms();
+    char err[512];
+    if (now < p->retry_at || !persist_compact(p, err, sizeof err)) {
+        if (now >= p->retry_at)
+            p->retry_at = now + PERSIST_RETRY_MS;
+        p->refused++;
+        return false;
+    }
+    fprintf(stderr, "impmock: state: %s/state.log is written again (%zu changes were refused)\n",
+            p->dir, p->refused);
+    p->refused = 0;
+    return true;
+}
 
 static bool sink(void *ud, const struct store_event *ev)
 {
     struct persist *p = ud;
+    if (p->behind)
+        return catch_up(p);
     size_t len = 0;
-    if (!write_event(p->log_fd, ev, &len)) {
-        fprintf(stderr, "impmock: state: cannot append to %s/state.log: %s\n", p->dir,
-                strerror(errno));
+    bool ok = write_event(p->log_fd, ev, &len) && (!p->sync_writes || fdatasync(p->log_fd) == 0);
+    if (!ok) {
+        int e = errno;
+        /* cut back to the last whole record, so nothing is ever appended
+         * behind a partial one; the compaction that catches up replaces
+         * the file anyway */
+        if (ftruncate(p->log_fd, (off_t)p->log_bytes) != 0)
+            e = errno;
+        fprintf(stderr,
+                "impmock: state: cannot append to %s/state.log: %s; changes are refused until "
+                "the state can be written again\n",
+                p->dir, strerror(e));
+        p->behind = true;
+        p->refused = 1;
+        p->retry_at = mono_ms() + PERSIST_RETRY_MS;
         return false;
     }
-    if (p->sync_writes && fdatasync(p->log_fd) != 0)
-        return false;
     p->log_bytes += len;
-    if (p->log_bytes > PERSIST_COMPACT_SIZE) {
-        char err[256];
-        if (!persist_compact(p, err, sizeof err))
+    if (!mark_write(p, p->gen, p->log_bytes) && !p->mark_warned) {
+        /* the record is in the log: a stale mark only weakens the check for a cut log */
+        fprintf(stderr, "impmock: state: cannot update %s/state.mark: %s\n", p->dir,
+                strerror(errno));
+        p->mark_warned = true;
+    }
+    if (p->log_bytes > PERSIST_COMPACT_SIZE && mono_ms() >= p->retry_at) {
+        char err[512];
+        if (!persist_compact(p, err, sizeof err)) {
             fprintf(stderr, "impmock: state: compaction failed (the log keeps growing): %s\n", err);
+            p->retry_at = mono_ms() + PERSIST_RETRY_MS;
+        }
     }
     return true;
 }
 
 /* ---- reading ---- */
 
-struct reader {
-    char *buf;
+struct file {
+    char name[16]; /* "state.log" */
+    char *buf;     /* NULL when the file does not exist */
     size_t len;
-    size_t records;
-    bool torn; /* the last record was incomplete and skipped */
 };
 
-static bool read_file(const char *path, char **ret_buf, size_t *ret_len, char *err, size_t errlen)
+/* Everything start-up learns, and how it treats damage. */
+struct opening {
+    struct persist *p;
+    bool repair;  /* damage is dropped (after a copy) instead of refused */
+    bool dropped; /* repair dropped something: copy the files before rewriting */
+    bool torn;    /* the log's incomplete last line was skipped */
+    uint64_t gen; /* the newest generation read */
+    char *err;
+    size_t errlen;
+};
+
+/* Damage: refuses (false, with the message in o->err), or under repair
+ * notes what is dropped and goes on (true). */
+static bool damage(struct opening *o, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->err, o->errlen, fmt, ap);
+    va_end(ap);
+    if (!o->repair)
+        return false;
+    fprintf(stderr, "impmock: state: repair: %s; dropped\n", o->err);
+    o->err[0] = '\0';
+    o->dropped = true;
+    return true;
+}
+
+static bool read_file(const char *dir, const char *name, struct file *ret, char *err, size_t errlen)
+{
+    memset(ret, 0, sizeof *ret);
+    snprintf(ret->name, sizeof ret->name, "%s", name);
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        if (errno == ENOENT) {
-            *ret_buf = NULL;
-            *ret_len = 0;
+        if (errno == ENOENT)
             return true;
-        }
         snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
         return false;
     }
@@ -311,37 +375,35 @@ static bool read_file(const char *path, char **ret_buf, size_t *ret_len, char *e
         return false;
     }
     buf[len] = '\0';
-    *ret_buf = buf;
-    *ret_len = len;
+    ret->buf = buf;
+    ret->len = len;
     return true;
 }
 
-/* Parses the header line; false when it is not ours. */
-static bool parse_header(const char *line, size_t len, const char *path, const char *kind,
-                         uint64_t *ret_gen, char *err, size_t errlen)
+/* Reads the header line. 0: read (*ret_body is where the records start);
+ * 1: damaged, dropped under repair; -1: refused. */
+static int read_header(struct opening *o, const struct file *f, const char *kind, uint64_t *ret_gen,
+                       size_t *ret_body)
 {
-    cJSON *h = cJSON_ParseWithLength(line, len);
-    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(h, "impmock_state");
-    const cJSON *k = cJSON_GetObjectItemCaseSensitive(h, "kind");
-    const cJSON *gen = cJSON_GetObjectItemCaseSensitive(h, "gen");
-    int64_t gen_value = 0;
-    bool ok = false;
-    if (!cJSON_IsNumber(fmt))
-        snprintf(err, errlen, "%s: not an impmock state file", path);
-    else if (fmt->valueint != PERSIST_FORMAT)
-        snprintf(err, errlen,
-                 "%s: written in state format %d; this impmock reads format %d (use the "
-                 "impmock that wrote it, or another --state-dir)",
-                 path, fmt->valueint, PERSIST_FORMAT);
-    else if (!cJSON_IsString(k) || strcmp(k->valuestring, kind) != 0 ||
-             !whole_number(gen, &gen_value) || gen_value < 0)
-        snprintf(err, errlen, "%s: damaged header", path);
-    else {
-        *ret_gen = (uint64_t)gen_value;
-        ok = true;
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/%s", o->p->dir, f->name);
+    const char *nl = memchr(f->buf, '\n', f->len);
+    bool foreign = false;
+    char why[PATH_MAX + 160];
+    if (nl && logline_parse_header(f->buf, (size_t)(nl - f->buf), path, kind, ret_gen, &foreign,
+                                   why, sizeof why)) {
+        *ret_body = (size_t)(nl - f->buf) + 1;
+        if (*ret_gen > o->gen)
+            o->gen = *ret_gen;
+        return 0;
     }
-    cJSON_Delete(h);
-    return ok;
+    if (!nl)
+        snprintf(why, sizeof why, "%s: not an impmock state file", path);
+    if (foreign) { /* another impmock's state: never dropped */
+        snprintf(o->err, o->errlen, "%s", why);
+        return -1;
+    }
+    return damage(o, "%s", why) ? 1 : -1;
 }
 
 static bool apply_event(struct persist *p, const struct store_event *ev)
@@ -353,294 +415,316 @@ static bool apply_event(struct persist *p, const struct store_event *ev)
     return store_apply(p->store, ev) == MOCK_OK;
 }
 
-/* Replays one file. is_log: a torn last record is tolerated. */
-static bool replay(struct persist *p, const char *name, bool is_log, uint64_t min_gen,
-                   uint64_t *ret_gen, bool *ret_found, bool *ret_torn, char *err, size_t errlen)
+/* Applies one whole record line; false when it is damaged (message in why). */
+static bool apply_line(struct persist *p, const char *line, size_t len, bool is_log, bool *ret_end,
+                       char *why, size_t whylen)
 {
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/%s", p->dir, name);
-    char *buf;
-    size_t len;
-    *ret_found = false;
-    *ret_torn = false;
-    if (!read_file(path, &buf, &len, err, errlen))
+    struct store_event ev;
+    *ret_end = false;
+    switch (logline_parse(line, len, &ev, why, whylen)) {
+    case LOGLINE_BAD:
         return false;
-    if (!buf)
-        return true;
-    *ret_found = true;
-    bool ok = true, ended = false;
-    char *nl = memchr(buf, '\n', len);
-    uint64_t gen = 0;
-    if (!nl || !parse_header(buf, (size_t)(nl - buf), path, is_log ? "log" : "snapshot", &gen, err,
-                             errlen)) {
-        if (!nl)
-            snprintf(err, errlen, "%s: not an impmock state file", path);
-        free(buf);
-        return false;
+    case LOGLINE_END:
+        if (is_log)
+            snprintf(why, whylen, "a snapshot's end record in a log");
+        *ret_end = true;
+        return !is_log;
+    case LOGLINE_EVENT:
+        break;
     }
-    *ret_gen = gen;
-    if (is_log && gen < min_gen) {
-        /* older than the snapshot, which already holds all of it */
-        free(buf);
-        return true;
-    }
-    size_t lineno = 1;
-    for (char *line = nl + 1; ok && line < buf + len; lineno++) {
-        char *end = memchr(line, '\n', (size_t)(buf + len - line));
-        size_t ll = end ? (size_t)(end - line) : (size_t)(buf + len - line);
-        bool last = !end || end + 1 >= buf + len;
-        unsigned crc = 0;
-        bool good = end && ll > 9 && line[8] == ' ' && sscanf(line, "%8x", &crc) == 1 &&
-                    crc32_of(line + 9, ll - 9) == crc;
-        if (!good) {
-            if (is_log && last) {
-                fprintf(stderr,
-                        "impmock: state: %s line %zu is incomplete (the process stopped while "
-                        "writing it); that last change is skipped\n",
-                        path, lineno);
-                *ret_torn = true;
-                break;
-            }
-            snprintf(err, errlen, "%s line %zu is damaged (checksum mismatch)", path, lineno);
-            ok = false;
-            break;
-        }
-        cJSON *o = cJSON_ParseWithLength(line + 9, ll - 9);
-        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "end")) && !is_log) {
-            ended = true;
-            cJSON_Delete(o);
-            break;
-        }
-        struct store_event ev;
-        char why[256];
-        if (!o || !event_from_json(o, &ev, why, sizeof why)) {
-            snprintf(err, errlen, "%s line %zu: %s", path, lineno, o ? why : "not JSON");
-            ok = false;
-        } else {
-            if (!apply_event(p, &ev)) {
-                snprintf(err, errlen, "%s line %zu: the %s record does not fit the state", path,
-                         lineno, kind_names[ev.kind]);
-                ok = false;
-            }
-            store_event_fini(&ev);
-        }
-        cJSON_Delete(o);
-        line = end + 1;
-    }
-    if (ok && !is_log && !ended) {
-        snprintf(err, errlen, "%s: incomplete snapshot (no end record)", path);
-        ok = false;
-    }
-    free(buf);
+    bool ok = apply_event(p, &ev);
+    if (!ok)
+        snprintf(why, whylen, "the %s record does not fit the state", logline_kind_name(&ev));
+    store_event_fini(&ev);
     return ok;
 }
 
-/* ---- writing a snapshot ---- */
-
-static bool emit_line(int fd, const struct store_event *ev)
+static bool replay_snapshot(struct opening *o, const struct file *f)
 {
-    return write_event(fd, ev, NULL);
+    size_t pos;
+    uint64_t gen;
+    int h = read_header(o, f, "snapshot", &gen, &pos);
+    if (h != 0)
+        return h > 0;
+    char why[256];
+    for (size_t lineno = 2; pos < f->len; lineno++) {
+        const char *line = f->buf + pos;
+        const char *end = memchr(line, '\n', f->len - pos);
+        bool is_end = false;
+        if (!end)
+            snprintf(why, sizeof why, "incomplete (no end of line)");
+        if (!end || !apply_line(o->p, line, (size_t)(end - line), false, &is_end, why, sizeof why))
+            return damage(o, "%s/%s line %zu: %s", o->p->dir, f->name, lineno, why);
+        if (is_end)
+            return true;
+        pos = (size_t)(end - f->buf) + 1;
+    }
+    return damage(o, "%s/%s: incomplete snapshot (no end record)", o->p->dir, f->name);
 }
 
-static bool dump_state(struct persist *p, int fd)
+/* What state.mark says of the log: the first `bytes` were acknowledged and
+ * must be there; when exact, no whole record may follow them. */
+struct acked {
+    size_t bytes;
+    bool exact;
+};
+
+static bool replay_log(struct opening *o, const struct file *f, size_t body, struct acked a)
 {
-    size_t n = store_tenant_count(p->store);
-    bool ok = true;
-    for (size_t i = 0; ok && i < n; i++) {
-        int tid = (int)i;
-        struct store_event ev;
-        memset(&ev, 0, sizeof ev);
-        bool removed = false;
-        if (!store_tenant_slot(p->store, tid, &ev.merchant, &removed, ev.token,
-                               &ev.token_expires_at))
-            return false;
-        /* a free slot is kept by its number alone: replaying the removal
-         * of a slot past the end makes it a free one */
-        ev.kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TENANT_ADD;
-        ev.tid = tid;
-        ok = emit_line(fd, &ev);
-        if (removed)
+    const char *dir = o->p->dir;
+    char why[256];
+    size_t pos = body, lineno = 2;
+    bool at_mark = a.bytes == body; /* the mark falls between two records */
+    for (; pos < f->len; lineno++) {
+        const char *line = f->buf + pos;
+        const char *end = memchr(line, '\n', f->len - pos);
+        if (!end && pos < a.bytes)
+            return damage(o, "%s/%s line %zu: incomplete, yet state.mark says it was acknowledged",
+                          dir, f->name, lineno);
+        if (!end) {
+            fprintf(stderr,
+                    "impmock: state: %s/%s line %zu is incomplete (the process stopped while "
+                    "writing it); that last change is skipped\n",
+                    dir, f->name, lineno);
+            o->torn = true;
+            break;
+        }
+        if (a.exact && pos >= a.bytes) {
+            if (!damage(o,
+                        "%s/%s line %zu: a record state.mark does not account for (the mark is "
+                        "missing or older than the log)",
+                        dir, f->name, lineno))
+                return false;
+            a.exact = false; /* noted once; the records are kept */
+        }
+        bool is_end;
+        if (!apply_line(o->p, line, (size_t)(end - line), true, &is_end, why, sizeof why))
+            return damage(o, "%s/%s line %zu: %s", dir, f->name, lineno, why);
+        pos = (size_t)(end - f->buf) + 1;
+        at_mark = at_mark || pos == a.bytes;
+    }
+    if (pos < a.bytes)
+        return damage(o,
+                      "%s/%s ends after line %zu (byte %zu), but state.mark says %zu bytes "
+                      "were acknowledged: the log was cut",
+                      dir, f->name, lineno - 1, pos, a.bytes);
+    if (!at_mark)
+        return damage(o,
+                      "%s/%s: no record ends at byte %zu, where state.mark says the "
+                      "acknowledged records end",
+                      dir, f->name, a.bytes);
+    return true;
+}
+
+/* Which files are there, and whether their generations follow; false
+ * when start-up must stop. */
+static bool check_files(struct opening *o, const struct file f[3], bool *ret_has_mark,
+                        uint64_t *ret_mark_gen, uint64_t *ret_mark_bytes)
+{
+    const char *dir = o->p->dir;
+    const struct file *snap = &f[0], *log = &f[1], *mark = &f[2];
+    *ret_has_mark = mark->buf && mark_parse(mark->buf, mark->len, ret_mark_gen, ret_mark_bytes);
+    if (mark->buf && !*ret_has_mark && !damage(o, "%s/state.mark line 1: damaged", dir))
+        return false; /* under repair, a damaged mark counts as missing */
+    if (!snap->buf && !log->buf && *ret_has_mark)
+        return damage(o,
+                      "%s/state.snap and state.log are missing, yet state.mark says %llu bytes "
+                      "of log were acknowledged",
+                      dir, (unsigned long long)*ret_mark_bytes);
+    if (snap->buf && !log->buf)
+        return damage(o, "%s/state.log is missing next to state.snap", dir);
+    if (!snap->buf && log->buf)
+        return damage(o, "%s/state.snap is missing next to state.log", dir);
+    return true;
+}
+
+/* Replays the snapshot and the log. *ret_fresh_log: the log must be
+ * rewritten before anything is appended (torn, dropped, or not matching its
+ * snapshot or mark). */
+static bool replay_all(struct opening *o, const struct file f[3], bool *ret_fresh_log)
+{
+    const char *dir = o->p->dir;
+    const struct file *snap = &f[0], *log = &f[1];
+    uint64_t snap_gen = 0, log_gen = 0, mark_gen = 0, mark_bytes = 0;
+    bool has_mark = false;
+    *ret_fresh_log = true;
+    if (!check_files(o, f, &has_mark, &mark_gen, &mark_bytes))
+        return false;
+    size_t body;
+    if (snap->buf && !replay_snapshot(o, snap))
+        return false;
+    snap_gen = o->gen;
+    if (!log->buf)
+        return true;
+    int h = read_header(o, log, "log", &log_gen, &body);
+    if (h != 0)
+        return h > 0;
+    if (has_mark && mark_gen > log_gen &&
+        !damage(o,
+                "%s/state.mark (generation %llu) is newer than state.log (generation %llu): "
+                "the log was replaced",
+                dir, (unsigned long long)mark_gen, (unsigned long long)log_gen))
+        return false;
+    if (snap->buf && log_gen < snap_gen)
+        return true; /* older than the snapshot, which already holds all of it */
+    if (snap->buf && log_gen > snap_gen &&
+        !damage(o, "%s/state.snap (generation %llu) is older than state.log (generation %llu)", dir,
+                (unsigned long long)snap_gen, (unsigned long long)log_gen))
+        return false;
+    /* a mark of an older generation (or none): the compaction that made this
+     * log stopped before its mark was written, so nothing was appended */
+    struct acked a = {body, true};
+    if (has_mark && mark_gen == log_gen)
+        a = (struct acked){(size_t)mark_bytes, false};
+    if (!replay_log(o, log, body, a))
+        return false;
+    *ret_fresh_log = o->torn || o->dropped || !has_mark || mark_gen != log_gen ||
+                     (snap->buf && log_gen != snap_gen);
+    return true;
+}
+
+/* Copies the state files to DIR/damaged-<UTC time>/ before a repair drops anything. */
+static bool keep_copy(struct opening *o, const struct file f[3])
+{
+    char sub[PATH_MAX + 64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    int made = -1;
+    for (int i = 0; i < 100 && made != 0; i++) {
+        if (i == 0)
+            snprintf(sub, sizeof sub, "%s/damaged-%s", o->p->dir, stamp);
+        else
+            snprintf(sub, sizeof sub, "%s/damaged-%s-%d", o->p->dir, stamp, i);
+        made = mkdir(sub, 0700);
+        if (made != 0 && errno != EEXIST)
+            break;
+    }
+    bool ok = made == 0;
+    for (size_t i = 0; ok && i < 3; i++) {
+        if (!f[i].buf)
             continue;
-        ev.kind = STORE_EV_TOKEN;
-        ok = ok && emit_line(fd, &ev);
-        struct pay_page pays = {0};
-        ok = ok && store_payment_all(p->store, tid, &pays) == MOCK_OK;
-        for (size_t k = 0; ok && k < pays.n; k++) {
-            struct store_event pe = {.kind = STORE_EV_PAYMENT, .tid = tid};
-            pe.payment = pays.items[k]; /* borrowed for the write */
-            ok = emit_line(fd, &pe);
-        }
-        store_page_free(&pays);
-        struct customer *custs = NULL;
-        size_t nc = 0;
-        ok = ok && store_customer_list(p->store, tid, &custs, &nc) == MOCK_OK;
-        for (size_t k = 0; ok && k < nc; k++) {
-            struct store_event ce = {.kind = STORE_EV_CUSTOMER, .tid = tid};
-            ce.customer = custs[k];
-            ok = emit_line(fd, &ce);
-        }
-        store_customers_free(custs, nc);
-        struct prepare *preps = NULL;
-        size_t np = 0;
-        ok = ok && store_prepare_list(p->store, tid, &preps, &np) == MOCK_OK;
-        for (size_t k = 0; ok && k < np; k++) {
-            struct store_event re = {.kind = STORE_EV_PREPARE, .tid = tid};
-            re.prepare = preps[k];
-            ok = emit_line(fd, &re);
-        }
-        free(preps);
-        struct sched_page scheds = {0};
-        ok = ok && store_schedule_all(p->store, tid, &scheds) == MOCK_OK;
-        for (size_t k = 0; ok && k < scheds.n; k++) {
-            struct store_event se = {.kind = STORE_EV_SCHEDULE, .tid = tid};
-            se.schedule = scheds.items[k];
-            ok = emit_line(fd, &se);
-        }
-        store_sched_page_free(&scheds);
+        char path[PATH_MAX + 96];
+        snprintf(path, sizeof path, "%s/%s", sub, f[i].name);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        ok = fd >= 0 && write_all(fd, f[i].buf, f[i].len) && fsync(fd) == 0;
+        if (fd >= 0)
+            close(fd);
     }
-    struct store_event ce = {.kind = STORE_EV_CLOCK, .tid = -1};
-    clock_get_state(&ce.clock_frozen, &ce.clock_value);
-    ok = ok && emit_line(fd, &ce);
-    cJSON *end = cJSON_CreateObject();
-    size_t len = 0;
-    char *line = end && cJSON_AddTrueToObject(end, "end") ? record_line(end, &len) : NULL;
-    ok = ok && line && write_all(fd, line, len);
-    free(line);
-    cJSON_Delete(end);
-    return ok;
-}
-
-static bool sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return false;
-    bool ok = fsync(fd) == 0;
-    close(fd);
-    return ok;
-}
-
-/* Writes DIR/name atomically (tmp + fsync + rename); fills it with fill(). */
-static int write_atomic(struct persist *p, const char *name, const char *kind, uint64_t gen,
-                        bool (*fill)(struct persist *, int), bool keep_open, char *err,
-                        size_t errlen)
-{
-    char tmp[PATH_MAX + 48], final[PATH_MAX + 48];
-    snprintf(tmp, sizeof tmp, "%s/%s.tmp", p->dir, name);
-    snprintf(final, sizeof final, "%s/%s", p->dir, name);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
-        return -1;
-    }
-    bool ok = write_header(fd, kind, gen) && (!fill || fill(p, fd)) && fsync(fd) == 0 &&
-              rename(tmp, final) == 0 && sync_dir(p->dir);
+    ok = ok && sync_dir(sub) && sync_dir(o->p->dir);
     if (!ok) {
-        snprintf(err, errlen, "%s: cannot write: %s", final, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return -1;
+        snprintf(o->err, o->errlen,
+                 "%s: cannot keep a copy of the damaged state (%s); nothing "
+                 "was dropped",
+                 sub, strerror(errno));
+        return false;
     }
-    if (keep_open)
-        return fd;
-    close(fd);
-    return 0;
-}
-
-static bool fill_snapshot(struct persist *p, int fd)
-{
-    return dump_state(p, fd);
-}
-
-bool persist_compact(struct persist *p, char *err, size_t errlen)
-{
-    /* Runs where the log is written from (start-up, or the sink under the
-     * store's flush lock), so no record is appended meanwhile. */
-    uint64_t gen = p->gen + 1;
-    if (write_atomic(p, "state.snap", "snapshot", gen, fill_snapshot, false, err, errlen) < 0)
-        return false;
-    int fd = write_atomic(p, "state.log", "log", gen, NULL, true, err, errlen);
-    if (fd < 0)
-        return false;
-    if (p->log_fd >= 0)
-        close(p->log_fd);
-    p->log_fd = fd;
-    p->gen = gen;
-    struct stat st;
-    p->log_bytes = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0;
+    fprintf(stderr, "impmock: state: repair: the damaged files were copied to %s\n", sub);
     return true;
 }
 
 /* ---- open / close ---- */
 
-struct persist *persist_open(const char *dir, struct store *s, bool sync_writes, bool *ret_restored,
-                             char *err, size_t errlen)
+/* Creates dir 0700 when missing, then takes its lock. */
+static bool take_dir(struct persist *p, const char *dir, char *err, size_t errlen)
 {
-    crc_init();
+    if (strlen(dir) >= sizeof p->dir - 96) {
+        snprintf(err, errlen, "%s: path too long", dir);
+        return false;
+    }
+    snprintf(p->dir, sizeof p->dir, "%s", dir);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
+        return false;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a directory", dir);
+        return false;
+    }
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/lock", dir);
+    p->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (p->lock_fd < 0) {
+        snprintf(err, errlen, "%s: cannot use: %s", dir, strerror(errno));
+        return false;
+    }
+    if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        snprintf(err, errlen, "%s: another impmock is using this state directory", dir);
+        return false;
+    }
+    return true;
+}
+
+/* Goes on appending to the log as it is (it and its mark are sound). */
+static bool reopen_log(struct persist *p, const struct file *log, uint64_t gen, char *err,
+                       size_t errlen)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/state.log", p->dir);
+    p->log_fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+    snprintf(path, sizeof path, "%s/state.mark", p->dir);
+    p->mark_fd = open(path, O_RDWR | O_CLOEXEC);
+    p->gen = gen;
+    p->log_bytes = log->len;
+    if (p->log_fd < 0 || p->mark_fd < 0 || !mark_write(p, gen, log->len)) {
+        snprintf(err, errlen, "%s: cannot append: %s", path, strerror(errno));
+        return false;
+    }
+    return p->log_bytes <= PERSIST_COMPACT_SIZE || persist_compact(p, err, errlen);
+}
+
+static bool open_state(struct persist *p, const struct persist_opts *po, bool *ret_restored,
+                       char *err, size_t errlen)
+{
+    struct file f[3];
+    memset(f, 0, sizeof f);
+    struct opening o = {.p = p, .repair = po->repair, .err = err, .errlen = errlen};
+    bool fresh_log = true;
+    bool ok = read_file(p->dir, "state.snap", &f[0], err, errlen) &&
+              read_file(p->dir, "state.log", &f[1], err, errlen) &&
+              read_file(p->dir, "state.mark", &f[2], err, errlen) && replay_all(&o, f, &fresh_log);
+    if (ok && o.dropped)
+        ok = keep_copy(&o, f);
+    *ret_restored = f[0].buf || f[1].buf;
+    if (ok) {
+        p->gen = o.gen; /* the next compaction writes a newer generation */
+        if (fresh_log || !f[1].buf)
+            ok = persist_compact(p, err, errlen);
+        else
+            ok = reopen_log(p, &f[1], o.gen, err, errlen);
+    }
+    for (size_t i = 0; i < 3; i++)
+        free(f[i].buf);
+    return ok;
+}
+
+struct persist *persist_open(const char *dir, struct store *s, const struct persist_opts *o,
+                             bool *ret_restored, char *err, size_t errlen)
+{
+    logline_init();
     struct persist *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     p->store = s;
-    p->lock_fd = p->log_fd = -1;
-    p->sync_writes = sync_writes;
-    if (strlen(dir) >= sizeof p->dir - 64) {
-        snprintf(err, errlen, "%s: path too long", dir);
-        goto fail;
-    }
-    snprintf(p->dir, sizeof p->dir, "%s", dir);
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
-        goto fail;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a directory", dir);
-        goto fail;
-    }
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/lock", dir);
-    p->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (p->lock_fd < 0) {
-        snprintf(err, errlen, "%s: cannot use: %s", dir, strerror(errno));
-        goto fail;
-    }
-    if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-        snprintf(err, errlen, "%s: another impmock is using this state directory", dir);
-        goto fail;
-    }
-    bool snap_found, log_found, torn, ignored;
-    uint64_t snap_gen = 0, log_gen = 0;
-    if (!replay(p, "state.snap", false, 0, &snap_gen, &snap_found, &ignored, err, errlen) ||
-        !replay(p, "state.log", true, snap_gen, &log_gen, &log_found, &torn, err, errlen))
-        goto fail;
-    *ret_restored = snap_found || log_found;
-    p->gen = snap_gen > log_gen ? snap_gen : log_gen;
-    if (!log_found || torn || log_gen < snap_gen) {
-        /* start a clean log (a torn tail must not stay in front of new records) */
-        if (!persist_compact(p, err, errlen))
-            goto fail;
-    } else {
-        snprintf(path, sizeof path, "%s/state.log", dir);
-        p->log_fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-        if (p->log_fd < 0 || fstat(p->log_fd, &st) != 0) {
-            snprintf(err, errlen, "%s: cannot append: %s", path, strerror(errno));
-            goto fail;
-        }
-        p->log_bytes = (size_t)st.st_size;
-        if (p->log_bytes > PERSIST_COMPACT_SIZE && !persist_compact(p, err, errlen))
-            goto fail;
+    p->lock_fd = p->log_fd = p->mark_fd = -1;
+    p->sync_writes = o->sync_writes;
+    if (!take_dir(p, dir, err, errlen) || !open_state(p, o, ret_restored, err, errlen)) {
+        if (p->log_fd >= 0)
+            close(p->log_fd);
+        if (p->mark_fd >= 0)
+            close(p->mark_fd);
+        if (p->lock_fd >= 0)
+            close(p->lock_fd);
+        free(p);
+        return NULL;
     }
     store_set_sink(s, sink, p);
     return p;
-fail:
-    if (p->log_fd >= 0)
-        close(p->log_fd);
-    if (p->lock_fd >= 0)
-        close(p->lock_fd);
-    free(p);
-    return NULL;
 }
 
 void persist_close(struct persist *p)
@@ -652,6 +736,8 @@ void persist_close(struct persist *p)
         fsync(p->log_fd);
         close(p->log_fd);
     }
+    if (p->mark_fd >= 0)
+        close(p->mark_fd);
     if (p->lock_fd >= 0)
         close(p->lock_fd); /* releases the flock */
     free(p);

@@ -2,6 +2,7 @@
 #include "state/state.h"
 
 #include "infra/json.h"
+#include "state/state_documents.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -112,13 +113,16 @@ cJSON *state_payment_to_json(const struct payment *p)
         cJSON_AddStringToObject(o, "currency", p->currency) &&
         json_add_str(o, "customer_uid_usage", p->customer_uid_usage) &&
         cJSON_AddBoolToObject(o, "escrow", p->escrow) &&
+        cJSON_AddBoolToObject(o, "cash_receipt_issued", p->cash_receipt_issued) &&
         add_nullable_int(o, "card_type", p->card_type) && add_int(o, "card_quota", p->card_quota) &&
         add_int(o, "amount", p->amount) && add_int(o, "cancel_amount", p->cancel_amount) &&
         add_int(o, "tax_free", p->tax_free) && add_int(o, "cancel_tax_free", p->cancel_tax_free) &&
         cJSON_AddStringToObject(o, "status", pay_status_name(p->status)) &&
         add_int(o, "started_at", p->started_at) && add_int(o, "paid_at", p->paid_at) &&
         add_int(o, "failed_at", p->failed_at) && add_int(o, "cancelled_at", p->cancelled_at) &&
-        add_int(o, "updated_at", p->updated_at);
+        add_int(o, "updated_at", p->updated_at) && add_int(o, "vbank_date", p->vbank_date) &&
+        add_int(o, "vbank_issued_at", p->vbank_issued_at) &&
+        add_int(o, "vbank_deposit_at", p->vbank_deposit_at);
 #define X(f) ok = ok && json_add_str(o, #f, p->f);
     PAYMENT_STR_FIELDS(X)
 #undef X
@@ -171,6 +175,7 @@ bool state_payment_from_json(const cJSON *o, struct payment *ret, char *err, siz
     if (r.ok && !pay_status_parse(status, &p.status))
         rd_fail(&r, "status", "must be ready, paid, failed or cancelled");
     p.escrow = rd_bool(&r, "escrow");
+    p.cash_receipt_issued = rd_bool(&r, "cash_receipt_issued");
     p.card_type = (int)rd_int(&r, "card_type", 0, 1, -1);
     p.card_quota = (int)rd_int(&r, "card_quota", 0, 60, 0);
     p.amount = rd_int(&r, "amount", 0, AMOUNT_MAX, 0);
@@ -182,6 +187,9 @@ bool state_payment_from_json(const cJSON *o, struct payment *ret, char *err, siz
     p.failed_at = rd_int(&r, "failed_at", 0, AMOUNT_MAX, 0);
     p.cancelled_at = rd_int(&r, "cancelled_at", 0, AMOUNT_MAX, 0);
     p.updated_at = rd_int(&r, "updated_at", 0, AMOUNT_MAX, 0);
+    p.vbank_date = rd_int(&r, "vbank_date", 0, AMOUNT_MAX, 0);
+    p.vbank_issued_at = rd_int(&r, "vbank_issued_at", 0, AMOUNT_MAX, 0);
+    p.vbank_deposit_at = rd_int(&r, "vbank_deposit_at", 0, AMOUNT_MAX, 0);
     if (!p.pay_method[0])
         memcpy(p.pay_method, "card", 5);
     if (!p.currency[0])
@@ -385,7 +393,7 @@ bool state_prepare_from_json(const cJSON *o, struct prepare *ret, char *err, siz
 
 cJSON *state_merchant_to_json(const struct merchant *m)
 {
-    static const char *const kinds[] = {"onetime", "subscription", "keyin"};
+    static const char *const kinds[] = {"onetime", "subscription", "keyin", "vbank"};
     cJSON *o = cJSON_CreateObject();
     cJSON *chs = NULL;
     /* the secret stays out: an export is for bug reports */
@@ -397,11 +405,22 @@ cJSON *state_merchant_to_json(const struct merchant *m)
               cJSON_AddStringToObject(o, "webhook_format", m->webhook_form ? "form" : "json") &&
               (chs = cJSON_AddArrayToObject(o, "channels")) != NULL;
     for (size_t i = 0; ok && i < m->n_channels; i++) {
+        const struct channel *ch = &m->channels[i];
         cJSON *c = cJSON_CreateObject();
         ok = c && cJSON_AddItemToArray(chs, c) &&
-             cJSON_AddStringToObject(c, "pg_provider", m->channels[i].pg_provider) &&
-             cJSON_AddStringToObject(c, "pg_id", m->channels[i].pg_id) &&
-             cJSON_AddStringToObject(c, "kind", kinds[m->channels[i].kind]);
+             cJSON_AddStringToObject(c, "pg_provider", ch->pg_provider) &&
+             cJSON_AddStringToObject(c, "pg_id", ch->pg_id) &&
+             cJSON_AddStringToObject(c, "kind", kinds[ch->kind]) &&
+             cJSON_AddStringToObject(c, "channel_key", ch->key) &&
+             json_add_str(c, "channel_name", ch->name[0] ? ch->name : NULL) &&
+             cJSON_AddBoolToObject(c, "sandbox", ch->sandbox);
+    }
+    cJSON *tiers = ok && m->n_tiers ? cJSON_AddArrayToObject(o, "tiers") : NULL;
+    for (size_t i = 0; ok && i < m->n_tiers; i++) {
+        cJSON *t = cJSON_CreateObject();
+        ok = tiers && t && cJSON_AddItemToArray(tiers, t) &&
+             cJSON_AddStringToObject(t, "tier_code", m->tiers[i].code) &&
+             cJSON_AddStringToObject(t, "tier_name", m->tiers[i].name);
     }
     if (!ok) {
         cJSON_Delete(o);
@@ -458,8 +477,31 @@ bool state_merchant_from_json(const cJSON *o, struct merchant *ret, char *err, s
         rd_fixed(&rc, "kind", kind, sizeof kind, true);
         c->kind = !strcmp(kind, "subscription") ? CHANNEL_SUBSCRIPTION
                   : !strcmp(kind, "keyin")      ? CHANNEL_KEYIN
+                  : !strcmp(kind, "vbank")      ? CHANNEL_VBANK
                                                 : CHANNEL_ONETIME;
+        rd_fixed(&rc, "channel_key", c->key, sizeof c->key, false);
+        rd_fixed(&rc, "channel_name", c->name, sizeof c->name, false);
+        c->sandbox = rd_bool(&rc, "sandbox");
+        if (!cJSON_GetObjectItemCaseSensitive(ch, "channel_key")) /* written before keys */
+            channel_default_key(m.merchant_code, m.n_channels - 1, c, c->key);
         if (!rc.ok)
+            r.ok = false;
+    }
+    const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(o, "tiers");
+    const cJSON *ti;
+    if (!cJSON_IsArray(tiers))
+        tiers = NULL;
+    cJSON_ArrayForEach(ti, tiers)
+    {
+        if (m.n_tiers == MAX_TIERS) {
+            rd_fail(&r, "tiers", "has too many tiers");
+            break;
+        }
+        struct tier *t = &m.tiers[m.n_tiers++];
+        struct rd rt = {ti, "merchant tier", err, errlen, true};
+        rd_fixed(&rt, "tier_code", t->code, sizeof t->code, true);
+        rd_fixed(&rt, "tier_name", t->name, sizeof t->name, true);
+        if (!rt.ok)
             r.ok = false;
     }
     if (!r.ok)
@@ -516,6 +558,7 @@ cJSON *state_export_tenant(struct store *s, int tid)
     ok = ok && add_list(doc, "schedules", &arr);
     for (size_t i = 0; ok && i < scheds.n; i++)
         ok = push(arr, state_schedule_to_json(&scheds.items[i]));
+    ok = ok && state_documents_export(s, tid, doc);
     if (!ok) {
         cJSON_Delete(doc);
         doc = NULL;
@@ -636,6 +679,8 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
         else
             prefix_err(err, errlen, "schedules", i);
     }
+    struct state_documents docs = {0};
+    ok = ok && state_documents_parse(doc, &docs, err, errlen);
     if (ok) {
         store_tenant_clear(s, tid);
         for (size_t i = 0; ok && i < p.n_pays; i++)
@@ -652,9 +697,11 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
             ev.schedule = p.scheds[i]; /* borrowed: store_apply copies it */
             ok = store_apply(s, &ev) == MOCK_OK;
         }
+        ok = ok && state_documents_import(s, tid, &docs);
         if (!ok)
             snprintf(err, errlen, "out of memory while importing (the tenant is now partial)");
     }
     parsed_free(&p);
+    state_documents_free(&docs);
     return ok;
 }

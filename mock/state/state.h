@@ -35,7 +35,9 @@ cJSON *state_merchant_to_json_full(const struct merchant *m);
 /* Reads what state_merchant_to_json_full wrote (merchant_code may be empty). */
 bool state_merchant_from_json(const cJSON *o, struct merchant *ret, char *err, size_t errlen);
 
-/* {format, merchant, payments, customers, prepares, schedules} of tenant tid. */
+/* {format, merchant, payments, customers, prepares, schedules, receipts,
+ * certifications, escrow_logis} of tenant tid (the last three:
+ * state_documents.h). */
 cJSON *state_export_tenant(struct store *s, int tid);
 /* Replaces everything tenant tid holds with doc (as exported; the merchant
  * part is ignored: the tenant keeps its keys). Validates the whole document

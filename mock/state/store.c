@@ -34,8 +34,10 @@ static void store__tenant_records_clear(struct store *s, struct tenant *t)
 {
     store__assert_locked(s);
     store__payments_clear(s, t);
+    store__vbanks_clear(s, t);
     store__customers_clear(s, t);
     store__schedules_clear(s, t);
+    store__documents_clear(s, t);
 }
 
 void store_free(struct store *s)
@@ -56,6 +58,7 @@ void store_free(struct store *s)
     hmap_fini(&s->by_code);
     hmap_fini(&s->by_token);
     free(s->due);
+    free(s->vbank_due);
     for (struct pending *n = s->pending_head, *next; n; n = next) {
         next = n->next;
         store_event_fini(&n->ev);
@@ -110,6 +113,18 @@ static bool event_fill(struct store_event *ev, const void *value)
         if (!schedule_copy(&ev->schedule, value))
             return false;
         ev->schedule.running = false; /* a run cut short by a restart waits again */
+        return true;
+    case STORE_EV_RECEIPT:
+        ev->receipt = *(const struct receipt *)value;
+        return true;
+    case STORE_EV_CERT:
+        ev->cert = *(const struct certification *)value;
+        return true;
+    case STORE_EV_CERT_DEL:
+        snprintf(ev->key, sizeof ev->key, "%s", (const char *)value);
+        return true;
+    case STORE_EV_LOGIS:
+        ev->logis = *(const struct escrow_logis *)value;
         return true;
     case STORE_EV_TENANT_CLEAR:
     case STORE_EV_TENANT_REMOVE:
@@ -368,6 +383,11 @@ enum mock_err store_apply(struct store *s, const struct store_event *ev)
         return MOCK_OK; /* the clock is not the store's: the log reader sets it */
     case STORE_EV_SCHEDULE:
         return apply_schedule(s, ev);
+    case STORE_EV_RECEIPT:
+    case STORE_EV_CERT:
+    case STORE_EV_CERT_DEL:
+    case STORE_EV_LOGIS:
+        return store_document_restore(s, ev); /* logged only with a sink: never in replay */
     }
     return MOCK_BAD_PARAM;
 }

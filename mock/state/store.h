@@ -1,7 +1,8 @@
 /*
  * store.h - all mutable state: tenants (one per merchant key pair), their
- * access tokens, payments, pre-registrations, billing keys and schedule
- * items, with hash indexes (imp_uid, merchant_uid, customer_uid, token) and
+ * access tokens, payments, pre-registrations, billing keys, schedule items,
+ * cash receipts, identity verifications and escrow shipping records, with
+ * hash indexes (imp_uid, merchant_uid, customer_uid, token) and
  * a due index of the schedule items.
  * Owns every record once stored; callers only ever receive deep copies
  * (release them with payment_fini / customer_fini / store_page_free ...).
@@ -34,7 +35,8 @@ enum mock_err store_tenant_add(struct store *s, const struct merchant *m, int *r
 /* Adds a tenant made on the fly (--open-tenants) with merchant m, marked
  * so (m->on_the_fly). At most max of them live at once: at the cap, those
  * that are idle and empty at `now` (no payment, billing key,
- * pre-registration or schedule item, and no token current at now) are
+ * pre-registration, schedule item, cash receipt, certification or shipping
+ * record, and no token current at now) are
  * removed first, their ids put in *ret_evicted (malloc'd, *ret_n_evicted
  * of them, free() it) for the caller to forget what it keeps by tenant id.
  * MOCK_TENANT_LIMIT when none could go, MOCK_BAD_PARAM when imp_key is
@@ -172,6 +174,10 @@ enum store_event_kind {
     STORE_EV_PREPARE,       /* prepare, inserted or replaced */
     STORE_EV_CLOCK,         /* clock_frozen, clock_value (frozen time or offset) */
     STORE_EV_SCHEDULE,      /* schedule, added or changed (keyed by merchant_uid) */
+    STORE_EV_RECEIPT,       /* receipt (either kind), issued or revoked */
+    STORE_EV_CERT,          /* cert, requested or certified */
+    STORE_EV_CERT_DEL,      /* key = imp_uid */
+    STORE_EV_LOGIS,         /* logis, registered or edited */
 };
 
 /* One change, as absolute new values: replaying a log applies the same
@@ -184,6 +190,9 @@ struct store_event {
     struct customer customer;
     struct prepare prepare;
     struct schedule schedule;
+    struct receipt receipt;
+    struct certification cert;
+    struct escrow_logis logis;
     char token[41];
     int64_t token_expires_at;
     char key[CUSTOMER_UID_MAX + 1];
@@ -207,6 +216,25 @@ enum mock_err store_apply(struct store *s, const struct store_event *ev);
  * token empty), to rebuild the same numbering. */
 bool store_tenant_slot(struct store *s, int tid, struct merchant *ret_m, bool *ret_removed,
                        char *ret_token, int64_t *ret_token_expires_at);
+
+/* ---- scripted virtual-account deposits (reference §17.5; store_vbanks.c) ---- */
+
+/* A virtual account still ready with a deposit a scenario scripted for later
+ * (its vbank_deposit_at). The store indexes them in step with every payment
+ * it stores (replays and imports included), so the clock finds them without
+ * looking at every payment. */
+struct vbank_due {
+    int tid;
+    char imp_uid[IMP_UID_MAX + 1];
+    int64_t at; /* vbank_deposit_at, unix s */
+};
+
+/* Copies up to max (at most 64) of the deposits due at `until` (at <= until)
+ * into ret, earliest first, ties in the order they were scripted; returns
+ * how many.
+ * An entry stays until its payment is stored without a pending deposit (or
+ * is no longer ready), so a caller that leaves it alone sees it again. */
+size_t store_vbank_due(struct store *s, int64_t until, size_t max, struct vbank_due *ret);
 
 /* ---- scheduled payments (reference §7; store_schedules.c) ---- */
 
@@ -298,5 +326,60 @@ size_t store_schedule_pending(struct store *s);
 /* Raw copies of every schedule item of tenant tid, in insertion order
  * (for snapshots and exports); free with store_sched_page_free. */
 enum mock_err store_schedule_all(struct store *s, int tid, struct sched_page *ret_page);
+
+/* ---- cash receipts, certifications, escrow shipping (reference §18-§20;
+ * store_documents.c) ---- */
+
+/* The receipt of payment imp_uid (external false) or of the outside sale
+ * merchant_uid (external true), revoked or not: MOCK_RECEIPT_NOT_FOUND. */
+enum mock_err store_receipt_get(struct store *s, int tid, bool external, const char *key,
+                                struct receipt *ret_receipt);
+/* Stores r unless its key holds a receipt not revoked (MOCK_RECEIPT_EXISTS);
+ * a revoked one is replaced. A payment's receipt (not external) also marks
+ * the payment cash_receipt_issued, in the same step, provided the payment
+ * is still at version pay_version: MOCK_IN_PROGRESS when it changed
+ * meanwhile (read it again), MOCK_PAYMENT_NOT_FOUND when it is gone. */
+enum mock_err store_receipt_issue(struct store *s, int tid, const struct receipt *r,
+                                  uint64_t pay_version);
+/* Marks the receipt revoked at `now` (and its payment no longer
+ * cash_receipt_issued): MOCK_RECEIPT_NOT_FOUND, MOCK_RECEIPT_REVOKED when it
+ * already is. ret_receipt (may be NULL) gets the revoked receipt. */
+enum mock_err store_receipt_revoke(struct store *s, int tid, bool external, const char *key,
+                                   int64_t now, struct receipt *ret_receipt);
+
+/* Stores c as a new verification under a fresh imp_uid ("imp_" + 12 digits,
+ * unused by any verification or payment of the tenant); ret_cert gets it. */
+enum mock_err store_cert_insert(struct store *s, int tid, const struct certification *c,
+                                struct certification *ret_cert);
+/* MOCK_CERT_NOT_FOUND when the tenant has no verification imp_uid. */
+enum mock_err store_cert_get(struct store *s, int tid, const char *imp_uid,
+                             struct certification *ret_cert);
+/* Marks verification imp_uid certified at `now`: MOCK_CERT_NOT_FOUND,
+ * MOCK_CERT_ALREADY when it is. ret_cert gets it as certified. */
+enum mock_err store_cert_certify(struct store *s, int tid, const char *imp_uid, int64_t now,
+                                 struct certification *ret_cert);
+/* Forgets verification imp_uid; ret_cert gets it as it was. MOCK_CERT_NOT_FOUND. */
+enum mock_err store_cert_delete(struct store *s, int tid, const char *imp_uid,
+                                struct certification *ret_cert);
+
+/* The shipping record of payment imp_uid: MOCK_ESCROW_LOGIS_NONE. */
+enum mock_err store_logis_get(struct store *s, int tid, const char *imp_uid,
+                              struct escrow_logis *ret_logis);
+/* create: stores l unless its payment has one (MOCK_ESCROW_LOGIS_EXISTS);
+ * else replaces the one it has (MOCK_ESCROW_LOGIS_NONE when none). */
+enum mock_err store_logis_put(struct store *s, int tid, const struct escrow_logis *l, bool create);
+
+/* Copies of every record of tenant tid of one of these kinds, in insertion
+ * order (malloc'd arrays, free()); receipts of both kinds in one list. */
+enum mock_err store_receipt_list(struct store *s, int tid, struct receipt **ret_list,
+                                 size_t *ret_n);
+enum mock_err store_cert_list(struct store *s, int tid, struct certification **ret_list,
+                              size_t *ret_n);
+enum mock_err store_logis_list(struct store *s, int tid, struct escrow_logis **ret_list,
+                               size_t *ret_n);
+/* Puts back one record as logged or exported (ev: RECEIPT, CERT, CERT_DEL
+ * or LOGIS): stores it as it is, replacing the record of the same key (or
+ * deletes it), and logs the change. For replay (store_apply) and import. */
+enum mock_err store_document_restore(struct store *s, const struct store_event *ev);
 
 #endif

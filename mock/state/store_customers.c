@@ -87,8 +87,11 @@ enum mock_err store_customer_put(struct store *s, int tid, const struct customer
     if (ret_customer && !customer_copy(ret_customer, cur))
         err = MOCK_INTERNAL;
 out:
-    if (!store__unlock_publish(s) && err == MOCK_OK)
+    if (!store__unlock_publish(s) && err == MOCK_OK) {
+        if (ret_customer) /* not logged: answered as an error, the copy is not the caller's */
+            customer_fini(ret_customer);
         err = MOCK_INTERNAL;
+    }
     customer_fini(&copy);
     return err;
 }
@@ -110,8 +113,10 @@ enum mock_err store_customer_delete(struct store *s, int tid, const char *custom
         store__emit(s, STORE_EV_CUSTOMER_DEL, tid, customer_uid);
         s->evict_after = INT64_MIN; /* the tenant may be empty, and evictable, now */
     }
-    if (!store__unlock_publish(s) && err == MOCK_OK)
+    if (!store__unlock_publish(s) && err == MOCK_OK) {
+        customer_fini(ret_customer);
         err = MOCK_INTERNAL;
+    }
     return err;
 }
 

@@ -8,6 +8,8 @@
  *   store_payments.c   payments, orders (merchant_uid claims), pre-registrations
  *   store_customers.c  billing keys
  *   store_schedules.c  schedule items and their due min-heap
+ *   store_vbanks.c     the index of scripted virtual-account deposits
+ *   store_documents.c  cash receipts, certifications, escrow shipping records
  *
  * Locking: one mutex, store.lock, guards everything below unless a field says
  * otherwise. It is taken and released only through store__lock and
@@ -59,6 +61,22 @@ struct sched_due {
     uint32_t idx; /* position in the tenant's scheds */
 };
 
+/* A scripted deposit waiting for the clock (store_vbanks.c). Guarded by
+ * store.lock. */
+struct vbank_pending {
+    struct vbank_due due;
+    uint64_t seq; /* scripting order: ties of `at` are made in it */
+};
+
+/* Fixed-size records of one kind (struct receipt, certification,
+ * escrow_logis), each malloc'd, keyed by a string inside the record.
+ * Guarded by store.lock. */
+struct doc_table {
+    void **items; /* owned, insertion order; NULL where one was deleted */
+    size_t n, cap;
+    struct hmap index; /* key (borrowed from the record) -> position */
+};
+
 /* One merchant key pair and everything stored for it. Every field is guarded
  * by store.lock. A removed tenant is freed and its slot (its tenant id) is
  * free for the next tenant: whoever keeps a tenant id past a reset or an
@@ -91,6 +109,12 @@ struct tenant {
     struct hmap by_sched;      /* merchant_uid -> index */
     struct hmap by_sched_cust; /* customer_uid -> index of its newest item */
     size_t n_sched_waiting;    /* items scheduled and not taken by the executor */
+
+    /* receipts, certifications, shipping records (store_documents.c) */
+    struct doc_table receipts;     /* cash receipts of payments, by imp_uid */
+    struct doc_table ext_receipts; /* cash receipts of outside sales, by merchant_uid */
+    struct doc_table certs;        /* identity verifications, by imp_uid */
+    struct doc_table logis;        /* escrow shipping records, by imp_uid */
 };
 
 /* A change waiting to be handed to the sink. Guarded by store.lock. */
@@ -116,6 +140,10 @@ struct store {
     size_t n_due, cap_due;
     uint64_t sched_seq; /* last insertion number given to a schedule item */
     uint64_t sched_gen; /* last gen stamp given to a schedule item */
+
+    struct vbank_pending *vbank_due; /* scripted deposits waiting, unordered */
+    size_t n_vbank_due, cap_vbank_due;
+    uint64_t vbank_seq; /* last scripting number given */
 
     /* change events for the durable log, in mutation order */
     store_sink_fn sink; /* set before threads start, then read-only; NULL = no log */
@@ -174,6 +202,8 @@ static inline struct tenant *store__tenant(struct store *s, int tid)
  *   CUSTOMER_DEL                 the customer_uid (a string)
  *   PREPARE                      struct prepare
  *   SCHEDULE                     struct schedule
+ *   RECEIPT, CERT, LOGIS         struct receipt, certification, escrow_logis
+ *   CERT_DEL                     the imp_uid (a string)
  *   TENANT_CLEAR, TENANT_REMOVE  nothing (NULL)
  * (CLOCK is store_note_clock's own.) Out of memory the change is lost, and
  * the publish that follows answers false. */
@@ -183,6 +213,8 @@ void store__emit(struct store *s, enum store_event_kind kind, int tid, const voi
  * keeping by_token in step; false when out of memory (then it has none). */
 bool store__token_set(struct store *s, int tid, const char *token, int64_t expires_at);
 
+/* Index of payment imp_uid in t->pays, or -1. */
+long store__payment_index(struct store *s, struct tenant *t, const char *imp_uid);
 /* Status of payment imp_uid of t, or -1 when there is none. */
 int store__payment_status(struct store *s, struct tenant *t, const char *imp_uid);
 /* Whether a payment of merchant_uid is paid, or was paid and then cancelled. */
@@ -198,6 +230,15 @@ struct customer *store__customer_store(struct store *s, struct tenant *t, struct
  * when it waits to run. false when out of memory (*sc stays the caller's). */
 bool store__schedule_restore(struct store *s, int tid, struct schedule *sc);
 
+/* Makes room for one more scripted deposit, so that store__vbank_track
+ * cannot fail after a payment is stored; false when out of memory. */
+bool store__vbank_reserve(struct store *s);
+/* Brings the scripted-deposit index in step with payment p of tenant tid as
+ * just stored: in it while p is a ready "vbank" payment with a
+ * vbank_deposit_at, out of it otherwise. Call store__vbank_reserve first. */
+void store__vbank_track(struct store *s, int tid, const struct payment *p);
+/* Drops the scripted deposits of tenant t (emptied or removed). */
+void store__vbanks_clear(struct store *s, const struct tenant *t);
 /* Frees tenant tid (its records, token and key entries) and frees its slot;
  * nothing when there is none. Queues no change: the caller does. */
 void store__tenant_free(struct store *s, int tid);
@@ -217,6 +258,7 @@ enum mock_err store__tenant_restore(struct store *s, const struct merchant *m, i
 void store__payments_clear(struct store *s, struct tenant *t);
 void store__customers_clear(struct store *s, struct tenant *t);
 void store__schedules_clear(struct store *s, struct tenant *t);
+void store__documents_clear(struct store *s, struct tenant *t);
 
 /* ---- plain helpers (no lock involved) ---- */
 

@@ -22,8 +22,7 @@ static const char *key_order(const void *ud, uint32_t i)
     return paypack_merchant_uid(t->pays[i].rec);
 }
 
-/* Index of payment imp_uid in t->pays, or -1. */
-static long store__payment_index(struct store *s, struct tenant *t, const char *imp_uid)
+long store__payment_index(struct store *s, struct tenant *t, const char *imp_uid)
 {
     store__assert_locked(s);
     uint32_t i;
@@ -126,15 +125,19 @@ enum mock_err store_payment_insert(struct store *s, int tid, const struct paymen
             np.imp_uid[0] = '\0';
     }
     np.version = 1;
-    if (!np.imp_uid[0] || !store__payment_append(s, t, &np))
+    if (!np.imp_uid[0] || !store__vbank_reserve(s) || !store__payment_append(s, t, &np))
         goto out;
+    store__vbank_track(s, tid, &np);
     err = MOCK_OK;
     store__emit(s, STORE_EV_PAYMENT, tid, &np);
     if (ret_payment && !payment_copy(ret_payment, &np))
         err = MOCK_INTERNAL;
 out:
-    if (!store__unlock_publish(s) && err == MOCK_OK)
+    if (!store__unlock_publish(s) && err == MOCK_OK) {
+        if (ret_payment) /* not logged: answered as an error, the copy is not the caller's */
+            payment_fini(ret_payment);
         err = MOCK_INTERNAL;
+    }
     return err;
 }
 
@@ -152,11 +155,12 @@ enum mock_err store_payment_replace(struct store *s, int tid, const struct payme
     } else if (i >= 0) {
         struct payment next = *p; /* shallow: only packed */
         next.version = cur.version + 1;
-        uint8_t *rec = paypack_encode(&s->pack, &next);
+        uint8_t *rec = store__vbank_reserve(s) ? paypack_encode(&s->pack, &next) : NULL;
         if (rec) {
             /* imp_uid and merchant_uid unchanged: the indexes stay right */
             free(t->pays[i].rec);
             t->pays[i].rec = rec;
+            store__vbank_track(s, tid, &next);
             err = MOCK_OK;
             store__emit(s, STORE_EV_PAYMENT, tid, &next);
         } else {

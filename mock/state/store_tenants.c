@@ -119,11 +119,13 @@ enum mock_err store__tenant_restore(struct store *s, const struct merchant *m, i
 /* ---- tenants made on the fly ---- */
 
 /* Whether t holds nothing: no payment (or charge under way), billing key,
- * pre-registration or schedule item. */
+ * pre-registration, schedule item, cash receipt, certification or shipping
+ * record. */
 static bool tenant_empty(const struct tenant *t)
 {
     return t->n_pays == 0 && t->n_inflight == 0 && t->n_preps == 0 && t->by_cust.live == 0 &&
-           t->n_scheds == 0;
+           t->n_scheds == 0 && t->receipts.index.live == 0 && t->ext_receipts.index.live == 0 &&
+           t->certs.index.live == 0 && t->logis.index.live == 0;
 }
 
 /* Removes every tenant made on the fly that is empty and has no token

@@ -57,10 +57,14 @@ test('PC: approve with a card, callback rsp and REST agree', async () => {
   await page.screenshot({ path: path.join(artifacts, 'window-pc.png') });
 
   // while the window is open the payment exists as ready
-  const windowPath = await page.evaluate(() => new URL(
-    document.querySelector('iframe[title="카카오페이 결제창"]').src).pathname);
+  const windowUrl = await page.evaluate(() => new URL(
+    document.querySelector('iframe[title="카카오페이 결제창"]').src));
+  const windowPath = windowUrl.pathname;
   assert.match(windowPath, /^\/checkout\/window\/[0-9a-f]{32}$/);
-  const session = await admin(env, 'GET', windowPath.replace('/window/', '/session/'));
+  // the window's key rides in the fragment; its calls carry it
+  const key = new URLSearchParams(windowUrl.hash.slice(1)).get('window_key');
+  const session = await admin(env, 'GET', windowPath.replace('/window/', '/session/'), undefined,
+    { 'X-Impmock-Window': key });
   const ready = await payment(env, session.json.response.imp_uid);
   assert.equal(ready.status, 'ready');
   assert.equal(ready.channel, 'pc');

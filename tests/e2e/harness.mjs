@@ -112,7 +112,9 @@ async function startMerchant(mockBase) {
   return { server, hooks, state, port, origin: `http://127.0.0.1:${port}` };
 }
 
-export async function start() {
+/* options.browserArgs: more chromium switches (e.g. --host-resolver-rules
+ * to give the local servers names of their own). */
+export async function start(options = {}) {
   const mock = await startImpmock();
   const merchant = await startMerchant(mock.base);
   // launch() gives chromium a fresh, empty --user-data-dir of its own each time
@@ -123,6 +125,7 @@ export async function start() {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...(options.browserArgs || []),
     ],
   });
   fs.mkdirSync(artifacts, { recursive: true });
@@ -173,10 +176,10 @@ export async function payment(env, impUid) {
   return r.json.response;
 }
 
-export async function admin(env, method, p, body) {
+export async function admin(env, method, p, body, headers = {}) {
   const res = await fetch(`${env.mock.base}${p}`, {
     method,
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10000),
   });

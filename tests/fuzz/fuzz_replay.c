@@ -6,15 +6,20 @@
  *          1: the rest is JSON records, one a line; the target adds a valid
  *             header and each line's CRC, so the records themselves reach
  *             the code that applies them
- *   bit 1  (framed only) write a snapshot (with its end record) instead of
- *          a log
- * A refusal must say why. State that was accepted once must be accepted
- * again by the next start (the directory as the first open left it).
+ *   bit 1  (framed only) the records go in the snapshot (with its end
+ *          record) instead of the log
+ *   bit 2  open with repair (a damaged state is copied, then kept as far
+ *          as it reads)
+ * The other files are written to match (an empty snapshot or log of the
+ * same generation, a mark covering the log's whole lines), so the input is
+ * what decides. A refusal must say why. State that was accepted once - as
+ * it is, or by a repair - must be accepted again by a plain start.
  */
 #include "state/ids.h"
 #include "state/persist.h"
 #include "state/store.h"
 
+#include <dirent.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,23 +60,82 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+static const char *const names[] = {"state.log",     "state.snap",     "state.mark",
+                                    "state.log.tmp", "state.snap.tmp", "lock"};
+
 static void remove_files(void)
 {
-    static const char *const names[] = {"state.log", "state.snap", "state.log.tmp",
-                                        "state.snap.tmp", "lock"};
-    char path[128];
+    char path[384];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         unlink(path);
     }
+    /* the copies repairs made */
+    DIR *d = opendir(dir);
+    if (!d)
+        abort();
+    for (struct dirent *e = readdir(d); e; e = readdir(d)) {
+        if (strncmp(e->d_name, "damaged-", 8) != 0)
+            continue;
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "%s/%s/%s", dir, e->d_name, names[i]);
+            unlink(path);
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        rmdir(path);
+    }
+    closedir(d);
+}
+
+static const char end_record[] = "{\"end\":true}";
+
+/* An empty snapshot or log of generation 1 (the counterpart of the input). */
+static void write_empty(const char *name, bool snapshot)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        abort();
+    fprintf(f, "{\"impmock_state\":%d,\"kind\":\"%s\",\"gen\":1}\n", PERSIST_FORMAT,
+            snapshot ? "snapshot" : "log");
+    if (snapshot)
+        fprintf(f, "%08x %s\n", crc32_of((const uint8_t *)end_record, sizeof end_record - 1),
+                end_record);
+    fclose(f);
+}
+
+/* state.mark: the log of generation 1 holds its whole lines. */
+static void write_mark(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/state.log", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        abort();
+    long whole = 0, pos = 0;
+    for (int c = fgetc(f); c != EOF; c = fgetc(f)) {
+        pos++;
+        if (c == '\n')
+            whole = pos;
+    }
+    fclose(f);
+    snprintf(path, sizeof path, "%s/state.mark", dir);
+    f = fopen(path, "wb");
+    if (!f)
+        abort();
+    fprintf(f, "gen %020d bytes %020ld\n", 1, whole);
+    fclose(f);
 }
 
 static void write_input(const uint8_t *data, size_t size)
 {
     bool framed = size && (data[0] & 1);
     bool snapshot = size && (data[0] & 2);
+    bool in_snap = framed && snapshot;
+    write_empty(in_snap ? "state.log" : "state.snap", !in_snap);
     char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, framed && snapshot ? "state.snap" : "state.log");
+    snprintf(path, sizeof path, "%s/%s", dir, in_snap ? "state.snap" : "state.log");
     FILE *f = fopen(path, "wb");
     if (!f)
         abort();
@@ -81,6 +145,7 @@ static void write_input(const uint8_t *data, size_t size)
         if (size && fwrite(data, 1, size, f) != size)
             abort();
         fclose(f);
+        write_mark();
         return;
     }
     fprintf(f, "{\"impmock_state\":%d,\"kind\":\"%s\",\"gen\":1}\n", PERSIST_FORMAT,
@@ -97,22 +162,23 @@ static void write_input(const uint8_t *data, size_t size)
         }
         start = i + 1;
     }
-    if (snapshot) {
-        static const char end[] = "{\"end\":true}";
-        fprintf(f, "%08x %s\n", crc32_of((const uint8_t *)end, sizeof end - 1), end);
-    }
+    if (snapshot)
+        fprintf(f, "%08x %s\n", crc32_of((const uint8_t *)end_record, sizeof end_record - 1),
+                end_record);
     fclose(f);
+    write_mark();
 }
 
 /* Opens dir into a fresh store; true when the state was accepted. */
-static bool open_once(bool must_accept)
+static bool open_once(bool repair, bool must_accept)
 {
     struct store *s = store_new();
     if (!s)
         abort();
     char err[512] = "";
     bool restored = false;
-    struct persist *p = persist_open(dir, s, false, &restored, err, sizeof err);
+    struct persist_opts po = {.sync_writes = false, .repair = repair};
+    struct persist *p = persist_open(dir, s, &po, &restored, err, sizeof err);
     if (!p) {
         if (!err[0])
             abort(); /* a refusal always says why */
@@ -130,8 +196,9 @@ static bool open_once(bool must_accept)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     remove_files();
+    bool repair = size && (data[0] & 4);
     write_input(data, size);
-    if (open_once(false))
-        open_once(true);
+    if (open_once(repair, false))
+        open_once(false, true);
     return 0;
 }

@@ -16,7 +16,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-all_targets=(form json query params scenario fixtures replay)
+all_targets=(form json query params scenario fixtures replay redact)
 seconds=${1:-${FUZZ_SECONDS:-60}}
 [ $# -gt 0 ] && shift
 targets=("$@")

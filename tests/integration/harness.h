@@ -57,7 +57,8 @@ int mock_stop(struct mock *m);
 /* getToken with the default test key pair; stores the token in m->token. */
 void mock_login(struct mock *m);
 
-/* Sends METHOD PATH with optional body and content type; token (may be NULL) as Authorization. */
+/* Sends METHOD PATH with optional body and content type; token (may be NULL)
+ * as Authorization; to /__mock/ paths with the header X-Impmock: 1. */
 void http_do(const struct mock *m, const char *method, const char *path, const char *ctype,
              const char *body, const char *token, struct http_res *res);
 /* As http_do, but a failed transfer (server gone, connection reset) gives

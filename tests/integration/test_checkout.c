@@ -81,6 +81,39 @@ static void open_window(const char *json, struct http_res *res)
     res->json = cJSON_Parse(res->body);
 }
 
+static bool all_of(const char *s, size_t from, size_t len, const char *set)
+{
+    if (strlen(s) != from + len)
+        return false;
+    for (size_t i = from; i < from + len; i++)
+        if (!strchr(set, s[i]))
+            return false;
+    return true;
+}
+
+/* The keys of the windows open_ok opened (a ring): every call about a
+ * window carries its key, as the window page and the SDK do. */
+static struct {
+    char id[40];
+    char key[80];
+} keys[64];
+static size_t next_key;
+
+static const char *key_of(const char *id)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(keys[i].id, id) == 0)
+            return keys[i].key;
+    return "";
+}
+
+/* /checkout/session/{id}{suffix} with the window's key as the query field
+ * window_key (as the mobile return sends it); out holds 256 bytes. */
+static void session_path(char out[256], const char *id, const char *suffix)
+{
+    snprintf(out, 256, "/checkout/session/%s%s?window_key=%s", id, suffix, key_of(id));
+}
+
 /* Opens a window for a request_pay body (user_code added); the window id in ret_id. */
 static void open_ok(const char *fields, char ret_id[40], char ret_imp_uid[40])
 {
@@ -93,6 +126,11 @@ static void open_ok(const char *fields, char ret_id[40], char ret_imp_uid[40])
     cJSON *w = env_ok(&r);
     snprintf(ret_id, 40, "%s", json_str(w, "id"));
     snprintf(ret_imp_uid, 40, "%s", json_str(w, "imp_uid"));
+    const char *key = json_str(w, "window_key");
+    assert_true(key && all_of(key, 0, 64, "0123456789abcdef"));
+    snprintf(keys[next_key].id, sizeof keys[next_key].id, "%s", ret_id);
+    snprintf(keys[next_key].key, sizeof keys[next_key].key, "%s", key);
+    next_key = (next_key + 1) % (sizeof keys / sizeof keys[0]);
     char url[80];
     snprintf(url, sizeof url, "/checkout/window/%s", ret_id);
     assert_string_equal(json_str(w, "window_url"), url);
@@ -119,8 +157,9 @@ static void open_refused(const char *fields, long http, int code, const char *na
 
 static void session_post(const char *id, const char *action, const char *json, struct http_res *res)
 {
-    char path[128];
-    snprintf(path, sizeof path, "/checkout/session/%s/%s", id, action);
+    char path[256], suffix[32];
+    snprintf(suffix, sizeof suffix, "/%s", action);
+    session_path(path, id, suffix);
     http_do(&M, "POST", path, json ? "application/json" : NULL, json, NULL, res);
 }
 
@@ -146,16 +185,6 @@ static cJSON *payment(const char *imp_uid, struct http_res *res)
     return env_ok(res);
 }
 
-static bool all_of(const char *s, size_t from, size_t len, const char *set)
-{
-    if (strlen(s) != from + len)
-        return false;
-    for (size_t i = from; i < from + len; i++)
-        if (!strchr(set, s[i]))
-            return false;
-    return true;
-}
-
 static void clear_scenarios(void)
 {
     struct http_res r;
@@ -178,8 +207,8 @@ static int raw_get(const char *path, char *ret_body, size_t cap)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     char req[1024];
-    int n =
-        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
+    int n = snprintf(req, sizeof req,
+                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
     assert_int_equal(write(fd, req, (size_t)n), n);
     size_t got = 0;
     for (int i = 0; i < 100 && got + 1 < cap; i++) { /* bounded: until close or 100 reads */
@@ -296,8 +325,8 @@ static void test_open_makes_ready_payment(void **state)
     http_res_free(&r);
 
     /* what the window shows */
-    char path[96];
-    snprintf(path, sizeof path, "/checkout/session/%s", id);
+    char path[256];
+    session_path(path, id, "");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     cJSON *w = env_ok(&r);
     assert_string_equal(json_str(w, "state"), "open");
@@ -620,8 +649,8 @@ static void test_method_rules(void **state)
             "\"bypass\":{\"kakaopay\":{\"payment_method_type\":\"MONEY\","
             "\"custom_message\":\"카카오머니 전용 상품\"}}",
             id, imp_uid);
-    char path[96];
-    snprintf(path, sizeof path, "/checkout/session/%s", id);
+    char path[256];
+    session_path(path, id, "");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     cJSON *w = env_ok(&r);
     cJSON *methods = cJSON_GetObjectItemCaseSensitive(w, "methods");
@@ -650,7 +679,7 @@ static void test_method_rules(void **state)
     /* display.card_quota with one value fixes the months */
     open_ok("\"merchant_uid\":\"co_rule_2\",\"amount\":120000,\"display\":{\"card_quota\":[6]}", id,
             imp_uid);
-    snprintf(path, sizeof path, "/checkout/session/%s", id);
+    session_path(path, id, "");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     w = env_ok(&r);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(w, "card_quotas")), 1);
@@ -798,10 +827,10 @@ static void test_scenario_window_effects(void **state)
                        "{\"when\":{\"op\":\"charge\",\"merchant_uid\":\"co_biz_*\"},"
                        " \"then\":{\"decline\":\"[F302]잔액부족\"}}]}");
     struct http_res r;
-    char id[40], imp_uid[40], path[96];
+    char id[40], imp_uid[40], path[256];
 
     open_ok("\"merchant_uid\":\"co_auto_card_1\",\"amount\":1000", id, imp_uid);
-    snprintf(path, sizeof path, "/checkout/session/%s", id);
+    session_path(path, id, "");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     cJSON *a = cJSON_GetObjectItemCaseSensitive(env_ok(&r), "auto");
     assert_string_equal(json_str(a, "action"), "approve_card");
@@ -859,12 +888,12 @@ static void test_scenario_window_effects(void **state)
 static void test_mobile_return(void **state)
 {
     (void)state;
-    char id[40], imp_uid[40], path[96];
+    char id[40], imp_uid[40], path[256];
     struct http_res r;
     open_ok("\"merchant_uid\":\"co_mob_1\",\"amount\":3000,\"impmock_flow\":\"redirect\","
             "\"m_redirect_url\":\"https://shop.example/done?from=app#top\"",
             id, imp_uid);
-    snprintf(path, sizeof path, "/checkout/session/%s/return", id);
+    session_path(path, id, "/return");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     assert_int_equal(env_code(&r), 1); /* not done yet: nowhere to return */
     http_res_free(&r);
@@ -889,7 +918,7 @@ static void test_mobile_return(void **state)
             id, imp_uid);
     act_done(id, "cancel", NULL, &r);
     http_res_free(&r);
-    snprintf(path, sizeof path, "/checkout/session/%s/return", id);
+    session_path(path, id, "/return");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 302);
     snprintf(loc, sizeof loc,
@@ -903,11 +932,11 @@ static void test_mobile_return(void **state)
     open_ok("\"merchant_uid\":\"co_mob_3\",\"amount\":3000", id, imp_uid);
     act_done(id, "cancel", NULL, &r);
     http_res_free(&r);
-    snprintf(path, sizeof path, "/checkout/session/%s/return", id);
+    session_path(path, id, "/return");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 404);
     http_res_free(&r);
-    snprintf(path, sizeof path, "/checkout/session/%s/done", id);
+    session_path(path, id, "/done");
     http_do(&M, "POST", path, NULL, NULL, NULL, &r);
     env_ok(&r);
     http_res_free(&r);

@@ -42,7 +42,7 @@
 #define BODY_LIMIT    65536
 #define REQ_TIMEOUT   1000 /* ms: --request-timeout of the server under test */
 #define T0            "1700000000"
-#define MAX_ROUTES    128
+#define MAX_ROUTES    256
 #define BAD_JSON_TEXT "요청 본문이 올바른 JSON 객체가 아닙니다"
 
 static struct mock M;
@@ -330,13 +330,15 @@ static void expect(const char *label, const struct hres *h, int want_status, enu
     cJSON_Delete(j);
 }
 
-/* A refusal in HTTP 200 (the Swagger rule, reference §16.0): code != 0. */
-static bool refused_200(const struct hres *h)
+/* An HTTP 200 that still refuses: the envelope with code != 0 and response
+ * null, as operations that list no 4xx refuse (reference §16.0). */
+static bool refused_in_body(const struct hres *h)
 {
-    cJSON *j = h->status == 200 ? cJSON_ParseWithLength(h->body, h->len) : NULL;
+    cJSON *j = cJSON_ParseWithLength(h->body, h->len);
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
-    bool refused = cJSON_IsNumber(code) && code->valueint != 0 &&
-                   cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "response"));
+    const cJSON *resp = cJSON_GetObjectItemCaseSensitive(j, "response");
+    bool refused =
+        h->status == 200 && cJSON_IsNumber(code) && code->valueint != 0 && cJSON_IsNull(resp);
     cJSON_Delete(j);
     return refused;
 }
@@ -592,8 +594,9 @@ static void test_route_table(void **state)
     (void)state;
     load_routes();
     begin_cases();
-    static const char *const ops[] = {"",       "any",     "token",  "charge",   "issue_key",
-                                      "cancel", "prepare", "lookup", "schedule", "checkout"};
+    static const char *const ops[] = {"",       "any",     "token",         "charge",   "issue_key",
+                                      "cancel", "prepare", "lookup",        "schedule", "checkout",
+                                      "vbank",  "receipt", "certification", "escrow"};
     static const char *const arg_names[] = {"imp_uid", "merchant_uid", "customer_uid", "other"};
     for (size_t i = 0; i < n_routes; i++) {
         const struct route *r = &routes[i];
@@ -972,7 +975,7 @@ static void test_path_ids(void **state)
                 bad(label, "answer is not valid UTF-8: %.100s", h.body);
             else if (strstr(h.body, "root:") || strstr(h.body, "project('impmock'"))
                 bad(label, "a file's content leaked: %.100s", h.body);
-            else if (h.status < 400 && r->auth != A_NONE && !refused_200(&h))
+            else if (h.status < 400 && r->auth != A_NONE && !refused_in_body(&h))
                 bad(label, "accepted (%d): %.200s", h.status, h.body);
             hres_free(&h);
         }
@@ -1290,6 +1293,8 @@ static const struct field_case field_cases[] = {
     {"POST", "/__mock/reset?imp_key=nobody", A_ADMIN, NULL, NULL, 404, NULL},
     {"GET", "/__mock/requests?limit=-1", A_ADMIN, NULL, NULL, 400, "limit"},
     {"GET", "/__mock/requests?status=abc", A_ADMIN, NULL, NULL, 400, "status"},
+    {"GET", "/__mock/requests?before=0", A_ADMIN, NULL, NULL, 400, "before"},
+    {"GET", "/__mock/requests?before=1e3", A_ADMIN, NULL, NULL, 400, "before"},
     {"POST", "/__mock/import?imp_key=imp_apikey", A_ADMIN, J, "{\"payments\":[{\"imp_uid\":5}]}",
      400, NULL},
     {"POST", "/__mock/import?imp_key=imp_apikey", A_ADMIN, J, "{\"format\":1,\"payments\":\"all\"}",
@@ -1397,7 +1402,7 @@ static void test_control_chars(void **state)
                  cases[i].body ? body : "");
         if (cases[i].status == 400)
             expect(label, &h, 400, ENVELOPE, ctl);
-        else if (n_cases++, !refused_200(&h) || !strstr(h.body, ctl))
+        else if (n_cases++, !refused_in_body(&h) || !strstr(h.body, ctl))
             bad(label, "wanted HTTP 200, code -1, about control characters: %d %.200s", h.status,
                 h.body);
         hres_free(&h);
@@ -1431,7 +1436,7 @@ static void test_transport(void **state)
     begin_cases();
     static char big_header[80000], many_headers[40000], long_line[30000];
     size_t n = (size_t)snprintf(big_header, sizeof big_header,
-                                "GET /__mock/health HTTP/1.1\r\nHost: x\r\nX-Big: ");
+                                "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ");
     memset(big_header + n, 'a', 70000);
     n += 70000;
     snprintf(big_header + n, sizeof big_header - n, "\r\n\r\n");
@@ -1442,49 +1447,51 @@ static void test_transport(void **state)
     n = (size_t)snprintf(long_line, sizeof long_line, "GET /payments/");
     memset(long_line + n, 'x', 25000);
     n += 25000;
-    snprintf(long_line + n, sizeof long_line - n, " HTTP/1.1\r\nHost: x\r\n\r\n");
+    snprintf(long_line + n, sizeof long_line - n, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     static const struct {
         const char *name;
         const char *data;
     } cases[] = {
         {"no version", "GET /__mock/health\r\n\r\n"},
         {"HTTP/0.9", "GET /\r\n"},
-        {"HTTP/9.9", "GET /__mock/health HTTP/9.9\r\nHost: x\r\n\r\n"},
+        {"HTTP/9.9", "GET /__mock/health HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n"},
         {"HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"},
         {"header without colon", "GET /__mock/health HTTP/1.1\r\nHost x\r\n\r\n"},
         {"tab in a header value", "GET /payments/x HTTP/1.1\r\nAuthorization: Bearer \t x\r\n\r\n"},
         {"raw non-UTF-8 header",
          "GET /payments/x HTTP/1.1\r\nAuthorization: Bearer \xff\xfe\r\n\r\n"},
-        {"control bytes in target", "GET /payments/\x01\x7f HTTP/1.1\r\nHost: x\r\n\r\n"},
-        {"raw non-UTF-8 target", "GET /payments/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n"},
+        {"control bytes in target", "GET /payments/\x01\x7f HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
+        {"raw non-UTF-8 target", "GET /payments/\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
         {"binary noise", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"},
         {"non-numeric Content-Length",
-         "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"},
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n"},
         {"negative Content-Length",
-         "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"},
-        {"huge Content-Length", "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                                "99999999999999999999\r\n\r\n"},
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n"},
+        {"huge Content-Length",
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+         "99999999999999999999\r\n\r\n"},
         {"Content-Length above the limit",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n{"},
-        {"two Content-Lengths", "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                                "5\r\nContent-Length: 50\r\n\r\n{}"},
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n{"},
+        {"two Content-Lengths",
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+         "5\r\nContent-Length: 50\r\n\r\n{}"},
         {"bad chunk size",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: "
          "chunked\r\nContent-Type: "
          "application/"
          "x-www-form-urlencoded\r\n\r\nzz\r\nmerchant_uid=hostile_order&amount=1\r\n0\r\n\r\n"},
         {"chunk longer than sent",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: "
          "chunked\r\n\r\n100\r\nmerchant_uid=hostile_order&amount=1"},
         {"unknown transfer coding",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nxx"},
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip\r\n\r\nxx"},
         {"body shorter than Content-Length",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: "
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
          "application/x-www-form-urlencoded\r\nContent-Length: "
          "60\r\n\r\nmerchant_uid=hostile_order&amount=1"},
         {"absolute-form target",
          "GET http://evil.invalid/payments/imp_1 HTTP/1.1\r\nHost: evil\r\n\r\n"},
-        {"asterisk target", "GET * HTTP/1.1\r\nHost: x\r\n\r\n"},
+        {"asterisk target", "GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"},
         {"oversized header", big_header},
         {"25 KB request line", long_line},
     };
@@ -1503,7 +1510,7 @@ static void test_transport(void **state)
     /* oddities civetweb tolerates: any answer will do but a server error */
     static const char *const tolerated[] = {
         "GET /__mock/health HTTP/1.1\r\nHost : x\r\n\r\n",
-        "GET /__mock/health HTTP/1.1\nHost: x\n\n",
+        "GET /__mock/health HTTP/1.1\nHost: 127.0.0.1\n\n",
         "GET /__mock/health HTTP/1.0\r\n\r\n",
         many_headers,
     };
@@ -1527,7 +1534,7 @@ static void test_transport(void **state)
     must_serve("after resets");
     /* a valid chunked body is read whole */
     static const char chunked[] =
-        "POST /users/getToken HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         "b\r\n{\"imp_key\":\r\n3\r\n\"x\"\r\n10\r\n,\"imp_secret\":1}\r\n0\r\n\r\n";
     struct hres h;
@@ -1536,9 +1543,10 @@ static void test_transport(void **state)
     hres_free(&h);
     /* a GET with a body: the body must not be taken for the next request */
     static const char pipelined[] =
-        "GET /__mock/health HTTP/1.1\r\nHost: x\r\nContent-Length: 56\r\n\r\n"
-        "POST /__mock/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
-        "GET /__mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 78\r\n\r\n"
+        "POST /__mock/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Impmock: 1\r\nContent-Length: "
+        "0\r\n\r\n"
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     int fd = connect_mock();
     send_all(fd, pipelined, sizeof pipelined - 1);
     char buf[4096];
@@ -1586,7 +1594,7 @@ static void test_slow_clients(void **state)
     (void)state;
     begin_cases();
     static const char head[] =
-        "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     int slow = connect_mock();
     /* idle connections that never send a byte hold a worker each until the timeout */
@@ -1639,9 +1647,10 @@ static void test_slow_clients(void **state)
         close(idle[i]);
     }
     /* a body sent too slowly is not acted on, even where its first part is valid */
-    static const char partial[] = "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                                  "application/x-www-form-urlencoded\r\n"
-                                  "Content-Length: 36\r\n%s\r\nmerchant_uid=slow_order&amount=100";
+    static const char partial[] =
+        "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+        "application/x-www-form-urlencoded\r\n"
+        "Content-Length: 36\r\n%s\r\nmerchant_uid=slow_order&amount=100";
     char msg[512];
     int len = snprintf(msg, sizeof msg, partial, auth_line);
     int fd = connect_mock();
@@ -1697,27 +1706,28 @@ static void test_framing(void **state)
     snprintf(few + n, sizeof few - n, "%sConnection: close\r\n\r\n", auth_line);
     char own_host[128];
     snprintf(own_host, sizeof own_host,
-             "GET http://mydomain.com:%d/__mock/health HTTP/1.1\r\nHost: x\r\n\r\n", M.port);
+             "GET http://mydomain.com:%d/__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+             M.port);
     const struct {
         const char *name, *data;
         int status;
     } cases[] = {
         {"two different Content-Lengths",
-         "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
          "Content-Length: 2\r\nContent-Length: 60\r\n\r\n{}",
          400},
         {"Content-Length above 2^63",
-         "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: "
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
          "99999999999999999999\r\n\r\n{}",
          400},
         {"Content-Length 2^63-1",
-         "POST /users/getToken HTTP/1.1\r\nHost: x\r\nContent-Length: "
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
          "9223372036854775807\r\n\r\n{}",
          413},
         {"absolute-form target, another host",
          "GET http://evil.invalid/payments/find/order_h1 HTTP/1.1\r\nHost: evil\r\n\r\n", 400},
         {"absolute-form target, this server", own_host, 400},
-        {"asterisk target", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+        {"asterisk target", "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400},
         {"Authorization as the 73rd header", many, 431},
         {"Authorization as the 63rd header", few, 200},
     };
@@ -1744,7 +1754,7 @@ static void test_slow_bodies(void **state)
     (void)state;
     begin_cases();
     static const char head[] =
-        "POST /payments/prepare HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Content-Length: 200\r\n\r\n{\"merchant_uid\":\"slow_order\"";
     static const char *const names[] = {"stalled body", "dripping body", "headers, then body"};
     for (int kind = 0; kind < 3; kind++) {
@@ -1791,9 +1801,9 @@ static void test_idle_give_way(void **state)
     struct mock K;
     const char *args[] = {"--threads", "8", NULL};
     mock_start(&K, args);
-    static const char ask[] = "GET /__mock/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    static const char ask[] = "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     static const char ask_close[] =
-        "GET /__mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     int idle[WORKERS];
     for (int i = 0; i < WORKERS; i++) {
         idle[i] = connect_port(K.port);
@@ -1900,13 +1910,14 @@ static void test_access_log(void **state)
     static char long_id[4001], long_path[4200];
     memset(long_id, 'a', 4000);
     snprintf(long_path, sizeof long_path,
-             "GET /payments/%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", long_id);
+             "GET /payments/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", long_id);
     const char *const sent[] = {
         "GET /payments/x%0A127.0.0.1%20%22GET%20/forged%22%20200%200%200.1ms HTTP/1.1\r\n"
-        "Host: x\r\nConnection: close\r\n\r\n",
+        "Host: 127.0.0.1\r\nConnection: close\r\n\r\n",
         long_path,
-        "GET /payments/%ff%fe%22%5c%1b[31m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-        "GET /__mock/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /payments/%ff%fe%22%5c%1b[31m HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+        "close\r\n\r\n",
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     };
     const size_t n_sent = sizeof sent / sizeof *sent;
     static const char *const formats[] = {"text", "json"};
@@ -1979,19 +1990,420 @@ static void test_access_log(void **state)
     end_cases("access log");
 }
 
+/* ---- what the request journal shows: no secret, whatever its encoding ---- */
+
+#define CARD_ESC                                                                                   \
+    "\\u0034\\u0032\\u0034\\u0032\\u0034\\u0032\\u0034\\u0032"                                     \
+    "\\u0034\\u0032\\u0034\\u0032\\u0034\\u0032\\u0034\\u0032"
+#define CARD_PCT "%34%32%34%32%34%32%34%32%34%32%34%32%34%32%34%32"
+
+struct secret_case {
+    const char *name;
+    const char *method, *target, *ctype, *body; /* body NULL: none */
+};
+
+/* Sent to a path no route takes (404, nothing changes), then read back
+ * from GET /__mock/requests. Each value must come back masked. */
+static const struct secret_case secret_cases[] = {
+    {"JSON escapes", "POST", "/hostile/secrets", J,
+     "{\"card_number\":\"" CARD_ESC "\",\"expiry\":\"2030-12\"}"},
+    {"JSON escaped separators", "POST", "/hostile/secrets", J,
+     "{\"card_number\":\"4242\\u002d4242\\u002d4242\\u002d4242\"}"},
+    {"JSON escaped name", "POST", "/hostile/secrets", J,
+     "{\"card\\u005fnumber\":\"4242424242424242\",\"b\\u0069rth\":\"880101\"}"},
+    {"JSON numbers", "POST", "/hostile/secrets", J,
+     "{\"card_number\":4242424242424242,\"birth\":880101,\"pwd_2digit\":97}"},
+    {"JSON secret fields", "POST", "/hostile/secrets", J,
+     "{\"birth\":\"880101\",\"pwd_2digit\":\"97\",\"cvc\":\"531\",\"imp_secret\":\"" TEST_IMP_SECRET
+     "\"}"},
+    {"JSON nested objects", "POST", "/hostile/secrets", J,
+     "{\"customer\":{\"card_number\":\"" CARD_ESC
+     "\",\"birth\":\"880101\",\"cards\":[{\"cvc\":\"531\",\"PWD_2DIGIT\":\"97\"}]}}"},
+    {"JSON secret holding an object", "POST", "/hostile/secrets", J,
+     "{\"imp_secret\":{\"a\":[\"" TEST_IMP_SECRET "\"]}}"},
+    {"malformed JSON", "POST", "/hostile/secrets", J,
+     "{\"card_number\":\"" CARD_ESC "\",\"birth\":\"880101\""},
+    {"form %-escapes", "POST", "/hostile/secrets", F, "card_number=" CARD_PCT "&expiry=2030-12"},
+    {"form '+'", "POST", "/hostile/secrets", F, "card_number=4242+4242+4242+4242&birth=880101"},
+    {"form escaped separators", "POST", "/hostile/secrets", F,
+     "card_number=4242%2D4242%204242%2B4242"},
+    {"form escaped names", "POST", "/hostile/secrets", F,
+     "card%5Fnumber=4242424242424242&imp%5Fsecret=" TEST_IMP_SECRET},
+    {"form arrays", "POST", "/hostile/secrets", F,
+     "schedules[0][card_number]=" CARD_PCT
+     "&schedules[0][birth]=880101&customer%5Bpwd_2digit%5D=97&cvc[]=531"},
+    {"query string", "GET",
+     "/hostile/secrets?card_number=" CARD_PCT "&birth=880101&imp_secret=" TEST_IMP_SECRET, NULL,
+     NULL},
+    {"path", "GET", "/hostile/secrets/" CARD_PCT, NULL, NULL},
+    {"plain text", "POST", "/hostile/secrets", "text/plain", "my card: 4242 4242 4242 4242"},
+    {"cut at the journal's limit", "POST", "/hostile/secrets", J, NULL}, /* built below */
+};
+
+/* %XX and '+' decoded in place (what a form reader sees). */
+static void form_decoded(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        unsigned hi, lo;
+        if (*r == '%' && sscanf(r + 1, "%1x%1x", &hi, &lo) == 2) {
+            *w++ = (char)(hi * 16 + lo);
+            r += 2;
+        } else {
+            *w++ = *r == '+' ? ' ' : *r;
+        }
+    }
+    *w = '\0';
+}
+
+static bool is_secret_name(const char *name)
+{
+    static const char *const names[] = {"card_number", "birth", "pwd_2digit", "cvc", "imp_secret"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcasecmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A masked value: only '*' (and a card number's kept 6 + 4 digits and separators). */
+static bool masked_value(const char *name, const char *v)
+{
+    size_t digits = 0;
+    for (const char *p = v; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (*p != '*' && *p != '-' && *p != ' ')
+            return false;
+    }
+    return strcasecmp(name, "card_number") == 0 ? digits <= 10 : digits == 0;
+}
+
+/* The longest run of digits, '-', ' ' and '+' between them not counted. */
+static size_t longest_digit_run(const char *s)
+{
+    size_t best = 0, run = 0;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            best = ++run > best ? run : best;
+        else if (!(run && (*s == '-' || *s == ' ' || *s == '+')))
+            run = 0;
+    }
+    return best;
+}
+
+/* Secret fields anywhere in a decoded JSON value hold masks only. */
+static void check_json_fields(const char *label, const cJSON *v)
+{
+    for (const cJSON *c = v ? v->child : NULL; c; c = c->next) {
+        if (c->string && is_secret_name(c->string)) {
+            char *text = cJSON_IsString(c) ? strdup(c->valuestring) : cJSON_PrintUnformatted(c);
+            n_cases++;
+            /* a secret holding an object: every string in it is masked */
+            bool ok = cJSON_IsString(c) ? masked_value(c->string, text)
+                                        : longest_digit_run(text) == 0 && !strstr(text, "ekKoeW8R");
+            if (!ok)
+                bad(label, "%s shown as %s", c->string, text);
+            free(text);
+        }
+        check_json_fields(label, c);
+    }
+}
+
+/* The same for a form body or query string. */
+static void check_form_fields(const char *label, const char *text)
+{
+    char *copy = strdup(text);
+    char *save = NULL;
+    for (char *pair = strtok_r(copy, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+        char *eq = strchr(pair, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        form_decoded(pair);
+        form_decoded(eq + 1);
+        /* the last name in brackets: schedules[0][birth] -> birth */
+        char *name = pair, *open;
+        while ((open = strrchr(name, '[')) != NULL) {
+            char *inner = open + 1;
+            inner[strcspn(inner, "]")] = '\0';
+            if (*inner && strspn(inner, "0123456789") != strlen(inner)) {
+                name = inner;
+                break;
+            }
+            *open = '\0';
+        }
+        n_cases++;
+        if (is_secret_name(name) && !masked_value(name, eq + 1))
+            bad(label, "%s shown as %s", name, eq + 1);
+    }
+    free(copy);
+}
+
+/* No card number (more than the 6 digits a masked one keeps in a row),
+ * birth date or imp_secret in a decoded text. */
+static void check_text(const char *label, const char *text)
+{
+    n_cases++;
+    if (longest_digit_run(text) > 6)
+        bad(label, "a card number shows: %.300s", text);
+    n_cases++;
+    if (strstr(text, "880101") || strstr(text, "ekKoeW8R"))
+        bad(label, "birth or imp_secret shows: %.300s", text);
+}
+
+/* The same for every key and string of a JSON value, as decoded. */
+static void check_json_texts(const char *label, const cJSON *v)
+{
+    if (v && v->string)
+        check_text(label, v->string);
+    if (cJSON_IsString(v))
+        check_text(label, v->valuestring);
+    for (const cJSON *c = v ? v->child : NULL; c; c = c->next)
+        check_json_texts(label, c);
+}
+
+/* A shown entry: secret fields masked, and no secret in any text. */
+static void check_shown(const char *label, const cJSON *e)
+{
+    const cJSON *body = cJSON_GetObjectItemCaseSensitive(e, "request_body");
+    const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "path"));
+    char *target = strdup(path ? path : "");
+    char *q = strchr(target, '?');
+    if (q)
+        check_form_fields(label, q + 1);
+    form_decoded(target);
+    check_text(label, target);
+    free(target);
+    if (cJSON_IsString(body)) {
+        char *text = strdup(body->valuestring);
+        check_form_fields(label, text);
+        form_decoded(text);
+        check_text(label, text);
+        free(text);
+    } else {
+        check_json_fields(label, body);
+        check_json_texts(label, body);
+    }
+}
+
+static void test_journal_hides_secrets(void **state)
+{
+    (void)state;
+    begin_cases();
+    /* a number across the journal's cut: each \x01 takes 6 bytes shown as
+     * "\u0001", and the cut leaves 12 of the 16 digits */
+    size_t n = 0, ctl = 10919;
+    char *cut = malloc(ctl + 64);
+    if (!cut)
+        fail_msg("out of memory");
+    n += (size_t)sprintf(cut, "{\"x\":\"a");
+    memset(cut + n, 1, ctl);
+    n += ctl;
+    n += (size_t)sprintf(cut + n, "4242424242424242\"}");
+    size_t count = sizeof secret_cases / sizeof *secret_cases;
+    for (size_t i = 0; i < count; i++) {
+        const struct secret_case *c = &secret_cases[i];
+        const char *body = c->body ? c->body : strcmp(c->method, "POST") == 0 ? cut : NULL;
+        struct hres h;
+        req(c->method, c->target, NULL, c->ctype, body, body ? strlen(body) : 0, &h);
+        n_cases++;
+        if (h.status != 404 && h.status != 400)
+            bad(c->name, "status %d, wanted a refusal", h.status);
+        hres_free(&h);
+    }
+    free(cut);
+    char target[128];
+    snprintf(target, sizeof target, "/__mock/requests?path=/hostile/secrets&limit=%zu", count);
+    struct hres h;
+    req("GET", target, admin_line, NULL, NULL, 0, &h);
+    cJSON *list = cJSON_ParseWithLength(h.body, h.len);
+    n_cases++;
+    if (h.status != 200 || cJSON_GetArraySize(list) != (int)count)
+        fail_msg("journal: %d, %d entries of %zu", h.status, cJSON_GetArraySize(list), count);
+    for (size_t i = 0; i < count; i++)
+        check_shown(secret_cases[i].name, cJSON_GetArrayItem(list, (int)i));
+    cJSON_Delete(list);
+    hres_free(&h);
+    must_serve("journal secrets"); /* (test_stored_text opened a payment window) */
+    end_cases("journal secrets");
+}
+
+/* ---- what the request journal keeps and answers is bounded ---- */
+
+/* A header of a libcurl answer (harness http_res.headers), or NULL. */
+static const char *res_header(const struct http_res *r, const char *name, char *out, size_t cap)
+{
+    char head[4200];
+    snprintf(head, sizeof head, "\r\n%s", r->headers);
+    return find_header(head, name, out, cap);
+}
+
+static void test_journal_bounded(void **state)
+{
+    (void)state;
+    begin_cases();
+    struct mock jm;
+    const char *args[] = {"--journal-size", "300", "--journal-page-limit", "1048576", NULL};
+    mock_start(&jm, args);
+    /* 300 bodies of 70 KB of \x01: each would be written 6 times over ("\u0001") */
+    size_t big = 70000;
+    char *body = malloc(big + 1);
+    if (!body)
+        fail_msg("out of memory");
+    memset(body, 1, big);
+    body[big] = '\0';
+    for (int i = 0; i < 300; i++) {
+        struct http_res r;
+        http_do(&jm, "POST", "/payments/prepare", "application/json", body, NULL, &r);
+        http_res_free(&r);
+    }
+    free(body);
+    /* page by page, newest first: every entry once, each answer within the limit */
+    uint64_t before = 0, last_seq = UINT64_MAX;
+    int seen = 0, pages = 0;
+    for (; pages < 100; pages++) {
+        char target[96];
+        snprintf(target, sizeof target, "/__mock/requests%s", before ? "?before=" : "");
+        if (before)
+            snprintf(target + strlen(target), sizeof target - strlen(target), "%llu",
+                     (unsigned long long)before);
+        struct http_res r;
+        http_do(&jm, "GET", target, NULL, NULL, NULL, &r);
+        n_cases++;
+        if (r.status != 200 || r.len > 1048576 || !cJSON_IsArray(r.json))
+            bad("journal page", "status %ld, %zu bytes", r.status, r.len);
+        int n = cJSON_GetArraySize(r.json);
+        for (int i = n - 1; i >= 0; i--) {
+            const cJSON *e = cJSON_GetArrayItem(r.json, i);
+            uint64_t seq = (uint64_t)json_num(e, "seq");
+            const char *rb = json_str(e, "request_body");
+            n_cases++;
+            if (seq >= last_seq || !rb || strlen(rb) > 65536 / 6)
+                bad("journal entry", "seq %llu after %llu, body of %zu bytes",
+                    (unsigned long long)seq, (unsigned long long)last_seq, rb ? strlen(rb) : 0);
+            last_seq = seq;
+            seen++;
+        }
+        char next[32];
+        bool more = res_header(&r, "X-Mock-Next-Before", next, sizeof next) != NULL;
+        http_res_free(&r);
+        if (!more)
+            break;
+        before = strtoull(next, NULL, 10);
+    }
+    n_cases++;
+    if (seen != 300 || pages < 2)
+        bad("journal pages", "%d entries in %d pages, wanted 300 in several", seen, pages + 1);
+    assert_int_equal(mock_stop(&jm), 0);
+    end_cases("journal bounds");
+}
+
+/* ---- exposure ---- */
+
+/* impmock's start-up output with these arguments (bounded: stopped after 5 s). */
+static char *start_output(const char *env, const char *args)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s timeout -k 2 5 %s --port 0 --quiet %s 2>&1", env,
+             getenv("IMPMOCK_BIN"), args);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        fail_msg("popen: %s", strerror(errno));
+    static char out[4096];
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    pclose(p);
+    return out;
+}
+
+static void test_exposure(void **state)
+{
+    (void)state;
+    begin_cases();
+    /* 192.0.2.1 (TEST-NET-1) is on no interface: start-up fails to bind, so
+     * nothing listens beyond loopback, but the warning comes first */
+    char *out = start_output("", "--host 192.0.2.1");
+    n_cases++;
+    if (!strstr(out, "warning: listening on 192.0.2.1"))
+        bad("no admin token on a public address", "no warning: %s", out);
+    out = start_output("IMPMOCK_ADMIN_TOKEN=t", "--host 192.0.2.1");
+    n_cases++;
+    if (strstr(out, "warning"))
+        bad("admin token on a public address", "warned: %s", out);
+
+    /* the admin token from a file: in force, and not in the process list */
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/impmock-token-%d", (int)getpid());
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fail_msg("%s: %s", path, strerror(errno));
+    fputs("token-from-a-file\n", f);
+    fclose(f);
+    struct mock tm;
+    const char *args[] = {"--admin-token-file", path, NULL};
+    mock_start(&tm, args);
+    struct http_res r;
+    http_do(&tm, "GET", "/__mock/requests", NULL, NULL, NULL, &r);
+    n_cases++;
+    if (r.status != 401)
+        bad("control API without the file's token", "status %ld", r.status);
+    http_res_free(&r);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)tm.port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    static const char with_token[] =
+        "GET /__mock/requests HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "X-Admin-Token: token-from-a-file\r\nConnection: close\r\n\r\n";
+    struct hres h = {0};
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+        send_all(fd, with_token, sizeof with_token - 1))
+        read_answer(fd, 5000, &h);
+    if (fd >= 0)
+        close(fd);
+    n_cases++;
+    if (h.status != 200)
+        bad("control API with the file's token", "status %d", h.status);
+    hres_free(&h);
+    char proc[64], cmdline[4096] = "";
+    snprintf(proc, sizeof proc, "/proc/%d/cmdline", (int)tm.pid);
+    f = fopen(proc, "rb");
+    size_t n = f ? fread(cmdline, 1, sizeof cmdline - 1, f) : 0;
+    if (f)
+        fclose(f);
+    for (size_t i = 0; i < n; i++)
+        cmdline[i] = cmdline[i] ? cmdline[i] : ' ';
+    n_cases++;
+    if (!n || strstr(cmdline, "token-from-a-file"))
+        bad("process list", "the token shows: %s", cmdline);
+    assert_int_equal(mock_stop(&tm), 0);
+    remove(path);
+    end_cases("exposure");
+}
+
 int main(void)
 {
     /* test_stored_text opens a payment window (a payment appears), so the
      * tests that compare the state with the baseline come before it */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_route_table),   cmocka_unit_test(test_credentials),
-        cmocka_unit_test(test_bodies),        cmocka_unit_test(test_queries),
-        cmocka_unit_test(test_methods),       cmocka_unit_test(test_path_ids),
-        cmocka_unit_test(test_traversal),     cmocka_unit_test(test_fields),
-        cmocka_unit_test(test_control_chars), cmocka_unit_test(test_transport),
-        cmocka_unit_test(test_slow_clients),  cmocka_unit_test(test_framing),
-        cmocka_unit_test(test_slow_bodies),   cmocka_unit_test(test_idle_give_way),
-        cmocka_unit_test(test_stored_text),   cmocka_unit_test(test_access_log),
+        cmocka_unit_test(test_route_table),
+        cmocka_unit_test(test_credentials),
+        cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_queries),
+        cmocka_unit_test(test_methods),
+        cmocka_unit_test(test_path_ids),
+        cmocka_unit_test(test_traversal),
+        cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_control_chars),
+        cmocka_unit_test(test_transport),
+        cmocka_unit_test(test_slow_clients),
+        cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_slow_bodies),
+        cmocka_unit_test(test_idle_give_way),
+        cmocka_unit_test(test_stored_text),
+        cmocka_unit_test(test_access_log),
+        cmocka_unit_test(test_journal_hides_secrets),
+        cmocka_unit_test(test_journal_bounded),
+        cmocka_unit_test(test_exposure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

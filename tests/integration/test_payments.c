@@ -668,8 +668,9 @@ static void test_balance(void **state)
     get(c, "/payments/imp_999999999999/balance", &r);
     envelope_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
+    /* a payment of another PG: 404 (the only listed status that fits) with code 1 (§23.3) */
     get(c, "/payments/imp_100000000001/balance", &r);
-    envelope_is(&r, 400, -1, "금액 상세내역 조회는 PAYCO 결제건만 지원합니다.");
+    envelope_is(&r, 404, 1, "PAYCO 결제건에 대해서만 조회가 가능합니다.");
     http_res_free(&r);
     /* 11000 with 1000 tax-free: 10000 taxable = 9091 supply + 909 VAT */
     get(c, "/payments/imp_100000000005/balance", &r);

@@ -516,6 +516,11 @@ static void test_cli_bad_flags_exit_2(void **state)
         {{"--log-format", "xml"}, "impmock: --log-format must be 'text' or 'json', got 'xml'\n"},
         {{"--seed", "-1"}, "impmock: --seed must be a whole number from 0 to 2^64-1, got '-1'\n"},
         {{"stray", NULL}, "impmock: unexpected argument 'stray'\n"},
+        {{"--tls-port", "-1"}, "impmock: --tls-port must be a number from 0 to 65535, got '-1'\n"},
+        {{"--tls-name", "not a name"},
+         "impmock: --tls-name must be a DNS name or an IP address, got 'not a name'\n"},
+        {{"--tls-cert", "cert.pem"},
+         "impmock: --tls-cert and --tls-key (IMPMOCK_TLS_CERT, IMPMOCK_TLS_KEY) go together\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct run r;
@@ -667,6 +672,8 @@ static void test_env_bad_values_exit_2(void **state)
          "impmock: IMPMOCK_SEED must be a whole number from 0 to 2^64-1, got '-1'\n"},
         {"IMPMOCK_WEBHOOK_RETRIES", "9",
          "impmock: IMPMOCK_WEBHOOK_RETRIES must be a number from 0 to 5, got '9'\n"},
+        {"IMPMOCK_TLS_NAMES", "impmock.test,-bad",
+         "impmock: IMPMOCK_TLS_NAMES must be a DNS name or an IP address, got '-bad'\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct run r;

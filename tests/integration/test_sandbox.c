@@ -61,6 +61,23 @@ static int stop(void **state)
     return M.pid > 0 && mock_stop(&M) != 0 ? -1 : 0;
 }
 
+/* The keys of the windows opened here (a ring): a window's calls carry it. */
+static struct {
+    char id[40];
+    char key[80];
+} keys[16];
+static size_t next_key;
+
+/* /checkout/session/{id}{suffix}?window_key=KEY; out holds 256 bytes. */
+static void session_path(char out[256], const char *id, const char *suffix)
+{
+    const char *key = "";
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(keys[i].id, id) == 0)
+            key = keys[i].key;
+    snprintf(out, 256, "/checkout/session/%s%s?window_key=%s", id, suffix, key);
+}
+
 /* Opens a window at merchant `code` for merchant_uid; its id into ret_id.
  * extra: more request_pay fields, starting with a comma, or "". */
 static void open_window(const char *code, const char *mid, const char *extra, char ret_id[40])
@@ -75,14 +92,18 @@ static void open_window(const char *code, const char *mid, const char *extra, ch
     assert_int_equal(r.status, 200);
     assert_int_equal(env_code(&r), 0);
     snprintf(ret_id, 40, "%s", json_str(env_response(&r), "id"));
+    snprintf(keys[next_key].id, sizeof keys[next_key].id, "%s", ret_id);
+    snprintf(keys[next_key].key, sizeof keys[next_key].key, "%s",
+             json_str(env_response(&r), "window_key"));
+    next_key = (next_key + 1) % (sizeof keys / sizeof keys[0]);
     http_res_free(&r);
 }
 
 /* POST /checkout/session/{id}/approve with Kakao Money; the HTTP status. */
 static long approve(const char *id, struct http_res *r)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/checkout/session/%s/approve", id);
+    char path[256];
+    session_path(path, id, "/approve");
     http_do(&M, "POST", path, "application/json", "{\"method\":\"money\"}", NULL, r);
     return r->status;
 }
@@ -100,9 +121,9 @@ static void reset(const char *query)
 /* The window is gone: the page, an action and the return all say so. */
 static void assert_gone(const char *id)
 {
-    char path[96];
+    char path[256];
     struct http_res r;
-    snprintf(path, sizeof path, "/checkout/session/%s", id);
+    session_path(path, id, "");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 404);
     assert_string_equal(env_message(&r), window_unknown);
@@ -111,7 +132,7 @@ static void assert_gone(const char *id)
     assert_string_equal(env_message(&r), window_unknown);
     assert_non_null(strstr(r.headers, "X-Impmock-Error: CHECKOUT_NOT_FOUND\r\n"));
     http_res_free(&r);
-    snprintf(path, sizeof path, "/checkout/session/%s/return", id);
+    session_path(path, id, "/return");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 404);
     http_res_free(&r);
@@ -119,9 +140,9 @@ static void assert_gone(const char *id)
 
 static void assert_open(const char *id)
 {
-    char path[96];
+    char path[256];
     struct http_res r;
-    snprintf(path, sizeof path, "/checkout/session/%s", id);
+    session_path(path, id, "");
     http_do(&M, "GET", path, NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(json_str(env_response(&r), "state"), "open");

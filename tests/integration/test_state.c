@@ -1,6 +1,8 @@
 /* test_state.c - a tenant's whole state as JSON (export / import), and the
  * durable state directory (--state-dir): restarts, kill -9, torn records,
- * foreign or unreadable state. */
+ * foreign or unreadable state, damage refused or repaired, a full disk, and
+ * the files' permissions. */
+#define _GNU_SOURCE /* prlimit: space "comes back" for a running server */
 #include "harness.h"
 
 #include <pthread.h>
@@ -12,6 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -157,6 +163,17 @@ static char *failed_start(void)
     if (WEXITSTATUS(status) != 1)
         fail_msg("expected start-up to fail with status 1, got %d: %s", WEXITSTATUS(status), out);
     return out;
+}
+
+/* The file's text, owned by this helper until its next call: the checks
+ * below read one file at a time. */
+static char *slurp(const char *path, size_t *ret_len)
+{
+    static char *last;
+    free(last);
+    last = file_read(path, ret_len);
+    assert_non_null(last);
+    return last;
 }
 
 static void test_restart_keeps_everything(void **state)
@@ -465,6 +482,365 @@ static void test_schedules_survive_restart_and_export(void **state)
     free(after);
 }
 
+/* ---- damage is refused, or repaired on request ---- */
+
+static const char *const state_names[3] = {"state.snap", "state.log", "state.mark"};
+
+/* The three state files' bytes (NULL: missing). */
+struct state_files {
+    char *data[3];
+    size_t len[3];
+};
+
+static void files_read(struct state_files *f)
+{
+    for (size_t i = 0; i < 3; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", state_dir, state_names[i]);
+        f->data[i] = NULL;
+        f->len[i] = 0;
+        FILE *fp = fopen(path, "rb");
+        if (!fp)
+            continue;
+        f->data[i] = malloc(1 << 20);
+        assert_non_null(f->data[i]);
+        f->len[i] = fread(f->data[i], 1, (1 << 20) - 1, fp);
+        f->data[i][f->len[i]] = '\0';
+        fclose(fp);
+    }
+}
+
+static void files_write(const struct state_files *f)
+{
+    for (size_t i = 0; i < 3; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", state_dir, state_names[i]);
+        if (!f->data[i]) {
+            remove(path);
+            continue;
+        }
+        mkdir(state_dir, 0700);
+        FILE *fp = fopen(path, "wb");
+        assert_non_null(fp);
+        assert_int_equal(fwrite(f->data[i], 1, f->len[i], fp), f->len[i]);
+        fclose(fp);
+    }
+}
+
+static void files_free(struct state_files *f)
+{
+    for (size_t i = 0; i < 3; i++)
+        free(f->data[i]);
+    memset(f, 0, sizeof *f);
+}
+
+/* A copy of good with one file replaced (text NULL: the file deleted). */
+static struct state_files with_file(const struct state_files *good, size_t which, const char *text,
+                                    size_t len)
+{
+    struct state_files f;
+    for (size_t i = 0; i < 3; i++) {
+        const char *src = i == which ? text : good->data[i];
+        size_t n = i == which ? len : good->len[i];
+        f.data[i] = src ? malloc(n + 1) : NULL;
+        f.len[i] = src ? n : 0;
+        if (src) {
+            memcpy(f.data[i], src, n);
+            f.data[i][n] = '\0';
+        }
+    }
+    return f;
+}
+
+static size_t count_lines(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += s[i] == '\n';
+    return n;
+}
+
+static void test_damage_refuses_start_untouched(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    make_history(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    struct state_files good;
+    files_read(&good);
+    for (size_t i = 0; i < 3; i++)
+        assert_non_null(good.data[i]);
+    const char *log = good.data[1];
+    size_t log_len = good.len[1], lines = count_lines(log, log_len);
+    size_t header_len = (size_t)(strchr(log, '\n') - log) + 1;
+    const char *last = log + log_len - 1;
+    while (last > log && last[-1] != '\n')
+        last--;
+    assert_true(lines >= 4);
+
+    char bad_crc[1 << 16], needle_crc[64], mark_newer[128];
+    assert_true(log_len < sizeof bad_crc);
+    memcpy(bad_crc, log, log_len);
+    bad_crc[(last - log) + 12] ^= 1; /* inside the last record, which keeps its newline */
+    snprintf(needle_crc, sizeof needle_crc, "state.log line %zu: damaged", lines);
+    memcpy(mark_newer, good.data[2], good.len[2]);
+    mark_newer[4 + 19] = '9'; /* "gen 0000...9" */
+    static const char mark_junk[] = "gen 12 bytes\n";
+    const struct {
+        const char *name;
+        size_t file;
+        const char *text; /* NULL: the file is deleted */
+        size_t len;
+        const char *needle;
+    } cases[] = {
+        {"bad CRC on the complete last line", 1, bad_crc, log_len, needle_crc},
+        {"log cut to its header", 1, log, header_len, "the log was cut"},
+        {"log cut at a record boundary", 1, log, (size_t)(last - log), "the log was cut"},
+        {"log deleted next to its snapshot", 1, NULL, 0, "state.log is missing"},
+        {"snapshot deleted", 0, NULL, 0, "state.snap is missing"},
+        {"mark deleted", 2, NULL, 0, "state.mark does not account"},
+        {"mark damaged", 2, mark_junk, sizeof mark_junk - 1, "state.mark line 1: damaged"},
+        {"mark of a newer log", 2, mark_newer, good.len[2], "newer than state.log"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        struct state_files bad = with_file(&good, cases[c].file, cases[c].text, cases[c].len);
+        files_write(&bad);
+        char *out = failed_start();
+        if (!strstr(out, cases[c].needle))
+            fail_msg("%s: the refusal does not say '%s': %s", cases[c].name, cases[c].needle, out);
+        struct state_files now;
+        files_read(&now);
+        for (size_t i = 0; i < 3; i++)
+            if ((now.data[i] == NULL) != (bad.data[i] == NULL) || now.len[i] != bad.len[i] ||
+                (now.data[i] && memcmp(now.data[i], bad.data[i], now.len[i]) != 0))
+                fail_msg("%s: %s was changed by the refused start", cases[c].name, state_names[i]);
+        files_free(&now);
+        files_free(&bad);
+    }
+    files_write(&good); /* and the undamaged state still starts */
+    start_on_state(NULL);
+    assert_int_equal(mock_stop(&M), 0);
+    files_free(&good);
+}
+
+/* The copy a repair made: DIR/damaged-<time>/name, read into a static buffer. */
+static char *repair_copy(const char *name, size_t *ret_len)
+{
+    DIR *d = opendir(state_dir);
+    assert_non_null(d);
+    char path[512] = "";
+    for (struct dirent *e = readdir(d); e; e = readdir(d))
+        if (strncmp(e->d_name, "damaged-", 8) == 0)
+            snprintf(path, sizeof path, "%s/%s/%s", state_dir, e->d_name, name);
+    closedir(d);
+    if (!path[0])
+        fail_msg("no damaged-* copy in %s", state_dir);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    return slurp(path, ret_len);
+}
+
+static void test_repair_keeps_a_copy_and_what_is_readable(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    make_history(&M);
+    char *full = export_text(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    struct state_files good;
+    files_read(&good);
+
+    /* a damaged last record: refused, then dropped by --state-repair */
+    struct state_files bad = with_file(&good, 1, good.data[1], good.len[1]);
+    char *last = bad.data[1] + bad.len[1] - 1;
+    while (last > bad.data[1] && last[-1] != '\n')
+        last--;
+    last[12] ^= 1;
+    files_write(&bad);
+    failed_start();
+    const char *repair[] = {"--state-repair", NULL};
+    start_on_state(repair);
+    char log[256];
+    snprintf(log, sizeof log, "%s/log", M.dir);
+    assert_non_null(strstr(slurp(log, NULL), "copied to"));
+    char *repaired = export_text(&M);
+    assert_string_not_equal(repaired, full); /* the last change (prepare p1) is gone */
+    assert_null(strstr(repaired, "\"p1\""));
+    assert_non_null(strstr(full, "\"p1\""));
+    assert_int_equal(mock_stop(&M), 0);
+    size_t copy_len;
+    char *copy = repair_copy("state.log", &copy_len);
+    assert_int_equal(copy_len, bad.len[1]);
+    assert_memory_equal(copy, bad.data[1], copy_len);
+    start_on_state(NULL); /* a plain start accepts the repaired state */
+    char *again = export_text(&M);
+    assert_string_equal(again, repaired);
+    assert_int_equal(mock_stop(&M), 0);
+    free(again);
+    free(repaired);
+    files_free(&bad);
+
+    /* a missing mark (a directory an older impmock wrote): everything kept */
+    fresh_state_dir();
+    files_write(&good);
+    char mark[256];
+    snprintf(mark, sizeof mark, "%s/state.mark", state_dir);
+    remove(mark);
+    failed_start();
+    start_on_state(repair);
+    char *kept = export_text(&M);
+    assert_string_equal(kept, full);
+    assert_int_equal(mock_stop(&M), 0);
+    start_on_state(NULL);
+    assert_int_equal(mock_stop(&M), 0);
+    free(kept);
+    free(full);
+    files_free(&good);
+}
+
+/* ---- a full disk ---- */
+
+/* One charge of 1000+i on c1; the imp_uid in ret_uid when it was paid.
+ * Returns the HTTP status (0: no answer). */
+static long charge_once(int i, char *ret_uid, size_t cap)
+{
+    char body[160];
+    snprintf(body, sizeof body,
+             "{\"customer_uid\":\"c1\",\"merchant_uid\":\"full_%d\",\"amount\":%d}", i, 1000 + i);
+    struct http_res r;
+    http_do_soft(&M, "POST", "/subscribe/payments/again", "application/json", body, M.token, &r);
+    long status = r.status;
+    ret_uid[0] = '\0';
+    const char *st = json_str(env_response(&r), "status");
+    if (status == 200 && env_code(&r) == 0 && st && !strcmp(st, "paid"))
+        snprintf(ret_uid, cap, "%s", json_str(env_response(&r), "imp_uid"));
+    else if (status == 500 && (env_code(&r) == 0 || !env_message(&r)))
+        fail_msg("a refused charge must come in the error envelope: %s", r.body);
+    http_res_free(&r);
+    return status;
+}
+
+static void all_paid(char (*uids)[24], int n)
+{
+    for (int i = 0; i < n; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/payments/%.23s", uids[i]);
+        struct http_res r;
+        http_get(&M, path, &r);
+        if (r.status != 200 || !json_str(env_response(&r), "status") ||
+            strcmp(json_str(env_response(&r), "status"), "paid") != 0)
+            fail_msg("%s was acknowledged as paid but is gone (%ld)", uids[i], r.status);
+        http_res_free(&r);
+    }
+}
+
+static void test_full_disk_refuses_then_recovers(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    struct http_res r;
+    http_post_json(&M, "/subscribe/customers/c1",
+                   "{\"card_number\":\"4242-4242-4242-4242\",\"expiry\":\"2099-12\"}", &r);
+    assert_int_equal(env_code(&r), 0);
+    http_res_free(&r);
+    assert_int_equal(mock_stop(&M), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/state.log", state_dir);
+    size_t log_len;
+    slurp(path, &log_len);
+
+    /* the "disk" takes 24 KiB more: RLIMIT_FSIZE, inherited by the server
+     * (SIGXFSZ ignored, so a write past it fails with EFBIG); no root needed */
+    struct rlimit full = {log_len + 24576, RLIM_INFINITY},
+                  unlimited = {RLIM_INFINITY, RLIM_INFINITY};
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &full), 0);
+    start_on_state(NULL);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &unlimited), 0);
+    mock_login(&M);
+
+    static char acked[3000][24];
+    int n_acked = 0, refused = 0, i = 0;
+    for (; i < 1000 && refused < 5; i++) {
+        long status = charge_once(i, acked[n_acked], sizeof acked[0]);
+        if (acked[n_acked][0])
+            n_acked++;
+        else if (status == 500)
+            refused++;
+        else
+            fail_msg("charge %d: status %ld, wanted paid or a 500 refusal", i, status);
+    }
+    assert_int_equal(refused, 5);
+    assert_true(n_acked > 10);
+    size_t len_full;
+    char *text = slurp(path, &len_full);
+    assert_true(len_full <= full.rlim_cur);
+    assert_int_equal(text[len_full - 1], '\n'); /* cut back to its last whole record */
+
+    /* space comes back: within seconds changes are acknowledged again */
+    assert_int_equal(prlimit(M.pid, RLIMIT_FSIZE, &unlimited, NULL), 0);
+    double t0 = (double)time(NULL);
+    int first_ok = -1;
+    for (; i < 2900 && (double)time(NULL) - t0 < 10; i++) {
+        long status = charge_once(i, acked[n_acked], sizeof acked[0]);
+        if (acked[n_acked][0]) {
+            n_acked++;
+            if (first_ok < 0)
+                first_ok = i;
+            if (i - first_ok >= 20)
+                break;
+        } else if (first_ok >= 0 || status != 500) {
+            fail_msg("charge %d after space came back: status %ld", i, status);
+        } else {
+            struct timespec pause = {0, 20 * 1000000L}; /* the server retries once a second */
+            nanosleep(&pause, NULL);
+        }
+    }
+    if (first_ok < 0 || i - first_ok < 20)
+        fail_msg("after space came back: first acknowledged charge %d, last %d", first_ok, i);
+    all_paid(acked, n_acked);
+    char *before = export_text(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    start_on_state(NULL); /* the restart replays cleanly */
+    mock_login(&M);
+    all_paid(acked, n_acked);
+    char *after = export_text(&M);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+}
+
+/* ---- who may read the state ---- */
+
+static void test_state_files_are_private(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    make_history(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    struct stat st;
+    assert_int_equal(stat(state_dir, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700); /* created by impmock */
+    static const char *const names[] = {"state.snap", "state.log", "state.mark", "lock"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", state_dir, names[i]);
+        assert_int_equal(stat(path, &st), 0);
+        if ((st.st_mode & 0777) != 0600)
+            fail_msg("%s is %o, wanted 0600 (it holds imp_secret and tokens)", names[i],
+                     st.st_mode & 0777);
+    }
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -478,6 +854,10 @@ int main(void)
         cmocka_unit_test_teardown(test_one_server_per_state_dir, stop),
         cmocka_unit_test_teardown(test_compaction_keeps_state, stop),
         cmocka_unit_test_teardown(test_schedules_survive_restart_and_export, stop),
+        cmocka_unit_test_teardown(test_damage_refuses_start_untouched, stop),
+        cmocka_unit_test_teardown(test_repair_keeps_a_copy_and_what_is_readable, stop),
+        cmocka_unit_test_teardown(test_full_disk_refuses_then_recovers, stop),
+        cmocka_unit_test_teardown(test_state_files_are_private, stop),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

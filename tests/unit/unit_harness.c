@@ -51,9 +51,9 @@ const struct fixtures *unit_fixtures(void)
 void unit_merchant(struct merchant *ret_m, const char *imp_key, const char *merchant_code)
 {
     static const struct channel channels[] = {
-        {"kakaopay", "TC0ONETIME", CHANNEL_ONETIME},
-        {"kakaopay", "TCSUBSCRIP", CHANNEL_SUBSCRIPTION},
-        {"nice", "nictest04m", CHANNEL_KEYIN},
+        {.pg_provider = "kakaopay", .pg_id = "TC0ONETIME", .kind = CHANNEL_ONETIME},
+        {.pg_provider = "kakaopay", .pg_id = "TCSUBSCRIP", .kind = CHANNEL_SUBSCRIPTION},
+        {.pg_provider = "nice", .pg_id = "nictest04m", .kind = CHANNEL_KEYIN},
     };
     memset(ret_m, 0, sizeof *ret_m);
     snprintf(ret_m->imp_key, sizeof ret_m->imp_key, "%s", imp_key);

@@ -7,7 +7,10 @@
  * browser returns to m_redirect_url). The payment is real in impmock: look
  * it up afterwards with GET /payments/{imp_uid}.
  * Everything impmock needs is found from this script's own src, so the page
- * may live on any origin.
+ * may live on any origin. Each window has a key of its own that only this
+ * script and the window learn (the window reads it from its URL's
+ * fragment, which no request carries); impmock takes no window call
+ * without it.
  */
 (function (global) {
     'use strict';
@@ -41,7 +44,7 @@
 
     var merchantCode = null; /* IMP.init */
     var tierCode = null;     /* IMP.agency */
-    var current = null;      /* the open PC window: {id, overlay, iframe, finish} */
+    var current = null;      /* the open PC window: {id, key, overlay, iframe, finish} */
 
     var RSP_FIELDS = ['success', 'error_code', 'error_msg', 'imp_uid', 'merchant_uid',
         'pay_method', 'paid_amount', 'status', 'name', 'currency', 'pg_provider', 'pg_type',
@@ -82,11 +85,14 @@
         return u.toString();
     }
 
-    function tellMock(id, what) {
+    /* A form body, not a header: a simple request needs no preflight, which
+     * a page that is leaving might not wait for. */
+    function tellMock(id, key, what) {
         try {
-            fetch(base + '/checkout/session/' + encodeURIComponent(id) + '/' + what,
-                { method: 'POST', mode: 'cors', keepalive: true, credentials: 'omit' })
-                .catch(function () { /* the page may be leaving: nothing to do */ });
+            fetch(base + '/checkout/session/' + encodeURIComponent(id) + '/' + what, {
+                method: 'POST', mode: 'cors', keepalive: true, credentials: 'omit',
+                body: new URLSearchParams({ window_key: key })
+            }).catch(function () { /* the page may be leaving: nothing to do */ });
         } catch (e) { /* fetch missing: the webhook just is not held back */ }
     }
 
@@ -99,7 +105,7 @@
         current = null;
     }
 
-    function openOverlay(id, url, finish) {
+    function openOverlay(id, key, url, finish) {
         if (current) {
             console.warn('[impmock] IMP.request_pay: a new payment replaces the window still open ' +
                 '(its callback will not be called)');
@@ -119,7 +125,7 @@
             'box-shadow:0 12px 48px rgba(0,0,0,.35)';
         overlay.appendChild(iframe);
         (document.body || document.documentElement).appendChild(overlay);
-        current = { id: id, overlay: overlay, iframe: iframe, finish: finish };
+        current = { id: id, key: key, overlay: overlay, iframe: iframe, finish: finish };
     }
 
     global.addEventListener('message', function (ev) {
@@ -133,7 +139,7 @@
         var done = current;
         closeOverlay();
         done.finish(d.rsp);
-        tellMock(done.id, 'done'); /* after the callback: releases webhooks held until now */
+        tellMock(done.id, done.key, 'done'); /* after the callback: releases webhooks held until now */
     });
 
     /* ---- IMP ---- */
@@ -240,12 +246,13 @@
                 return;
             }
             var w = j.response;
-            var url = base + w.window_url;
+            /* the key travels in the fragment: never sent, logged or in a Referer */
+            var url = base + w.window_url + '#window_key=' + encodeURIComponent(w.window_key);
             if (redirect) {
                 global.location.href = url; /* the whole page goes to the window */
                 return;
             }
-            openOverlay(w.id, url, out.finish);
+            openOverlay(w.id, w.window_key, url, out.finish);
         }).catch(function (e) {
             refuse('NETWORK_ERROR', 'impmock(' + base + ')에 연결하지 못했습니다: ' + (e && e.message));
         });

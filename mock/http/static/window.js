@@ -1,7 +1,9 @@
 /*
  * window.js - impmock's Kakao Pay window. Reads its window id from the
- * address, asks impmock what to show (/checkout/session/{id}), and sends
- * what the buyer does (approve, cancel) or what a scenario does (auto).
+ * address and its key from the fragment (kept for a reload in this tab,
+ * then taken out of the address bar), asks impmock what to show
+ * (/checkout/session/{id}), and sends what the buyer does (approve,
+ * cancel) or what a scenario does (auto), each with the key.
  * The result goes to the merchant page: on a PC page by postMessage to the
  * SDK's overlay (only to the origin that opened the window), on a mobile
  * page by sending the browser to /return, which redirects to
@@ -12,10 +14,27 @@
 
     var id = decodeURIComponent(location.pathname.split('/').pop() || '');
     var api = '/checkout/session/' + encodeURIComponent(id);
+    var key = windowKey();
     var win = null;  /* the session as last read */
     var busy = false;
 
     var $ = function (sel) { return document.getElementById(sel); };
+
+    function windowKey() {
+        var stored = 'impmock-window-key:' + id;
+        var k = new URLSearchParams(location.hash.slice(1)).get('window_key');
+        try {
+            if (k) {
+                sessionStorage.setItem(stored, k);
+            } else {
+                k = sessionStorage.getItem(stored);
+            }
+        } catch (e) { /* storage off: a reload then cannot act, the first load still can */ }
+        if (location.hash) {
+            history.replaceState(null, '', location.pathname + location.search);
+        }
+        return k || '';
+    }
 
     function won(n) {
         var s = String(Math.abs(Math.round(n)));
@@ -27,9 +46,13 @@
     }
 
     function call(method, path, body) {
+        var headers = { 'X-Impmock-Window': key };
+        if (body) {
+            headers['Content-Type'] = 'application/json';
+        }
         return fetch(api + path, {
             method: method,
-            headers: body ? { 'Content-Type': 'application/json' } : {},
+            headers: headers,
             body: body ? JSON.stringify(body) : undefined
         }).then(function (res) {
             return res.json().catch(function () { return null; }).then(function (j) {
@@ -158,7 +181,7 @@
         var pause = ok ? 500 : 200; /* long enough to be seen, short enough not to wait on */
         setTimeout(function () {
             if (win.flow === 'redirect') {
-                location.replace(api + '/return');
+                location.replace(api + '/return?window_key=' + encodeURIComponent(key));
                 return;
             }
             if (window.parent !== window) {

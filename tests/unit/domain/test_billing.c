@@ -26,10 +26,10 @@ static struct merchant merchant_with(bool keyin)
     snprintf(m.imp_key, sizeof m.imp_key, "k%d", keyin);
     snprintf(m.merchant_code, sizeof m.merchant_code, "imp0000000%d", keyin);
     struct channel ch[] = {
-        {"kakaopay", "TC0ONETIME", CHANNEL_ONETIME},
-        {"kakaopay", "TCSUBSCRIP", CHANNEL_SUBSCRIPTION},
-        {"nice", "nictest04m", CHANNEL_KEYIN},
-        {"nice", "nictest99m", CHANNEL_KEYIN},
+        {.pg_provider = "kakaopay", .pg_id = "TC0ONETIME", .kind = CHANNEL_ONETIME},
+        {.pg_provider = "kakaopay", .pg_id = "TCSUBSCRIP", .kind = CHANNEL_SUBSCRIPTION},
+        {.pg_provider = "nice", .pg_id = "nictest04m", .kind = CHANNEL_KEYIN},
+        {.pg_provider = "nice", .pg_id = "nictest99m", .kind = CHANNEL_KEYIN},
     };
     m.n_channels = keyin ? 4 : 2;
     memcpy(m.channels, ch, m.n_channels * sizeof ch[0]);

@@ -80,9 +80,11 @@ static void test_embedded_defaults(void **state)
     assert_string_equal(m.imp_secret, "s3cret");
     assert_string_equal(m.merchant_code, "");
     assert_string_equal(m.default_pg, "kakaopay");
-    assert_int_equal(m.n_channels, 3);
+    assert_int_equal(m.n_channels, 4);
     assert_string_equal(m.channels[2].pg_id, "nictest04m");
     assert_int_equal(m.channels[2].kind, CHANNEL_KEYIN);
+    assert_string_equal(m.channels[3].pg_provider, "settle");
+    assert_int_equal(m.channels[3].kind, CHANNEL_VBANK);
 }
 
 static void test_load_errors_name_file_and_field(void **state)

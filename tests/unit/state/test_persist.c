@@ -25,6 +25,9 @@
 
 #define T0 1750000000LL
 
+/* plain appends, no repair: what --state-dir without other flags does */
+static const struct persist_opts opts = {.sync_writes = false, .repair = false};
+
 struct ctx {
     char root[SCRATCH_DIR_MAX];
     char dir[SCRATCH_DIR_MAX + 16]; /* root/state: made by persist_open */
@@ -66,7 +69,7 @@ static struct session open_ok(const struct ctx *c, bool *ret_restored)
     struct session x = {store_new(), NULL};
     assert_non_null(x.s);
     bool restored = false;
-    x.p = persist_open(c->dir, x.s, false, &restored, err, sizeof err);
+    x.p = persist_open(c->dir, x.s, &opts, &restored, err, sizeof err);
     if (!x.p)
         fail_msg("persist_open: %s", err);
     if (ret_restored)
@@ -89,7 +92,7 @@ static void open_refused(const struct ctx *c, const char *want)
     bool restored = false;
     struct store *s = store_new();
     assert_non_null(s);
-    struct persist *p = persist_open(c->dir, s, false, &restored, err, sizeof err);
+    struct persist *p = persist_open(c->dir, s, &opts, &restored, err, sizeof err);
     store_free(s);
     if (p) {
         persist_close(p);
@@ -389,7 +392,7 @@ static void test_damage_is_refused_untouched(void **state)
     /* one changed byte in a record that is not the last */
     memcpy(text, original, len + 1);
     text[head + 20] ^= 1;
-    refused_untouched(c, text, "is damaged");
+    refused_untouched(c, text, "damaged");
     open_refused(c, "state.log line ");
 
     /* a well-framed record no store can take (1e400 reads as infinity) */
