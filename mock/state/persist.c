@@ -114,54 +114,62 @@ static bool emit_document(void *ud, const struct store_event *ev)
     return write_event(*(const int *)ud, ev, NULL);
 }
 
-static bool dump_tenant(struct persist *p, int fd, int tid)
+/* Writes one record kind/tid from ev (scratch: cleared for the next one). */
+static bool emit_record(int fd, struct store_event *ev, enum store_event_kind kind, int tid)
 {
-    struct store_event ev;
-    memset(&ev, 0, sizeof ev);
+    ev->kind = kind;
+    ev->tid = tid;
+    bool ok = write_event(fd, ev, NULL);
+    memset(ev, 0, sizeof *ev);
+    return ok;
+}
+
+/* ev: scratch space; a store_event is about 10 KiB, too big for more than
+ * one on a worker's stack (the snapshot is written by whichever worker
+ * made the change that called for it) */
+static bool dump_tenant(struct persist *p, int fd, int tid, struct store_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
     bool removed = false;
-    if (!store_tenant_slot(p->store, tid, &ev.merchant, &removed, ev.token, &ev.token_expires_at))
+    if (!store_tenant_slot(p->store, tid, &ev->merchant, &removed, ev->token,
+                           &ev->token_expires_at))
         return false;
     /* a free slot is kept by its number alone: replaying the removal of a
      * slot past the end makes it a free one */
-    ev.kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TENANT_ADD;
-    ev.tid = tid;
-    bool ok = write_event(fd, &ev, NULL);
+    ev->kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TENANT_ADD;
+    ev->tid = tid;
+    bool ok = write_event(fd, ev, NULL);
     if (removed)
         return ok;
-    ev.kind = STORE_EV_TOKEN;
-    ok = ok && write_event(fd, &ev, NULL);
+    ok = ok && emit_record(fd, ev, STORE_EV_TOKEN, tid);
     struct pay_page pays = {0};
     ok = ok && store_payment_all(p->store, tid, &pays) == MOCK_OK;
     for (size_t k = 0; ok && k < pays.n; k++) {
-        struct store_event pe = {.kind = STORE_EV_PAYMENT, .tid = tid};
-        pe.payment = pays.items[k]; /* borrowed for the write */
-        ok = write_event(fd, &pe, NULL);
+        ev->payment = pays.items[k]; /* borrowed for the write */
+        ok = emit_record(fd, ev, STORE_EV_PAYMENT, tid);
     }
     store_page_free(&pays);
     struct customer *custs = NULL;
     size_t nc = 0;
     ok = ok && store_customer_list(p->store, tid, &custs, &nc) == MOCK_OK;
     for (size_t k = 0; ok && k < nc; k++) {
-        struct store_event ce = {.kind = STORE_EV_CUSTOMER, .tid = tid};
-        ce.customer = custs[k];
-        ok = write_event(fd, &ce, NULL);
+        ev->customer = custs[k];
+        ok = emit_record(fd, ev, STORE_EV_CUSTOMER, tid);
     }
     store_customers_free(custs, nc);
     struct prepare *preps = NULL;
     size_t np = 0;
     ok = ok && store_prepare_list(p->store, tid, &preps, &np) == MOCK_OK;
     for (size_t k = 0; ok && k < np; k++) {
-        struct store_event re = {.kind = STORE_EV_PREPARE, .tid = tid};
-        re.prepare = preps[k];
-        ok = write_event(fd, &re, NULL);
+        ev->prepare = preps[k];
+        ok = emit_record(fd, ev, STORE_EV_PREPARE, tid);
     }
     free(preps);
     struct sched_page scheds = {0};
     ok = ok && store_schedule_all(p->store, tid, &scheds) == MOCK_OK;
     for (size_t k = 0; ok && k < scheds.n; k++) {
-        struct store_event se = {.kind = STORE_EV_SCHEDULE, .tid = tid};
-        se.schedule = scheds.items[k];
-        ok = write_event(fd, &se, NULL);
+        ev->schedule = scheds.items[k];
+        ok = emit_record(fd, ev, STORE_EV_SCHEDULE, tid);
     }
     store_sched_page_free(&scheds);
     return ok && state_documents_dump(p->store, tid, emit_document, &fd);
@@ -169,13 +177,17 @@ static bool dump_tenant(struct persist *p, int fd, int tid)
 
 static bool fill_snapshot(struct persist *p, int fd)
 {
+    struct store_event *ev = malloc(sizeof *ev);
     size_t n = store_tenant_count(p->store);
-    bool ok = true;
+    bool ok = ev != NULL;
     for (size_t i = 0; ok && i < n; i++)
-        ok = dump_tenant(p, fd, (int)i);
-    struct store_event ce = {.kind = STORE_EV_CLOCK, .tid = -1};
-    clock_get_state(&ce.clock_frozen, &ce.clock_value);
-    ok = ok && write_event(fd, &ce, NULL);
+        ok = dump_tenant(p, fd, (int)i, ev);
+    if (ok) {
+        memset(ev, 0, sizeof *ev);
+        clock_get_state(&ev->clock_frozen, &ev->clock_value);
+        ok = emit_record(fd, ev, STORE_EV_CLOCK, -1);
+    }
+    free(ev);
     size_t len = 0;
     char *end = ok ? logline_render_end(&len) : NULL;
     ok = end && write_all(fd, end, len);
