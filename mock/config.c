@@ -195,8 +195,11 @@ static const char usage_tail[] =
     "GET /__mock/requests[?limit=N&before=N&method=M&path=P&status=S&imp_key=K],\n"
     "GET /__mock/webhooks[?limit=N&status=S&id=N&merchant_uid=M&imp_key=K],\n"
     "POST /__mock/webhooks/ID/resend, GET /__mock/export[?imp_key=K], POST /__mock/import,\n"
-    "GET /__mock/routes. Calls that change state need Content-Type: application/json\n"
-    "or the header X-Impmock: 1 (no web page on another site can send either).\n"
+    "GET /__mock/routes, GET /__mock/tenants, GET /__mock/payments|customers|schedules\n"
+    "[?imp_key=K&...], GET /__mock/errors, POST /__mock/scenarios/NAME/enabled;\n"
+    "the dashboard at /__mock/ui. Calls that change state need Content-Type:\n"
+    "application/json or the header X-Impmock: 1 (no web page on another site can send\n"
+    "either).\n"
     "Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails,\n"
     "2 on a bad command line or environment.\n";
 

@@ -213,4 +213,16 @@ void api_kcpquick_money(struct req *r);
 void api_partners_receipt(struct req *r);
 void api_paymentwall_delivery(struct req *r);
 
+/* admin_ui.c: the landing page and the dashboard's page, script and style */
+void admin_ui_landing(struct req *r);
+void admin_ui_asset(struct req *r);
+/* admin_data.c: the dashboard's reads (tenants, payments, billing keys,
+ * schedules, the error table) and the scenario switch */
+void admin_tenants(struct req *r);
+void admin_payments(struct req *r);
+void admin_customers(struct req *r);
+void admin_schedules(struct req *r);
+void admin_errors(struct req *r);
+void admin_scenario_enabled(struct req *r);
+
 #endif

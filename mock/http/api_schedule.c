@@ -9,7 +9,6 @@
 #include "http/fields.h"
 #include "http/render.h"
 #include "infra/clock.h"
-#include "infra/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,48 +18,11 @@
 #define UNSCHEDULE_MAX 1000 /* merchant_uids per unschedule */
 #define WINDOW_MONTHS  3
 
-/* ---- rendering ---- */
+/* ---- rendering (the Schedule object is render_schedule's) ---- */
 
 static bool add_int(cJSON *o, const char *name, int64_t v)
 {
     return cJSON_AddNumberToObject(o, name, (double)v) != NULL;
-}
-
-static const char *or_null(const char *s)
-{
-    return s && s[0] ? s : NULL;
-}
-
-/* The Schedule object, fields in the order of reference §7.2. */
-static cJSON *render_schedule(const struct schedule *sc)
-{
-    cJSON *o = cJSON_CreateObject();
-    const char *pay_status =
-        sc->payment_status >= 0 ? pay_status_name((enum pay_status)sc->payment_status) : NULL;
-    if (!o || !cJSON_AddStringToObject(o, "customer_uid", sc->customer_uid) ||
-        !cJSON_AddStringToObject(o, "merchant_uid", sc->merchant_uid) ||
-        !json_add_str(o, "imp_uid", or_null(sc->imp_uid)) ||
-        !json_add_str(o, "pg_provider", or_null(sc->pg_provider)) ||
-        !json_add_str(o, "pg_id", or_null(sc->pg_id)) ||
-        !json_add_str(o, "customer_id", sc->customer_id) ||
-        !add_int(o, "schedule_at", sc->schedule_at) ||
-        !add_int(o, "executed_at", sc->executed_at) || !add_int(o, "revoked_at", sc->revoked_at) ||
-        !add_int(o, "amount", sc->amount) ||
-        !cJSON_AddStringToObject(o, "currency", sc->currency[0] ? sc->currency : "KRW") ||
-        !json_add_str(o, "name", sc->name) || !json_add_str(o, "buyer_name", sc->buyer_name) ||
-        !json_add_str(o, "buyer_email", sc->buyer_email) ||
-        !json_add_str(o, "buyer_tel", sc->buyer_tel) ||
-        !json_add_str(o, "buyer_addr", sc->buyer_addr) ||
-        !json_add_str(o, "buyer_postcode", sc->buyer_postcode) ||
-        !json_add_str(o, "custom_data", sc->custom_data) ||
-        !cJSON_AddStringToObject(o, "schedule_status", sched_status_name(sc->status)) ||
-        !json_add_str(o, "payment_status", pay_status) ||
-        !json_add_str(o, "fail_reason", sc->fail_reason) ||
-        !json_add_str(o, "promotion_id", sc->promotion_id)) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
 }
 
 static void reply_schedule(struct req *r, const struct schedule *sc)

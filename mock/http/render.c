@@ -367,3 +367,36 @@ cJSON *render_prepare(const struct prepare *p)
     }
     return o;
 }
+
+static const char *or_null(const char *s)
+{
+    return s && s[0] ? s : NULL;
+}
+
+cJSON *render_schedule(const struct schedule *sc)
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *pay_status =
+        sc->payment_status >= 0 ? pay_status_name((enum pay_status)sc->payment_status) : NULL;
+    if (!o || !put_str(o, "customer_uid", sc->customer_uid) ||
+        !put_str(o, "merchant_uid", sc->merchant_uid) ||
+        !put_str(o, "imp_uid", or_null(sc->imp_uid)) ||
+        !put_str(o, "pg_provider", or_null(sc->pg_provider)) ||
+        !put_str(o, "pg_id", or_null(sc->pg_id)) || !put_str(o, "customer_id", sc->customer_id) ||
+        !add_int(o, "schedule_at", sc->schedule_at) ||
+        !add_int(o, "executed_at", sc->executed_at) || !add_int(o, "revoked_at", sc->revoked_at) ||
+        !add_int(o, "amount", sc->amount) ||
+        !put_str(o, "currency", sc->currency[0] ? sc->currency : "KRW") ||
+        !put_str(o, "name", sc->name) || !put_str(o, "buyer_name", sc->buyer_name) ||
+        !put_str(o, "buyer_email", sc->buyer_email) || !put_str(o, "buyer_tel", sc->buyer_tel) ||
+        !put_str(o, "buyer_addr", sc->buyer_addr) ||
+        !put_str(o, "buyer_postcode", sc->buyer_postcode) ||
+        !put_str(o, "custom_data", sc->custom_data) ||
+        !put_str(o, "schedule_status", sched_status_name(sc->status)) ||
+        !put_str(o, "payment_status", pay_status) || !put_str(o, "fail_reason", sc->fail_reason) ||
+        !put_str(o, "promotion_id", sc->promotion_id)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}

@@ -1,6 +1,6 @@
 /*
  * render.h - records to the JSON shapes of the real API (reference §4, §5.1,
- * §3.8, §4.4). Every function returns an owned tree, NULL on OOM.
+ * §3.8, §4.4, §7.2). Every function returns an owned tree, NULL on OOM.
  */
 #ifndef IMPMOCK_RENDER_H
 #define IMPMOCK_RENDER_H
@@ -17,6 +17,8 @@ cJSON *render_payment(const struct payment *p);
 cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit);
 cJSON *render_customer(const struct customer *c);
 cJSON *render_prepare(const struct prepare *p);
+/* The Schedule object, fields in the order of reference §7.2. */
+cJSON *render_schedule(const struct schedule *sc);
 /* Adds v as a JSON integer, written exactly (no double on the way). */
 bool render_add_int(cJSON *o, const char *name, int64_t v);
 

@@ -113,6 +113,21 @@ const struct route route_table[] = {
     {"POST",   "/partners/receipts/{}",                api_partners_receipt,        AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
     {"POST",   "/paymentwall/delivery",                api_paymentwall_delivery,    AUTH_TOKEN, SCN_OP_ANY,    {ARG_NONE}},
 
+    /* the sandbox dashboard: its pages hold no data and need no token (a
+     * browser cannot send one when it opens a page); everything they show
+     * comes from the control calls below and the ones above */
+    {"GET",    "/",                              admin_ui_landing,         AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock",                        admin_ui_landing,         AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/ui",                     admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/ui/dashboard.js",        admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/ui/ui.css",              admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/tenants",                admin_tenants,            AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/payments",               admin_payments,           AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/customers",              admin_customers,          AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/schedules",              admin_schedules,          AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"GET",    "/__mock/errors",                 admin_errors,             AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
+    {"POST",   "/__mock/scenarios/{}/enabled",   admin_scenario_enabled,   AUTH_ADMIN, OP_NONE,    {ARG_OTHER}},
+
     /* the browser half: static pages by exact name, then the window's
      * endpoints; only the window's actions are the operation checkout */
     {"GET",    "/v1/iamport.js",                 api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},

@@ -165,6 +165,20 @@ bool scenario_remove(const char *name)
     return gone != NULL;
 }
 
+bool scenario_set_enabled(const char *name, bool enabled)
+{
+    bool found = false;
+    pthread_mutex_lock(&lock);
+    for (size_t k = 0; k < n_loaded && !found; k++) {
+        if (strcmp(loaded[k]->name, name) == 0) {
+            loaded[k]->disabled = !enabled;
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return found;
+}
+
 static void remove_where(const char *tenant)
 {
     struct scenario **gone = NULL;
@@ -269,7 +283,7 @@ bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct sc
     pthread_mutex_lock(&lock);
     for (size_t k = 0; k < n_loaded; k++) {
         struct scenario *sc = loaded[k];
-        for (size_t i = 0; i < sc->n_rules; i++) {
+        for (size_t i = 0; !sc->disabled && i < sc->n_rules; i++) {
             struct rule *r = &sc->rules[i];
             if (r->layer != layer || !when_matches(sc, r, call))
                 continue;
@@ -328,6 +342,7 @@ char *scenario_list_json(void)
             !cJSON_AddStringToObject(o, "source", copies[k].source) ||
             !(copies[k].tenant[0] ? cJSON_AddStringToObject(o, "tenant", copies[k].tenant)
                                   : cJSON_AddNullToObject(o, "tenant")) ||
+            !cJSON_AddBoolToObject(o, "enabled", !copies[k].disabled) ||
             !(rs = cJSON_AddArrayToObject(o, "rules"))) {
             cJSON_Delete(arr);
             arr = NULL;

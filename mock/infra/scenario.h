@@ -111,6 +111,10 @@ bool scenario_load_file(const char *path, char *err, size_t errlen);
 /* Removes one scenario by name (false when unknown), or all. */
 bool scenario_remove(const char *name);
 void scenario_clear(void);
+/* Switches scenario `name` off (it then matches no call and counts none)
+ * or on again; false when no scenario has this name. Loading a scenario of
+ * the same name again gives it switched on. */
+bool scenario_set_enabled(const char *name, bool enabled);
 /* Removes the scenarios scoped to one tenant (imp_key). */
 void scenario_clear_tenant(const char *imp_key);
 /* Whether any scenario is loaded: a lock-free check that lets a request skip
@@ -118,7 +122,8 @@ void scenario_clear_tenant(const char *imp_key);
 bool scenario_any(void);
 /* The first firing rule of the layer for this call (counting every rule whose WHEN matches). */
 bool scenario_match(const struct scn_call *call, enum scn_layer layer, struct scn_effect *ret);
-/* JSON text [{name, description, source, tenant, rules:[{when, then, hits, fired}]}];
+/* JSON text [{name, description, source, tenant, enabled,
+ * rules:[{when, then, hits, fired}]}];
  * owned (free()), NULL on OOM. */
 char *scenario_list_json(void);
 /* The name scenario files use for an operation ("charge"); NULL for

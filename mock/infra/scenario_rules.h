@@ -54,6 +54,7 @@ struct scenario {
     char *description;
     char *source;
     char tenant[129]; /* imp_key, "" = every tenant */
+    bool disabled;    /* switched off: matches nothing, counts nothing, stays listed */
     struct rule *rules;
     size_t n_rules;
 };

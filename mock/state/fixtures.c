@@ -1,5 +1,6 @@
 /* fixtures.c - see fixtures.h. */
 #include "state/fixtures.h"
+#include "state/fixtures_read.h"
 
 #include "infra/clock.h"
 #include "infra/json.h"
@@ -11,302 +12,6 @@
 
 extern const char fixtures_default_json[];
 extern const size_t fixtures_default_json_len;
-
-static bool copy_str(const cJSON *o, const char *name, char *dst, size_t cap, bool required,
-                     const char *where, char *err, size_t errlen)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
-    if (!it || cJSON_IsNull(it)) {
-        if (required) {
-            snprintf(err, errlen, "%s: field \"%s\" is required", where, name);
-            return false;
-        }
-        dst[0] = '\0';
-        return true;
-    }
-    if (!cJSON_IsString(it) || strlen(it->valuestring) >= cap) {
-        snprintf(err, errlen, "%s: field \"%s\" must be a string of at most %zu bytes", where, name,
-                 cap - 1);
-        return false;
-    }
-    memcpy(dst, it->valuestring, strlen(it->valuestring) + 1);
-    return true;
-}
-
-/* Items of every loaded document are tagged with the file they came from and
- * their index there (see merge_doc), so an error can name both. */
-#define TAG_FILE   "__file"
-#define TAG_INDEX  "__index"
-#define TAG_RELOAD "__reload" /* the seed arrays were released: read them from the file */
-#define EMBEDDED   "embedded default fixtures"
-
-static const char *tag_file(const cJSON *o)
-{
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, TAG_FILE);
-    return cJSON_IsString(f) ? f->valuestring : NULL;
-}
-
-static int tag_index(const cJSON *o, int dflt)
-{
-    const cJSON *i = cJSON_GetObjectItemCaseSensitive(o, TAG_INDEX);
-    return cJSON_IsNumber(i) ? i->valueint : dflt;
-}
-
-/* A whole number from 0 to 2^53 (times, amounts); dflt when absent or null. */
-static bool opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret, const char *where,
-                    char *err, size_t errlen)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
-    if (!it || cJSON_IsNull(it)) {
-        *ret = dflt;
-        return true;
-    }
-    /* checked before the cast: a double out of int64_t range is undefined behaviour */
-    if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > (double)AMOUNT_MAX ||
-        it->valuedouble != (double)(int64_t)it->valuedouble) {
-        snprintf(err, errlen, "%s: field \"%s\" must be a whole number from 0 to 2^53", where,
-                 name);
-        return false;
-    }
-    *ret = (int64_t)it->valuedouble;
-    return true;
-}
-
-/* Channel m->n_channels of merchant m (reference §23.1: GET /users/pg). */
-static bool parse_channel(const cJSON *ch, struct merchant *m, const char *where, char *err,
-                          size_t errlen)
-{
-    struct channel *c = &m->channels[m->n_channels];
-    char kind[16];
-    char cwhere[600];
-    snprintf(cwhere, sizeof cwhere, "%s channels[%zu]", where, m->n_channels);
-    if (!copy_str(ch, "pg_provider", c->pg_provider, sizeof c->pg_provider, true, cwhere, err,
-                  errlen) ||
-        !copy_str(ch, "pg_id", c->pg_id, sizeof c->pg_id, true, cwhere, err, errlen) ||
-        !copy_str(ch, "kind", kind, sizeof kind, true, cwhere, err, errlen) ||
-        !copy_str(ch, "channel_key", c->key, sizeof c->key, false, cwhere, err, errlen) ||
-        !copy_str(ch, "channel_name", c->name, sizeof c->name, false, cwhere, err, errlen))
-        return false;
-    if (!strcmp(kind, "onetime"))
-        c->kind = CHANNEL_ONETIME;
-    else if (!strcmp(kind, "subscription"))
-        c->kind = CHANNEL_SUBSCRIPTION;
-    else if (!strcmp(kind, "keyin"))
-        c->kind = CHANNEL_KEYIN;
-    else if (!strcmp(kind, "vbank"))
-        c->kind = CHANNEL_VBANK;
-    else {
-        snprintf(err, errlen, "%s: field \"kind\" must be onetime, subscription, keyin or vbank",
-                 cwhere);
-        return false;
-    }
-    const cJSON *sb = cJSON_GetObjectItemCaseSensitive(ch, "sandbox");
-    if (sb && !cJSON_IsNull(sb) && !cJSON_IsBool(sb)) {
-        snprintf(err, errlen, "%s: field \"sandbox\" must be true or false", cwhere);
-        return false;
-    }
-    c->sandbox = cJSON_IsTrue(sb);
-    if (!c->key[0])
-        channel_default_key(m->merchant_code, m->n_channels, c, c->key);
-    for (size_t i = 0; i < m->n_channels; i++) {
-        if (strcmp(m->channels[i].key, c->key) == 0) {
-            snprintf(err, errlen, "%s: field \"channel_key\" repeats channels[%zu]'s", cwhere, i);
-            return false;
-        }
-    }
-    return true;
-}
-
-/* The merchant's sub-merchants (reference §23.2): optional, each
- * {tier_code: 3 upper-case letters or digits, tier_name}. */
-static bool parse_tiers(const cJSON *tiers, struct merchant *m, const char *where, char *err,
-                        size_t errlen)
-{
-    if (!tiers || cJSON_IsNull(tiers))
-        return true;
-    if (!cJSON_IsArray(tiers) || cJSON_GetArraySize(tiers) > MAX_TIERS) {
-        snprintf(err, errlen, "%s: field \"tiers\" must be an array of at most %d tiers", where,
-                 MAX_TIERS);
-        return false;
-    }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, tiers)
-    {
-        struct tier *t = &m->tiers[m->n_tiers];
-        char twhere[600];
-        snprintf(twhere, sizeof twhere, "%s tiers[%zu]", where, m->n_tiers);
-        if (!copy_str(it, "tier_code", t->code, sizeof t->code, true, twhere, err, errlen) ||
-            !copy_str(it, "tier_name", t->name, sizeof t->name, true, twhere, err, errlen))
-            return false;
-        bool ok = tier_code_valid(t->code);
-        for (size_t i = 0; ok && i < m->n_tiers; i++)
-            ok = strcmp(m->tiers[i].code, t->code) != 0;
-        if (!ok) {
-            snprintf(err, errlen,
-                     "%s: field \"tier_code\" must be 3 upper-case letters or digits, once each",
-                     twhere);
-            return false;
-        }
-        m->n_tiers++;
-    }
-    return true;
-}
-
-static bool fixtures_parse_merchant(const cJSON *o, struct merchant *m, char *err, size_t errlen)
-{
-    memset(m, 0, sizeof *m);
-    if (!cJSON_IsObject(o)) {
-        snprintf(err, errlen, "merchant: must be an object");
-        return false;
-    }
-    char where[512];
-    const char *file = tag_file(o);
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(o, "merchant_code");
-    if (cJSON_IsString(code))
-        snprintf(where, sizeof where, "%s%smerchant %.60s", file ? file : "", file ? ": " : "",
-                 code->valuestring);
-    else
-        snprintf(where, sizeof where, "%s%smerchants[%d]", file ? file : "", file ? ": " : "",
-                 tag_index(o, 0));
-    char fmt[16];
-    if (!copy_str(o, "merchant_code", m->merchant_code, sizeof m->merchant_code, true, where, err,
-                  errlen) ||
-        !copy_str(o, "imp_key", m->imp_key, sizeof m->imp_key, true, where, err, errlen) ||
-        !copy_str(o, "imp_secret", m->imp_secret, sizeof m->imp_secret, true, where, err, errlen) ||
-        !copy_str(o, "name", m->name, sizeof m->name, false, where, err, errlen) ||
-        !copy_str(o, "default_pg", m->default_pg, sizeof m->default_pg, false, where, err,
-                  errlen) ||
-        !copy_str(o, "webhook_url", m->webhook_url, sizeof m->webhook_url, false, where, err,
-                  errlen) ||
-        !copy_str(o, "webhook_format", fmt, sizeof fmt, false, where, err, errlen))
-        return false;
-    if (fmt[0] && strcmp(fmt, "json") != 0 && strcmp(fmt, "form") != 0) {
-        snprintf(err, errlen, "%s: field \"webhook_format\" must be \"json\" or \"form\"", where);
-        return false;
-    }
-    m->webhook_form = strcmp(fmt, "form") == 0;
-    const cJSON *chs = cJSON_GetObjectItemCaseSensitive(o, "channels");
-    if (!cJSON_IsArray(chs) || cJSON_GetArraySize(chs) == 0 ||
-        cJSON_GetArraySize(chs) > MAX_CHANNELS) {
-        snprintf(err, errlen, "%s: field \"channels\" must be an array of 1 to %d channels", where,
-                 MAX_CHANNELS);
-        return false;
-    }
-    const cJSON *ch;
-    cJSON_ArrayForEach(ch, chs)
-    {
-        if (!parse_channel(ch, m, where, err, errlen))
-            return false;
-        m->n_channels++;
-    }
-    if (!parse_tiers(cJSON_GetObjectItemCaseSensitive(o, "tiers"), m, where, err, errlen))
-        return false;
-    if (!m->default_pg[0])
-        memcpy(m->default_pg, m->channels[0].pg_provider, sizeof m->default_pg);
-    return true;
-}
-
-static bool parse_card(const cJSON *o, size_t index, struct test_card *c, char *err, size_t errlen)
-{
-    char where[512], number[64], outcome[32];
-    const char *file = tag_file(o);
-    snprintf(where, sizeof where, "%s%stest_cards[%d]", file ? file : "", file ? ": " : "",
-             tag_index(o, (int)index));
-    memset(c, 0, sizeof *c);
-    if (!copy_str(o, "number", number, sizeof number, true, where, err, errlen) ||
-        !copy_str(o, "outcome", outcome, sizeof outcome, true, where, err, errlen) ||
-        !copy_str(o, "fail_reason", c->fail_reason, sizeof c->fail_reason, false, where, err,
-                  errlen) ||
-        !copy_str(o, "card_name", c->card_name, sizeof c->card_name, true, where, err, errlen) ||
-        !copy_str(o, "card_code", c->card_code, sizeof c->card_code, false, where, err, errlen) ||
-        !copy_str(o, "description", c->description, sizeof c->description, false, where, err,
-                  errlen))
-        return false;
-    if (!cards_normalize(number, c->digits)) {
-        snprintf(err, errlen, "%s: field \"number\" must be 13 to 19 digits", where);
-        return false;
-    }
-    if (!strcmp(outcome, "approve"))
-        c->outcome = CARD_APPROVE;
-    else if (!strcmp(outcome, "decline"))
-        c->outcome = CARD_DECLINE;
-    else if (!strcmp(outcome, "approve_then_decline"))
-        c->outcome = CARD_APPROVE_THEN_DECLINE;
-    else if (!strcmp(outcome, "auth_fail"))
-        c->outcome = CARD_AUTH_FAIL;
-    else {
-        snprintf(err, errlen,
-                 "%s: field \"outcome\" must be approve, decline, approve_then_decline or "
-                 "auth_fail",
-                 where);
-        return false;
-    }
-    if (c->outcome != CARD_APPROVE && !c->fail_reason[0]) {
-        snprintf(err, errlen, "%s: field \"fail_reason\" is required for outcome %s", where,
-                 outcome);
-        return false;
-    }
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "approve_count");
-    if (c->outcome == CARD_APPROVE_THEN_DECLINE) {
-        if (!cJSON_IsNumber(n) || n->valuedouble < 0 || n->valuedouble > 1000000) {
-            snprintf(err, errlen, "%s: field \"approve_count\" must be a number from 0", where);
-            return false;
-        }
-        c->approve_count = n->valueint;
-    }
-    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(o, "card_type");
-    c->card_type = cJSON_IsNumber(ty) && ty->valueint == 1 ? 1 : 0;
-    return true;
-}
-
-static bool parse_account(const cJSON *o, size_t index, struct bank_account *a, char *err,
-                          size_t errlen)
-{
-    char where[512], code[8], number[64];
-    const char *file = tag_file(o);
-    snprintf(where, sizeof where, "%s%sbank_accounts[%d]", file ? file : "", file ? ": " : "",
-             tag_index(o, (int)index));
-    memset(a, 0, sizeof *a);
-    if (!copy_str(o, "bank_code", code, sizeof code, true, where, err, errlen) ||
-        !copy_str(o, "bank_num", number, sizeof number, true, where, err, errlen) ||
-        !copy_str(o, "bank_holder", a->holder, sizeof a->holder, true, where, err, errlen))
-        return false;
-    if (strlen(code) != ACCOUNTS_CODE_LEN || strspn(code, "0123456789") != ACCOUNTS_CODE_LEN) {
-        snprintf(err, errlen, "%s: field \"bank_code\" must be a 3-digit KFTC bank code", where);
-        return false;
-    }
-    memcpy(a->bank_code, code, sizeof a->bank_code);
-    if (!accounts_digits(number, a->digits)) {
-        snprintf(err, errlen, "%s: field \"bank_num\" must hold 1 to %d digits", where,
-                 ACCOUNTS_DIGITS_MAX);
-        return false;
-    }
-    if (!a->holder[0]) {
-        snprintf(err, errlen, "%s: field \"bank_holder\" must not be empty", where);
-        return false;
-    }
-    return true;
-}
-
-static bool parse_accounts(const cJSON *arr, struct account_table *t, char *err, size_t errlen)
-{
-    size_t n = (size_t)cJSON_GetArraySize(arr);
-    if (!n)
-        return true;
-    t->items = calloc(n, sizeof *t->items);
-    if (!t->items) {
-        snprintf(err, errlen, "out of memory");
-        return false;
-    }
-    const cJSON *a;
-    cJSON_ArrayForEach(a, arr)
-    {
-        if (!parse_account(a, t->n, &t->items[t->n], err, errlen))
-            return false;
-        t->n++;
-    }
-    return true;
-}
 
 /* The "certification" block of one document replaces any earlier one. */
 static bool merge_certification(cJSON *merged, cJSON *doc, const char *file, char *err,
@@ -500,7 +205,7 @@ static bool parse_cards(const cJSON *cards, struct card_table *t, char *err, siz
     const cJSON *c;
     cJSON_ArrayForEach(c, cards)
     {
-        if (!parse_card(c, t->n, &t->cards[t->n], err, errlen))
+        if (!fixtures__parse_card(c, t->n, &t->cards[t->n], err, errlen))
             return false;
         t->n++;
     }
@@ -549,7 +254,8 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
     if (ok && !cJSON_GetObjectItemCaseSensitive(merged, "certification"))
         ok = default_certification(merged, err, errlen);
     const cJSON *cert = cJSON_GetObjectItemCaseSensitive(merged, "certification");
-    ok = ok && fixtures_parse_certification(cert, tag_file(cert), &fx->phones, err, errlen);
+    ok = ok &&
+         fixtures_parse_certification(cert, fixtures__tag_file(cert), &fx->phones, err, errlen);
     cJSON *merchants = cJSON_GetObjectItemCaseSensitive(merged, "merchants");
     if (ok && cJSON_GetArraySize(merchants) == 0) {
         snprintf(err, errlen, "%s: no merchants defined", path ? path : "fixtures");
@@ -561,7 +267,7 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
     cJSON_ArrayForEach(m, to_check)
     {
         struct merchant tmp;
-        if (!fixtures_parse_merchant(m, &tmp, err, errlen)) {
+        if (!fixtures__parse_merchant(m, &tmp, err, errlen)) {
             ok = false;
             break;
         }
@@ -569,8 +275,8 @@ bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errl
     ok = ok &&
          parse_cards(cJSON_GetObjectItemCaseSensitive(merged, "test_cards"), &fx->cards, err,
                      errlen) &&
-         parse_accounts(cJSON_GetObjectItemCaseSensitive(merged, "bank_accounts"), &fx->accounts,
-                        err, errlen);
+         fixtures__parse_accounts(cJSON_GetObjectItemCaseSensitive(merged, "bank_accounts"),
+                                  &fx->accounts, err, errlen);
     if (!ok) {
         cJSON_Delete(merged);
         cards_fini(&fx->cards);
@@ -616,11 +322,11 @@ static bool seed_customer(const struct fixtures *fx, struct store *s, int tid,
     snprintf(where, sizeof where, "%s%smerchant %s customers[%zu]", file ? file : "",
              file ? ": " : "", m->merchant_code, i);
     const struct channel *ch = channel_of_kind(m, CHANNEL_KEYIN);
-    if (!copy_str(o, "customer_uid", c.customer_uid, sizeof c.customer_uid, true, where, err,
-                  errlen) ||
-        !copy_str(o, "pg_provider", c.pg_provider, sizeof c.pg_provider, false, where, err,
-                  errlen) ||
-        !copy_str(o, "pg_id", c.pg_id, sizeof c.pg_id, false, where, err, errlen))
+    if (!fixtures__copy_str(o, "customer_uid", c.customer_uid, sizeof c.customer_uid, true, where,
+                            err, errlen) ||
+        !fixtures__copy_str(o, "pg_provider", c.pg_provider, sizeof c.pg_provider, false, where,
+                            err, errlen) ||
+        !fixtures__copy_str(o, "pg_id", c.pg_id, sizeof c.pg_id, false, where, err, errlen))
         return false;
     if (!c.pg_provider[0])
         memcpy(c.pg_provider, ch->pg_provider, sizeof c.pg_provider);
@@ -644,7 +350,7 @@ static bool seed_customer(const struct fixtures *fx, struct store *s, int tid,
         ok = str_set(&c.card_number, masked) && str_set(&c.card_name, name) &&
              str_set(&c.card_code, code);
     }
-    if (!opt_num(o, "inserted", clock_now(), &c.inserted, where, err, errlen)) {
+    if (!fixtures__opt_num(o, "inserted", clock_now(), &c.inserted, where, err, errlen)) {
         customer_fini(&c);
         return false;
     }
@@ -671,17 +377,19 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
     char where[512], status[16];
     snprintf(where, sizeof where, "%s%smerchant %s payments[%zu]", file ? file : "",
              file ? ": " : "", m->merchant_code, i);
-    if (!copy_str(o, "imp_uid", p.imp_uid, sizeof p.imp_uid, false, where, err, errlen) ||
-        !copy_str(o, "merchant_uid", p.merchant_uid, sizeof p.merchant_uid, true, where, err,
-                  errlen) ||
-        !copy_str(o, "status", status, sizeof status, true, where, err, errlen) ||
-        !copy_str(o, "pay_method", p.pay_method, sizeof p.pay_method, false, where, err, errlen) ||
-        !copy_str(o, "channel", p.channel, sizeof p.channel, false, where, err, errlen) ||
-        !copy_str(o, "pg_provider", p.pg_provider, sizeof p.pg_provider, false, where, err,
-                  errlen) ||
-        !copy_str(o, "pg_id", p.pg_id, sizeof p.pg_id, false, where, err, errlen) ||
-        !copy_str(o, "pg_tid", p.pg_tid, sizeof p.pg_tid, false, where, err, errlen) ||
-        !copy_str(o, "currency", p.currency, sizeof p.currency, false, where, err, errlen))
+    if (!fixtures__copy_str(o, "imp_uid", p.imp_uid, sizeof p.imp_uid, false, where, err, errlen) ||
+        !fixtures__copy_str(o, "merchant_uid", p.merchant_uid, sizeof p.merchant_uid, true, where,
+                            err, errlen) ||
+        !fixtures__copy_str(o, "status", status, sizeof status, true, where, err, errlen) ||
+        !fixtures__copy_str(o, "pay_method", p.pay_method, sizeof p.pay_method, false, where, err,
+                            errlen) ||
+        !fixtures__copy_str(o, "channel", p.channel, sizeof p.channel, false, where, err, errlen) ||
+        !fixtures__copy_str(o, "pg_provider", p.pg_provider, sizeof p.pg_provider, false, where,
+                            err, errlen) ||
+        !fixtures__copy_str(o, "pg_id", p.pg_id, sizeof p.pg_id, false, where, err, errlen) ||
+        !fixtures__copy_str(o, "pg_tid", p.pg_tid, sizeof p.pg_tid, false, where, err, errlen) ||
+        !fixtures__copy_str(o, "currency", p.currency, sizeof p.currency, false, where, err,
+                            errlen))
         return false;
     if (!pay_status_parse(status, &p.status)) {
         snprintf(err, errlen, "%s: field \"status\" must be ready, paid, failed or cancelled",
@@ -693,12 +401,12 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
         return false;
     }
     bool cancelled = p.status == PAY_CANCELLED;
-    if (!opt_num(o, "amount", 0, &p.amount, where, err, errlen) ||
-        !opt_num(o, "cancel_amount", cancelled ? p.amount : 0, &p.cancel_amount, where, err,
-                 errlen) ||
-        !opt_num(o, "tax_free", 0, &p.tax_free, where, err, errlen) ||
-        !opt_num(o, "cancel_tax_free", cancelled ? p.tax_free : 0, &p.cancel_tax_free, where, err,
-                 errlen))
+    if (!fixtures__opt_num(o, "amount", 0, &p.amount, where, err, errlen) ||
+        !fixtures__opt_num(o, "cancel_amount", cancelled ? p.amount : 0, &p.cancel_amount, where,
+                           err, errlen) ||
+        !fixtures__opt_num(o, "tax_free", 0, &p.tax_free, where, err, errlen) ||
+        !fixtures__opt_num(o, "cancel_tax_free", cancelled ? p.tax_free : 0, &p.cancel_tax_free,
+                           where, err, errlen))
         return false;
     /* the balance and cancel rules assume these never exceed what was paid */
     const char *over = p.cancel_amount > p.amount            ? "cancel_amount"
@@ -724,14 +432,15 @@ static bool seed_payment(struct store *s, int tid, const struct merchant *m, con
     p.card_type = -1;
     p.escrow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "escrow"));
     int64_t now = clock_now();
-    if (!opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
-        !opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at, where, err,
-                 errlen) ||
-        !opt_num(o, "failed_at", p.status == PAY_FAILED ? now : 0, &p.failed_at, where, err,
-                 errlen) ||
-        !opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err, errlen) ||
-        !opt_num(o, "vbank_date", 0, &p.vbank_date, where, err, errlen) ||
-        !opt_num(o, "vbank_issued_at", 0, &p.vbank_issued_at, where, err, errlen))
+    if (!fixtures__opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
+        !fixtures__opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at,
+                           where, err, errlen) ||
+        !fixtures__opt_num(o, "failed_at", p.status == PAY_FAILED ? now : 0, &p.failed_at, where,
+                           err, errlen) ||
+        !fixtures__opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err,
+                           errlen) ||
+        !fixtures__opt_num(o, "vbank_date", 0, &p.vbank_date, where, err, errlen) ||
+        !fixtures__opt_num(o, "vbank_issued_at", 0, &p.vbank_issued_at, where, err, errlen))
         return false;
     p.updated_at = p.started_at;
     if (p.paid_at > p.updated_at)
@@ -760,7 +469,7 @@ static bool seed(const struct fixtures *fx, struct store *s, int tid, const cJSO
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(mo, "customers");
     const cJSON *it;
-    const char *file = tag_file(mo);
+    const char *file = fixtures__tag_file(mo);
     size_t i = 0;
     if (!cJSON_IsArray(arr))
         arr = NULL;
@@ -788,10 +497,10 @@ bool fixtures_apply(const struct fixtures *fx, struct store *s, char *err, size_
     {
         struct merchant m;
         int tid;
-        if (!fixtures_parse_merchant(mo, &m, err, errlen))
+        if (!fixtures__parse_merchant(mo, &m, err, errlen))
             return false;
         if (store_tenant_add(s, &m, &tid) != MOCK_OK) {
-            const char *file = tag_file(mo);
+            const char *file = fixtures__tag_file(mo);
             snprintf(err, errlen, "%s%smerchant %s: imp_key or merchant_code used twice",
                      file ? file : "", file ? ": " : "", m.merchant_code);
             return false;
@@ -809,7 +518,8 @@ void fixtures_release_seeds(struct fixtures *fx)
     {
         int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(mo, "payments")) +
                 cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(mo, "customers"));
-        if (n <= FIXTURES_KEEP_MAX || !tag_file(mo) || !cJSON_AddTrueToObject(mo, TAG_RELOAD))
+        if (n <= FIXTURES_KEEP_MAX || !fixtures__tag_file(mo) ||
+            !cJSON_AddTrueToObject(mo, TAG_RELOAD))
             continue;
         cJSON_DeleteItemFromObjectCaseSensitive(mo, "payments");
         cJSON_DeleteItemFromObjectCaseSensitive(mo, "customers");
@@ -823,7 +533,7 @@ static bool seed_again(const struct fixtures *fx, struct store *s, int tid, cons
 {
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mo, TAG_RELOAD)))
         return seed(fx, s, tid, mo, cur, err, errlen);
-    const char *file = tag_file(mo);
+    const char *file = fixtures__tag_file(mo);
     cJSON *merged = empty_doc();
     bool ok = merged != NULL;
     if (!ok)
@@ -871,7 +581,7 @@ void fixtures_template_merchant(const struct fixtures *fx, const char *imp_key,
                                 const char *imp_secret, struct merchant *ret_m)
 {
     char err[256];
-    if (!fixtures_parse_merchant(cJSON_GetArrayItem(fx->merchants, 0), ret_m, err, sizeof err))
+    if (!fixtures__parse_merchant(cJSON_GetArrayItem(fx->merchants, 0), ret_m, err, sizeof err))
         memset(ret_m, 0, sizeof *ret_m);
     snprintf(ret_m->imp_key, sizeof ret_m->imp_key, "%s", imp_key);
     snprintf(ret_m->imp_secret, sizeof ret_m->imp_secret, "%s", imp_secret);

@@ -1,32 +1,13 @@
 /* fixtures_phones.c - the fixtures' "certification" block: the test phones
  * of identity verification and the code every SMS carries (README.md,
  * Fixtures). See fixtures.h. */
-#include "state/fixtures.h"
+#include "state/fixtures_read.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PHONES_MAX 1000
-
-static bool text(const cJSON *o, const char *name, char *dst, size_t cap, bool required,
-                 const char *where, char *err, size_t errlen)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
-    dst[0] = '\0';
-    if (!it || cJSON_IsNull(it)) {
-        if (required)
-            snprintf(err, errlen, "%s: field \"%s\" is required", where, name);
-        return !required;
-    }
-    if (!cJSON_IsString(it) || strlen(it->valuestring) >= cap) {
-        snprintf(err, errlen, "%s: field \"%s\" must be a string of at most %zu bytes", where, name,
-                 cap - 1);
-        return false;
-    }
-    memcpy(dst, it->valuestring, strlen(it->valuestring) + 1);
-    return true;
-}
 
 static bool parse_phone(const cJSON *o, const char *where, struct test_phone *ret, char *err,
                         size_t errlen)
@@ -37,10 +18,10 @@ static bool parse_phone(const cJSON *o, const char *where, struct test_phone *re
         snprintf(err, errlen, "%s: must be an object", where);
         return false;
     }
-    if (!text(o, "phone", pattern, sizeof pattern, true, where, err, errlen) ||
-        !text(o, "outcome", outcome, sizeof outcome, true, where, err, errlen) ||
-        !text(o, "description", ret->description, sizeof ret->description, false, where, err,
-              errlen))
+    if (!fixtures__copy_str(o, "phone", pattern, sizeof pattern, true, where, err, errlen) ||
+        !fixtures__copy_str(o, "outcome", outcome, sizeof outcome, true, where, err, errlen) ||
+        !fixtures__copy_str(o, "description", ret->description, sizeof ret->description, false,
+                            where, err, errlen))
         return false;
     if (!phones_pattern(pattern, ret->pattern)) {
         snprintf(err, errlen,
@@ -76,7 +57,7 @@ bool fixtures_parse_certification(const cJSON *o, const char *file, struct phone
         snprintf(err, errlen, "%s: must be an object", where);
         return false;
     }
-    if (!text(o, "otp", ret->otp, sizeof ret->otp, true, where, err, errlen))
+    if (!fixtures__copy_str(o, "otp", ret->otp, sizeof ret->otp, true, where, err, errlen))
         return false;
     bool digits = strlen(ret->otp) == PHONE_OTP_LEN;
     for (const char *p = ret->otp; *p; p++)

@@ -35,13 +35,13 @@ export async function until(fn, what, timeoutMs = 10000) {
   }
 }
 
-async function startImpmock() {
+async function startImpmock(extraArgs) {
   const bin = path.resolve(root, process.env.IMPMOCK_BIN || 'build/impmock');
   if (!fs.existsSync(bin)) throw new Error(`no impmock binary at ${bin} (set IMPMOCK_BIN)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'impmock-e2e-'));
   const portFile = path.join(dir, 'port');
   const log = fs.openSync(path.join(dir, 'log'), 'w');
-  const child = spawn(bin, ['--port', '0', '--port-file', portFile], {
+  const child = spawn(bin, ['--port', '0', '--port-file', portFile, ...extraArgs], {
     stdio: ['ignore', log, log],
   });
   fs.closeSync(log);
@@ -112,10 +112,13 @@ async function startMerchant(mockBase) {
   return { server, hooks, state, port, origin: `http://127.0.0.1:${port}` };
 }
 
-/* options.browserArgs: more chromium switches (e.g. --host-resolver-rules
- * to give the local servers names of their own). */
+/* options.args: more impmock options (--clock T, --admin-token T, ...); an
+ * --admin-token given here is what admin() then sends. options.browserArgs:
+ * more chromium switches (e.g. --host-resolver-rules to give the local
+ * servers names of their own). */
 export async function start(options = {}) {
-  const mock = await startImpmock();
+  const args = options.args || [];
+  const mock = await startImpmock(args);
   const merchant = await startMerchant(mock.base);
   // launch() gives chromium a fresh, empty --user-data-dir of its own each time
   const browser = await chromium.launch({
@@ -129,7 +132,9 @@ export async function start(options = {}) {
     ],
   });
   fs.mkdirSync(artifacts, { recursive: true });
-  const env = { mock, merchant, browser, token: null };
+  const tokenAt = args.indexOf('--admin-token');
+  const env = { mock, merchant, browser, token: null,
+    adminToken: tokenAt >= 0 ? args[tokenAt + 1] : null };
   env.stop = async () => {
     await browser.close().catch(() => {});
     await new Promise((r) => merchant.server.close(r));
@@ -179,7 +184,8 @@ export async function payment(env, impUid) {
 export async function admin(env, method, p, body, headers = {}) {
   const res = await fetch(`${env.mock.base}${p}`, {
     method,
-    headers: { 'Content-Type': 'application/json', ...headers },
+    headers: { 'Content-Type': 'application/json',
+      ...(env.adminToken ? { 'X-Admin-Token': env.adminToken } : {}), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(10000),
   });

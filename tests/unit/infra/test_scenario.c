@@ -1,10 +1,11 @@
 /*
  * test_scenario.c - mock/infra/scenario.c: what a scenario file may say and
  * the refusals (each naming the source, the rule and the field, and leaving
- * the loaded set as it was), then matching: operation, route and field
- * globs, the PG with or without its MID, amounts, tenant scoping, which
- * matching calls fire (nth, first, after), counting per tenant, merchant_uid
- * or customer_uid, one effect per layer, and the hit and fired counts.
+ * the loaded set as it was), switching a scenario off and on, then
+ * matching: operation, route and field globs, the PG with or without its
+ * MID, amounts, tenant scoping, which matching calls fire (nth, first,
+ * after), counting per tenant, merchant_uid or customer_uid, one effect per
+ * layer, and the hit and fired counts.
  */
 #include "infra/scenario.h"
 #include "unit_harness.h"
@@ -227,6 +228,44 @@ static void test_same_name_replaces_remove_and_clear(void **state)
          "}]}");
     scenario_clear();
     assert_false(scenario_any());
+}
+
+/* A switched-off scenario neither fires nor counts, and says so in the
+ * listing; switched on again it counts from where it was; loading it again
+ * gives it switched on. */
+static void test_switched_off_and_on(void **state)
+{
+    (void)state;
+    load("{\"name\":\"a\",\"description\":\"d\",\"rules\":[{\"when\":{},\"then\":{\"status\":500}"
+         "}]}");
+    load("{\"name\":\"b\",\"description\":\"d\",\"rules\":[{\"when\":{},\"then\":{\"status\":501}"
+         "}]}");
+    struct scn_call c = {.op = SCN_OP_LOOKUP, .imp_key = "key-a"};
+    struct scn_effect e;
+    assert_false(scenario_set_enabled("nobody", false));
+    assert_true(scenario_set_enabled("a", false));
+    assert_true(scenario_match(&c, SCN_TRANSPORT, &e));
+    assert_int_equal(e.http_status, 501); /* "a" is skipped, "b" fires */
+    assert_true(scenario_set_enabled("b", false));
+    assert_false(scenario_match(&c, SCN_TRANSPORT, &e));
+
+    char *list = scenario_list_json();
+    cJSON *o = unit_parse_json(list, strlen(list));
+    free(list);
+    const cJSON *a = cJSON_GetArrayItem(o, 0);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(a, "enabled")));
+    const cJSON *rule = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(a, "rules"), 0);
+    assert_int_equal((int)json_num(rule, "hits"), 0); /* a switched-off rule sees nothing */
+    cJSON_Delete(o);
+
+    assert_true(scenario_set_enabled("a", true));
+    assert_true(scenario_match(&c, SCN_TRANSPORT, &e));
+    assert_int_equal(e.http_status, 500);
+    load("{\"name\":\"b\",\"description\":\"d\",\"rules\":[{\"when\":{},\"then\":{\"status\":502"
+         "}}]}");
+    assert_true(scenario_set_enabled("a", false));
+    assert_true(scenario_match(&c, SCN_TRANSPORT, &e));
+    assert_int_equal(e.http_status, 502); /* the reloaded "b" is on */
 }
 
 /* ---- matching ---- */
@@ -477,6 +516,7 @@ int main(void)
         T(test_the_library_loads),
         T(test_refusals_name_source_rule_and_field),
         T(test_same_name_replaces_remove_and_clear),
+        T(test_switched_off_and_on),
         T(test_what_a_rule_matches),
         T(test_tenant_scope_and_layers),
         T(test_nth_first_after),
