@@ -125,6 +125,10 @@ static const struct opt_def opts[] = {
      NO_FIELD, 100, 3600000, "from 100 to 3600000 ms",
      "time a client has to send one request, headers and body;\n"
      "slower clients are cut off (default 15000)"},
+    {"keep-alive-timeout", "IMPMOCK_KEEP_ALIVE_TIMEOUT", "MS", OPT_NUM, NULL,
+     F(keep_alive_timeout_ms), NO_FIELD, 100, 3600000, "from 100 to 3600000 ms",
+     "how long an idle keep-alive connection keeps its worker, and\n"
+     "the time for the headers of its next request (default 5000)"},
     {"journal-size", "IMPMOCK_JOURNAL_SIZE", "N", OPT_NUM, NULL, F(journal_size), NO_FIELD, 0, 1000000,
      "a number from 0 to 1000000",
      "requests kept for GET /__mock/requests (default 1000, 0 = off)"},
@@ -373,6 +377,7 @@ static void defaults(struct config *c)
     c->max_tenants = 10000;
     c->body_limit = 1 << 20;
     c->request_timeout_ms = 15000;
+    c->keep_alive_timeout_ms = 5000;
     c->journal_size = 1000;
     c->journal_page_limit = 8 << 20;
     c->webhook_retry_interval = 60;

@@ -274,6 +274,7 @@ static bool start_services(struct running *run, const struct config *c)
         .port = (int)c->port,
         .threads = (int)c->threads,
         .request_timeout_ms = (int)c->request_timeout_ms,
+        .keep_alive_timeout_ms = (int)c->keep_alive_timeout_ms,
         .quiet = c->quiet,
         .log_json = strcmp(c->log_format, "json") == 0,
         .allowed_hosts = c->allowed_hosts.items,

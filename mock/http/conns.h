@@ -1,66 +1,56 @@
 /*
  * conns.h - impmock's own record of each client connection, kept beside
- * civetweb's: its socket, whether a request is in a handler, since when it
- * has been idle. civetweb 1.15 gives every connection one worker thread from
- * its first byte to its close and has no way to interrupt one, so two limits
- * are enforced here, on the socket itself:
+ * civetweb's through its init_connection and connection_close callbacks and
+ * mg_get_user_connection_data. civetweb 1.15 gives every connection one
+ * worker thread from its first byte to its close; a record says when the
+ * connection's current request began (for the body's deadline, request.c)
+ * and whether civetweb answered it itself, and the registry counts the
+ * connections the workers hold:
  *
- *   - deadline: a request body must have arrived --request-timeout after the
- *     connection was taken up (its first request) or after the headers
- *     ended (later ones); a watchdog thread shuts the socket's read side
- *     when the time is up, which ends civetweb's blocked read at once;
- *   - give way: when every worker is taken, the connection idle the
- *     longest between two requests is closed, and answers say
- *     "Connection: close" instead of keeping their worker, so a new client
- *     is served at once rather than after a keep-alive timeout.
+ *   - deadline: a request must be in --request-timeout after the connection
+ *     was taken up (its first request: civetweb's wait for the headers
+ *     counts from there too) or after its headers ended (later requests,
+ *     whose headers civetweb bounds by the keep-alive timeout);
+ *   - give way: while every worker holds a connection, answers say
+ *     "Connection: close", so each client that makes a request frees its
+ *     worker for the clients waiting; idle keep-alive connections free theirs
+ *     after the keep-alive timeout (--keep-alive-timeout).
  *
- * civetweb does not hand its socket to a handler: it is found once per
- * connection, as the descriptor whose two addresses are the request's. A
- * connection whose socket is not found, or that never sends a whole
- * request, is bounded by civetweb's own timeouts only.
- * Thread-safety: callable from any thread; one mutex inside, never held
- * across a call into civetweb.
+ * A record is used by the worker serving its connection only; the count is
+ * shared. Nothing here touches a socket.
  */
 #ifndef IMPMOCK_CONNS_H
 #define IMPMOCK_CONNS_H
 
 #include <stdbool.h>
 
-struct mg_request_info;
-
 struct conns;
 struct conn; /* one client connection */
 
 /* A registry for `workers` civetweb workers and requests of timeout_ms;
- * starts the watchdog thread. NULL when it cannot. */
+ * NULL when out of memory. */
 struct conns *conns_new(int workers, int timeout_ms);
-/* Stops the watchdog; call after civetweb has stopped. NULL is fine. */
+/* Call after civetweb has stopped. NULL is fine. */
 void conns_free(struct conns *cs);
 
 /* A worker took a new connection (civetweb's init_connection): its record,
- * NULL when out of memory (the connection is then served unwatched). When
- * this took the last free worker, the connection idle the longest is closed. */
+ * NULL when out of memory (the connection is then served with the request
+ * timeout counted from its handler). */
 struct conn *conns_open(struct conns *cs);
-/* civetweb is closing c (connection_close, before its socket is closed).
- * NULL is fine. */
+/* civetweb is closing c (connection_close). NULL is fine. */
 void conns_close(struct conns *cs, struct conn *c);
 
-/* A request reached the handler: c is busy, its socket looked up the first
- * time. Returns the deadline of its body (CLOCK_MONOTONIC ms). */
-double conns_begin(struct conns *cs, struct conn *c, const struct mg_request_info *ri);
-/* Cuts the reading side of c's socket at deadline unless conns_unwatch
- * comes first; conns_unwatch says whether it was cut. */
-void conns_watch(struct conns *cs, struct conn *c, double deadline);
-bool conns_unwatch(struct conns *cs, struct conn *c);
+/* A request reached the handler. Returns the deadline of its body
+ * (conns_now_ms time). */
+double conns_begin(struct conns *cs, struct conn *c);
 /* Whether the connection may stay open after its answer: not while every
- * worker is taken. */
+ * worker holds a connection. */
 bool conns_may_keep_alive(struct conns *cs);
-/* c's answer is sent: c is idle from now until its next request. */
-void conns_end(struct conns *cs, struct conn *c);
+/* c's answer is sent: a later request on it is timed from its headers. */
+void conns_end(struct conn *c);
 
 /* Whether civetweb answered c's current request itself (its http_error
- * callback); set and read by the worker serving c only, cleared by
- * conns_begin. */
+ * callback); cleared by conns_begin. */
 void conns_set_answered(struct conn *c);
 bool conns_answered(const struct conn *c);
 

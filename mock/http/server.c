@@ -115,27 +115,13 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
     cJSON_Delete(parsed);
 }
 
-/* Reads the body by the request's deadline: a body still arriving then
- * (slowly, or not at all) is cut off, *ret_late set. */
-static char *read_body(struct server *srv, struct mg_connection *conn, struct conn *c,
-                       double deadline, size_t *ret_len, bool *ret_too_large, bool *ret_broken,
-                       bool *ret_late)
-{
-    const struct mg_request_info *ri = mg_get_request_info(conn);
-    conns_watch(srv->conns, c, deadline);
-    char *body = request_read_body(conn, ri->content_length, srv->app->body_limit, ret_len,
-                                   ret_too_large, ret_broken);
-    *ret_late = conns_unwatch(srv->conns, c);
-    return body;
-}
-
 static int handle(struct mg_connection *conn, void *cbdata)
 {
     struct server *srv = cbdata;
     const struct mg_request_info *ri = mg_get_request_info(conn);
     struct conn *c = mg_get_user_connection_data(conn);
     double t0 = conns_now_ms();
-    double deadline = conns_begin(srv->conns, c, ri);
+    double deadline = conns_begin(srv->conns, c);
     struct req r;
     memset(&r, 0, sizeof r);
     r.app = srv->app;
@@ -148,27 +134,26 @@ static int handle(struct mg_connection *conn, void *cbdata)
     r.window_key = mg_get_header(conn, "X-Impmock-Window");
     r.remote_addr = ri->remote_addr;
 
-    size_t body_len = 0;
     bool framed = path && framing_check(ri, &r.reply);
-    bool too_large = false, broken = false, late = false;
+    struct body_read got = {0};
     char *body = NULL;
     if (framed && ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
         strcmp(r.method, "HEAD") != 0)
-        body = read_body(srv, conn, c, deadline, &body_len, &too_large, &broken, &late);
+        body = request_read_body(conn, ri->content_length, srv->app->body_limit, deadline, &got);
     char timeout[16];
     snprintf(timeout, sizeof timeout, "%d", srv->timeout_ms);
     if (!path)
         envelope_fail(&r.reply, MOCK_INTERNAL, NULL);
     else if (!framed)
         ; /* refused by framing_check */
-    else if (broken)
-        envelope_fail(&r.reply, late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
+    else if (got.broken)
+        envelope_fail(&r.reply, got.late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
     else
-        dispatch(srv, conn, ri, &r, body, body_len, too_large, path_control);
+        dispatch(srv, conn, ri, &r, body, got.len, got.too_large, path_control);
     r.reply.cors_headers = r.cors;
-    /* a connection whose framing is in doubt, whose read side was cut, or
-     * that holds the last free worker is not kept */
-    bool keep_alive = framed && !too_large && !broken && !late && request_keep_alive(conn, ri) &&
+    /* a connection whose framing is in doubt, whose body was not read to
+     * its end, or while every worker holds one, is not kept */
+    bool keep_alive = framed && !got.too_large && !got.broken && request_keep_alive(conn, ri) &&
                       conns_may_keep_alive(srv->conns);
     if (!keep_alive)
         mg_disable_connection_keep_alive(conn);
@@ -177,9 +162,9 @@ static int handle(struct mg_connection *conn, void *cbdata)
      * after its answer must find the request there */
     if (strncmp(r.path, "/__mock/", 8) != 0)
         journal_record(r.tid, r.method, r.path, ri->query_string, no_answer ? 499 : r.reply.status,
-                       body, body_len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len);
+                       body, got.len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len);
     send_answer(conn, &r, keep_alive);
-    conns_end(srv->conns, c);
+    conns_end(c);
     if (!srv->opts.quiet)
         access_log_write(&r, conns_now_ms() - t0, srv->opts.log_json);
     int status = r.reply.status;
@@ -294,19 +279,22 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     }
     snprintf(ports, sizeof ports, v6 ? "[%s]:%d" : "%s:%d", o->host, o->port);
     snprintf(threads, sizeof threads, "%d", o->threads);
-    char timeout_ms[16];
+    char timeout_ms[16], keep_alive_ms[16];
     srv->timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms : 15000;
     snprintf(timeout_ms, sizeof timeout_ms, "%d", srv->timeout_ms);
+    snprintf(keep_alive_ms, sizeof keep_alive_ms, "%d",
+             o->keep_alive_timeout_ms > 0 ? o->keep_alive_timeout_ms : 5000);
     srv->conns = conns_new(o->threads, srv->timeout_ms);
     if (!srv->conns) {
-        snprintf(err, errlen, "cannot start the connection watchdog");
+        snprintf(err, errlen, "out of memory");
         guard_free(srv->guard);
         free(srv);
         return NULL;
     }
-    /* the keep-alive timeout also bounds the headers of a connection's later
-     * requests: no longer than the request timeout; an idle connection gives
-     * its worker way sooner when a new client needs it (conns.c) */
+    /* an idle keep-alive connection keeps its worker for the keep-alive
+     * timeout, which civetweb also applies to the headers of the
+     * connection's later requests (counted from the previous answer): a
+     * short one lets idle clients give way (conns.h) */
     /* empty access_control_*: civetweb would answer every CORS preflight
      * itself, for any origin, before our handler; guard.c decides */
     const char *options[] = {"listening_ports",
@@ -316,7 +304,7 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                              "enable_keep_alive",
                              "yes",
                              "keep_alive_timeout_ms",
-                             timeout_ms,
+                             keep_alive_ms,
                              "request_timeout_ms",
                              timeout_ms,
                              "decode_url",

@@ -1752,9 +1752,16 @@ static void test_framing(void **state)
     end_cases("framing");
 }
 
-/* A body must be in by --request-timeout (1 s here): one that stalls, one
- * that drips a byte at a time, and one whose headers were dribbled first
- * (they count against the same time) are each cut off then with 408. */
+/* A body must be in by the deadline: --request-timeout after a worker took
+ * the connection (the first request) or after the headers (later ones).
+ * Reads are checked against it as they return (request.c), and civetweb
+ * gives up on a read after --request-timeout without a byte, so:
+ *   - a body that drips (a byte every 100 ms here) is cut off by the first
+ *     byte after the deadline: 408 within one gap of it;
+ *   - a body that stalls is refused --request-timeout after its last byte
+ *     (never before the deadline, which that is never before): 408.
+ * Without the deadline a dripping body was read for as long as it dripped,
+ * and a stalled one answered 400 after one wait and closed after another. */
 static void test_slow_bodies(void **state)
 {
     (void)state;
@@ -1762,21 +1769,23 @@ static void test_slow_bodies(void **state)
     static const char head[] =
         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Content-Length: 200\r\n\r\n{\"merchant_uid\":\"slow_order\"";
+    enum { STALLED, DRIPPING, SLOW_HEADERS };
     static const char *const names[] = {"stalled body", "dripping body", "headers, then body"};
-    for (int kind = 0; kind < 3; kind++) {
+    for (int kind = STALLED; kind <= SLOW_HEADERS; kind++) {
         double t0 = now_ms(), answered = -1;
         int fd = connect_mock();
         size_t sent = 0;
-        if (kind == 2) /* the first 60 bytes over 600 ms */
+        if (kind == SLOW_HEADERS) /* the first 60 bytes over 600 ms */
             for (; sent < 60; sent += 6, sleep_ms(60))
                 send_all(fd, head + sent, 6);
         send_all(fd, head + sent, sizeof head - 1 - sent);
+        double last_byte = now_ms() - t0;
         int status = 0;
         while (answered < 0 && now_ms() - t0 < REQ_TIMEOUT * 4) {
-            if (kind == 1)
-                send(fd, " ", 1, MSG_NOSIGNAL);
+            if (kind == DRIPPING && send(fd, " ", 1, MSG_NOSIGNAL) == 1)
+                last_byte = now_ms() - t0;
             struct pollfd pfd = {fd, POLLIN, 0};
-            if (poll(&pfd, 1, kind == 1 ? 100 : 50) > 0) {
+            if (poll(&pfd, 1, kind == DRIPPING ? 100 : 50) > 0) {
                 char b[512];
                 ssize_t r = recv(fd, b, sizeof b - 1, 0);
                 b[r > 0 ? r : 0] = '\0';
@@ -1785,78 +1794,186 @@ static void test_slow_bodies(void **state)
             }
         }
         close(fd);
+        /* dripping: by the deadline plus one gap (100 ms) and some slack;
+         * stalled: --request-timeout after the last byte, with the same slack */
+        double from = kind == DRIPPING ? REQ_TIMEOUT : last_byte + REQ_TIMEOUT;
+        double to = kind == DRIPPING ? REQ_TIMEOUT + 100 + 300 : last_byte + REQ_TIMEOUT + 300;
         n_cases++;
         if (answered < 0)
             bad(names[kind], "still reading after %d ms", REQ_TIMEOUT * 4);
-        else if (answered < REQ_TIMEOUT * 0.9 || answered > REQ_TIMEOUT * 1.4 || status != 408)
-            bad(names[kind], "answered %d after %.0f ms; wanted 408 after %d ms", status, answered,
-                REQ_TIMEOUT);
+        else if (answered < from - 50 || answered > to || status != 408)
+            bad(names[kind], "answered %d after %.0f ms; wanted 408 after %.0f to %.0f ms", status,
+                answered, from, to);
     }
     state_unchanged("slow bodies");
     end_cases("slow bodies");
 }
 
-/* Keep-alive clients gone idle give their workers way to a new client once
- * every worker is taken, instead of holding them for a keep-alive timeout;
- * with workers to spare, nobody is closed. */
+/* Workers held by dripping bodies come back at their deadline: with every
+ * worker taken by one, a new client is served soon after the timeout
+ * (without the deadline, never). */
+static void test_dripping_clients_give_workers_back(void **state)
+{
+    (void)state;
+    begin_cases();
+    enum { WORKERS = 4 };
+    struct mock D;
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", REQ_TIMEOUT);
+    const char *args[] = {"--threads", "4", "--request-timeout", timeout, NULL};
+    mock_start(&D, args);
+    static const char head[] =
+        "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 5000\r\n\r\n{";
+    int drip[WORKERS];
+    for (int i = 0; i < WORKERS; i++) {
+        drip[i] = connect_port(D.port);
+        send_all(drip[i], head, sizeof head - 1);
+    }
+    sleep_ms(50); /* every worker has taken its dripping client */
+    static const char ask[] =
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    double t0 = now_ms();
+    int fd = connect_port(D.port);
+    send_all(fd, ask, sizeof ask - 1);
+    /* keep dripping while the new client waits for a worker */
+    struct hres h = {0};
+    bool done = false;
+    while (!done && now_ms() - t0 < REQ_TIMEOUT * 4) {
+        for (int i = 0; i < WORKERS; i++)
+            send(drip[i], " ", 1, MSG_NOSIGNAL);
+        struct pollfd pfd = {fd, POLLIN, 0};
+        if (poll(&pfd, 1, 100) > 0) {
+            read_answer(fd, 1000, &h);
+            done = true;
+        }
+    }
+    double waited = now_ms() - t0;
+    close(fd);
+    for (int i = 0; i < WORKERS; i++)
+        close(drip[i]);
+    n_cases++;
+    if (!done || h.status != 200 || waited > REQ_TIMEOUT + 100 + 500)
+        bad("every worker held by a dripping body", "new client: %d after %.0f ms", h.status,
+            waited);
+    hres_free(&h);
+    n_cases++;
+    if (mock_stop(&D) != 0)
+        bad("every worker held by a dripping body", "the server did not stop cleanly");
+    end_cases("dripping clients");
+}
+
+/* Keep-alive clients gone idle keep their workers for --keep-alive-timeout
+ * only, and while every worker holds a connection answers say
+ * "Connection: close", so each client that asks gives its worker up; with
+ * workers to spare nobody is closed. Without a keep-alive timeout of its own
+ * (civetweb's was 30 s) a new client waited for it. */
 static void test_idle_give_way(void **state)
 {
     (void)state;
     begin_cases();
-    enum { WORKERS = 8 };
+    enum { WORKERS = 8, KEEP_MS = 1000 };
     struct mock K;
-    const char *args[] = {"--threads", "8", NULL};
+    const char *args[] = {"--threads", "8", "--keep-alive-timeout", "1000", NULL};
     mock_start(&K, args);
     static const char ask[] = "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     static const char ask_close[] =
         "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    struct hres h;
+
+    /* an idle keep-alive connection is closed after the keep-alive timeout */
+    int one = connect_port(K.port);
+    send_all(one, ask, sizeof ask - 1);
+    read_answer(one, 3000, &h);
+    double answered = now_ms();
+    n_cases++;
+    if (h.status != 200 || strcasecmp(h.connection, "keep-alive") != 0)
+        bad("idle connection", "answer %d, Connection: %s", h.status, h.connection);
+    hres_free(&h);
+    struct pollfd pfd = {one, POLLIN, 0};
+    char b;
+    bool closed = poll(&pfd, 1, KEEP_MS * 4) > 0 && recv(one, &b, 1, 0) <= 0;
+    double idle_for = now_ms() - answered;
+    close(one);
+    n_cases++;
+    if (!closed || idle_for < KEEP_MS * 0.8 || idle_for > KEEP_MS + 500)
+        bad("idle connection", "%s after %.0f ms; wanted closed after %d ms",
+            closed ? "closed" : "still open", idle_for, KEEP_MS);
+
+    /* half the workers idle: a new client is served, nobody is closed */
     int idle[WORKERS];
-    for (int i = 0; i < WORKERS; i++) {
+    for (int i = 0; i < WORKERS / 2; i++) {
         idle[i] = connect_port(K.port);
         send_all(idle[i], ask, sizeof ask - 1);
-        struct hres h;
         read_answer(idle[i], 3000, &h);
         if (h.status != 200)
             fail_msg("idle client %d: %d", i, h.status);
         hres_free(&h);
-        if (i != WORKERS / 2 - 1)
-            continue;
-        /* half the workers idle: a new client is served, nobody is closed */
-        double t0 = now_ms();
-        raw_to(K.port, ask_close, sizeof ask_close - 1, &h);
-        n_cases++;
-        if (h.status != 200 || now_ms() - t0 > 1000)
-            bad("workers to spare", "new client: %d after %.0f ms", h.status, now_ms() - t0);
-        hres_free(&h);
-        for (int k = 0; k <= i; k++) {
-            struct pollfd pfd = {idle[k], POLLIN, 0};
-            n_cases++;
-            if (poll(&pfd, 1, 0) != 0)
-                bad("workers to spare", "idle client %d was closed", k);
-        }
     }
-    /* every worker taken by an idle client: the next one is answered at once */
     double t0 = now_ms();
-    struct hres h;
     raw_to(K.port, ask_close, sizeof ask_close - 1, &h);
-    double waited = now_ms() - t0;
     n_cases++;
-    if (h.status != 200 || waited > 1000)
-        bad("every worker idle", "new client: %d after %.0f ms", h.status, waited);
+    if (h.status != 200 || now_ms() - t0 > 300)
+        bad("workers to spare", "new client: %d after %.0f ms", h.status, now_ms() - t0);
     hres_free(&h);
-    int closed = 0;
-    for (int i = 0; i < WORKERS; i++) {
-        char b;
-        struct pollfd pfd = {idle[i], POLLIN, 0};
-        closed += poll(&pfd, 1, 0) > 0 && recv(idle[i], &b, 1, 0) <= 0;
-        close(idle[i]);
+    for (int k = 0; k < WORKERS / 2; k++) {
+        struct pollfd p = {idle[k], POLLIN, 0};
+        n_cases++;
+        if (poll(&p, 1, 0) != 0)
+            bad("workers to spare", "idle client %d was closed", k);
+        close(idle[k]);
     }
+    sleep_ms(100); /* their workers see the close */
+
+    /* every other worker held by a client that sends nothing (bounded by
+     * --request-timeout, 15 s here): the answer that takes the last worker
+     * says Connection: close */
+    int silent[WORKERS];
+    for (int i = 0; i < WORKERS - 1; i++)
+        silent[i] = connect_port(K.port);
+    sleep_ms(50); /* the workers have taken them */
+    int fd = connect_port(K.port);
+    send_all(fd, ask, sizeof ask - 1);
+    read_answer(fd, 3000, &h);
+    close(fd);
     n_cases++;
-    if (closed < 1)
-        bad("every worker idle", "no idle client was closed");
+    if (h.status != 200 || strcasecmp(h.connection, "close") != 0)
+        bad("last worker", "answer %d, Connection: %s; wanted close", h.status, h.connection);
+    hres_free(&h);
+    for (int i = 0; i < WORKERS - 1; i++)
+        close(silent[i]);
+    sleep_ms(100); /* their workers see the close */
+
+    /* every worker held: seven idle keep-alive clients and one that sends
+     * nothing; a new client gets the worker of the first idle one to time
+     * out */
+    for (int i = 0; i < WORKERS - 1; i++) {
+        idle[i] = connect_port(K.port);
+        send_all(idle[i], ask, sizeof ask - 1);
+        read_answer(idle[i], 3000, &h);
+        if (h.status != 200 || strcasecmp(h.connection, "keep-alive") != 0)
+            fail_msg("idle client %d: %d, Connection: %s", i, h.status, h.connection);
+        hres_free(&h);
+    }
+    silent[0] = connect_port(K.port);
+    sleep_ms(50); /* a worker has taken it */
+    t0 = now_ms();
+    fd = connect_port(K.port);
+    send_all(fd, ask, sizeof ask - 1);
+    read_answer(fd, KEEP_MS * 4, &h);
+    double waited = now_ms() - t0;
+    close(fd);
+    n_cases++;
+    if (h.status != 200 || waited > KEEP_MS + 500)
+        bad("every worker held", "new client: %d after %.0f ms; wanted within %d ms", h.status,
+            waited, KEEP_MS);
+    hres_free(&h);
+    close(silent[0]);
+    for (int i = 0; i < WORKERS - 1; i++)
+        close(idle[i]);
     n_cases++;
     if (mock_stop(&K) != 0)
-        bad("every worker idle", "the server did not stop cleanly");
+        bad("every worker held", "the server did not stop cleanly");
     end_cases("idle keep-alive clients");
 }
 
@@ -2404,6 +2521,7 @@ int main(void)
         cmocka_unit_test(test_slow_clients),
         cmocka_unit_test(test_framing),
         cmocka_unit_test(test_slow_bodies),
+        cmocka_unit_test(test_dripping_clients_give_workers_back),
         cmocka_unit_test(test_idle_give_way),
         cmocka_unit_test(test_stored_text),
         cmocka_unit_test(test_access_log),
