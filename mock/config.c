@@ -97,7 +97,8 @@ static const struct opt_def opts[] = {
      "a host name without scheme or port, or '*'",
      "answer requests for Host NAME too (repeatable; the variable\n"
      "takes a comma-separated list), e.g. a container's service name;\n"
-     "IP addresses, localhost and this machine's name always work;\n"
+     "IP addresses, localhost and this machine's name always work,\n"
+     "and with --tls-port api.iamport.kr and each --tls-name;\n"
      "'*' turns off this guard against DNS rebinding"},
     {"cors-origin", "IMPMOCK_CORS_ORIGIN", "ORIGIN", OPT_LIST, origin_ok, F(cors_origins), NO_FIELD, 1, 256,
      "an origin such as http://localhost:3000, 'null' or '*'",

@@ -250,6 +250,23 @@ static int print_ca(const struct config *c)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* The Host names answered besides the built-in ones: --allowed-host, and
+ * with HTTPS on the names its certificate is for, since a client of
+ * https://api.iamport.kr sends "Host: api.iamport.kr". No page can rebind
+ * a name it does not own, so these open nothing to the web. */
+static size_t answered_hosts(const struct config *c, const char **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->allowed_hosts.n; i++)
+        out[n++] = c->allowed_hosts.items[i];
+    if (c->tls_port_given) {
+        out[n++] = "api.iamport.kr";
+        for (size_t i = 0; i < c->tls_names.n; i++)
+            out[n++] = c->tls_names.items[i];
+    }
+    return n;
+}
+
 /* Webhooks, then the schedule runner that queues them, then the server. */
 static bool start_services(struct running *run, const struct config *c)
 {
@@ -269,6 +286,7 @@ static bool start_services(struct running *run, const struct config *c)
         fprintf(stderr, "impmock: cannot start the schedule runner\n");
         return false;
     }
+    const char *hosts[2 * CONFIG_LIST_MAX + 1];
     struct server_opts so = {
         .host = c->host,
         .port = (int)c->port,
@@ -277,8 +295,8 @@ static bool start_services(struct running *run, const struct config *c)
         .keep_alive_timeout_ms = (int)c->keep_alive_timeout_ms,
         .quiet = c->quiet,
         .log_json = strcmp(c->log_format, "json") == 0,
-        .allowed_hosts = c->allowed_hosts.items,
-        .n_allowed_hosts = c->allowed_hosts.n,
+        .allowed_hosts = hosts,
+        .n_allowed_hosts = answered_hosts(c, hosts),
         .cors_origins = c->cors_origins.items,
         .n_cors_origins = c->cors_origins.n,
     };

@@ -52,23 +52,26 @@ if [ "$set_name" = test ]; then
     command -v node >/dev/null 2>&1 || packages+=(nodejs)
     command -v npm >/dev/null 2>&1 || packages+=(npm)
 
-    # tests/e2e/node_modules from the lock file, unless it already holds the
-    # pinned playwright-core (then nothing touches the network). Runs when this
-    # script ends, after apt has installed node and npm.
-    e2e_node_modules() {
+    # node_modules of the node test suites (tests/e2e, tests/sdk) from their
+    # lock files, unless they already hold every pinned devDependency (then
+    # nothing touches the network). Runs when this script ends, after apt has
+    # installed node and npm.
+    node_modules_for() { # node_modules_for DIR - npm ci in tests/DIR when needed
         local dir
-        dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/e2e"
+        dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/$1"
         if node -e '
             const d = process.argv[1];
-            const want = require(d + "/package-lock.json").packages["node_modules/playwright-core"].version;
-            const have = require(d + "/node_modules/playwright-core/package.json").version;
-            process.exit(want === have ? 0 : 1);' "$dir" 2>/dev/null; then
+            const lock = require(d + "/package-lock.json").packages;
+            for (const name of Object.keys(lock[""].devDependencies)) {
+                const have = require(d + "/node_modules/" + name + "/package.json").version;
+                if (have !== lock["node_modules/" + name].version) process.exit(1);
+            }' "$dir" 2>/dev/null; then
             return 0
         fi
-        echo "install-deps: npm ci in tests/e2e"
+        echo "install-deps: npm ci in tests/$1"
         (cd "$dir" && npm ci --no-audit --no-fund </dev/null)
     }
-    trap 'rc=$?; if [ "$rc" -eq 0 ]; then e2e_node_modules || rc=$?; fi; exit "$rc"' EXIT
+    trap 'rc=$?; if [ "$rc" -eq 0 ]; then { node_modules_for e2e && node_modules_for sdk; } || rc=$?; fi; exit "$rc"' EXIT
 fi
 
 missing=()

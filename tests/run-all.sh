@@ -5,7 +5,8 @@
 # then the concurrent-clients test once more against a ThreadSanitizer build
 # (build-tsan/, -Db_sanitize=thread) and each libFuzzer target for a short
 # run (build-fuzz/, clang; FUZZ_SECONDS per target, default 60),
-# runs the container test (tests/container/run.sh, podman), then checks the
+# runs the HTTPS tests (tests/tls), the published Node clients (tests/sdk)
+# and the container test (tests/container/run.sh, podman), then checks the
 # layout rules of mock/ and its formatting, counts the
 # individual test cases from the TAP the test programs print, and ends with
 # the line "N passed, N failed". Exit status 0 only when nothing failed and at
@@ -112,6 +113,13 @@ IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 600 bash tests/tls/run.sh "$tls_t
 IMPMOCK_BIN="$asan_dir/impmock" timeout -k 10 600 bash tests/tls/run.sh "$tls_asan_tap" \
     >/dev/null 2>"$tls_asan_tap.err" </dev/null || tail -n 20 "$tls_asan_tap.err" >&2
 
+# The published Node clients of i'mport (tests/sdk/run.sh: their base-URL
+# option, and https://api.iamport.kr through the local CA).
+sdk_tap="$build_dir/sdk.tap"
+rm -f "$sdk_tap"
+IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 900 bash tests/sdk/run.sh "$sdk_tap" \
+    >/dev/null 2>"$sdk_tap.err" </dev/null || tail -n 20 "$sdk_tap.err" >&2
+
 # The container image (tests/container/run.sh: podman build and run, as a
 # user with Docker or podman would); its TAP counts like the rest.
 container_tap="$build_dir/container.tap"
@@ -161,5 +169,6 @@ python3 tests/tap_summary.py \
     --tap container "$container_tap" \
     --tap tls "$tls_tap" \
     --tap tls-asan "$tls_asan_tap" \
+    --tap sdk "$sdk_tap" \
     --tap source "$checks_tap" "${extra[@]}" || summary_rc=$?
 exit "$summary_rc"

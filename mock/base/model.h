@@ -30,8 +30,8 @@
 #define IMP_SECRET_MAX    256
 #define URL_MAX           2048
 #define MAX_CHANNELS      8
-#define CHANNEL_KEY_MAX   128 /* "channel-key-" + a UUID, or "{pg}.{MID}" where one names a channel \
-                               */
+/* channel_key: "channel-key-" + a UUID, or "{pg}.{MID}" where one names a channel */
+#define CHANNEL_KEY_MAX  128
 #define CHANNEL_NAME_MAX 100
 #define TIER_CODE_LEN    3 /* exactly: upper-case letters and digits */
 #define TIER_NAME_MAX    100

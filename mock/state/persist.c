@@ -114,80 +114,86 @@ static bool emit_document(void *ud, const struct store_event *ev)
     return write_event(*(const int *)ud, ev, NULL);
 }
 
-/* Writes one record kind/tid from ev (scratch: cleared for the next one). */
-static bool emit_record(int fd, struct store_event *ev, enum store_event_kind kind, int tid)
+/* One record of a snapshot: ev (reused, several KiB: never on a worker's
+ * stack) cleared to the kind and tenant given. */
+static struct store_event *event_for(struct store_event *ev, enum store_event_kind kind, int tid)
 {
+    memset(ev, 0, sizeof *ev);
     ev->kind = kind;
     ev->tid = tid;
-    bool ok = write_event(fd, ev, NULL);
-    memset(ev, 0, sizeof *ev);
-    return ok;
+    return ev;
 }
 
-/* ev: scratch space; a store_event is about 10 KiB, too big for more than
- * one on a worker's stack (the snapshot is written by whichever worker
- * made the change that called for it) */
-static bool dump_tenant(struct persist *p, int fd, int tid, struct store_event *ev)
+static bool dump_records(struct persist *p, int fd, int tid, struct store_event *ev)
 {
-    memset(ev, 0, sizeof *ev);
-    bool removed = false;
-    if (!store_tenant_slot(p->store, tid, &ev->merchant, &removed, ev->token,
-                           &ev->token_expires_at))
-        return false;
-    /* a free slot is kept by its number alone: replaying the removal of a
-     * slot past the end makes it a free one */
-    ev->kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TENANT_ADD;
-    ev->tid = tid;
-    bool ok = write_event(fd, ev, NULL);
-    if (removed)
-        return ok;
-    ok = ok && emit_record(fd, ev, STORE_EV_TOKEN, tid);
     struct pay_page pays = {0};
-    ok = ok && store_payment_all(p->store, tid, &pays) == MOCK_OK;
+    bool ok = store_payment_all(p->store, tid, &pays) == MOCK_OK;
     for (size_t k = 0; ok && k < pays.n; k++) {
-        ev->payment = pays.items[k]; /* borrowed for the write */
-        ok = emit_record(fd, ev, STORE_EV_PAYMENT, tid);
+        event_for(ev, STORE_EV_PAYMENT, tid)->payment = pays.items[k]; /* borrowed */
+        ok = write_event(fd, ev, NULL);
     }
     store_page_free(&pays);
     struct customer *custs = NULL;
     size_t nc = 0;
     ok = ok && store_customer_list(p->store, tid, &custs, &nc) == MOCK_OK;
     for (size_t k = 0; ok && k < nc; k++) {
-        ev->customer = custs[k];
-        ok = emit_record(fd, ev, STORE_EV_CUSTOMER, tid);
+        event_for(ev, STORE_EV_CUSTOMER, tid)->customer = custs[k];
+        ok = write_event(fd, ev, NULL);
     }
     store_customers_free(custs, nc);
     struct prepare *preps = NULL;
     size_t np = 0;
     ok = ok && store_prepare_list(p->store, tid, &preps, &np) == MOCK_OK;
     for (size_t k = 0; ok && k < np; k++) {
-        ev->prepare = preps[k];
-        ok = emit_record(fd, ev, STORE_EV_PREPARE, tid);
+        event_for(ev, STORE_EV_PREPARE, tid)->prepare = preps[k];
+        ok = write_event(fd, ev, NULL);
     }
     free(preps);
     struct sched_page scheds = {0};
     ok = ok && store_schedule_all(p->store, tid, &scheds) == MOCK_OK;
     for (size_t k = 0; ok && k < scheds.n; k++) {
-        ev->schedule = scheds.items[k];
-        ok = emit_record(fd, ev, STORE_EV_SCHEDULE, tid);
+        event_for(ev, STORE_EV_SCHEDULE, tid)->schedule = scheds.items[k];
+        ok = write_event(fd, ev, NULL);
     }
     store_sched_page_free(&scheds);
     return ok && state_documents_dump(p->store, tid, emit_document, &fd);
 }
 
-static bool fill_snapshot(struct persist *p, int fd)
+static bool dump_tenant(struct persist *p, int fd, int tid)
 {
-    struct store_event *ev = malloc(sizeof *ev);
-    size_t n = store_tenant_count(p->store);
-    bool ok = ev != NULL;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = dump_tenant(p, fd, (int)i, ev);
+    /* a snapshot may be written by a civetweb worker (a catch-up after a
+     * failed append), whose stack is small: the event lives on the heap */
+    struct store_event *ev = calloc(1, sizeof *ev);
+    bool removed = false;
+    bool ok = ev && store_tenant_slot(p->store, tid, &ev->merchant, &removed, ev->token,
+                                      &ev->token_expires_at);
     if (ok) {
-        memset(ev, 0, sizeof *ev);
-        clock_get_state(&ev->clock_frozen, &ev->clock_value);
-        ok = emit_record(fd, ev, STORE_EV_CLOCK, -1);
+        /* a free slot is kept by its number alone: replaying the removal of
+         * a slot past the end makes it a free one */
+        ev->kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TENANT_ADD;
+        ev->tid = tid;
+        ok = write_event(fd, ev, NULL);
+        ev->kind = STORE_EV_TOKEN;
+        ok = ok && (removed || (write_event(fd, ev, NULL) && dump_records(p, fd, tid, ev)));
     }
     free(ev);
+    return ok;
+}
+
+static bool fill_snapshot(struct persist *p, int fd)
+{
+    size_t n = store_tenant_count(p->store);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = dump_tenant(p, fd, (int)i);
+    struct store_event *ce = ok ? calloc(1, sizeof *ce) : NULL; /* not on a worker's stack */
+    ok = ce != NULL;
+    if (ok) {
+        event_for(ce, STORE_EV_CLOCK, -1);
+        clock_get_state(&ce->clock_frozen, &ce->clock_value);
+        ok = write_event(fd, ce, NULL);
+    }
+    free(ce);
     size_t len = 0;
     char *end = ok ? logline_render_end(&len) : NULL;
     ok = end && write_all(fd, end, len);

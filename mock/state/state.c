@@ -689,14 +689,8 @@ bool state_import_tenant(struct store *s, int tid, const cJSON *doc, char *err, 
             ok = store_customer_put(s, tid, &p.custs[i], NULL) == MOCK_OK;
         for (size_t i = 0; ok && i < p.n_preps; i++)
             ok = store_prepare_put(s, tid, &p.preps[i], false) == MOCK_OK;
-        for (size_t i = 0; ok && i < p.n_scheds; i++) {
-            struct store_event ev;
-            memset(&ev, 0, sizeof ev);
-            ev.kind = STORE_EV_SCHEDULE;
-            ev.tid = tid;
-            ev.schedule = p.scheds[i]; /* borrowed: store_apply copies it */
-            ok = store_apply(s, &ev) == MOCK_OK;
-        }
+        for (size_t i = 0; ok && i < p.n_scheds; i++)
+            ok = store_schedule_restore(s, tid, &p.scheds[i]) == MOCK_OK;
         ok = ok && state_documents_import(s, tid, &docs);
         if (!ok)
             snprintf(err, errlen, "out of memory while importing (the tenant is now partial)");

@@ -340,23 +340,30 @@ static enum mock_err apply_prepare(struct store *s, const struct store_event *ev
     return store_prepare_put(s, ev->tid, &ev->prepare, exists);
 }
 
-static enum mock_err apply_schedule(struct store *s, const struct store_event *ev)
+enum mock_err store_schedule_restore(struct store *s, int tid, const struct schedule *sc)
 {
     struct schedule *copy = malloc(sizeof *copy);
     if (!copy)
         return MOCK_INTERNAL;
-    if (!schedule_copy(copy, &ev->schedule)) {
+    if (!schedule_copy(copy, sc)) {
         free(copy);
         return MOCK_INTERNAL;
     }
     store__lock(s);
-    bool stored = store__schedule_restore(s, ev->tid, copy);
-    store__unlock(s);
-    if (!stored) {
+    bool stored = store__schedule_restore(s, tid, copy);
+    if (stored) /* logged like any other change: an import must survive a restart */
+        store__emit(s, STORE_EV_SCHEDULE, tid, copy);
+    else {
         schedule_fini(copy);
         free(copy);
     }
-    return stored ? MOCK_OK : MOCK_INTERNAL;
+    bool logged = store__unlock_publish(s);
+    return stored && logged ? MOCK_OK : MOCK_INTERNAL;
+}
+
+static enum mock_err apply_schedule(struct store *s, const struct store_event *ev)
+{
+    return store_schedule_restore(s, ev->tid, &ev->schedule);
 }
 
 enum mock_err store_apply(struct store *s, const struct store_event *ev)

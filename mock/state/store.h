@@ -323,6 +323,9 @@ void sched_claim_fini(struct sched_claim *c);
 /* Items waiting to run, over every tenant (for tests and the benchmark). */
 size_t store_schedule_pending(struct store *s);
 
+/* Puts schedule item sc (any state, as exported) back into tenant tid, as
+ * replay and import do; logged like any change. */
+enum mock_err store_schedule_restore(struct store *s, int tid, const struct schedule *sc);
 /* Raw copies of every schedule item of tenant tid, in insertion order
  * (for snapshots and exports); free with store_sched_page_free. */
 enum mock_err store_schedule_all(struct store *s, int tid, struct sched_page *ret_page);

@@ -319,6 +319,38 @@ static void test_allowed_host_option(void **state)
     stop(&m);
 }
 
+/* With HTTPS on, a client of https://api.iamport.kr sends that Host (no
+ * port): the certificate's names are answered; without --tls-port they are
+ * foreign names like any other. */
+static void test_tls_names_answered(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"api.iamport.kr", "api.iamport.kr:443", "shop.test",
+                                        "other.iamport.kr"};
+    static const bool with_tls[] = {true, true, true, false}; /* answered with --tls-port */
+    char dir[SCRATCH_DIR_MAX];
+    scratch_dir_new(dir);
+    const char *args[] = {"--tls-port", "0", "--tls-ca-dir", dir, "--tls-name", "shop.test", NULL};
+    struct mock m;
+    for (int tls = 1; tls >= 0; tls--) {
+        mock_start(&m, tls ? args : NULL);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            char host[96];
+            snprintf(host, sizeof host, "Host: %s", names[i]);
+            const char *h[] = {host, NULL};
+            struct http_res r;
+            send_with(&m, "GET", "/payments?imp_uid[]=x", h, NULL, &r);
+            if (tls && with_tls[i])
+                assert_int_equal(r.status, 401); /* past the guard: no token */
+            else
+                assert_envelope_refusal(&r, 421, "--allowed-host");
+            http_res_free(&r);
+        }
+        stop(&m);
+    }
+    assert_true(scratch_dir_remove(dir));
+}
+
 /* ---- the control API ---- */
 
 /* The attack of the issue: a "simple" cross-origin POST needs no preflight. */
@@ -781,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_host_rebinding_refused),
         cmocka_unit_test(test_host_refusal_changes_nothing),
         cmocka_unit_test(test_allowed_host_option),
+        cmocka_unit_test(test_tls_names_answered),
         cmocka_unit_test(test_control_simple_posts_refused),
         cmocka_unit_test(test_control_origins),
         cmocka_unit_test(test_control_preflight_refused),

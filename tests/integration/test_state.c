@@ -478,6 +478,14 @@ static void test_schedules_survive_restart_and_export(void **state)
     http_get(&M, "/subscribe/payments/schedule/m2", &r);
     assert_string_equal(json_str(env_response(&r), "schedule_status"), "scheduled");
     http_res_free(&r);
+    /* what an import answered 200 for is logged too: it is there after a restart */
+    assert_int_equal(mock_stop(&M), 0);
+    start_on_state(NULL);
+    mock_login(&M);
+    http_get(&M, "/subscribe/payments/schedule/m2", &r);
+    assert_int_equal(env_code(&r), 0);
+    assert_string_equal(json_str(env_response(&r), "schedule_status"), "scheduled");
+    http_res_free(&r);
     free(before);
     free(after);
 }
