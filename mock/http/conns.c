@@ -25,6 +25,13 @@ double conns_now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+double conns_coarse_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 struct conns *conns_new(int workers, int timeout_ms)
 {
     struct conns *cs = calloc(1, sizeof *cs);

@@ -17,15 +17,15 @@
 /* How much one mg_read may ask for. civetweb returns from mg_read only once
  * it has every byte asked for, or after --request-timeout without any, so
  * the deadline can be checked only between reads, and a read of n bytes may
- * outlast it by up to n waits for a byte. So a read asks for one byte for
- * the first BODY_READ_SMALL bytes (a slow client's first wait, after the
- * part of the body it sent with its headers, is then a one-byte read);
- * after that, a read that found its bytes at once lets the next ask for
- * twice as many, up to BODY_READ_MAX, and one that had to wait brings the
- * next back to one byte. */
-#define BODY_READ_SMALL   4096
-#define BODY_READ_MAX     16
-#define BODY_READ_FAST_MS 1.0 /* a read this quick found its bytes waiting */
+ * outlast it by up to n waits for a byte. A read asks for one byte at
+ * first and after any read that had to wait; each read that found its bytes
+ * waiting (no clock tick passed) lets the next ask for twice as many, up to
+ * BODY_READ_MAX. A body sent whole takes a few reads; a dripping one is read
+ * a byte at a time, and one that alternates bursts and drips outlasts the
+ * deadline by at most BODY_READ_MAX waits. The clock is the coarse one:
+ * civetweb reads the clock itself on every mg_read, and two fine readings
+ * more per read made small reads cost more than the request. */
+#define BODY_READ_MAX 64
 
 char *request_read_body(struct mg_connection *conn, long long declared, size_t limit,
                         double deadline, struct body_read *ret)
@@ -38,6 +38,7 @@ char *request_read_body(struct mg_connection *conn, long long declared, size_t l
     size_t cap = declared > 0 ? (size_t)declared + 1 : 4096;
     char *buf = malloc(cap);
     size_t len = 0, step = 1;
+    double before = conns_coarse_ms();
     if (!buf)
         return NULL;
     for (;;) {
@@ -57,9 +58,8 @@ char *request_read_body(struct mg_connection *conn, long long declared, size_t l
             cap = ncap;
         }
         size_t want = cap - len - 1 < step ? cap - len - 1 : step;
-        double began = conns_now_ms();
         int got = mg_read(conn, buf + len, want);
-        double now = conns_now_ms();
+        double now = conns_coarse_ms();
         if (got < 0)
             ret->broken = true;
         if (got <= 0)
@@ -72,14 +72,22 @@ char *request_read_body(struct mg_connection *conn, long long declared, size_t l
         }
         if (declared > 0 && len == (size_t)declared)
             break; /* whole, even if its last byte came late */
+        if (declared > 0 && (size_t)got < want) {
+            /* civetweb stops short of a Content-Length body only when the
+             * client closed or went --request-timeout without a byte (a
+             * chunked body's reads stop at the end of each chunk) */
+            ret->broken = true;
+            break;
+        }
         if (now >= deadline) {
             ret->late = ret->broken = true;
             break;
         }
-        if (len < BODY_READ_SMALL || now - began >= BODY_READ_FAST_MS)
+        if (now > before)
             step = 1;
         else if (step < BODY_READ_MAX)
             step *= 2;
+        before = now;
     }
     if (declared > 0 && len < (size_t)declared)
         ret->broken = true;
