@@ -55,7 +55,8 @@ size_t logline_header(char *buf, size_t cap, const char *kind, uint64_t gen)
 }
 
 bool logline_parse_header(const char *line, size_t len, const char *path, const char *kind,
-                          uint64_t *ret_gen, bool *ret_foreign, char *err, size_t errlen)
+                          uint64_t *ret_gen, int *ret_format, bool *ret_foreign, char *err,
+                          size_t errlen)
 {
     cJSON *h = cJSON_ParseWithLength(line, len);
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(h, "impmock_state");
@@ -66,17 +67,18 @@ bool logline_parse_header(const char *line, size_t len, const char *path, const 
     *ret_foreign = false;
     if (!cJSON_IsNumber(fmt)) {
         snprintf(err, errlen, "%s: not an impmock state file", path);
-    } else if (fmt->valueint != LOGLINE_FORMAT) {
+    } else if (fmt->valueint != LOGLINE_FORMAT && fmt->valueint != LOGLINE_FORMAT_UNMARKED) {
         *ret_foreign = true;
         snprintf(err, errlen,
-                 "%s: written in state format %d; this impmock reads format %d (use the "
-                 "impmock that wrote it, or another --state-dir)",
-                 path, fmt->valueint, LOGLINE_FORMAT);
+                 "%s: written in state format %d; this impmock reads formats %d and %d (use "
+                 "the impmock that wrote it, or another --state-dir)",
+                 path, fmt->valueint, LOGLINE_FORMAT_UNMARKED, LOGLINE_FORMAT);
     } else if (!cJSON_IsString(k) || strcmp(k->valuestring, kind) != 0 ||
                !whole_number(gen, &gen_value) || gen_value < 0) {
         snprintf(err, errlen, "%s line 1: damaged header", path);
     } else {
         *ret_gen = (uint64_t)gen_value;
+        *ret_format = fmt->valueint;
         ok = true;
     }
     cJSON_Delete(h);

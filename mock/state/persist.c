@@ -401,15 +401,15 @@ static bool read_file(const char *dir, const char *name, struct file *ret, char 
 /* Reads the header line. 0: read (*ret_body is where the records start);
  * 1: damaged, dropped under repair; -1: refused. */
 static int read_header(struct opening *o, const struct file *f, const char *kind, uint64_t *ret_gen,
-                       size_t *ret_body)
+                       int *ret_format, size_t *ret_body)
 {
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/%s", o->p->dir, f->name);
     const char *nl = memchr(f->buf, '\n', f->len);
     bool foreign = false;
     char why[PATH_MAX + 160];
-    if (nl && logline_parse_header(f->buf, (size_t)(nl - f->buf), path, kind, ret_gen, &foreign,
-                                   why, sizeof why)) {
+    if (nl && logline_parse_header(f->buf, (size_t)(nl - f->buf), path, kind, ret_gen, ret_format,
+                                   &foreign, why, sizeof why)) {
         *ret_body = (size_t)(nl - f->buf) + 1;
         if (*ret_gen > o->gen)
             o->gen = *ret_gen;
@@ -461,7 +461,8 @@ static bool replay_snapshot(struct opening *o, const struct file *f)
 {
     size_t pos;
     uint64_t gen;
-    int h = read_header(o, f, "snapshot", &gen, &pos);
+    int format;
+    int h = read_header(o, f, "snapshot", &gen, &format, &pos);
     if (h != 0)
         return h > 0;
     char why[256];
@@ -574,7 +575,8 @@ static bool replay_all(struct opening *o, const struct file f[3], bool *ret_fres
     snap_gen = o->gen;
     if (!log->buf)
         return true;
-    int h = read_header(o, log, "log", &log_gen, &body);
+    int log_format;
+    int h = read_header(o, log, "log", &log_gen, &log_format, &body);
     if (h != 0)
         return h > 0;
     if (has_mark && mark_gen > log_gen &&
@@ -590,8 +592,9 @@ static bool replay_all(struct opening *o, const struct file f[3], bool *ret_fres
                 (unsigned long long)snap_gen, (unsigned long long)log_gen))
         return false;
     /* a mark of an older generation (or none): the compaction that made this
-     * log stopped before its mark was written, so nothing was appended */
-    struct acked a = {body, true};
+     * log stopped before its mark was written, so nothing was appended; a
+     * log an older impmock wrote never had one */
+    struct acked a = {body, log_format != LOGLINE_FORMAT_UNMARKED};
     if (has_mark && mark_gen == log_gen)
         a = (struct acked){(size_t)mark_bytes, false};
     if (!replay_log(o, log, body, a))

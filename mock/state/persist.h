@@ -8,7 +8,7 @@
  * the log when it grows, keeping start-up fast.
  *
  *   state.snap / state.log, one record a line (state/logline.h):
- *     line 1     {"impmock_state":1,"kind":"snapshot"|"log","gen":G}
+ *     line 1     {"impmock_state":2,"kind":"snapshot"|"log","gen":G}
  *     then       CCCCCCCC {"ev":"payment","tid":0,...}   (CRC-32 of the JSON, hex)
  *     snapshot   ends with CCCCCCCC {"end":true}
  *   state.mark, one fixed-width line rewritten in place after every append:
@@ -26,7 +26,8 @@
  * were. With repair (--state-repair) the damaged files are first copied to
  * DIR/damaged-<UTC time>/, then everything readable is kept (each file up to
  * its first damaged line) and a fresh snapshot, log and mark are written.
- * A state of another format is refused even then.
+ * A state of another format is refused even then; format 1 (written before
+ * state.mark existed) is read without a mark and rewritten as format 2.
  *
  * When an append fails (disk full, I/O error) the change is answered as an
  * error and the log is cut back to its last whole record; memory now holds

@@ -362,7 +362,7 @@ static void test_damaged_or_foreign_state_fails_untouched(void **state)
 
     /* another format */
     char *foreign = strdup(original);
-    char *fmt = strstr(foreign, "\"impmock_state\":1");
+    char *fmt = strstr(foreign, "\"impmock_state\":2");
     assert_non_null(fmt);
     fmt[16] = '9';
     f = fopen(path, "wb");
@@ -632,6 +632,48 @@ static void test_damage_refuses_start_untouched(void **state)
     files_free(&good);
 }
 
+/* A directory an older impmock wrote (state format 1, before state.mark)
+ * starts as it is, with everything in it, and is rewritten in the current
+ * format with a mark; without the format change the missing mark is damage. */
+static void test_older_format_starts_and_is_upgraded(void **state)
+{
+    (void)state;
+    fresh_state_dir();
+    start_on_state(NULL);
+    mock_login(&M);
+    make_history(&M);
+    char *before = export_text(&M);
+    assert_int_equal(mock_stop(&M), 0);
+    struct state_files good;
+    files_read(&good);
+    struct state_files older = with_file(&good, 2, NULL, 0);
+    for (size_t i = 0; i < 2; i++) {
+        char *fmt = strstr(older.data[i], "\"impmock_state\":2");
+        assert_non_null(fmt);
+        fmt[16] = '1';
+    }
+    files_write(&older);
+
+    start_on_state(NULL);
+    char *after = export_text(&M);
+    assert_string_equal(before, after);
+    assert_int_equal(mock_stop(&M), 0);
+    struct state_files now;
+    files_read(&now);
+    assert_non_null(now.data[2]); /* a mark, from now on */
+    assert_non_null(strstr(now.data[0], "\"impmock_state\":2"));
+    assert_non_null(strstr(now.data[1], "\"impmock_state\":2"));
+    files_free(&now);
+    start_on_state(NULL); /* and it starts again as any current directory */
+    char *again = export_text(&M);
+    assert_string_equal(before, again);
+    free(before);
+    free(after);
+    free(again);
+    files_free(&older);
+    files_free(&good);
+}
+
 /* The copy a repair made: DIR/damaged-<time>/name, read into a static buffer. */
 static char *repair_copy(const char *name, size_t *ret_len)
 {
@@ -861,6 +903,7 @@ int main(void)
         cmocka_unit_test_teardown(test_compaction_keeps_state, stop),
         cmocka_unit_test_teardown(test_schedules_survive_restart_and_export, stop),
         cmocka_unit_test_teardown(test_damage_refuses_start_untouched, stop),
+        cmocka_unit_test_teardown(test_older_format_starts_and_is_upgraded, stop),
         cmocka_unit_test_teardown(test_repair_keeps_a_copy_and_what_is_readable, stop),
         cmocka_unit_test_teardown(test_full_disk_refuses_then_recovers, stop),
         cmocka_unit_test_teardown(test_state_files_are_private, stop),

@@ -408,7 +408,7 @@ static void test_damage_is_refused_untouched(void **state)
 
     /* written by another format */
     memcpy(text, original, len + 1);
-    char *fmt = strstr(text, "\"impmock_state\":1");
+    char *fmt = strstr(text, "\"impmock_state\":2");
     assert_non_null(fmt);
     fmt[16] = '9';
     refused_untouched(c, text, "format 9");
