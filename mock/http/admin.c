@@ -2,6 +2,7 @@
 #include "base/limits.h"
 #include "domain/sandbox.h"
 #include "http/api.h"
+#include "http/control.h"
 #include "http/form.h"
 #include "http/journal_page.h"
 #include "infra/clock.h"
@@ -24,19 +25,15 @@ static struct sandbox sandbox_of(struct req *r)
     return sb;
 }
 
-static void reply_error(struct req *r, int status, const char *msg)
+static void reply_error(struct req *r, enum control_err e, const char *detail)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "error", msg);
-    envelope_plain(&r->reply, status, o);
+    control_fail(&r->reply, e, detail);
 }
 
 /* The failure a read recorded in r->params, in the control API's shape. */
 static void reply_bad_param(struct req *r)
 {
-    char message[512];
-    param_message(&r->params, message, sizeof message);
-    reply_error(r, 400, message);
+    control_fail_params(&r->reply, &r->params);
 }
 
 void admin_health(struct req *r)
@@ -77,7 +74,7 @@ void admin_clock_post(struct req *r)
         return;
     }
     if (!c.has_set && !c.has_advance && !c.has_freeze) {
-        reply_error(r, 400,
+        reply_error(r, CONTROL_BAD_PARAM,
                     "give one of {\"set\": UNIX_SECONDS}, {\"advance\": SECONDS}, "
                     "{\"freeze\": true|false}");
         return;
@@ -100,7 +97,7 @@ static int tenant_of_query(struct req *r, bool *ret_scoped)
     *ret_scoped = true;
     int tid;
     if (!store_tenant_by_key(r->app->store, key, &tid, NULL)) {
-        reply_error(r, 404, "no tenant has this imp_key");
+        reply_error(r, CONTROL_TENANT_NOT_FOUND, NULL);
         return -2;
     }
     return tid;
@@ -116,7 +113,7 @@ void admin_reset(struct req *r)
     struct sandbox sb = sandbox_of(r);
     char err[512];
     if (!sandbox_reset(&sb, scoped ? only : SANDBOX_EVERY_TENANT, err, sizeof err)) {
-        reply_error(r, 500, err);
+        reply_error(r, CONTROL_RESET_FAILED, err);
         return;
     }
     cJSON *o = cJSON_CreateObject();
@@ -153,7 +150,7 @@ void admin_requests(struct req *r)
                                .tid = scoped ? tid : -2};
     struct journal_page page;
     if (!journal_page_render(&f, r->app->journal_page_limit, &page)) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     reply_owned(&r->reply, 200, "application/json; charset=UTF-8", page.body, page.len);
@@ -170,7 +167,7 @@ void admin_scenarios_get(struct req *r)
 {
     char *text = scenario_list_json();
     if (!text) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     reply_owned(&r->reply, 200, "application/json; charset=UTF-8", text, strlen(text));
@@ -181,7 +178,8 @@ void admin_scenarios_get(struct req *r)
 void admin_scenarios_post(struct req *r)
 {
     if (!r->params.body || r->params.body_is_form) {
-        reply_error(r, 400, "send the scenario as a JSON body (Content-Type: application/json)");
+        reply_error(r, CONTROL_BAD_PARAM,
+                    "send the scenario as a JSON body (Content-Type: application/json)");
         return;
     }
     const char *scope = NULL;
@@ -201,7 +199,7 @@ void admin_scenarios_post(struct req *r)
     bool ok = text && scenario_load_text(text, strlen(text), "control API", err, sizeof err);
     cJSON_free(text);
     if (!ok) {
-        reply_error(r, 400, text ? err : "out of memory");
+        reply_error(r, text ? CONTROL_SCENARIO_INVALID : CONTROL_INTERNAL, text ? err : NULL);
         return;
     }
     admin_scenarios_get(r);
@@ -217,7 +215,7 @@ void admin_scenarios_delete(struct req *r)
     if (!name) {
         scenario_clear();
     } else if (!scenario_remove(name)) {
-        reply_error(r, 404, "no scenario has this name");
+        reply_error(r, CONTROL_SCENARIO_NOT_FOUND, NULL);
         return;
     }
     admin_scenarios_get(r);
@@ -233,7 +231,7 @@ static bool export_tenant_of(struct req *r, int *ret_tid)
     *ret_tid = scoped ? tid : 0;
     struct merchant m;
     if (!store_tenant_merchant(r->app->store, *ret_tid, &m)) {
-        reply_error(r, 404, "no such tenant");
+        reply_error(r, CONTROL_TENANT_NOT_FOUND, NULL);
         return false;
     }
     return true;
@@ -246,7 +244,7 @@ void admin_export(struct req *r)
         return;
     cJSON *doc = state_export_tenant(r->app->store, tid);
     if (!doc) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     envelope_plain(&r->reply, 200, doc);
@@ -260,12 +258,12 @@ void admin_import(struct req *r)
     if (!export_tenant_of(r, &tid))
         return;
     if (!r->params.body || r->params.body_is_form) {
-        reply_error(r, 400, "send the exported state as a JSON body");
+        reply_error(r, CONTROL_BAD_PARAM, "send the exported state as a JSON body");
         return;
     }
     char err[512];
     if (!state_import_tenant(r->app->store, tid, r->params.body, err, sizeof err)) {
-        reply_error(r, 400, err);
+        reply_error(r, CONTROL_STATE_INVALID, err);
         return;
     }
     cJSON *o = cJSON_CreateObject();
@@ -351,7 +349,7 @@ void admin_webhooks(struct req *r)
     }
     webhook_journal_free(list, n);
     if (!arr) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     envelope_plain(&r->reply, 200, arr);
@@ -364,11 +362,11 @@ void admin_webhook_resend(struct req *r)
     char *end = NULL;
     unsigned long long id = strtoull(s, &end, 10);
     if (!*s || *s < '0' || *s > '9' || *end || id == 0) {
-        reply_error(r, 400, "the delivery id is a positive whole number");
+        reply_error(r, CONTROL_BAD_PARAM, "the delivery id is a positive whole number");
         return;
     }
     if (!webhook_resend((uint64_t)id)) {
-        reply_error(r, 404, "no delivery with this id in the webhook journal");
+        reply_error(r, CONTROL_DELIVERY_NOT_FOUND, NULL);
         return;
     }
     cJSON *o = cJSON_CreateObject();

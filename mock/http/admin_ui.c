@@ -7,6 +7,7 @@
  * them to their own origin (no CDN, no inline script, no framing).
  */
 #include "http/api.h"
+#include "http/control.h"
 
 #include <string.h>
 
@@ -69,5 +70,5 @@ void admin_ui_asset(struct req *r)
             return;
         }
     }
-    envelope_fail(&r->reply, MOCK_NO_ROUTE, r->path);
+    control_fail(&r->reply, CONTROL_NO_ROUTE, r->path);
 }

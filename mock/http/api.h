@@ -67,6 +67,10 @@ extern const size_t route_count;
  * *path_known then tells whether the path matched with another method. */
 const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
                                bool *path_known);
+/* The methods a path takes, as an Allow header lists them ("GET, HEAD,
+ * POST"; HEAD wherever GET is), written to out; "" when no route has the
+ * path. */
+void route_allow(const char *path, char *out, size_t cap);
 /* Names for the route listing: "none", "token", "admin"; "imp_uid",
  * "merchant_uid", "customer_uid", "other" (NULL for ARG_NONE). */
 const char *route_auth_name(enum route_auth auth);

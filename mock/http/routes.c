@@ -3,6 +3,7 @@
  * fixed segments come before {} captures of the same shape. */
 #include "http/api.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_SEGMENTS 16
@@ -218,6 +219,32 @@ const struct route *route_find(const char *method, char *path, char **args, size
         }
     }
     return NULL;
+}
+
+void route_allow(const char *path, char *out, size_t cap)
+{
+    static const char *const order[] = {"GET", "HEAD", "POST", "PUT", "DELETE"};
+    char copy[2048];
+    char *segs[MAX_SEGMENTS], *found[REQ_MAX_ARGS];
+    bool has[sizeof order / sizeof *order] = {false};
+    size_t n;
+    out[0] = '\0';
+    if (strlen(path) >= sizeof copy)
+        return;
+    strcpy(copy, path);
+    int nsegs = split_path(copy, segs);
+    for (size_t i = 0; nsegs >= 0 && i < route_count; i++) {
+        if (!pattern_matches(route_table[i].pattern, segs, nsegs, found, &n))
+            continue;
+        for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+            if (strcmp(route_table[i].method, order[k]) == 0)
+                has[k] = true;
+    }
+    has[1] = has[1] || has[0];
+    size_t len = 0;
+    for (size_t k = 0; k < sizeof order / sizeof *order && len < cap; k++)
+        if (has[k])
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", order[k]);
 }
 
 const char *route_auth_name(enum route_auth auth)

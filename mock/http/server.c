@@ -3,6 +3,7 @@
 
 #include "http/access_log.h"
 #include "http/api.h"
+#include "http/control.h"
 #include "http/envelope.h"
 #include "http/guard.h"
 #include "http/request.h"
@@ -38,19 +39,34 @@ static double mono_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Adds "Allow: ..." to a 405: the methods the path takes (RFC 9110 15.5.6). */
+static void add_allow(struct req *r)
+{
+    char methods[96];
+    route_allow(r->path, methods, sizeof methods);
+    size_t n = strlen(methods) + 10;
+    char *h = malloc(n);
+    if (!h)
+        return;
+    snprintf(h, n, "Allow: %s\r\n", methods);
+    free(r->reply.headers_owned);
+    r->reply.extra_headers = r->reply.headers_owned = h;
+}
+
 /* Finds r->route and r->args (pointing into pathbuf); false with the 404 or
  * 405 rendered. */
 static bool route_request(struct req *r, char *pathbuf, size_t cap)
 {
     size_t len = strlen(r->path);
     if (len >= cap) {
-        envelope_fail(&r->reply, MOCK_NO_ROUTE, "(경로가 너무 깁니다)");
+        bool control = guard_family_of(r->path) == GUARD_CONTROL;
+        control_refuse(r, MOCK_NO_ROUTE, control ? "(a path that long)" : "(경로가 너무 깁니다)");
         return false;
     }
     /* ids from the path end up in messages, the journal and the log: the
      * answer must stay valid UTF-8 whatever %XX the client sent */
     if (!utf8_valid(r->path, len)) {
-        envelope_fail(&r->reply, MOCK_BAD_PATH_ENCODING, NULL);
+        control_refuse(r, MOCK_BAD_PATH_ENCODING, NULL);
         return false;
     }
     memcpy(pathbuf, r->path, len + 1);
@@ -58,10 +74,12 @@ static bool route_request(struct req *r, char *pathbuf, size_t cap)
     r->route = route_find(r->method, pathbuf, r->args, &r->nargs, &path_known);
     if (r->route)
         return true;
-    if (path_known)
-        envelope_fail(&r->reply, MOCK_METHOD_NOT_ALLOWED, r->method);
-    else
-        envelope_fail(&r->reply, MOCK_NO_ROUTE, r->path);
+    if (path_known) {
+        control_refuse(r, MOCK_METHOD_NOT_ALLOWED, r->method);
+        add_allow(r);
+    } else {
+        control_refuse(r, MOCK_NO_ROUTE, r->path);
+    }
     return false;
 }
 
@@ -79,7 +97,7 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
     if (too_large) {
         char lim[32];
         snprintf(lim, sizeof lim, "%zu", r->app->body_limit);
-        envelope_fail(&r->reply, MOCK_BODY_TOO_LARGE, lim);
+        control_refuse(r, MOCK_BODY_TOO_LARGE, lim);
         return;
     }
     cJSON *query, *parsed;
@@ -88,7 +106,7 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
         !(r->route->op != OP_NONE && scenario_any() && scripted_answer(r))) {
         r->route->fn(r);
         if (!r->reply.status)
-            envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+            control_refuse(r, MOCK_INTERNAL, NULL);
     }
     r->params.query = r->params.body = NULL;
     cJSON_Delete(query);
@@ -117,7 +135,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
         body = request_read_body(conn, ri->content_length, srv->app->body_limit, &body_len,
                                  &too_large, &broken);
     if (broken)
-        envelope_fail(&r.reply, MOCK_BODY_INCOMPLETE, NULL);
+        control_refuse(&r, MOCK_BODY_INCOMPLETE, NULL);
     else
         dispatch(srv, conn, ri, &r, body, body_len, too_large);
     r.reply.cors_headers = r.cors;
@@ -158,22 +176,33 @@ static int on_http_error(struct mg_connection *conn, int status, const char *err
         for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             unknown_method = unknown_method && strcmp(method, known[i]) != 0;
     }
-    struct reply rep;
-    memset(&rep, 0, sizeof rep);
+    /* the answer's shape follows the path, as for every other refusal */
+    struct req r;
+    memset(&r, 0, sizeof r);
+    /* only the request line's fields are this request's when civetweb
+     * refuses it: local_uri may still be the previous request's on the
+     * connection; request_uri is as sent (not decoded) */
+    char target[2048] = "/";
+    const char *uri = ri ? ri->request_uri : NULL;
+    if (uri && uri[0] == '/')
+        snprintf(target, sizeof target, "%.*s", (int)strcspn(uri, "?"), uri);
+    r.path = target;
+    r.method = method && *method ? method : "GET";
     if (unknown_method) {
         n = 0;
         for (const char *p = method; *p && n < 32; p++)
             if (*p > 0x20 && *p < 0x7f)
                 shown[n++] = *p;
         shown[n] = '\0';
-        envelope_fail(&rep, MOCK_METHOD_NOT_ALLOWED, shown);
+        control_refuse(&r, MOCK_METHOD_NOT_ALLOWED, shown);
+        add_allow(&r);
     } else {
-        envelope_fail(&rep, MOCK_BAD_HTTP, shown);
+        control_refuse(&r, MOCK_BAD_HTTP, shown);
         if (status >= 400 && status <= 599)
-            rep.status = status;
+            r.reply.status = status;
     }
-    send_reply(conn, &rep, false, false);
-    reply_fini(&rep);
+    send_reply(conn, &r.reply, false, false);
+    reply_fini(&r.reply);
     return 0;
 }
 

@@ -83,6 +83,8 @@ struct hres {
     char ctype[128];
     char connection[32];
     char www_auth[64];
+    char allow[96];
+    char date[64];
     char *body; /* NUL-terminated, owned */
     size_t len;
     bool complete; /* a whole answer arrived (Content-Length satisfied) */
@@ -200,6 +202,8 @@ static void read_answer(int fd, int timeout_ms, struct hres *h)
     find_header(head, "Content-Type", h->ctype, sizeof h->ctype);
     find_header(head, "Connection", h->connection, sizeof h->connection);
     find_header(head, "WWW-Authenticate", h->www_auth, sizeof h->www_auth);
+    find_header(head, "Allow", h->allow, sizeof h->allow);
+    find_header(head, "Date", h->date, sizeof h->date);
     free(head);
     h->len = len - head_len;
     h->complete = want >= 0 && len >= (size_t)want;
@@ -273,7 +277,7 @@ static bool utf8_ok(const unsigned char *s, size_t len)
 
 enum shape {
     ENVELOPE, /* {"code": non-zero, "message": string, "response": null} */
-    PLAIN,    /* control API: {"error": string} */
+    PLAIN,    /* control API: {"error": string, "code": "NAME"} */
     ANY_JSON, /* either */
 };
 
@@ -303,6 +307,10 @@ static void expect(const char *label, const struct hres *h, int want_status, enu
         bad(label, "content type '%s', wanted JSON", h->ctype);
         return;
     }
+    if (!strstr(h->date, " GMT")) {
+        bad(label, "no Date header");
+        return;
+    }
     cJSON *j = cJSON_ParseWithLength(h->body, h->len);
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
@@ -310,7 +318,9 @@ static void expect(const char *label, const struct hres *h, int want_status, enu
     const cJSON *error = cJSON_GetObjectItemCaseSensitive(j, "error");
     bool is_env =
         cJSON_IsNumber(code) && code->valueint != 0 && cJSON_IsString(msg) && cJSON_IsNull(resp);
-    bool is_plain = cJSON_IsString(error);
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "code");
+    bool is_plain = cJSON_IsString(error) && cJSON_IsString(name) && name->valuestring[0] &&
+                    cJSON_GetArraySize(j) == 2;
     const char *text = is_env ? msg->valuestring : is_plain ? error->valuestring : "";
     if ((shape == ENVELOPE && !is_env) || (shape == PLAIN && !is_plain) ||
         (shape == ANY_JSON && !is_env && !is_plain))
@@ -669,6 +679,12 @@ static const char *creds(const struct route *r)
     return r->auth == A_TOKEN ? auth_line : r->auth == A_ADMIN ? admin_line : "";
 }
 
+/* A route of the control API, which refuses as {"error", "code"}. */
+static bool control(const struct route *r)
+{
+    return strncmp(r->pattern, "/__mock", 7) == 0;
+}
+
 static bool takes_body(const struct route *r)
 {
     return strcmp(r->method, "GET") != 0;
@@ -824,7 +840,8 @@ static void test_bodies(void **state)
             struct hres h;
             req(r->method, target, creds(r), bc->ctype, body, strlen(body), &h);
             snprintf(label, sizeof label, "%.15s %.160s: %.100s", r->method, r->pattern, bc->name);
-            expect(label, &h, 400, ENVELOPE, bc->needle);
+            /* the control API answers in its own shape and in English */
+            expect(label, &h, 400, control(r) ? PLAIN : ENVELOPE, control(r) ? NULL : bc->needle);
             hres_free(&h);
         }
     }
@@ -872,7 +889,8 @@ static void test_queries(void **state)
                 &h);
             snprintf(label, sizeof label, "%.15s %.160s?%.100s", r->method, r->pattern,
                      cases[c].query);
-            expect(label, &h, 400, ENVELOPE, cases[c].needle);
+            expect(label, &h, 400, control(r) ? PLAIN : ENVELOPE,
+                   control(r) ? NULL : cases[c].needle);
             hres_free(&h);
         }
     }
@@ -893,7 +911,8 @@ static void test_queries(void **state)
     end_cases("queries");
 }
 
-/* Unknown and unsupported methods on every path: 405 in the envelope. */
+/* Unknown and unsupported methods on every path: 405 in the envelope (the
+ * control API's shape under /__mock/), with Allow naming the route's method. */
 static void test_methods(void **state)
 {
     (void)state;
@@ -909,7 +928,10 @@ static void test_methods(void **state)
             struct hres h;
             req(methods[m], target, creds(r), NULL, NULL, 0, &h);
             snprintf(label, sizeof label, "%s %s", methods[m], target);
-            expect(label, &h, 405, ENVELOPE, methods[m]);
+            expect(label, &h, 405, control(r) ? PLAIN : ENVELOPE, methods[m]);
+            n_cases++;
+            if (!strstr(h.allow, r->method))
+                bad(label, "Allow '%s' does not name %s", h.allow, r->method);
             hres_free(&h);
         }
     }
@@ -918,6 +940,9 @@ static void test_methods(void **state)
     req("DELETE", "/payments/prepare", auth_line, "application/json",
         "{\"merchant_uid\":\"order_h2\"}", 26, &h);
     expect("DELETE /payments/prepare", &h, 405, ENVELOPE, "DELETE");
+    n_cases++;
+    if (strcmp(h.allow, "GET, HEAD, POST, PUT") != 0)
+        bad("DELETE /payments/prepare", "Allow '%s', wanted 'GET, HEAD, POST, PUT'", h.allow);
     hres_free(&h);
     state_unchanged("methods");
     end_cases("methods");
