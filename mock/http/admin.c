@@ -125,14 +125,18 @@ void admin_reset(struct req *r)
 }
 
 /* The newest matching entries that fit in --journal-page-limit, oldest
- * first; X-Mock-Next-Before tells where the older ones continue. */
+ * first; X-Mock-Next-Before tells where the older ones continue. With
+ * ?since=SEQ the oldest entries numbered above SEQ instead, and
+ * X-Mock-Next-Since where the newer ones continue. X-Mock-Journal-Seq is
+ * the newest number so far, a cursor for a later ?since=. */
 void admin_requests(struct req *r)
 {
-    int64_t limit = 0, status = 0, before = 0;
+    int64_t limit = 0, status = 0, before = 0, since = 0;
     const char *method = NULL, *path = NULL;
     if (!param_int(&r->params, "limit", 0, 1000000, false, &limit, NULL) ||
         !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
         !param_int(&r->params, "before", 1, INT64_MAX, false, &before, NULL) ||
+        !param_int(&r->params, "since", 0, INT64_MAX, false, &since, NULL) ||
         !param_str(&r->params, "method", 7, false, &method) ||
         !param_str(&r->params, "path", 1024, false, &path)) {
         reply_bad_param(r);
@@ -142,25 +146,50 @@ void admin_requests(struct req *r)
     int tid = tenant_of_query(r, &scoped);
     if (tid == -2)
         return;
+    uint64_t newest = journal_last_seq();
     struct journal_filter f = {.limit = (size_t)limit,
                                .before = (uint64_t)before,
+                               .since = (uint64_t)since,
                                .method = method,
                                .path_prefix = path,
                                .status = (int)status,
                                .tid = scoped ? tid : -2};
     struct journal_page page;
-    if (!journal_page_render(&f, r->app->journal_page_limit, &page)) {
+    if (!journal_page_render(r->app->store, &f, r->app->journal_page_limit, &page)) {
         reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     reply_owned(&r->reply, 200, "application/json; charset=UTF-8", page.body, page.len);
-    if (page.next_before) {
-        char *h = malloc(64);
-        if (h) {
-            snprintf(h, 64, "X-Mock-Next-Before: %llu\r\n", (unsigned long long)page.next_before);
-            r->reply.extra_headers = r->reply.headers_owned = h;
-        }
+    char *h = malloc(160);
+    if (!h)
+        return;
+    int n = snprintf(h, 160, "X-Mock-Journal-Seq: %llu\r\n", (unsigned long long)newest);
+    if (page.next_before)
+        n += snprintf(h + n, 160 - (size_t)n, "X-Mock-Next-Before: %llu\r\n",
+                      (unsigned long long)page.next_before);
+    if (page.next_since)
+        snprintf(h + n, 160 - (size_t)n, "X-Mock-Next-Since: %llu\r\n",
+                 (unsigned long long)page.next_since);
+    r->reply.extra_headers = r->reply.headers_owned = h;
+}
+
+/* Forgets the journal, or with ?imp_key= that tenant's entries; numbering
+ * goes on, so a since cursor taken before stays valid. */
+void admin_requests_delete(struct req *r)
+{
+    bool scoped;
+    int tid = tenant_of_query(r, &scoped);
+    if (tid == -2)
+        return;
+    uint64_t newest = journal_last_seq();
+    size_t n = journal_clear(scoped ? tid : -2);
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddNumberToObject(o, "deleted", (double)n);
+        cJSON_AddStringToObject(o, "scope", scoped ? "tenant" : "all");
+        cJSON_AddNumberToObject(o, "seq", (double)newest);
     }
+    envelope_plain(&r->reply, 200, o);
 }
 
 void admin_scenarios_get(struct req *r)

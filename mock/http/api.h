@@ -101,6 +101,7 @@ void admin_clock_get(struct req *r);
 void admin_clock_post(struct req *r);
 void admin_reset(struct req *r);
 void admin_requests(struct req *r);
+void admin_requests_delete(struct req *r);
 void admin_scenarios_get(struct req *r);
 void admin_scenarios_post(struct req *r);
 void admin_scenarios_delete(struct req *r);

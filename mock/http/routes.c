@@ -29,6 +29,7 @@ const struct route route_table[] = {
     {"POST",   "/__mock/clock",                 admin_clock_post,       AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
     {"POST",   "/__mock/reset",                 admin_reset,            AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
     {"GET",    "/__mock/requests",              admin_requests,         AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"DELETE", "/__mock/requests",              admin_requests_delete,  AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
     {"GET",    "/__mock/scenarios",             admin_scenarios_get,    AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
     {"POST",   "/__mock/scenarios",             admin_scenarios_post,   AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
     {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN, OP_NONE,        {ARG_NONE}},

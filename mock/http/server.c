@@ -143,9 +143,17 @@ static int handle(struct mg_connection *conn, void *cbdata)
     bool no_answer = r.fault == SCN_CLOSE || r.fault == SCN_DROP_ANSWER;
     /* journal before answering: a client that reads /__mock/requests right
      * after its answer must find the request there */
-    if (strncmp(r.path, "/__mock/", 8) != 0)
+    if (strncmp(r.path, "/__mock/", 8) != 0) {
+        struct journal_header headers[64];
+        size_t n_headers = 0;
+        for (int i = 0; i < ri->num_headers && n_headers < 64; i++)
+            if (ri->http_headers[i].name && ri->http_headers[i].value)
+                headers[n_headers++] =
+                    (struct journal_header){ri->http_headers[i].name, ri->http_headers[i].value};
         journal_record(r.tid, r.method, r.path, ri->query_string, no_answer ? 499 : r.reply.status,
-                       body, body_len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len);
+                       body, body_len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len,
+                       headers, n_headers);
+    }
     send_answer(conn, &r, keep_alive);
     if (!srv->opts.quiet)
         access_log_write(&r, mono_ms() - t0, srv->opts.log_json);
