@@ -1,5 +1,6 @@
 /* admin.c - the control API under /__mock/: plain JSON, not the i'mport envelope. */
 #include "base/limits.h"
+#include "domain/notices.h"
 #include "domain/sandbox.h"
 #include "http/api.h"
 #include "http/control.h"
@@ -404,6 +405,72 @@ void admin_webhook_resend(struct req *r)
         cJSON_AddNumberToObject(o, "id", (double)id);
     }
     envelope_plain(&r->reply, 200, o);
+}
+
+/* The tenant holding imp_uid: the one ?imp_key= names, else the first that
+ * has it (imp_uids are random: one tenant at most in practice). Fills *ret_p
+ * (payment_fini it); false with the error rendered. */
+static bool payment_of(struct req *r, const char *imp_uid, int *ret_tid, struct payment *ret_p)
+{
+    bool scoped;
+    int only = tenant_of_query(r, &scoped);
+    if (only == -2)
+        return false;
+    size_t n = store_tenant_count(r->app->store);
+    for (size_t tid = 0; tid < n; tid++) {
+        if (scoped && (int)tid != only)
+            continue;
+        enum mock_err e = store_payment_get(r->app->store, (int)tid, imp_uid, ret_p);
+        if (e == MOCK_OK) {
+            *ret_tid = (int)tid;
+            return true;
+        }
+        if (e != MOCK_PAYMENT_NOT_FOUND) {
+            reply_error(r, CONTROL_INTERNAL, NULL);
+            return false;
+        }
+    }
+    reply_error(r, CONTROL_PAYMENT_NOT_FOUND, NULL);
+    return false;
+}
+
+/* POST /__mock/webhooks/trigger {imp_uid, status?}: the payment's notice
+ * sent now, with its current status or the one given, without a charge or
+ * any change to the payment (as `stripe trigger` sends an event), so a
+ * merchant's notice handler can be tested alone. */
+void admin_webhook_trigger(struct req *r)
+{
+    const char *imp_uid = NULL, *status_name = NULL;
+    if (!param_str(&r->params, "imp_uid", IMP_UID_MAX, true, &imp_uid) ||
+        !param_str(&r->params, "status", 16, false, &status_name)) {
+        reply_bad_param(r);
+        return;
+    }
+    enum pay_status status = PAY_READY;
+    if (status_name && !pay_status_parse(status_name, &status)) {
+        reply_error(r, CONTROL_BAD_PARAM, "status must be one of ready, paid, failed, cancelled");
+        return;
+    }
+    int tid;
+    struct payment p;
+    if (!payment_of(r, imp_uid, &tid, &p))
+        return;
+    if (!status_name)
+        status = p.status;
+    uint64_t id = notice_trigger(r->app->store, tid, &p, status);
+    cJSON *o = id ? cJSON_CreateObject() : NULL;
+    if (o) {
+        cJSON_AddBoolToObject(o, "triggered", 1);
+        cJSON_AddNumberToObject(o, "id", (double)id);
+        cJSON_AddStringToObject(o, "imp_uid", p.imp_uid);
+        cJSON_AddStringToObject(o, "merchant_uid", p.merchant_uid);
+        cJSON_AddStringToObject(o, "status", pay_status_name(status));
+    }
+    payment_fini(&p);
+    if (!id)
+        reply_error(r, CONTROL_NO_WEBHOOK_URL, NULL);
+    else
+        envelope_plain(&r->reply, 200, o);
 }
 
 /* One row of the route table as {method, pattern, auth, operation, args};

@@ -163,6 +163,7 @@ void api_escrow_put(struct req *r);
 /* admin.c: webhook deliveries */
 void admin_webhooks(struct req *r);
 void admin_webhook_resend(struct req *r);
+void admin_webhook_trigger(struct req *r);
 
 /* api_vbanks.c: virtual accounts, and the control API's deposit into one */
 void api_vbank_issue(struct req *r);

@@ -56,6 +56,7 @@ const struct route route_table[] = {
     {"POST",   "/subscribe/payments/schedule",               api_schedule_post,       AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_NONE}},
     {"POST",   "/subscribe/payments/unschedule",             api_unschedule,          AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_NONE}},
     {"GET",    "/__mock/webhooks",                           admin_webhooks,          AUTH_ADMIN, OP_NONE,         {ARG_NONE}},
+    {"POST",   "/__mock/webhooks/trigger",                   admin_webhook_trigger,   AUTH_ADMIN, OP_NONE,         {ARG_NONE}},
     {"POST",   "/__mock/webhooks/{}/resend",                 admin_webhook_resend,    AUTH_ADMIN, OP_NONE,         {ARG_OTHER}},
 
     /* virtual accounts (reference §17); the holder lookup before {} takes "holder" */
