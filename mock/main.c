@@ -88,12 +88,14 @@ static bool init_libraries(const struct config *c)
 static bool load_data(struct running *run, const struct config *c)
 {
     char err[512];
-    if (!fixtures_load(&run->app.fx, c->fixtures, err, sizeof err)) {
+    run->app.fixtures = fixtures_live_open(c->fixtures, err, sizeof err);
+    if (!run->app.fixtures) {
         fprintf(stderr, "impmock: fixtures: %s\n", err);
         return false;
     }
     if (c->open_tenants) {
-        fixtures_template_merchant(&run->app.fx, "", "", &run->open_template);
+        fixtures_template_merchant(fixtures_live_current(run->app.fixtures), "", "",
+                                   &run->open_template);
         run->app.open_template = &run->open_template;
     }
     for (size_t i = 0; i < c->scenarios.n; i++) {
@@ -125,13 +127,14 @@ static bool open_store(struct running *run, const struct config *c)
             return false;
         }
     }
-    if (!restored && !fixtures_apply(&run->app.fx, run->app.store, err, sizeof err)) {
+    struct fixtures *fx = fixtures_live_current(run->app.fixtures); /* no thread runs yet */
+    if (!restored && !fixtures_apply(fx, run->app.store, err, sizeof err)) {
         fprintf(stderr, "impmock: fixtures: %s\n", err);
         return false;
     }
     /* big seed sets are in the store now: drop their parsed copy, and hand the
      * pages the parse used back to the system before the workers start */
-    fixtures_release_seeds(&run->app.fx);
+    fixtures_release_seeds(fx);
 #if defined(__GLIBC__)
     malloc_trim(0);
 #endif
@@ -280,7 +283,7 @@ static bool start_services(struct running *run, const struct config *c)
         fprintf(stderr, "impmock: cannot start the webhook worker\n");
         return false;
     }
-    struct billing sched_billing = {run->app.store, &run->app.fx.cards};
+    struct billing sched_billing = {run->app.store, fixtures_cards(app_fixtures(&run->app))};
     run->schedules = schedule_start(&sched_billing);
     if (!run->schedules) {
         fprintf(stderr, "impmock: cannot start the schedule runner\n");
@@ -331,7 +334,7 @@ static void stop_everything(struct running *run)
         webhook_stop(); /* after both: they queue deliveries */
     persist_close(run->persist);
     store_free(run->app.store);
-    fixtures_fini(&run->app.fx);
+    fixtures_live_free(run->app.fixtures);
     journal_fini();
     scenario_fini();
     checkout_fini();

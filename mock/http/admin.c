@@ -21,8 +21,9 @@
 
 static struct sandbox sandbox_of(struct req *r)
 {
-    struct sandbox sb = {r->app->store, &r->app->fx.cards, &r->app->fx, r->app->scenario_files,
-                         r->app->n_scenario_files};
+    const struct fixtures *fx = app_fixtures(r->app);
+    struct sandbox sb = {r->app->store,          fixtures_cards(fx),       fx,
+                         r->app->scenario_files, r->app->n_scenario_files, r->app->fixtures};
     return sb;
 }
 

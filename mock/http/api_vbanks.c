@@ -219,7 +219,7 @@ void api_vbank_holder(struct req *r)
         api_bad_param(r);
         return;
     }
-    enum mock_err e = vbank_holder(&r->app->fx.accounts, bank_code, bank_num, &holder);
+    enum mock_err e = vbank_holder(&app_fixtures(r->app)->accounts, bank_code, bank_num, &holder);
     if (e != MOCK_OK) {
         envelope_fail(&r->reply, e, NULL);
         return;
