@@ -219,6 +219,7 @@ void api_paymentwall_delivery(struct req *r);
 /* admin_ui.c: the landing page and the dashboard's page, script and style */
 void admin_ui_landing(struct req *r);
 void admin_ui_asset(struct req *r);
+void admin_openapi(struct req *r);
 /* admin_data.c: the dashboard's reads (tenants, payments, billing keys,
  * schedules, the error table) and the scenario switch */
 void admin_tenants(struct req *r);
