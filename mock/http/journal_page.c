@@ -36,7 +36,7 @@ static size_t used(const struct page *p)
  * text (newest first walks) or after it (since walks). */
 static bool make_room(struct page *p, size_t n)
 {
-    if (p->forward ? p->cap - 2 - p->end >= n : p->start >= n)
+    if (p->cap && (p->forward ? p->cap - 2 - p->end >= n : p->start >= n))
         return true;
     size_t have = used(p), ncap = p->cap ? p->cap * 2 : 65536;
     while (ncap < have + n + 2)
