@@ -5,7 +5,8 @@
 # then the concurrent-clients test once more against a ThreadSanitizer build
 # (build-tsan/, -Db_sanitize=thread) and each libFuzzer target for a short
 # run (build-fuzz/, clang; FUZZ_SECONDS per target, default 60),
-# runs the HTTPS tests (tests/tls), the published Node clients (tests/sdk)
+# runs the HTTPS tests (tests/tls), the Swagger contract (tests/contract),
+# the project's client packages (clients/), the published Node clients (tests/sdk)
 # and the container test (tests/container/run.sh, podman), then checks the
 # layout rules of mock/ and its formatting, counts the
 # individual test cases from the TAP the test programs print, and ends with
@@ -113,6 +114,22 @@ IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 600 bash tests/tls/run.sh "$tls_t
 IMPMOCK_BIN="$asan_dir/impmock" timeout -k 10 600 bash tests/tls/run.sh "$tls_asan_tap" \
     >/dev/null 2>"$tls_asan_tap.err" </dev/null || tail -n 20 "$tls_asan_tap.err" >&2
 
+# Every operation of the Swagger held to its statuses and response schemas
+# (tests/contract/run.sh, ajv).
+contract_tap="$build_dir/contract.tap"
+rm -f "$contract_tap"
+IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 600 bash tests/contract/run.sh "$contract_tap" \
+    >/dev/null 2>"$contract_tap.err" </dev/null || tail -n 20 "$contract_tap.err" >&2
+
+# The project's own test helpers (clients/node, clients/python) against build/.
+node_tap="$build_dir/clients-node.tap"
+py_tap="$build_dir/clients-python.tap"
+rm -f "$node_tap" "$py_tap"
+IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 600 bash clients/node/test.sh "$node_tap" \
+    >/dev/null 2>"$node_tap.err" </dev/null || tail -n 20 "$node_tap.err" >&2
+IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 600 bash clients/python/test.sh "$py_tap" \
+    >/dev/null 2>"$py_tap.err" </dev/null || tail -n 20 "$py_tap.err" >&2
+
 # The published Node clients of i'mport (tests/sdk/run.sh: their base-URL
 # option, and https://api.iamport.kr through the local CA).
 sdk_tap="$build_dir/sdk.tap"
@@ -170,5 +187,8 @@ python3 tests/tap_summary.py \
     --tap tls "$tls_tap" \
     --tap tls-asan "$tls_asan_tap" \
     --tap sdk "$sdk_tap" \
+    --tap contract "$contract_tap" \
+    --tap clients-node "$node_tap" \
+    --tap clients-python "$py_tap" \
     --tap source "$checks_tap" "${extra[@]}" || summary_rc=$?
 exit "$summary_rc"

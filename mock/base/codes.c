@@ -113,3 +113,11 @@ const struct std_code *codes_card_brand(const char *number)
     }
     return NULL;
 }
+
+bool codes_bin_known(const char *number)
+{
+    const char *c = number;
+    while (c && (*c == '-' || *c == ' '))
+        c++;
+    return c && (*c == '9' || codes_card_brand(number) != NULL);
+}

@@ -8,6 +8,7 @@
 #ifndef IMPMOCK_CODES_H
 #define IMPMOCK_CODES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One row of a code table: the StandardCode object of the API. */
@@ -29,5 +30,12 @@ const struct std_code *codes_card(const char *code);
  * spaces skipped), or NULL when they name none (a domestic-only BIN).
  * Reads only the first four digits and keeps nothing. */
 const struct std_code *codes_card_brand(const char *number);
+
+/* Whether the first digits of card number `number` are a BIN a card
+ * company issues from: a brand's (codes_card_brand), or Korea's domestic-
+ * only cards, which start with 9 (a BC check card 9540-49..., as the
+ * official Go client's live sample shows). Reads only the first four
+ * digits and keeps nothing. */
+bool codes_bin_known(const char *number);
 
 #endif

@@ -4,6 +4,10 @@
  * "%s"s for details (a field name, a limit, an id), filled in order by
  * mock_err_format. envelope.c alone turns these into bytes; domain code only
  * returns the enum (and the details' text).
+ * The HTTP status is the one the refusal has where the operation lists it;
+ * where it does not, the server answers HTTP 200 with the same code and
+ * message (http/routes.c, reference §16.0), so no row exists only to carry
+ * another row's message at 200. Every row but OK has a code other than 0.
  */
 #ifndef IMPMOCK_ERRORS_H
 #define IMPMOCK_ERRORS_H
@@ -132,10 +136,9 @@
     X(HOST_NOT_ALLOWED,    421, -1, "이 서버를 가리키지 않는 Host입니다: %s. 이 이름으로 접속하려면 --allowed-host(IMPMOCK_ALLOWED_HOST)에 추가하세요 (DNS 리바인딩 방지).") \
     X(CROSS_ORIGIN,        403, -1, "다른 출처(Origin: %s)의 브라우저 요청은 REST API가 받지 않습니다. 브라우저에서 호출해야 한다면 --cors-origin(IMPMOCK_CORS_ORIGIN)으로 그 출처를 허용하세요.") \
     X(CHECKOUT_KEY,        403, -1, "결제창 키(window_key)가 없거나 맞지 않습니다. 결제창과 그 창을 연 iamport.js가 보낸 요청만 받습니다.") \
-    /* virtual accounts (reference §17): POST /vbanks lists only 200 and 401, so its    */   \
-    /* refusals are HTTP 200; PUT/DELETE use the 400 and 404 they list                  */   \
+    /* virtual accounts (reference §17) */                                                      \
     X(VBANK_MISSING,       200,  1, "%s 파라미터가 누락되었습니다.")                              \
-    X(VBANK_BAD_PARAM,     200,  1, "%s")                                                       \
+    X(VBANK_UNLIMITED,     200,  1, "fixed_unlimited_vbank(무기한 고정식 가상계좌)는 impmock이 지원하지 않습니다.") \
     X(VBANK_NO_CONTRACT,   200,  1, "가상계좌 API 발급은 PG사와 별도 계약이 필요합니다. (%s)")      \
     X(VBANK_PG_REQUIRED,   200,  1, "가상계좌 API 발급이 가능한 PG가 2개 이상입니다. pg 또는 channel_key 파라미터를 지정해주세요.") \
     X(VBANK_BANK_UNKNOWN,  200,  1, "지원하지 않는 은행코드입니다: %s")                           \
@@ -151,7 +154,6 @@
     X(VBANK_REFUND_ACCOUNT, 200, 1, "환불계좌 정보를 입력해주세요.") \
     /* cash receipts, certifications, escrow logistics (reference §18-§20;  \
      * texts the reference does not give: docs/decisions.md) */            \
-    X(RECEIPT_PAYMENT_NOT_FOUND, 200, -1, "존재하지 않는 결제정보입니다.")                       \
     X(RECEIPT_PG_UNSUPPORTED, 501, -1, "현금영수증 발급을 지원하지 않는 PG사입니다.")            \
     X(RECEIPT_NOT_PAID,    400,  1, "결제완료(paid) 상태가 아닌 결제건에는 현금영수증을 발행할 수 없습니다.") \
     X(RECEIPT_NOT_CASH,    200,  1, "현금성 거래(가상계좌, 계좌이체)에만 현금영수증을 발행할 수 있습니다.") \
@@ -184,8 +186,6 @@
     X(ESCROW_BAD_RECEIVING_AT, 400, -1, "logis.receiving_at 파라미터는 YYYYMMDD 형식의 날짜여야 합니다.") \
     X(ESCROW_PG_FAILED,    500, -1, "%s") \
     /* codes, account and legacy operations, PGs answered but not emulated (§21-§24) */          \
-    X(PARAM_REFUSED,       200,  1, "%s")                                                       \
-    X(PAYMENT_NOT_FOUND_200, 200, -1, "존재하지 않는 결제정보입니다.")                           \
     X(PG_NOT_EMULATED,     200, -1, "impmock은 %s 연동을 에뮬레이트하지 않아 이 요청에 답할 수 없습니다.") \
     X(CARD_CODE_NOT_FOUND, 404, -1, "코드에 해당되는 카드사정보를 찾을 수 없음")                 \
     X(BANK_CODE_NOT_FOUND, 404, -1, "코드에 해당되는 은행정보를 찾을 수 없음")                   \

@@ -12,9 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char f113_wrong_number[] = "[F113]거래거절 카드번호틀림";
-static const char f112_expired[] = "[F112]유효기간 경과카드";
-
 /* Set before the server starts, read-only afterwards (see billing_set_outcome_hook). */
 static billing_outcome_fn outcome_hook;
 static void *outcome_hook_ud;
@@ -69,47 +66,6 @@ static enum mock_err verdict_error(const struct billing_outcome *out, bool issui
 
 /* ---- pure rules ---- */
 
-static bool all_digits(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return s[len] == '\0';
-}
-
-bool billing_expiry_parse(const char *expiry, int *ret_year, int *ret_month)
-{
-    char d[7];
-    size_t len = strlen(expiry);
-    if (len == 7 && expiry[4] == '-') {
-        memcpy(d, expiry, 4);
-        memcpy(d + 4, expiry + 5, 3);
-    } else if (len == 6) {
-        memcpy(d, expiry, 7);
-    } else {
-        return false;
-    }
-    if (!all_digits(d, 6))
-        return false;
-    int year = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
-    int month = (d[4] - '0') * 10 + (d[5] - '0');
-    if (month < 1 || month > 12 || year < 1970)
-        return false;
-    *ret_year = year;
-    *ret_month = month;
-    return true;
-}
-
-bool billing_expiry_current(int year, int month, int64_t now)
-{
-    time_t t = (time_t)(now + KST_OFFSET);
-    struct tm tm;
-    if (!gmtime_r(&t, &tm))
-        return false;
-    int cy = tm.tm_year + 1900, cm = tm.tm_mon + 1;
-    return year > cy || (year == cy && month >= cm);
-}
-
 bool billing_pg_parse(const char *pg, char ret_provider[PG_PROVIDER_MAX + 1],
                       char ret_mid[PG_ID_MAX + 1])
 {
@@ -151,43 +107,6 @@ enum mock_err billing_channel(const struct merchant *m, const char *pg, struct c
         return MOCK_PG_NO_API_BILLING;
     }
     return MOCK_NO_KEYIN_PG;
-}
-
-enum mock_err billing_card_check(const struct card_table *cards, const struct billing_card *card,
-                                 int64_t now, struct billing_card_info *ret_info,
-                                 char ret_detail[BILLING_DETAIL_MAX])
-{
-    int year, month;
-    ret_detail[0] = '\0';
-    if (!card->expiry || !billing_expiry_parse(card->expiry, &year, &month))
-        return MOCK_CARD_EXPIRY_FORMAT;
-    if (card->birth) {
-        size_t n = strlen(card->birth);
-        if ((n != 6 && n != 10) || !all_digits(card->birth, n))
-            return MOCK_CARD_BIRTH_FORMAT;
-    }
-    if (card->pwd_2digit && (strlen(card->pwd_2digit) != 2 || !all_digits(card->pwd_2digit, 2)))
-        return MOCK_CARD_PWD_FORMAT;
-    char digits[CARD_DIGITS_MAX + 1];
-    if (!card->number || !cards_normalize(card->number, digits) || !cards_luhn_ok(digits)) {
-        explicit_bzero(digits, sizeof digits);
-        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", f113_wrong_number);
-        return MOCK_CARD_AUTH_FAILED;
-    }
-    int profile = cards_find(cards, digits);
-    cards_mask(digits, ret_info->masked);
-    explicit_bzero(digits, sizeof digits); /* the full number goes no further */
-    if (!billing_expiry_current(year, month, now)) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", f112_expired);
-        return MOCK_CARD_AUTH_FAILED;
-    }
-    if (profile >= 0 && cards->cards[profile].outcome == CARD_AUTH_FAIL) {
-        snprintf(ret_detail, BILLING_DETAIL_MAX, "%s", cards->cards[profile].fail_reason);
-        return MOCK_CARD_AUTH_FAILED;
-    }
-    ret_info->profile = profile;
-    cards_issuer(cards, profile, &ret_info->card_name, &ret_info->card_code, &ret_info->card_type);
-    return MOCK_OK;
 }
 
 /* ---- guards ---- */
@@ -266,6 +185,17 @@ static const char *or_else(const char *v, const char *dflt)
     return v ? v : dflt;
 }
 
+/* The method a charge on billing key `key` records. A Kakao Pay key keeps
+ * what the buyer picked in its window, card or Kakao Money ("point"); one
+ * that names no card (a seeded key) can only be Kakao Money (§4.1). Keys
+ * from card data are cards. */
+static const char *key_method(const struct customer *key)
+{
+    if (strcmp(key->pg_provider, "kakaopay") == 0 && !key->card_name && !key->card_number)
+        return "point";
+    return key->pay_method[0] ? key->pay_method : "card";
+}
+
 /* Builds and stores the payment an approved or declined charge leaves. */
 static enum mock_err store_charge(const struct billing *b, int tid, const struct charge_src *src,
                                   const struct billing_order *o, const struct billing_outcome *out,
@@ -284,8 +214,10 @@ static enum mock_err store_charge(const struct billing *b, int tid, const struct
     snprintf(p.currency, sizeof p.currency, "%s", o->currency ? o->currency : "KRW");
     make_pg_tid(src->pg_provider, src->pg_id, now, p.pg_tid);
     p.customer_uid_usage = src->usage;
-    p.card_type = src->card_type;
-    p.card_quota = o->card_quota;
+    bool money = strcmp(src->pay_method, "point") == 0;
+    /* Kakao Money: no card fields and no installments (reference §4.1) */
+    p.card_type = money ? -1 : src->card_type;
+    p.card_quota = money ? 0 : o->card_quota;
     p.amount = o->amount;
     p.tax_free = o->tax_free;
     p.started_at = now;
@@ -310,8 +242,10 @@ static enum mock_err store_charge(const struct billing *b, int tid, const struct
         str_set(&p.buyer_addr, or_else(o->buyer_addr, fb ? fb->customer_addr : NULL)) &&
         str_set(&p.buyer_postcode, or_else(o->buyer_postcode, fb ? fb->customer_postcode : NULL)) &&
         str_set(&p.custom_data, o->custom_data) && str_set(&p.notice_url, o->notice_url) &&
-        str_set(&p.customer_uid, src->customer_uid) && str_set(&p.card_name, src->card_name) &&
-        str_set(&p.card_code, src->card_code) && str_set(&p.card_number, src->card_number) &&
+        str_set(&p.customer_uid, src->customer_uid) &&
+        str_set(&p.card_name, money ? NULL : src->card_name) &&
+        str_set(&p.card_code, money ? NULL : src->card_code) &&
+        str_set(&p.card_number, money ? NULL : src->card_number) &&
         str_set(&p.fail_reason, approved ? NULL : out->message) &&
         str_set(&p.receipt_url, approved ? receipt : NULL) &&
         str_set(&p.apply_num, approved ? apply_num : NULL);
@@ -411,6 +345,16 @@ enum mock_err billing_issue_key(const struct billing *b, int tid, const char *cu
     return e;
 }
 
+enum mock_err billing_key_known(const struct billing *b, int tid, const char *customer_uid)
+{
+    struct customer key;
+    enum mock_err e = store_customer_get(b->store, tid, customer_uid, &key);
+    if (e != MOCK_OK)
+        return e == MOCK_CUSTOMER_NOT_FOUND ? MOCK_CUSTOMER_UNKNOWN : e;
+    customer_fini(&key);
+    return MOCK_OK;
+}
+
 enum mock_err billing_charge_key(const struct billing *b, int tid, const char *customer_uid,
                                  enum billing_door door, const struct billing_order *o,
                                  struct payment *ret_payment, char ret_detail[BILLING_DETAIL_MAX])
@@ -418,11 +362,9 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
     ret_detail[0] = '\0';
     struct customer key;
     /* an unknown key is refused before the order is looked at */
-    enum mock_err e = store_customer_get(b->store, tid, customer_uid, &key);
-    if (e != MOCK_OK)
-        return e == MOCK_CUSTOMER_NOT_FOUND ? MOCK_CUSTOMER_UNKNOWN : e;
-    customer_fini(&key);
-    e = charge_begin(b, tid, o);
+    enum mock_err e = billing_key_known(b, tid, customer_uid);
+    if (e == MOCK_OK)
+        e = charge_begin(b, tid, o);
     if (e != MOCK_OK)
         return e;
     /* the key as it is when counted: a concurrent re-issue cannot split them */
@@ -453,7 +395,7 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
                 .usage = door == BILLING_DOOR_SCHEDULE ? "payment.scheduled" : "payment",
                 .pg_provider = key.pg_provider,
                 .pg_id = key.pg_id,
-                .pay_method = key.pay_method[0] ? key.pay_method : "card",
+                .pay_method = key_method(&key),
                 .card_name = key.card_name,
                 .card_code = key.card_code,
                 .card_number = key.card_number,

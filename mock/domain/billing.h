@@ -40,7 +40,7 @@ struct billing_card {
 /* What a card check learned: nothing here can rebuild the number. */
 struct billing_card_info {
     char masked[CARD_DIGITS_MAX + 1]; /* cards_mask */
-    int profile;                      /* test-card index, -1 = plain approving card */
+    int profile;                      /* test-card index */
     const char *card_name;            /* static or card-table string */
     const char *card_code;
     int card_type; /* 0 credit, 1 check */
@@ -141,10 +141,14 @@ bool billing_pg_parse(const char *pg, char ret_provider[PG_PROVIDER_MAX + 1],
  * channel, MOCK_NO_KEYIN_PG when no key-in channel matches. */
 enum mock_err billing_channel(const struct merchant *m, const char *pg, struct channel *ret_ch,
                               char ret_detail[BILLING_DETAIL_MAX]);
-/* Checks card data as the card company would: format, Luhn, expiry, and the
- * test card's auth_fail rule. MOCK_CARD_AUTH_FAILED with the card company's
- * text in ret_detail; MOCK_CARD_EXPIRY_FORMAT, MOCK_CARD_BIRTH_FORMAT or
- * MOCK_CARD_PWD_FORMAT for a malformed expiry, birth or pwd_2digit. */
+/* Checks card data as the PG and card company would: the fields' formats,
+ * then the number (a BIN no card company issues from: "[F112]유효하지않은
+ * 카드번호를 입력하셨습니다."; malformed, failing Luhn, or no test card:
+ * "[F113]거래거절 카드번호틀림"; only the fixtures' test cards are real
+ * cards here), then the expiry and the test card's auth_fail rule.
+ * MOCK_CARD_AUTH_FAILED with the card company's text in ret_detail;
+ * MOCK_CARD_EXPIRY_FORMAT, MOCK_CARD_BIRTH_FORMAT or MOCK_CARD_PWD_FORMAT
+ * for a malformed expiry, birth or pwd_2digit. */
 enum mock_err billing_card_check(const struct card_table *cards, const struct billing_card *card,
                                  int64_t now, struct billing_card_info *ret_info,
                                  char ret_detail[BILLING_DETAIL_MAX]);
@@ -166,6 +170,11 @@ enum mock_err billing_issue_key(const struct billing *b, int tid, const char *cu
                                 const char *pg, const struct billing_card *card,
                                 const struct billing_holder *holder, struct customer *ret_customer,
                                 char ret_detail[BILLING_DETAIL_MAX]);
+
+/* MOCK_OK when billing key customer_uid exists, else MOCK_CUSTOMER_UNKNOWN:
+ * again reports an unknown key before it reads the order (the live API
+ * answers a too-long merchant_uid with an unknown key so). */
+enum mock_err billing_key_known(const struct billing *b, int tid, const char *customer_uid);
 
 /* Charges billing key customer_uid for order o (again: door AGAIN; a due
  * schedule: door SCHEDULE). Missing buyer_* fall back to the key's customer_*.

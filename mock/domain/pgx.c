@@ -28,11 +28,11 @@ static const struct rule rules[PGX__COUNT] = {
     [PGX_NAVERPAY_CASH]   = {"naverpay", NULL, "네이버페이 결제형(naverpay)",
                              MOCK_NAVER_CASH_NOT_FOUND, MOCK_NAVER_CASH_OTHER_PG, MOCK_OK},
     [PGX_PAYCO]           = {"payco", NULL, "PAYCO(payco)",
-                             MOCK_PAYMENT_NOT_FOUND_200, MOCK_PAYCO_OTHER_PG, MOCK_OK},
+                             MOCK_PAYMENT_NOT_FOUND, MOCK_PAYCO_OTHER_PG, MOCK_OK},
     [PGX_BENEPIA]         = {"kcp", NULL, "베네피아 포인트(kcp)",
                              MOCK_OK, MOCK_OK, MOCK_BENEPIA_NO_CONTRACT},
     [PGX_CVS]             = {"galaxia", "cvs", "편의점결제(galaxia)",
-                             MOCK_PAYMENT_NOT_FOUND_200, MOCK_CVS_OTHER_PG, MOCK_CVS_NO_CONTRACT},
+                             MOCK_PAYMENT_NOT_FOUND, MOCK_CVS_OTHER_PG, MOCK_CVS_NO_CONTRACT},
     [PGX_KCPQUICK_MONEY]  = {"kcp_quick", NULL, "KCP 퀵페이(kcp_quick)",
                              MOCK_OK, MOCK_OK, MOCK_NO_KEYIN_PG},
     [PGX_KCPQUICK_MEMBER] = {"kcp_quick", NULL, "KCP 퀵페이(kcp_quick)",
@@ -40,7 +40,7 @@ static const struct rule rules[PGX__COUNT] = {
     [PGX_PARTNERS]        = {"html5_inicis", NULL, "KG이니시스 하위 상점 거래 등록(html5_inicis)",
                              MOCK_PAYMENT_NOT_FOUND, MOCK_PARTNERS_UNSUPPORTED, MOCK_OK},
     [PGX_PAYMENTWALL]     = {"paymentwall", NULL, "페이먼트월(paymentwall)",
-                             MOCK_PAYMENT_NOT_FOUND_200, MOCK_PAYMENTWALL_OTHER_PG, MOCK_OK},
+                             MOCK_PAYMENT_NOT_FOUND, MOCK_PAYMENTWALL_OTHER_PG, MOCK_OK},
 };
 /* clang-format on */
 

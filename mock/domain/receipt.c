@@ -246,7 +246,7 @@ static enum mock_err check_paid(struct store *s, int tid, const char *imp_uid,
                                 bool *ret_refused, char ret_detail[RECEIPT_DETAIL_MAX])
 {
     if (store_payment_get(s, tid, imp_uid, ret_payment) != MOCK_OK)
-        return MOCK_RECEIPT_PAYMENT_NOT_FOUND;
+        return MOCK_PAYMENT_NOT_FOUND;
     enum mock_err e = check_payment(ret_payment);
     if (e == MOCK_OK)
         e = check_request(ret_payment->pg_provider, false, rq,
@@ -292,7 +292,7 @@ enum mock_err receipt_issue(struct store *s, int tid, const char *imp_uid,
         balance = p.amount - p.cancel_amount;
     }
     payment_fini(&p);
-    return e == MOCK_PAYMENT_NOT_FOUND ? MOCK_RECEIPT_PAYMENT_NOT_FOUND : e;
+    return e;
 }
 
 /* ---- receipts of outside sales ---- */

@@ -68,7 +68,7 @@ enum mock_err receipt_check_identifier(const char *identifier, bool *ret_refused
 /* ---- the operations ---- */
 
 /* Issues the receipt of payment imp_uid (at the clock's now). Refusals, in
- * order: MOCK_RECEIPT_PAYMENT_NOT_FOUND, MOCK_RECEIPT_PG_UNSUPPORTED (the
+ * order: MOCK_PAYMENT_NOT_FOUND, MOCK_RECEIPT_PG_UNSUPPORTED (the
  * payment's PG), MOCK_RECEIPT_NOT_CASH (not vbank or trans),
  * MOCK_RECEIPT_NOT_PAID, MOCK_RECEIPT_BAD_IDENTIFIER, MOCK_PARAM_REQUIRED (a
  * field the PG needs; detail: its name), MOCK_RECEIPT_NO_TAXCARD,

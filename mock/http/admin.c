@@ -474,8 +474,22 @@ void admin_webhook_trigger(struct req *r)
         envelope_plain(&r->reply, 200, o);
 }
 
-/* One row of the route table as {method, pattern, auth, operation, args};
- * NULL when out of memory. */
+/* The statuses a route may answer with, as a list (null: any). */
+static bool add_statuses(cJSON *o, const struct route *rt)
+{
+    static const int known[] = {200, 207, 400, 401, 404, 405, 409, 500, 501};
+    if (rt->statuses == ST_ALL)
+        return cJSON_AddNullToObject(o, "statuses") != NULL;
+    cJSON *list = cJSON_AddArrayToObject(o, "statuses");
+    bool ok = list != NULL;
+    for (size_t i = 0; ok && i < sizeof known / sizeof known[0]; i++)
+        if (route_lists_status(rt, known[i]))
+            ok = cJSON_AddItemToArray(list, cJSON_CreateNumber(known[i]));
+    return ok;
+}
+
+/* One row of the route table as {method, pattern, auth, operation, args,
+ * statuses}; NULL when out of memory. */
 static cJSON *route_json(const struct route *rt)
 {
     const char *op = rt->op == OP_NONE ? NULL : scenario_op_name(rt->op);
@@ -485,7 +499,7 @@ static cJSON *route_json(const struct route *rt)
               cJSON_AddStringToObject(o, "auth", route_auth_name(rt->auth)) &&
               (op ? cJSON_AddStringToObject(o, "operation", op)
                   : cJSON_AddNullToObject(o, "operation")) &&
-              (args = cJSON_AddArrayToObject(o, "args"));
+              add_statuses(o, rt) && (args = cJSON_AddArrayToObject(o, "args"));
     for (size_t k = 0; ok && k < REQ_MAX_ARGS && rt->args[k] != ARG_NONE; k++)
         ok = cJSON_AddItemToArray(args, cJSON_CreateString(route_arg_name(rt->args[k])));
     if (!ok) {

@@ -50,13 +50,38 @@ enum route_arg { ARG_NONE, ARG_IMP_UID, ARG_MERCHANT_UID, ARG_CUSTOMER_UID, ARG_
 /* The operation of a route that scenarios never see (control API, pages). */
 #define OP_NONE SCN_OP__COUNT
 
+/* The HTTP statuses an operation may answer with, one bit each: what its
+ * Swagger entry lists (reference §16.0), plus the exceptions the reference
+ * documents (docs/decisions.md). A bad token is 401 on every AUTH_TOKEN
+ * route whatever the row says. ST_ALL: the control API and the browser
+ * pages, which the Swagger does not describe. */
+enum route_status {
+    ST_200 = 1 << 0,
+    ST_207 = 1 << 1,
+    ST_400 = 1 << 2,
+    ST_401 = 1 << 3,
+    ST_404 = 1 << 4,
+    ST_405 = 1 << 5,
+    ST_409 = 1 << 6,
+    ST_500 = 1 << 7,
+    ST_501 = 1 << 8,
+    ST_ALL = 0x7fffffff,
+};
+
+/* Who calls a route, and so from where (http/guard.c): the REST API is
+ * called server to server, the control API by tests and the dashboard on
+ * impmock's own origin, checkout by merchant pages on any origin. */
+enum route_face { FACE_REST, FACE_CONTROL, FACE_CHECKOUT };
+
 struct route {
     const char *method;  /* "GET", "POST", ... (HEAD takes the GET routes) */
     const char *pattern; /* "/payments/{}/balance": {} matches one segment */
     route_fn fn;
     enum route_auth auth;
+    enum route_face face;
     enum scn_op op;                    /* what scenarios match the call as, or OP_NONE */
     enum route_arg args[REQ_MAX_ARGS]; /* the meaning of each {}, in order */
+    int statuses;                      /* enum route_status bits */
 };
 
 extern const struct route route_table[];
@@ -64,17 +89,28 @@ extern const size_t route_count;
 
 /* The route for METHOD and a decoded path, which is split in place: args
  * point into it, one per {} (nargs of them). NULL when none matches;
- * *path_known then tells whether the path matched with another method. */
+ * *path_known then tells whether the path matched with another method.
+ * method NULL takes the first route of the path, whatever its method. */
 const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
                                bool *path_known);
 /* The methods a path takes, as an Allow header lists them ("GET, HEAD,
  * POST"; HEAD wherever GET is), written to out; "" when no route has the
  * path. */
 void route_allow(const char *path, char *out, size_t cap);
+/* Who calls the first route whose pattern matches path (any method);
+ * FACE_REST for a path no route matches. */
+enum route_face route_face_of(const char *path);
 /* Names for the route listing: "none", "token", "admin"; "imp_uid",
  * "merchant_uid", "customer_uid", "other" (NULL for ARG_NONE). */
 const char *route_auth_name(enum route_auth auth);
 const char *route_arg_name(enum route_arg arg);
+/* Whether rt may answer with HTTP status (see enum route_status). */
+bool route_lists_status(const struct route *rt, int status);
+/* Applies the rule of reference §16.0 to an answer of rt: a status the
+ * operation does not list becomes HTTP 200, the envelope (code != 0,
+ * message) unchanged, so clients that take any other status for a
+ * transport error still read the refusal. */
+void route_fit_status(const struct route *rt, struct reply *rep);
 
 /* Renders the failure a read recorded in r->params; returns false for `return` chains. */
 bool api_bad_param(struct req *r);
@@ -173,9 +209,9 @@ void api_vbank_holder(struct req *r);
 void admin_vbank_deposit(struct req *r);
 /* ---- codes, account, legacy operations, PGs answered but not emulated (§21-§24) ---- */
 struct field_spec;
-/* api_pgx.c: checks specs[0..n) (fields.h); on a failure renders 400 when
- * the operation lists 400, else HTTP 200 with code 1, and returns false. */
-bool api_check_fields(struct req *r, const struct field_spec *specs, size_t n, bool lists_400);
+/* api_pgx.c: checks specs[0..n) (specs.h); on a failure renders it and
+ * returns false. */
+bool api_check_fields(struct req *r, const struct field_spec *specs, size_t n);
 /* api_codes.c */
 void api_cards(struct req *r);
 void api_card(struct req *r);

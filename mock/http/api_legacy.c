@@ -2,7 +2,8 @@
  * no longer lists: GET /kakao/payment/orders (reference §22, answered from
  * impmock's own Kakao Pay payments) and POST /subscribe/payments/foreign
  * (§23.4, a foreign-card key-in payment on the one-time charge path). Both
- * list only 200 (and 401): every refusal is HTTP 200 with code != 0. */
+ * list only 200 (and 401): the server answers their refusals with HTTP 200
+ * (routes.c). */
 #include "base/limits.h"
 #include "domain/billing.h"
 #include "domain/kakao_orders.h"
@@ -16,16 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* A field failed to read: its message, as these operations answer every
- * refusal (HTTP 200, code 1). */
-static bool refuse(struct req *r)
-{
-    char msg[512];
-    param_message(&r->params, msg, sizeof msg);
-    envelope_fail(&r->reply, MOCK_PARAM_REFUSED, msg);
-    return false;
-}
 
 /* ---- GET /kakao/payment/orders ---- */
 
@@ -164,25 +155,23 @@ void api_kakao_orders(struct req *r)
     static const struct field_spec specs[] = {
         {.name = "payment_request_date", .kind = FIELD_STR, .required = true, .max = 8},
         {.name = "cid", .kind = FIELD_STR, .max = PG_ID_MAX},
-        {.name = "page", .kind = FIELD_INT, .min = 0, .imax = 1000000000},
     };
     int64_t page = 1, day;
     if (!specs_check(&r->params, specs, sizeof specs / sizeof specs[0]) ||
-        !param_int(&r->params, "page", 0, 1000000000, false, &page, NULL)) {
-        refuse(r);
+        !param_page(&r->params, &page)) {
+        api_bad_param(r);
         return;
     }
     const char *date = specs_str(&r->params, "payment_request_date");
     const char *cid = specs_str(&r->params, "cid");
     if (!kakao_orders_date(date, &day)) {
-        envelope_fail(&r->reply, MOCK_PARAM_REFUSED,
+        envelope_fail(&r->reply, MOCK_BAD_PARAM,
                       "payment_request_date 파라미터는 YYYYMMDD 형식의 날짜여야 합니다.");
         return;
     }
     struct kakao_orders k;
-    /* page=0 is read as the first page, as clients that count from 0 expect */
-    enum mock_err e = kakao_orders_list(r->app->store, r->tid, day, cid && cid[0] ? cid : NULL,
-                                        page ? (size_t)page : 1, &k);
+    enum mock_err e =
+        kakao_orders_list(r->app->store, r->tid, day, cid && cid[0] ? cid : NULL, (size_t)page, &k);
     if (e != MOCK_OK) {
         envelope_fail(&r->reply, e, cid);
         return;
@@ -228,11 +217,10 @@ static bool read_foreign_order(struct req *r, struct billing_order *o, char **re
     o->merchant_uid = specs_str(p, "merchant_uid");
     if (!param_amount(&r->params, "amount", true, &o->amount, NULL) ||
         !param_amount(&r->params, "tax_free", false, &o->tax_free, NULL))
-        return refuse(r);
+        return api_bad_param(r);
     if (o->amount == 0 || o->tax_free > o->amount) {
-        envelope_fail(&r->reply, MOCK_PARAM_REFUSED,
-                      o->amount == 0 ? "amount 파라미터는 0보다 커야 합니다."
-                                     : "tax_free 파라미터는 amount보다 클 수 없습니다.");
+        envelope_fail(&r->reply, o->amount == 0 ? MOCK_ORDER_AMOUNT_ZERO : MOCK_ORDER_TAX_FREE_OVER,
+                      NULL);
         return false;
     }
     o->currency = specs_str(p, "currency");
@@ -261,7 +249,7 @@ void api_pay_foreign(struct req *r)
     struct billing_order o;
     char *owned = NULL, *notice = NULL;
     if (!specs_check(&r->params, foreign_specs, sizeof foreign_specs / sizeof foreign_specs[0])) {
-        refuse(r);
+        api_bad_param(r);
         return;
     }
     if (!read_foreign_order(r, &o, &owned))
@@ -269,7 +257,7 @@ void api_pay_foreign(struct req *r)
     /* checked above: only running out of memory fails here */
     if (!fields_read_notice_url(&r->params, "notice_url", &notice)) {
         cJSON_free(owned);
-        refuse(r);
+        api_bad_param(r);
         return;
     }
     o.notice_url = notice;
@@ -287,13 +275,6 @@ void api_pay_foreign(struct req *r)
         billing_charge_foreign(&b, r->tid, pg && pg[0] ? pg : NULL, &card, &o, &p, detail);
     cJSON_free(owned);
     free(notice);
-    if (mock_err_bad_param(e)) { /* a malformed expiry, birth or pwd_2digit: no 400 listed */
-        char msg[512];
-        const char *args[] = {detail};
-        mock_err_format(e, args, detail[0] ? 1 : 0, msg, sizeof msg);
-        envelope_fail(&r->reply, MOCK_PARAM_REFUSED, msg);
-        return;
-    }
     if (e != MOCK_OK) {
         envelope_fail(&r->reply, e, detail[0] ? detail : NULL);
         return;

@@ -1,8 +1,8 @@
 /* api_naver.c - Naver Pay 주문형 (naverco) and 결제형 (naverpay) operations
  * (reference §24.1): answered, not emulated. Each checks its fields as the
  * Swagger declares them, then domain/pgx.c says what the real API answers
- * for a payment or merchant without that PG. A refusal of a field is 400
- * where the operation lists 400, else HTTP 200 with code 1. */
+ * for a payment or merchant without that PG. A refusal of a field is 400,
+ * or HTTP 200 where the operation lists no 400 (routes.c). */
 #include "domain/pgx.h"
 #include "http/api.h"
 #include "http/specs.h"
@@ -97,30 +97,30 @@ static void on_payment(struct req *r, enum pgx_family f)
     envelope_fail(&r->reply, e, detail[0] ? detail : NULL);
 }
 
-static void order_op(struct req *r, const struct field_spec *specs, size_t n, bool lists_400)
+static void order_op(struct req *r, const struct field_spec *specs, size_t n)
 {
-    if (api_check_fields(r, specs, n, lists_400))
+    if (api_check_fields(r, specs, n))
         on_payment(r, PGX_NAVERCO);
 }
 
 void api_naver_cancel(struct req *r)
 {
-    order_op(r, SPECS(cancel_fields), false);
+    order_op(r, SPECS(cancel_fields));
 }
 
 void api_naver_approve_cancel(struct req *r)
 {
-    order_op(r, SPECS(only_ids), false);
+    order_op(r, SPECS(only_ids));
 }
 
 void api_naver_place(struct req *r)
 {
-    order_op(r, SPECS(only_ids), false);
+    order_op(r, SPECS(only_ids));
 }
 
 void api_naver_ship(struct req *r)
 {
-    if (!api_check_fields(r, SPECS(ship_fields), true))
+    if (!api_check_fields(r, SPECS(ship_fields)))
         return;
     if (!carrier_given(r, "DELIVERY")) {
         api_bad_param(r);
@@ -131,7 +131,7 @@ void api_naver_ship(struct req *r)
 
 void api_naver_ship_exchanged(struct req *r)
 {
-    if (!api_check_fields(r, SPECS(reship_fields), true))
+    if (!api_check_fields(r, SPECS(reship_fields)))
         return;
     if (!carrier_given(r, "DELIVERY")) {
         api_bad_param(r);
@@ -142,12 +142,12 @@ void api_naver_ship_exchanged(struct req *r)
 
 void api_naver_collect_exchanged(struct req *r)
 {
-    order_op(r, SPECS(only_ids), false);
+    order_op(r, SPECS(only_ids));
 }
 
 void api_naver_request_return(struct req *r)
 {
-    if (!api_check_fields(r, SPECS(return_fields), true))
+    if (!api_check_fields(r, SPECS(return_fields)))
         return;
     if (!carrier_given(r, "RETURN_DELIVERY")) {
         api_bad_param(r);
@@ -158,22 +158,22 @@ void api_naver_request_return(struct req *r)
 
 void api_naver_approve_return(struct req *r)
 {
-    order_op(r, SPECS(approve_return_fields), false);
+    order_op(r, SPECS(approve_return_fields));
 }
 
 void api_naver_reject_return(struct req *r)
 {
-    order_op(r, SPECS(reject_return_fields), true);
+    order_op(r, SPECS(reject_return_fields));
 }
 
 void api_naver_withhold_return(struct req *r)
 {
-    order_op(r, SPECS(withhold_fields), true);
+    order_op(r, SPECS(withhold_fields));
 }
 
 void api_naver_resolve_return(struct req *r)
 {
-    order_op(r, SPECS(only_ids), false);
+    order_op(r, SPECS(only_ids));
 }
 
 void api_naver_product_orders(struct req *r)
@@ -198,7 +198,7 @@ void api_naver_reviews(struct req *r)
     struct merchant m;
     char detail[PGX_DETAIL_MAX];
     int64_t from = 0, to = 0;
-    if (!api_check_fields(r, SPECS(review_fields), true))
+    if (!api_check_fields(r, SPECS(review_fields)))
         return;
     param_int(&r->params, "from", 0, TIME_MAX, true, &from, NULL);
     param_int(&r->params, "to", 0, TIME_MAX, true, &to, NULL);
@@ -221,7 +221,7 @@ void api_naver_point(struct req *r)
 
 void api_naver_confirm(struct req *r)
 {
-    if (api_check_fields(r, SPECS(confirm_fields), false))
+    if (api_check_fields(r, SPECS(confirm_fields)))
         on_payment(r, PGX_NAVERPAY);
 }
 

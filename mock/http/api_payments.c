@@ -66,7 +66,7 @@ static bool parse_status(struct req *r, const char *name, bool allow_all, int *r
 static bool parse_paging(struct req *r, struct pay_query *q)
 {
     int64_t page = 1, limit = 20;
-    if (!param_int(&r->params, "page", 1, PAGE_MAX, false, &page, NULL) ||
+    if (!param_page(&r->params, &page) ||
         !param_int(&r->params, "limit", 1, LIST_LIMIT_MAX, false, &limit, NULL))
         return api_bad_param(r);
     q->page = (size_t)page;
@@ -275,7 +275,9 @@ void api_payment_balance(struct req *r)
     int64_t tax_free_left = p.tax_free - p.cancel_tax_free;
     cJSON *o = cJSON_CreateObject();
     cJSON *hist = NULL;
-    bool ok = o && cJSON_AddItemToObject(o, "amount", amount_block(remaining, tax_free_left)) &&
+    /* amount is the first total paid (the Swagger's 최초 총 결제금액), the
+     * blocks what is left after refunds */
+    bool ok = o && render_add_int(o, "amount", p.amount) &&
               cJSON_AddItemToObject(o, "cash_receipt", amount_block(0, 0)) &&
               cJSON_AddItemToObject(o, "primary", amount_block(remaining, tax_free_left)) &&
               cJSON_AddItemToObject(o, "secondary", amount_block(0, 0)) &&

@@ -16,18 +16,11 @@
 #define PARTNERS_MAX  100 /* data[] entries */
 #define KCP_FIELD_MAX 80
 
-bool api_check_fields(struct req *r, const struct field_spec *specs, size_t n, bool lists_400)
+bool api_check_fields(struct req *r, const struct field_spec *specs, size_t n)
 {
     if (specs_check(&r->params, specs, n))
         return true;
-    if (lists_400) {
-        envelope_fail_params(&r->reply, &r->params);
-        return false;
-    }
-    /* no 400 listed: a refusal is HTTP 200 with code != 0 (reference §16.0) */
-    char msg[512];
-    param_message(&r->params, msg, sizeof msg);
-    envelope_fail(&r->reply, MOCK_PARAM_REFUSED, msg);
+    envelope_fail_params(&r->reply, &r->params);
     return false;
 }
 
@@ -147,25 +140,25 @@ static const char *const physical_fields[] = {
 
 void api_payco_status(struct req *r)
 {
-    if (api_check_fields(r, SPECS(payco_fields), false))
+    if (api_check_fields(r, SPECS(payco_fields)))
         on_payment(r, PGX_PAYCO, r->args[0], NULL);
 }
 
 void api_benepia_point(struct req *r)
 {
-    if (api_check_fields(r, SPECS(benepia_point_fields), false))
+    if (api_check_fields(r, SPECS(benepia_point_fields)))
         on_channel(r, PGX_BENEPIA);
 }
 
 void api_benepia_payment(struct req *r)
 {
-    if (api_check_fields(r, SPECS(benepia_payment_fields), false))
+    if (api_check_fields(r, SPECS(benepia_payment_fields)))
         on_channel(r, PGX_BENEPIA);
 }
 
 void api_cvs_issue(struct req *r)
 {
-    if (api_check_fields(r, SPECS(cvs_fields), false))
+    if (api_check_fields(r, SPECS(cvs_fields)))
         on_channel(r, PGX_CVS);
 }
 
@@ -178,7 +171,7 @@ void api_kcpquick_member_delete(struct req *r)
 {
     struct merchant m;
     char detail[PGX_DETAIL_MAX];
-    if (!api_check_fields(r, SPECS(kcp_member_fields), false))
+    if (!api_check_fields(r, SPECS(kcp_member_fields)))
         return;
     if (!store_tenant_merchant(r->app->store, r->tid, &m)) {
         envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
@@ -189,7 +182,7 @@ void api_kcpquick_member_delete(struct req *r)
 
 void api_kcpquick_money(struct req *r)
 {
-    if (api_check_fields(r, SPECS(kcp_money_fields), false))
+    if (api_check_fields(r, SPECS(kcp_money_fields)))
         on_channel(r, PGX_KCPQUICK_MONEY);
 }
 
@@ -252,7 +245,7 @@ void api_partners_receipt(struct req *r)
 
 void api_paymentwall_delivery(struct req *r)
 {
-    if (!api_check_fields(r, SPECS(paymentwall_fields), false))
+    if (!api_check_fields(r, SPECS(paymentwall_fields)))
         return;
     const char *type = specs_str(&r->params, "type");
     for (size_t i = 0; type && !strcmp(type, "physical") && physical_fields[i]; i++) {
@@ -261,7 +254,7 @@ void api_paymentwall_delivery(struct req *r)
             char msg[128];
             snprintf(msg, sizeof msg, "type이 physical인 경우 %s 파라미터는 필수입니다.",
                      physical_fields[i]);
-            envelope_fail(&r->reply, MOCK_PARAM_REFUSED, msg);
+            envelope_fail(&r->reply, MOCK_BAD_PARAM, msg);
             return;
         }
     }

@@ -172,7 +172,7 @@ void api_customers_multi(struct req *r)
 void api_customer_payments(struct req *r)
 {
     int64_t page = 1, limit = 20;
-    if (!param_int(&r->params, "page", 1, PAGE_MAX, false, &page, NULL) ||
+    if (!param_page(&r->params, &page) ||
         !param_int(&r->params, "limit", 1, LIST_LIMIT_MAX, false, &limit, NULL)) {
         api_bad_param(r);
         return;
@@ -229,12 +229,19 @@ void api_pay_again(struct req *r)
         api_bad_param(r);
         return;
     }
+    struct billing b = billing_of(r);
+    /* an unknown key first, then the order: the live API answered a 60-byte
+     * merchant_uid with an unknown key with 등록되지 않은 구매자입니다. */
+    enum mock_err e = billing_key_known(&b, r->tid, uid);
+    if (e != MOCK_OK) {
+        fail(r, e, NULL);
+        return;
+    }
     if (!read_order(r, BILLING_DOOR_AGAIN, &f, &notice))
         return;
-    struct billing b = billing_of(r);
     struct payment p;
     char detail[BILLING_DETAIL_MAX];
-    enum mock_err e = billing_charge_key(&b, r->tid, uid, BILLING_DOOR_AGAIN, &f.order, &p, detail);
+    e = billing_charge_key(&b, r->tid, uid, BILLING_DOOR_AGAIN, &f.order, &p, detail);
     reply_charge(r, e, &p, detail);
     fields_order_fini(&f);
     free(notice);

@@ -1,8 +1,8 @@
 /* api_vbanks.c - virtual accounts (reference §17): POST /vbanks, PUT and
  * DELETE /vbanks/{imp_uid}, GET /vbanks/holder, and the control API's
  * deposit, POST /__mock/vbanks/{imp_uid}/deposit. Reads and checks fields,
- * calls vbank.c, renders. POST /vbanks lists only 200 and 401 (§16.0): every
- * refusal there is HTTP 200 with code != 0, parameter errors included. */
+ * calls vbank.c, renders. POST /vbanks lists only 200 and 401: the server
+ * answers its refusals with HTTP 200 (routes.c, reference §16.0). */
 #include "domain/vbank.h"
 #include "http/api.h"
 #include "http/control.h"
@@ -18,20 +18,11 @@
 
 /* ---- reading ---- */
 
-/* Renders a refusal of POST /vbanks: HTTP 200, code 1 (§16.0). */
+/* Renders a refusal; false, for `return` chains. */
 static bool refuse(struct req *r, enum mock_err e, const char *detail)
 {
     envelope_fail(&r->reply, e, detail && detail[0] ? detail : NULL);
     return false;
-}
-
-/* A field failed to read (its row is in r->params): the same message, as
- * POST /vbanks answers every refusal (HTTP 200, code 1). */
-static bool refuse_param(struct req *r)
-{
-    char text[512];
-    param_message(&r->params, text, sizeof text);
-    return refuse(r, MOCK_VBANK_BAD_PARAM, text);
 }
 
 static size_t utf8_chars(const char *s)
@@ -112,22 +103,19 @@ static bool read_order(struct req *r, struct vbank_order *o, char **ret_notice, 
         if (!present(r, required[i]))
             return refuse(r, MOCK_VBANK_MISSING, required[i]);
     if (!read_strings(r, o) || !read_numbers(r, o, &unlimited))
-        return refuse_param(r);
+        return api_bad_param(r);
     if (unlimited)
-        return refuse(r, MOCK_VBANK_BAD_PARAM,
-                      "fixed_unlimited_vbank(무기한 고정식 가상계좌)는 impmock이 지원하지 "
-                      "않습니다.");
+        return refuse(r, MOCK_VBANK_UNLIMITED, NULL);
     if (o->amount == 0)
-        return refuse(r, MOCK_VBANK_BAD_PARAM, "amount 파라미터는 0보다 커야 합니다.");
+        return refuse(r, MOCK_ORDER_AMOUNT_ZERO, NULL);
     if (o->tax_free > o->amount)
-        return refuse(r, MOCK_VBANK_BAD_PARAM, "tax_free 파라미터는 amount보다 클 수 없습니다.");
+        return refuse(r, MOCK_ORDER_TAX_FREE_OVER, NULL);
     if (o->product_type && strcmp(o->product_type, "real") != 0 &&
         strcmp(o->product_type, "digital") != 0)
-        return refuse(r, MOCK_VBANK_BAD_PARAM,
-                      "product_type 파라미터는 real 또는 digital이어야 합니다.");
+        return refuse(r, MOCK_BAD_PARAM, "product_type 파라미터는 real 또는 digital이어야 합니다.");
     if (!fields_read_notice_url(&r->params, "notice_url", ret_notice) ||
         !fields_read_custom_data(&r->params, &o->custom_data, ret_custom))
-        return refuse_param(r);
+        return api_bad_param(r);
     o->notice_url = *ret_notice;
     return true;
 }

@@ -2,7 +2,6 @@
 #include "http/control.h"
 
 #include "http/envelope.h"
-#include "http/guard.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -182,9 +181,21 @@ void control_fail_mock(struct reply *rep, enum mock_err e, const char *detail)
     control_fail(rep, c, keep ? detail : NULL);
 }
 
+bool control_answers(const struct req *r)
+{
+    if (r->route)
+        return r->route->face == FACE_CONTROL;
+    if (route_face_of(r->path) == FACE_CONTROL)
+        return true; /* a control path asked with another method */
+    /* a path no route has: by its first segment, so that a typo under
+     * /__mock/ is answered as the control API answers */
+    const char *p = r->path + strspn(r->path, "/");
+    return strncmp(p, "__mock/", 7) == 0 || strcmp(p, "__mock") == 0;
+}
+
 void control_refuse(struct req *r, enum mock_err e, const char *detail)
 {
-    if (guard_family_of(r->path) == GUARD_CONTROL)
+    if (control_answers(r))
         control_fail_mock(&r->reply, e, detail);
     else
         envelope_fail(&r->reply, e, detail);

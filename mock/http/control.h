@@ -8,8 +8,8 @@
  * NAME comes from the table below; where a row shares a name with the
  * i'mport error table (errors.h) it means the same thing. The REST API keeps
  * its envelope and Korean messages (docs/decisions.md says why the two
- * differ). control_refuse picks the shape by the request's path, for the
- * refusals made before a route's handler runs.
+ * differ). control_refuse picks the shape by the request's route or path,
+ * for the refusals made before a route's handler runs.
  * Thread-safety: pure rendering; callable from any worker.
  */
 #ifndef IMPMOCK_CONTROL_H
@@ -84,6 +84,9 @@ void control_fail_params(struct reply *rep, const struct params *p);
  * parsing, the guard; or a domain refusal: a deposit the bank would send
  * back) in the control API's shape. */
 void control_fail_mock(struct reply *rep, enum mock_err e, const char *detail);
+/* Whether r is answered as the control API: its route's face, else (no
+ * route yet) the face of its path, else its first segment (__mock). */
+bool control_answers(const struct req *r);
 /* A refusal made before a route's handler runs: the control API's shape
  * under /__mock/, the i'mport envelope elsewhere. */
 void control_refuse(struct req *r, enum mock_err e, const char *detail);

@@ -164,6 +164,20 @@ static cJSON *step(cJSON *c, const char *seg, bool last, bool next_is_array, cJS
     return made;
 }
 
+/* A decoded field name as PHP reads it (the real API is PHP): leading
+ * spaces dropped, then every ' ' and '.' of the name before its first '['
+ * turned into '_' ("imp_key=K& imp_secret=S" from the official Go client
+ * gives imp_secret; "a b.c" gives a_b_c). Returns the name within key. */
+static char *php_name(char *key)
+{
+    while (*key == ' ')
+        key++;
+    for (char *p = key; *p && *p != '['; p++)
+        if (*p == ' ' || *p == '.')
+            *p = '_';
+    return key;
+}
+
 static bool add_pair(cJSON *root, char *key, const char *value, size_t *pad_left, char *err,
                      size_t errlen)
 {
@@ -249,7 +263,8 @@ cJSON *form_parse(const char *s, size_t len, char *err, size_t errlen)
                 snprintf(err, errlen, "파라미터가 올바른 UTF-8이 아닙니다.");
                 goto fail;
             }
-            if (buf[0] && !add_pair(root, buf, val, &pad_left, err, errlen))
+            char *name = php_name(buf);
+            if (name[0] && !add_pair(root, name, val, &pad_left, err, errlen))
                 goto fail;
         }
         i = end + 1;

@@ -4,7 +4,8 @@
  *   - application/x-www-form-urlencoded and query strings, with PHP-style
  *     arrays: a[]=1&a[]=2, a[0]=1, schedules[0][merchant_uid]=x,
  *     extra[requester]=admin; a repeated plain name becomes an array.
- *     Every leaf is a string.
+ *     Every leaf is a string. Names are read as PHP reads them: leading
+ *     spaces dropped, ' ' and '.' before the first '[' made '_'.
  * Pure functions: no HTTP, no globals; callable from any thread.
  */
 #ifndef IMPMOCK_FORM_H

@@ -126,20 +126,6 @@ void guard_free(struct guard *g)
     free(g);
 }
 
-enum guard_family guard_family_of(const char *path)
-{
-    /* by the first segment, as routing sees it: "//__mock/reset" routes to
-     * the control API too */
-    while (*path == '/')
-        path++;
-    if (strncmp(path, "__mock/", 7) == 0 || strcmp(path, "__mock") == 0)
-        return GUARD_CONTROL;
-    if (strcmp(path, "v1/iamport.js") == 0 || strncmp(path, "checkout/", 9) == 0 ||
-        strncmp(path, "examples/", 9) == 0)
-        return GUARD_CHECKOUT;
-    return GUARD_REST;
-}
-
 /* The name of a Host value ("name", "name:port", "[v6]", "[v6]:port") into
  * name, brackets and one trailing dot dropped; false when malformed. */
 static bool host_name(const char *host, char *name, size_t cap, bool *ret_v6)
@@ -203,11 +189,11 @@ bool guard_same_origin(const char *origin, const char *host)
 }
 
 /* The Access-Control-Allow-Origin line a page on `origin` gets, or NULL. */
-static const char *cors_for(const struct guard *g, enum guard_family family, const char *origin)
+static const char *cors_for(const struct guard *g, enum route_face family, const char *origin)
 {
-    if (family == GUARD_CHECKOUT || (family == GUARD_REST && g->any_origin))
+    if (family == FACE_CHECKOUT || (family == FACE_REST && g->any_origin))
         return allow_any;
-    if (family != GUARD_REST || !origin)
+    if (family != FACE_REST || !origin)
         return NULL;
     for (size_t i = 0; i < g->n_origins; i++)
         if (strcasecmp(origin, g->origins[i].origin) == 0)
@@ -225,35 +211,35 @@ static void shown(const char *value, char *out, size_t cap)
     out[n] = '\0';
 }
 
-static void refuse_host(struct req *r, enum guard_family family, const char *host)
+static void refuse_host(struct req *r, enum route_face family, const char *host)
 {
     char name[128];
     shown(host, name, sizeof name);
-    if (family == GUARD_CONTROL)
+    if (family == FACE_CONTROL)
         control_fail(&r->reply, CONTROL_HOST_NOT_ALLOWED, name);
     else
         envelope_fail(&r->reply, MOCK_HOST_NOT_ALLOWED, name);
 }
 
-static void refuse_origin(struct req *r, enum guard_family family, const char *origin)
+static void refuse_origin(struct req *r, enum route_face family, const char *origin)
 {
     char from[128];
     shown(origin ? origin : "-", from, sizeof from);
-    if (family == GUARD_REST)
+    if (family == FACE_REST)
         envelope_fail(&r->reply, MOCK_CROSS_ORIGIN, from);
     else
         control_fail(&r->reply, CONTROL_CROSS_ORIGIN, from);
 }
 
-static void answer_preflight(struct mg_connection *conn, struct req *r, enum guard_family family,
+static void answer_preflight(struct mg_connection *conn, struct req *r, enum route_face family,
                              const char *origin)
 {
-    if (family == GUARD_CHECKOUT) {
+    if (family == FACE_CHECKOUT) {
         const char *pna = mg_get_header(conn, "Access-Control-Request-Private-Network");
         reply_static(&r->reply, 204, "text/plain", "", 0);
         r->reply.extra_headers =
             pna && strcasecmp(pna, "true") == 0 ? preflight_checkout_pna : preflight_checkout;
-    } else if (family == GUARD_REST && r->cors) {
+    } else if (family == FACE_REST && r->cors) {
         reply_static(&r->reply, 204, "text/plain", "", 0);
         r->reply.extra_headers = preflight_rest;
     } else {
@@ -263,7 +249,7 @@ static void answer_preflight(struct mg_connection *conn, struct req *r, enum gua
 
 bool guard_admit(const struct guard *g, struct mg_connection *conn, struct req *r)
 {
-    enum guard_family family = guard_family_of(r->path);
+    enum route_face family = route_face_of(r->path);
     const char *host = mg_get_header(conn, "Host");
     if (!guard_host_allowed(g, host)) {
         refuse_host(r, family, host);
@@ -275,7 +261,7 @@ bool guard_admit(const struct guard *g, struct mg_connection *conn, struct req *
         answer_preflight(conn, r, family, origin);
         return false;
     }
-    if (family != GUARD_CHECKOUT && origin && !r->cors && !guard_same_origin(origin, host)) {
+    if (family != FACE_CHECKOUT && origin && !r->cors && !guard_same_origin(origin, host)) {
         refuse_origin(r, family, origin);
         return false;
     }
@@ -303,7 +289,7 @@ static bool has_value(const char *header)
 bool guard_control_call(struct mg_connection *conn, struct req *r)
 {
     /* by the route's pattern: the canonical path, whatever slashes came */
-    if (guard_family_of(r->route->pattern) != GUARD_CONTROL || strcmp(r->method, "GET") == 0 ||
+    if (r->route->face != FACE_CONTROL || strcmp(r->method, "GET") == 0 ||
         strcmp(r->method, "HEAD") == 0)
         return true;
     if (is_json_type(mg_get_header(conn, "Content-Type")) ||

@@ -29,13 +29,6 @@
 
 struct mg_connection;
 
-/* The families of routes, by path. */
-enum guard_family {
-    GUARD_REST,     /* the i'mport REST API (and unknown paths) */
-    GUARD_CONTROL,  /* /__mock/ */
-    GUARD_CHECKOUT, /* /v1/iamport.js, /checkout/, /examples/ */
-};
-
 struct guard;
 
 /* A guard for a server listening on listen_host, answering also the Host
@@ -46,7 +39,6 @@ struct guard *guard_new(const char *listen_host, const char *const *allowed_host
                         size_t n_cors_origins);
 void guard_free(struct guard *g);
 
-enum guard_family guard_family_of(const char *path);
 /* Whether a Host header value (NULL = none sent) names this server, with a
  * port or without. */
 bool guard_host_allowed(const struct guard *g, const char *host);

@@ -1,6 +1,8 @@
 /* params.c - see params.h. */
 #include "http/params.h"
 
+#include "base/limits.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -123,6 +125,15 @@ bool param_int(struct params *p, const char *name, int64_t min, int64_t max, boo
     if (v < min || v > max)
         return fail_limits(p, MOCK_PARAM_RANGE, name, 2, (long long)min, (long long)max);
     *ret = v;
+    return true;
+}
+
+bool param_page(struct params *p, int64_t *ret)
+{
+    int64_t page = 1;
+    if (!param_int(p, "page", 0, PAGE_MAX, false, &page, NULL))
+        return false;
+    *ret = page ? page : 1;
     return true;
 }
 

@@ -45,6 +45,9 @@ bool param_str(struct params *p, const char *name, size_t maxlen, bool required,
 /* Whole number in [min, max]; fractions, strings in JSON, overflow refused. */
 bool param_int(struct params *p, const char *name, int64_t min, int64_t max, bool required,
                int64_t *ret, bool *ret_present);
+/* The page of a paged list: `page`, 1 when absent, and 0 read as 1 (clients
+ * that count from 0 send it for the first page). */
+bool param_page(struct params *p, int64_t *ret);
 /* Amount in KRW: a whole number from 0 to 2^53 - 1 (from 2^53 on, a JSON
  * number cannot be told apart from a neighbour the parser rounded to it). */
 bool param_amount(struct params *p, const char *name, bool required, int64_t *ret,

@@ -1,6 +1,8 @@
 /* routes.c - the route table: METHOD + path pattern -> handler, who may call
- * it, what scenarios see it as and what each {} names. First match wins, so
- * fixed segments come before {} captures of the same shape. */
+ * it, what scenarios see it as, what each {} names and the HTTP statuses it
+ * may answer with. First match wins, so fixed segments come before {}
+ * captures of the same shape. The statuses column is the Swagger's:
+ * `python3 tools/route_statuses.py SWAGGER.json` checks it (--write writes it). */
 #include "http/api.h"
 
 #include <stdio.h>
@@ -10,144 +12,144 @@
 
 /* clang-format off */
 const struct route route_table[] = {
-    {"POST",   "/users/getToken",               api_get_token,          AUTH_NONE,  SCN_OP_TOKEN,   {ARG_NONE}},
+    {"POST",   "/users/getToken",               api_get_token,          AUTH_NONE, FACE_REST,      SCN_OP_TOKEN,   {ARG_NONE}, ST_200 | ST_401},
 
-    {"GET",    "/payments/prepare/{}",          api_prepare_get,        AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}},
-    {"POST",   "/payments/prepare",             api_prepare_post,       AUTH_TOKEN, SCN_OP_PREPARE, {ARG_NONE}},
-    {"PUT",    "/payments/prepare",             api_prepare_put,        AUTH_TOKEN, SCN_OP_PREPARE, {ARG_NONE}},
-    {"GET",    "/payments/find/{}",             api_payment_find,       AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}},
-    {"GET",    "/payments/find/{}/{}",          api_payment_find,       AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID, ARG_OTHER}},
-    {"GET",    "/payments/findAll/{}",          api_payment_find_all,   AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}},
-    {"GET",    "/payments/findAll/{}/{}",       api_payment_find_all,   AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_MERCHANT_UID, ARG_OTHER}},
-    {"GET",    "/payments/status/{}",           api_payments_by_status, AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_OTHER}},
-    {"GET",    "/payments/{}/balance",          api_payment_balance,    AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_IMP_UID}},
-    {"GET",    "/payments/{}",                  api_payment_get,        AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_IMP_UID}},
-    {"GET",    "/payments",                     api_payments_multi,     AUTH_TOKEN, SCN_OP_LOOKUP,  {ARG_NONE}},
+    {"GET",    "/payments/prepare/{}",          api_prepare_get,        AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}, ST_200 | ST_401 | ST_404},
+    {"POST",   "/payments/prepare",             api_prepare_post,       AUTH_TOKEN, FACE_REST,     SCN_OP_PREPARE, {ARG_NONE}, ST_200 | ST_401},
+    {"PUT",    "/payments/prepare",             api_prepare_put,        AUTH_TOKEN, FACE_REST,     SCN_OP_PREPARE, {ARG_NONE}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/payments/find/{}",             api_payment_find,       AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/payments/find/{}/{}",          api_payment_find,       AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_MERCHANT_UID, ARG_OTHER}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/payments/findAll/{}",          api_payment_find_all,   AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_MERCHANT_UID}, ST_200 | ST_400 | ST_401 | ST_404},
+    {"GET",    "/payments/findAll/{}/{}",       api_payment_find_all,   AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_MERCHANT_UID, ARG_OTHER}, ST_200 | ST_400 | ST_401 | ST_404},
+    {"GET",    "/payments/status/{}",           api_payments_by_status, AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_OTHER}, ST_200 | ST_400 | ST_401},
+    {"GET",    "/payments/{}/balance",          api_payment_balance,    AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_IMP_UID}, ST_200 | ST_401 | ST_404 | ST_405},
+    {"GET",    "/payments/{}",                  api_payment_get,        AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_IMP_UID}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/payments",                     api_payments_multi,     AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,  {ARG_NONE}, ST_200 | ST_207 | ST_401 | ST_404},
 
-    {"GET",    "/__mock/health",                admin_health,           AUTH_NONE,  OP_NONE,        {ARG_NONE}},
-    {"GET",    "/__mock/clock",                 admin_clock_get,        AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"POST",   "/__mock/clock",                 admin_clock_post,       AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"POST",   "/__mock/reset",                 admin_reset,            AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"GET",    "/__mock/requests",              admin_requests,         AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"DELETE", "/__mock/requests",              admin_requests_delete,  AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"GET",    "/__mock/scenarios",             admin_scenarios_get,    AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"POST",   "/__mock/scenarios",             admin_scenarios_post,   AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"GET",    "/__mock/export",                admin_export,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"POST",   "/__mock/import",                admin_import,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
-    {"GET",    "/__mock/routes",                admin_routes,           AUTH_ADMIN, OP_NONE,        {ARG_NONE}},
+    {"GET",    "/__mock/health",                admin_health,           AUTH_NONE, FACE_CONTROL,   OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/clock",                 admin_clock_get,        AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"POST",   "/__mock/clock",                 admin_clock_post,       AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"POST",   "/__mock/reset",                 admin_reset,            AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/requests",              admin_requests,         AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"DELETE", "/__mock/requests",              admin_requests_delete,  AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/scenarios",             admin_scenarios_get,    AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"POST",   "/__mock/scenarios",             admin_scenarios_post,   AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/export",                admin_export,           AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"POST",   "/__mock/import",                admin_import,           AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/routes",                admin_routes,           AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
 
-    {"POST",   "/payments/cancel",                  api_payment_cancel,    AUTH_TOKEN, SCN_OP_CANCEL,    {ARG_NONE}},
-    {"GET",    "/subscribe/customers/{}/payments",  api_customer_payments, AUTH_TOKEN, SCN_OP_LOOKUP,    {ARG_CUSTOMER_UID}},
-    {"GET",    "/subscribe/customers/{}",           api_customer_get,      AUTH_TOKEN, SCN_OP_LOOKUP,    {ARG_CUSTOMER_UID}},
-    {"POST",   "/subscribe/customers/{}",           api_customer_post,     AUTH_TOKEN, SCN_OP_ISSUE_KEY, {ARG_CUSTOMER_UID}},
-    {"DELETE", "/subscribe/customers/{}",           api_customer_delete,   AUTH_TOKEN, SCN_OP_ANY,       {ARG_CUSTOMER_UID}},
-    {"GET",    "/subscribe/customers",              api_customers_multi,   AUTH_TOKEN, SCN_OP_LOOKUP,    {ARG_NONE}},
-    {"POST",   "/subscribe/payments/again",         api_pay_again,         AUTH_TOKEN, SCN_OP_CHARGE,    {ARG_NONE}},
-    {"POST",   "/subscribe/payments/onetime",       api_pay_onetime,       AUTH_TOKEN, SCN_OP_CHARGE,    {ARG_NONE}},
+    {"POST",   "/payments/cancel",                  api_payment_cancel,    AUTH_TOKEN, FACE_REST,     SCN_OP_CANCEL,    {ARG_NONE}, ST_200 | ST_401},
+    {"GET",    "/subscribe/customers/{}/payments",  api_customer_payments, AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,    {ARG_CUSTOMER_UID}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/subscribe/customers/{}",           api_customer_get,      AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,    {ARG_CUSTOMER_UID}, ST_200 | ST_401 | ST_404},
+    {"POST",   "/subscribe/customers/{}",           api_customer_post,     AUTH_TOKEN, FACE_REST,     SCN_OP_ISSUE_KEY, {ARG_CUSTOMER_UID}, ST_200 | ST_401},
+    {"DELETE", "/subscribe/customers/{}",           api_customer_delete,   AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,       {ARG_CUSTOMER_UID}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/subscribe/customers",              api_customers_multi,   AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,    {ARG_NONE}, ST_200 | ST_207 | ST_401 | ST_404},
+    {"POST",   "/subscribe/payments/again",         api_pay_again,         AUTH_TOKEN, FACE_REST,     SCN_OP_CHARGE,    {ARG_NONE}, ST_200 | ST_401},
+    {"POST",   "/subscribe/payments/onetime",       api_pay_onetime,       AUTH_TOKEN, FACE_REST,     SCN_OP_CHARGE,    {ARG_NONE}, ST_200 | ST_401},
 
-    {"GET",    "/subscribe/payments/schedule/customers/{}",  api_customer_schedules,  AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_CUSTOMER_UID}},
-    {"GET",    "/subscribe/customers/{}/schedules",          api_customer_schedules,  AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_CUSTOMER_UID}},
-    {"POST",   "/subscribe/payments/schedule/{}/reschedule", api_schedule_reschedule, AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_MERCHANT_UID}},
-    {"POST",   "/subscribe/payments/schedule/{}/retry",      api_schedule_retry,      AUTH_TOKEN, SCN_OP_CHARGE,   {ARG_MERCHANT_UID}},
-    {"GET",    "/subscribe/payments/schedule/{}",            api_schedule_get,        AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_MERCHANT_UID}},
-    {"PUT",    "/subscribe/payments/schedule/{}",            api_schedule_put,        AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_MERCHANT_UID}},
-    {"GET",    "/subscribe/payments/schedule",               api_schedule_list,       AUTH_TOKEN, SCN_OP_LOOKUP,   {ARG_NONE}},
-    {"POST",   "/subscribe/payments/schedule",               api_schedule_post,       AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_NONE}},
-    {"POST",   "/subscribe/payments/unschedule",             api_unschedule,          AUTH_TOKEN, SCN_OP_SCHEDULE, {ARG_NONE}},
-    {"GET",    "/__mock/webhooks",                           admin_webhooks,          AUTH_ADMIN, OP_NONE,         {ARG_NONE}},
-    {"POST",   "/__mock/webhooks/trigger",                   admin_webhook_trigger,   AUTH_ADMIN, OP_NONE,         {ARG_NONE}},
-    {"POST",   "/__mock/webhooks/{}/resend",                 admin_webhook_resend,    AUTH_ADMIN, OP_NONE,         {ARG_OTHER}},
+    {"GET",    "/subscribe/payments/schedule/customers/{}",  api_customer_schedules,  AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,   {ARG_CUSTOMER_UID}, ST_200 | ST_400 | ST_401},
+    {"GET",    "/subscribe/customers/{}/schedules",          api_customer_schedules,  AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,   {ARG_CUSTOMER_UID}, ST_200 | ST_400 | ST_401},
+    {"POST",   "/subscribe/payments/schedule/{}/reschedule", api_schedule_reschedule, AUTH_TOKEN, FACE_REST,     SCN_OP_SCHEDULE, {ARG_MERCHANT_UID}, ST_200 | ST_400 | ST_404 | ST_500},
+    {"POST",   "/subscribe/payments/schedule/{}/retry",      api_schedule_retry,      AUTH_TOKEN, FACE_REST,     SCN_OP_CHARGE,   {ARG_MERCHANT_UID}, ST_200 | ST_400 | ST_404 | ST_500},
+    {"GET",    "/subscribe/payments/schedule/{}",            api_schedule_get,        AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,   {ARG_MERCHANT_UID}, ST_200 | ST_401 | ST_404},
+    {"PUT",    "/subscribe/payments/schedule/{}",            api_schedule_put,        AUTH_TOKEN, FACE_REST,     SCN_OP_SCHEDULE, {ARG_MERCHANT_UID}, ST_200 | ST_400 | ST_404 | ST_500},
+    {"GET",    "/subscribe/payments/schedule",               api_schedule_list,       AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,   {ARG_NONE}, ST_200 | ST_400 | ST_401},
+    {"POST",   "/subscribe/payments/schedule",               api_schedule_post,       AUTH_TOKEN, FACE_REST,     SCN_OP_SCHEDULE, {ARG_NONE}, ST_200 | ST_401},
+    {"POST",   "/subscribe/payments/unschedule",             api_unschedule,          AUTH_TOKEN, FACE_REST,     SCN_OP_SCHEDULE, {ARG_NONE}, ST_200 | ST_401},
+    {"GET",    "/__mock/webhooks",                           admin_webhooks,          AUTH_ADMIN, FACE_CONTROL,  OP_NONE,         {ARG_NONE}, ST_ALL},
+    {"POST",   "/__mock/webhooks/trigger",                   admin_webhook_trigger,   AUTH_ADMIN, FACE_CONTROL,  OP_NONE,         {ARG_NONE}, ST_ALL},
+    {"POST",   "/__mock/webhooks/{}/resend",                 admin_webhook_resend,    AUTH_ADMIN, FACE_CONTROL,  OP_NONE,         {ARG_OTHER}, ST_ALL},
 
     /* virtual accounts (reference §17); the holder lookup before {} takes "holder" */
-    {"GET",    "/vbanks/holder",                 api_vbank_holder,         AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_NONE}},
-    {"POST",   "/vbanks",                        api_vbank_issue,          AUTH_TOKEN, SCN_OP_VBANK,  {ARG_NONE}},
-    {"PUT",    "/vbanks/{}",                     api_vbank_change,         AUTH_TOKEN, SCN_OP_VBANK,  {ARG_IMP_UID}},
-    {"DELETE", "/vbanks/{}",                     api_vbank_revoke,         AUTH_TOKEN, SCN_OP_VBANK,  {ARG_IMP_UID}},
-    {"POST",   "/__mock/vbanks/{}/deposit",      admin_vbank_deposit,      AUTH_ADMIN, OP_NONE,       {ARG_IMP_UID}},
+    {"GET",    "/vbanks/holder",                 api_vbank_holder,         AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_NONE}, ST_200 | ST_400 | ST_401 | ST_404},
+    {"POST",   "/vbanks",                        api_vbank_issue,          AUTH_TOKEN, FACE_REST,     SCN_OP_VBANK,  {ARG_NONE}, ST_200 | ST_401},
+    {"PUT",    "/vbanks/{}",                     api_vbank_change,         AUTH_TOKEN, FACE_REST,     SCN_OP_VBANK,  {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_404},
+    {"DELETE", "/vbanks/{}",                     api_vbank_revoke,         AUTH_TOKEN, FACE_REST,     SCN_OP_VBANK,  {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_404},
+    {"POST",   "/__mock/vbanks/{}/deposit",      admin_vbank_deposit,      AUTH_ADMIN, FACE_CONTROL,  OP_NONE,       {ARG_IMP_UID}, ST_ALL},
     /* cash receipts, identity verification, escrow shipping (reference §18-§20) */
-    {"GET",    "/receipts/external/{}",          api_ext_receipt_get,    AUTH_TOKEN, SCN_OP_LOOKUP,        {ARG_MERCHANT_UID}},
-    {"POST",   "/receipts/external/{}",          api_ext_receipt_post,   AUTH_TOKEN, SCN_OP_RECEIPT,       {ARG_MERCHANT_UID}},
-    {"DELETE", "/receipts/external/{}",          api_ext_receipt_delete, AUTH_TOKEN, SCN_OP_RECEIPT,       {ARG_MERCHANT_UID}},
-    {"GET",    "/receipts/{}",                   api_receipt_get,        AUTH_TOKEN, SCN_OP_LOOKUP,        {ARG_IMP_UID}},
-    {"POST",   "/receipts/{}",                   api_receipt_post,       AUTH_TOKEN, SCN_OP_RECEIPT,       {ARG_IMP_UID}},
-    {"DELETE", "/receipts/{}",                   api_receipt_delete,     AUTH_TOKEN, SCN_OP_RECEIPT,       {ARG_IMP_UID}},
-    {"POST",   "/certifications/otp/request",    api_cert_otp_request,   AUTH_TOKEN, SCN_OP_CERTIFICATION, {ARG_NONE}},
-    {"POST",   "/certifications/otp/confirm/{}", api_cert_otp_confirm,   AUTH_TOKEN, SCN_OP_CERTIFICATION, {ARG_IMP_UID}},
-    {"GET",    "/certifications/{}",             api_cert_get,           AUTH_TOKEN, SCN_OP_LOOKUP,        {ARG_IMP_UID}},
-    {"DELETE", "/certifications/{}",             api_cert_delete,        AUTH_TOKEN, SCN_OP_CERTIFICATION, {ARG_IMP_UID}},
-    {"GET",    "/escrows/logis/{}",              api_escrow_get,         AUTH_TOKEN, SCN_OP_LOOKUP,        {ARG_IMP_UID}},
-    {"POST",   "/escrows/logis/{}",              api_escrow_post,        AUTH_TOKEN, SCN_OP_ESCROW,        {ARG_IMP_UID}},
-    {"PUT",    "/escrows/logis/{}",              api_escrow_put,         AUTH_TOKEN, SCN_OP_ESCROW,        {ARG_IMP_UID}},
+    {"GET",    "/receipts/external/{}",          api_ext_receipt_get,    AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,        {ARG_MERCHANT_UID}, ST_200 | ST_401 | ST_404},
+    {"POST",   "/receipts/external/{}",          api_ext_receipt_post,   AUTH_TOKEN, FACE_REST,     SCN_OP_RECEIPT,       {ARG_MERCHANT_UID}, ST_200 | ST_400 | ST_401 | ST_500 | ST_501},
+    {"DELETE", "/receipts/external/{}",          api_ext_receipt_delete, AUTH_TOKEN, FACE_REST,     SCN_OP_RECEIPT,       {ARG_MERCHANT_UID}, ST_200 | ST_400 | ST_401 | ST_404 | ST_500 | ST_501},
+    {"GET",    "/receipts/{}",                   api_receipt_get,        AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,        {ARG_IMP_UID}, ST_200 | ST_401 | ST_404},
+    {"POST",   "/receipts/{}",                   api_receipt_post,       AUTH_TOKEN, FACE_REST,     SCN_OP_RECEIPT,       {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_500 | ST_501},
+    {"DELETE", "/receipts/{}",                   api_receipt_delete,     AUTH_TOKEN, FACE_REST,     SCN_OP_RECEIPT,       {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_500 | ST_501},
+    {"POST",   "/certifications/otp/request",    api_cert_otp_request,   AUTH_TOKEN, FACE_REST,     SCN_OP_CERTIFICATION, {ARG_NONE}, ST_200 | ST_400 | ST_401 | ST_500},
+    {"POST",   "/certifications/otp/confirm/{}", api_cert_otp_confirm,   AUTH_TOKEN, FACE_REST,     SCN_OP_CERTIFICATION, {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_404 | ST_500},
+    {"GET",    "/certifications/{}",             api_cert_get,           AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,        {ARG_IMP_UID}, ST_200 | ST_401 | ST_404},
+    {"DELETE", "/certifications/{}",             api_cert_delete,        AUTH_TOKEN, FACE_REST,     SCN_OP_CERTIFICATION, {ARG_IMP_UID}, ST_200 | ST_401 | ST_404 | ST_500},
+    {"GET",    "/escrows/logis/{}",              api_escrow_get,         AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP,        {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_404 | ST_409 | ST_500},
+    {"POST",   "/escrows/logis/{}",              api_escrow_post,        AUTH_TOKEN, FACE_REST,     SCN_OP_ESCROW,        {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_404 | ST_405 | ST_409 | ST_500},
+    {"PUT",    "/escrows/logis/{}",              api_escrow_put,         AUTH_TOKEN, FACE_REST,     SCN_OP_ESCROW,        {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_404 | ST_405 | ST_409 | ST_500},
     /* codes, account and legacy operations, and the PGs answered but not
      * emulated (reference §21-§24) */
-    {"GET",    "/cards",                               api_cards,                   AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_NONE}},
-    {"GET",    "/cards/{}",                            api_card,                    AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_OTHER}},
-    {"GET",    "/banks",                               api_banks,                   AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_NONE}},
-    {"GET",    "/banks/{}",                            api_bank,                    AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_OTHER}},
-    {"GET",    "/users/pg",                            api_users_pg,                AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_NONE}},
-    {"GET",    "/tiers/{}",                            api_tier,                    AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_OTHER}},
-    {"GET",    "/kakao/payment/orders",                api_kakao_orders,            AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_NONE}},
-    {"POST",   "/subscribe/payments/foreign",          api_pay_foreign,             AUTH_TOKEN, SCN_OP_CHARGE, {ARG_NONE}},
-    {"POST",   "/payments/{}/naver/cancel",            api_naver_cancel,            AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/approve-cancel",    api_naver_approve_cancel,    AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/place",             api_naver_place,             AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/ship",              api_naver_ship,              AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/ship-exchanged",    api_naver_ship_exchanged,    AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/collect-exchanged", api_naver_collect_exchanged, AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/request-return",    api_naver_request_return,    AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/approve-return",    api_naver_approve_return,    AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/reject-return",     api_naver_reject_return,     AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/withhold-return",   api_naver_withhold_return,   AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/resolve-return",    api_naver_resolve_return,    AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"GET",    "/payments/{}/naver/product-orders",    api_naver_product_orders,    AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/point",             api_naver_point,             AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/payments/{}/naver/confirm",           api_naver_confirm,           AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"GET",    "/payments/{}/naver/cash-amount",       api_naver_cash_amount,       AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_IMP_UID}},
-    {"GET",    "/naver/product-orders/{}",             api_naver_product_order,     AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_OTHER}},
-    {"GET",    "/naver/reviews",                       api_naver_reviews,           AUTH_TOKEN, SCN_OP_LOOKUP, {ARG_NONE}},
-    {"POST",   "/payco/orders/status/{}",              api_payco_status,            AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/benepia/point",                       api_benepia_point,           AUTH_TOKEN, SCN_OP_ANY,    {ARG_NONE}},
-    {"POST",   "/benepia/payment",                     api_benepia_payment,         AUTH_TOKEN, SCN_OP_ANY,    {ARG_NONE}},
-    {"POST",   "/cvs",                                 api_cvs_issue,               AUTH_TOKEN, SCN_OP_ANY,    {ARG_NONE}},
-    {"DELETE", "/cvs/{}",                              api_cvs_revoke,              AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"DELETE", "/kcpquick/members/{}",                 api_kcpquick_member_delete,  AUTH_TOKEN, SCN_OP_ANY,    {ARG_OTHER}},
-    {"POST",   "/kcpquick/payment/money",              api_kcpquick_money,          AUTH_TOKEN, SCN_OP_ANY,    {ARG_NONE}},
-    {"POST",   "/partners/receipts/{}",                api_partners_receipt,        AUTH_TOKEN, SCN_OP_ANY,    {ARG_IMP_UID}},
-    {"POST",   "/paymentwall/delivery",                api_paymentwall_delivery,    AUTH_TOKEN, SCN_OP_ANY,    {ARG_NONE}},
+    {"GET",    "/cards",                               api_cards,                   AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_NONE}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/cards/{}",                            api_card,                    AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_OTHER}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/banks",                               api_banks,                   AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_NONE}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/banks/{}",                            api_bank,                    AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_OTHER}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/users/pg",                            api_users_pg,                AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_NONE}, ST_200},
+    {"GET",    "/tiers/{}",                            api_tier,                    AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_OTHER}, ST_200 | ST_401 | ST_404},
+    {"GET",    "/kakao/payment/orders",                api_kakao_orders,            AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_NONE}, ST_200 | ST_401},
+    {"POST",   "/subscribe/payments/foreign",          api_pay_foreign,             AUTH_TOKEN, FACE_REST,     SCN_OP_CHARGE, {ARG_NONE}, ST_200 | ST_401},
+    {"POST",   "/payments/{}/naver/cancel",            api_naver_cancel,            AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/approve-cancel",    api_naver_approve_cancel,    AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/place",             api_naver_place,             AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/ship",              api_naver_ship,              AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_400 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/ship-exchanged",    api_naver_ship_exchanged,    AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_400 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/collect-exchanged", api_naver_collect_exchanged, AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/request-return",    api_naver_request_return,    AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_400 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/approve-return",    api_naver_approve_return,    AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/reject-return",     api_naver_reject_return,     AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_400 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/withhold-return",   api_naver_withhold_return,   AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_400 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/resolve-return",    api_naver_resolve_return,    AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_207 | ST_401 | ST_404 | ST_500},
+    {"GET",    "/payments/{}/naver/product-orders",    api_naver_product_orders,    AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_IMP_UID}, ST_200 | ST_401 | ST_404},
+    {"POST",   "/payments/{}/naver/point",             api_naver_point,             AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_401 | ST_404 | ST_500},
+    {"POST",   "/payments/{}/naver/confirm",           api_naver_confirm,           AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_401 | ST_404 | ST_500},
+    {"GET",    "/payments/{}/naver/cash-amount",       api_naver_cash_amount,       AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_500},
+    {"GET",    "/naver/product-orders/{}",             api_naver_product_order,     AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_OTHER}, ST_200 | ST_400 | ST_401 | ST_404},
+    {"GET",    "/naver/reviews",                       api_naver_reviews,           AUTH_TOKEN, FACE_REST,     SCN_OP_LOOKUP, {ARG_NONE}, ST_200 | ST_400 | ST_401 | ST_500},
+    {"POST",   "/payco/orders/status/{}",              api_payco_status,            AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_401},
+    {"POST",   "/benepia/point",                       api_benepia_point,           AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_NONE}, ST_200 | ST_401 | ST_500},
+    {"POST",   "/benepia/payment",                     api_benepia_payment,         AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_NONE}, ST_200 | ST_401 | ST_500},
+    {"POST",   "/cvs",                                 api_cvs_issue,               AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_NONE}, ST_200 | ST_401},
+    {"DELETE", "/cvs/{}",                              api_cvs_revoke,              AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_401},
+    {"DELETE", "/kcpquick/members/{}",                 api_kcpquick_member_delete,  AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_OTHER}, ST_200 | ST_401 | ST_404},
+    {"POST",   "/kcpquick/payment/money",              api_kcpquick_money,          AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_NONE}, ST_200 | ST_401},
+    {"POST",   "/partners/receipts/{}",                api_partners_receipt,        AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_IMP_UID}, ST_200 | ST_400 | ST_401 | ST_404 | ST_500 | ST_501},
+    {"POST",   "/paymentwall/delivery",                api_paymentwall_delivery,    AUTH_TOKEN, FACE_REST,     SCN_OP_ANY,    {ARG_NONE}, ST_200 | ST_401},
 
     /* the sandbox dashboard: its pages hold no data and need no token (a
      * browser cannot send one when it opens a page); everything they show
      * comes from the control calls below and the ones above */
-    {"GET",    "/",                              admin_ui_landing,         AUTH_NONE,  OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock",                        admin_ui_landing,         AUTH_NONE,  OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/ui",                     admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/ui/dashboard.js",        admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/ui/ui.css",              admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/docs",                   admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/docs/docs.js",           admin_ui_asset,           AUTH_NONE,  OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/openapi.json",           admin_openapi,            AUTH_NONE,  OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/tenants",                admin_tenants,            AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/payments",               admin_payments,           AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/customers",              admin_customers,          AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/schedules",              admin_schedules,          AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
-    {"GET",    "/__mock/errors",                 admin_errors,             AUTH_ADMIN, OP_NONE,    {ARG_NONE}},
-    {"POST",   "/__mock/scenarios/{}/enabled",   admin_scenario_enabled,   AUTH_ADMIN, OP_NONE,    {ARG_OTHER}},
+    {"GET",    "/",                              admin_ui_landing,         AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock",                        admin_ui_landing,         AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/ui",                     admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/ui/dashboard.js",        admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/ui/ui.css",              admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/docs",                   admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/docs/docs.js",           admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/openapi.json",           admin_openapi,            AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/tenants",                admin_tenants,            AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/payments",               admin_payments,           AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/customers",              admin_customers,          AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/schedules",              admin_schedules,          AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/errors",                 admin_errors,             AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"POST",   "/__mock/scenarios/{}/enabled",   admin_scenario_enabled,   AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_OTHER}, ST_ALL},
 
     /* the browser half: static pages by exact name, then the window's
      * endpoints; only the window's actions are the operation checkout */
-    {"GET",    "/v1/iamport.js",                 api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
-    {"GET",    "/checkout/assets/window.css",    api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
-    {"GET",    "/checkout/assets/window.js",     api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
-    {"GET",    "/examples/shop",                 api_checkout_asset,       AUTH_NONE, OP_NONE,         {ARG_NONE}},
-    {"GET",    "/checkout/window/{}",            api_checkout_window_page, AUTH_NONE, OP_NONE,         {ARG_OTHER}},
-    {"POST",   "/checkout/open",                 api_checkout_open,        AUTH_NONE, SCN_OP_CHECKOUT, {ARG_NONE}},
-    {"GET",    "/checkout/session/{}",           api_checkout_session,     AUTH_NONE, OP_NONE,         {ARG_OTHER}},
-    {"POST",   "/checkout/session/{}/approve",   api_checkout_approve,     AUTH_NONE, SCN_OP_CHECKOUT, {ARG_OTHER}},
-    {"POST",   "/checkout/session/{}/cancel",    api_checkout_cancel,      AUTH_NONE, SCN_OP_CHECKOUT, {ARG_OTHER}},
-    {"POST",   "/checkout/session/{}/auto",      api_checkout_auto,        AUTH_NONE, SCN_OP_CHECKOUT, {ARG_OTHER}},
-    {"POST",   "/checkout/session/{}/done",      api_checkout_done,        AUTH_NONE, SCN_OP_CHECKOUT, {ARG_OTHER}},
-    {"GET",    "/checkout/session/{}/return",    api_checkout_return,      AUTH_NONE, OP_NONE,         {ARG_OTHER}},
+    {"GET",    "/v1/iamport.js",                 api_checkout_asset,       AUTH_NONE, FACE_CHECKOUT, OP_NONE,         {ARG_NONE}, ST_ALL},
+    {"GET",    "/checkout/assets/window.css",    api_checkout_asset,       AUTH_NONE, FACE_CHECKOUT, OP_NONE,         {ARG_NONE}, ST_ALL},
+    {"GET",    "/checkout/assets/window.js",     api_checkout_asset,       AUTH_NONE, FACE_CHECKOUT, OP_NONE,         {ARG_NONE}, ST_ALL},
+    {"GET",    "/examples/shop",                 api_checkout_asset,       AUTH_NONE, FACE_CHECKOUT, OP_NONE,         {ARG_NONE}, ST_ALL},
+    {"GET",    "/checkout/window/{}",            api_checkout_window_page, AUTH_NONE, FACE_CHECKOUT, OP_NONE,         {ARG_OTHER}, ST_ALL},
+    {"POST",   "/checkout/open",                 api_checkout_open,        AUTH_NONE, FACE_CHECKOUT, SCN_OP_CHECKOUT, {ARG_NONE}, ST_ALL},
+    {"GET",    "/checkout/session/{}",           api_checkout_session,     AUTH_NONE, FACE_CHECKOUT, OP_NONE,         {ARG_OTHER}, ST_ALL},
+    {"POST",   "/checkout/session/{}/approve",   api_checkout_approve,     AUTH_NONE, FACE_CHECKOUT, SCN_OP_CHECKOUT, {ARG_OTHER}, ST_ALL},
+    {"POST",   "/checkout/session/{}/cancel",    api_checkout_cancel,      AUTH_NONE, FACE_CHECKOUT, SCN_OP_CHECKOUT, {ARG_OTHER}, ST_ALL},
+    {"POST",   "/checkout/session/{}/auto",      api_checkout_auto,        AUTH_NONE, FACE_CHECKOUT, SCN_OP_CHECKOUT, {ARG_OTHER}, ST_ALL},
+    {"POST",   "/checkout/session/{}/done",      api_checkout_done,        AUTH_NONE, FACE_CHECKOUT, SCN_OP_CHECKOUT, {ARG_OTHER}, ST_ALL},
+    {"GET",    "/checkout/session/{}/return",    api_checkout_return,      AUTH_NONE, FACE_CHECKOUT, OP_NONE,         {ARG_OTHER}, ST_ALL},
 };
 /* clang-format on */
 
@@ -216,7 +218,7 @@ const struct route *route_find(const char *method, char *path, char **args, size
         if (!pattern_matches(rt->pattern, segs, nsegs, found, &n))
             continue;
         *path_known = true;
-        if (strcmp(rt->method, method) == 0 ||
+        if (!method || strcmp(rt->method, method) == 0 ||
             (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
             memcpy(args, found, n * sizeof *found);
             *nargs = n;
@@ -252,6 +254,19 @@ void route_allow(const char *path, char *out, size_t cap)
             len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", order[k]);
 }
 
+enum route_face route_face_of(const char *path)
+{
+    char buf[2048];
+    char *args[REQ_MAX_ARGS];
+    size_t nargs;
+    bool known;
+    if (strlen(path) >= sizeof buf)
+        return FACE_REST;
+    memcpy(buf, path, strlen(path) + 1);
+    const struct route *rt = route_find(NULL, buf, args, &nargs, &known);
+    return rt ? rt->face : FACE_REST; /* an unknown path answers as the REST API */
+}
+
 const char *route_auth_name(enum route_auth auth)
 {
     switch (auth) {
@@ -280,4 +295,48 @@ const char *route_arg_name(enum route_arg arg)
         break;
     }
     return NULL;
+}
+
+/* The bit of an HTTP status; 0 for one no operation lists. */
+static int status_bit(int status)
+{
+    switch (status) {
+    case 200:
+        return ST_200;
+    case 207:
+        return ST_207;
+    case 400:
+        return ST_400;
+    case 401:
+        return ST_401;
+    case 404:
+        return ST_404;
+    case 405:
+        return ST_405;
+    case 409:
+        return ST_409;
+    case 500:
+        return ST_500;
+    case 501:
+        return ST_501;
+    default:
+        return 0;
+    }
+}
+
+bool route_lists_status(const struct route *rt, int status)
+{
+    if (rt->statuses == ST_ALL)
+        return true;
+    /* a missing or bad token is 401 on every authenticated operation, also
+     * where the Swagger forgot to list it (reference §16.0) */
+    if (status == 401 && rt->auth == AUTH_TOKEN)
+        return true;
+    return (rt->statuses & status_bit(status)) != 0;
+}
+
+void route_fit_status(const struct route *rt, struct reply *rep)
+{
+    if (rep->status != 0 && !route_lists_status(rt, rep->status))
+        rep->status = 200;
 }

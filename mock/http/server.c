@@ -59,7 +59,7 @@ static bool route_request(struct req *r, char *pathbuf, size_t cap)
 {
     size_t len = strlen(r->path);
     if (len >= cap) {
-        bool control = guard_family_of(r->path) == GUARD_CONTROL;
+        bool control = control_answers(r);
         control_refuse(r, MOCK_NO_ROUTE, control ? "(a path that long)" : "(경로가 너무 깁니다)");
         return false;
     }
@@ -101,13 +101,19 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
         return;
     }
     cJSON *query, *parsed;
+    bool scripted = false;
     if (request_parse_params(r, conn, ri->query_string, body, body_len, &query, &parsed) &&
-        request_authorize(r, conn) &&
-        !(r->route->op != OP_NONE && scenario_any() && scripted_answer(r))) {
-        r->route->fn(r);
+        request_authorize(r, conn)) {
+        scripted = r->route->op != OP_NONE && scenario_any() && scripted_answer(r);
+        if (!scripted)
+            r->route->fn(r);
         if (!r->reply.status)
             control_refuse(r, MOCK_INTERNAL, NULL);
     }
+    /* only the statuses the operation lists; a scenario's scripted answer
+     * is sent as written (it is the test's own fault injection) */
+    if (!scripted)
+        route_fit_status(r->route, &r->reply);
     r->params.query = r->params.body = NULL;
     cJSON_Delete(query);
     cJSON_Delete(parsed);

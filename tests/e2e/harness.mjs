@@ -1,15 +1,16 @@
 // harness.mjs - what every browser test needs: a real impmock on a free
-// loopback port, a merchant site on another port (so the page and impmock
-// are different origins, as in production), headless Debian chromium driven
-// by playwright-core, and REST helpers to check what impmock then reports.
+// loopback port (started and stopped by clients/node, the Node helper), a
+// merchant site on another port (so the page and impmock are different
+// origins, as in production), headless Debian chromium driven by
+// playwright-core, and REST helpers to check what impmock then reports.
 // Every wait is bounded; everything started here is stopped in stop().
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { start as startMock } from '../../clients/node/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '..', '..');
@@ -35,28 +36,20 @@ export async function until(fn, what, timeoutMs = 10000) {
   }
 }
 
+/* impmock through the project's own Node helper (clients/node): a free
+ * port, its output in dir/log, kept as an artifact when it exits badly. */
 async function startImpmock(extraArgs) {
   const bin = path.resolve(root, process.env.IMPMOCK_BIN || 'build/impmock');
   if (!fs.existsSync(bin)) throw new Error(`no impmock binary at ${bin} (set IMPMOCK_BIN)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'impmock-e2e-'));
-  const portFile = path.join(dir, 'port');
-  const log = fs.openSync(path.join(dir, 'log'), 'w');
-  const child = spawn(bin, ['--port', '0', '--port-file', portFile, ...extraArgs], {
-    stdio: ['ignore', log, log],
-  });
-  fs.closeSync(log);
-  let exited = null;
-  child.on('exit', (code, sig) => { exited = code ?? sig; });
-  const port = await until(() => {
-    if (exited !== null) throw new Error(`impmock exited during start-up (${exited})`);
-    try {
-      const n = parseInt(fs.readFileSync(portFile, 'utf8'), 10);
-      return n > 0 ? n : null;
-    } catch {
-      return null;
-    }
-  }, 'impmock to write its port file', 5000);
-  return { child, dir, port, base: `http://127.0.0.1:${port}`, exited: () => exited };
+  const logFile = path.join(dir, 'log');
+  try {
+    const client = await startMock({ bin, args: extraArgs, logFile, timeoutMs: 5000 });
+    return { client, dir, logFile, port: client.port, base: client.url };
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /* The merchant's site: its payment page, the m_redirect_url target and a
@@ -135,22 +128,18 @@ export async function start(options = {}) {
   const tokenAt = args.indexOf('--admin-token');
   const env = { mock, merchant, browser, token: null,
     adminToken: tokenAt >= 0 ? args[tokenAt + 1] : null };
+  mock.client.adminToken = env.adminToken; // for control calls through env.mock.client
   env.stop = async () => {
     await browser.close().catch(() => {});
     await new Promise((r) => merchant.server.close(r));
     merchant.server.closeAllConnections?.();
-    if (mock.exited() === null) {
-      mock.child.kill('SIGTERM');
-      await until(() => mock.exited() !== null, 'impmock to stop', 5000).catch(() => {
-        mock.child.kill('SIGKILL');
-      });
-    }
-    if (mock.exited() !== 0) {
+    const code = await mock.client.stop(); // SIGTERM, then SIGKILL after 5 s
+    if (code !== 0) {
       // keep impmock's own output next to the screenshots for whoever reads the failure
-      fs.copyFileSync(path.join(mock.dir, 'log'), path.join(artifacts, 'impmock.log'));
+      fs.copyFileSync(mock.logFile, path.join(artifacts, 'impmock.log'));
     }
     fs.rmSync(mock.dir, { recursive: true, force: true });
-    return mock.exited();
+    return code;
   };
   return env;
 }
@@ -159,12 +148,7 @@ export async function start(options = {}) {
 
 export async function rest(env, method, p, body) {
   if (!env.token) {
-    const t = await fetch(`${env.mock.base}/users/getToken`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ imp_key: IMP_KEY, imp_secret: IMP_SECRET }),
-    }).then((r) => r.json());
-    env.token = t.response.access_token;
+    env.token = await env.mock.client.token({ imp_key: IMP_KEY, imp_secret: IMP_SECRET });
   }
   const res = await fetch(`${env.mock.base}${p}`, {
     method,

@@ -755,6 +755,11 @@ static void test_key_issue_zero_then_again(void **state)
     assert_string_equal(json_str(p, "channel"), "api");
     assert_string_equal(json_str(p, "customer_uid_usage"), "payment");
     assert_int_equal(strncmp(json_str(p, "imp_uid"), "imps_", 5), 0);
+    /* Kakao Money as reference §4.1 shows it: no card, apply_num "" */
+    assert_true(json_is_null(p, "card_name"));
+    assert_true(json_is_null(p, "card_number"));
+    assert_true(json_is_null(p, "card_type"));
+    assert_string_equal(json_str(p, "apply_num"), "");
     http_res_free(&r);
 }
 
@@ -791,6 +796,8 @@ static void test_key_issue_with_charge_counts(void **state)
         p = env_ok(&r);
         assert_string_equal(json_str(p, "status"), expect[i]);
         assert_string_equal(json_str(p, "pay_method"), "card");
+        assert_string_equal(json_str(p, "card_name"), "하나카드");
+        assert_string_equal(json_str(p, "card_number"), "400000******3220");
         http_res_free(&r);
     }
 

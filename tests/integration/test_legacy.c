@@ -36,7 +36,8 @@
  *   k7 paid 1000 one second before the day began
  *   k8 a 0-won billing key issuance through TCSUBSCRIP
  *   n1 a NICE payment of the day
- * Merchant B has a key-in channel only; C has Kakao Pay only. */
+ * Merchant B has a key-in channel only; C has Kakao Pay only. The test
+ * cards are the default approving and declining ones and a Mastercard. */
 static const char fixtures_json[] =
     "{\"merchants\":["
     "{\"merchant_code\":\"imp-a\",\"imp_key\":\"key-a\",\"imp_secret\":\"secret-a\","
@@ -80,7 +81,14 @@ static const char fixtures_json[] =
     "\"channels\":[{\"pg_provider\":\"nice\",\"pg_id\":\"nictest04m\",\"kind\":\"keyin\"}]},"
     "{\"merchant_code\":\"imp-c\",\"imp_key\":\"key-c\",\"imp_secret\":\"secret-c\","
     "\"channels\":[{\"pg_provider\":\"kakaopay\",\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]}"
-    "]}";
+    "],\"test_cards\":["
+    "{\"number\":\"4242-4242-4242-4242\",\"outcome\":\"approve\",\"card_name\":\"신한카드\","
+    "\"card_code\":\"366\"},"
+    "{\"number\":\"4000-0000-0000-0002\",\"outcome\":\"decline\","
+    "\"fail_reason\":\"[F601]거래거절 카드사 승인거절\",\"card_name\":\"KB국민카드\","
+    "\"card_code\":\"381\"},"
+    "{\"number\":\"5555-5555-5555-4444\",\"outcome\":\"approve\",\"card_name\":\"신한카드\","
+    "\"card_code\":\"366\"}]}";
 
 struct ctx {
     struct mock m;
@@ -367,24 +375,28 @@ static void test_orders_after_a_cancel(void **state)
 static void test_orders_refused(void **state)
 {
     struct ctx *c = *state;
+    /* HTTP 200 for all, the operation lists only 200 (reference §22): -1 for
+     * a bad field as everywhere, 1 for the business refusal */
     static const struct {
         const char *path;
+        int code;
         const char *message;
     } cases[] = {
-        {"/kakao/payment/orders", "payment_request_date 파라미터는 필수입니다."},
-        {ORDERS, "payment_request_date 파라미터는 비어 있을 수 없습니다."},
-        {ORDERS "2024-01-05", "payment_request_date 파라미터는 최대 8자까지 지정할 수 있습니다."},
-        {ORDERS "20240230", "payment_request_date 파라미터는 YYYYMMDD 형식의 날짜여야 합니다."},
-        {ORDERS "2024010a", "payment_request_date 파라미터는 YYYYMMDD 형식의 날짜여야 합니다."},
-        {ORDERS "20240105&page=-1", "page 파라미터는 0 이상 1000000000 이하여야 합니다."},
-        {ORDERS "20240105&page=x", "page 파라미터는 정수여야 합니다."},
-        {ORDERS "20240105&cid=nictest04m",
+        {"/kakao/payment/orders", -1, "payment_request_date 파라미터는 필수입니다."},
+        {ORDERS, -1, "payment_request_date 파라미터는 비어 있을 수 없습니다."},
+        {ORDERS "2024-01-05", -1,
+         "payment_request_date 파라미터는 최대 8자까지 지정할 수 있습니다."},
+        {ORDERS "20240230", -1, "payment_request_date 파라미터는 YYYYMMDD 형식의 날짜여야 합니다."},
+        {ORDERS "2024010a", -1, "payment_request_date 파라미터는 YYYYMMDD 형식의 날짜여야 합니다."},
+        {ORDERS "20240105&page=-1", -1, "page 파라미터는 0 이상 1000000000 이하여야 합니다."},
+        {ORDERS "20240105&page=x", -1, "page 파라미터는 정수여야 합니다."},
+        {ORDERS "20240105&cid=nictest04m", 1,
          "가맹점에 등록되지 않은 카카오페이 CID입니다: nictest04m"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_res r;
         http_get(&c->m, cases[i].path, &r);
-        envelope_is(&r, 200, 1, cases[i].message);
+        envelope_is(&r, 200, cases[i].code, cases[i].message);
         http_res_free(&r);
     }
     struct http_res r;
@@ -447,7 +459,7 @@ static void test_foreign_paid(void **state)
             &r);
     envelope_is(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
     http_res_free(&r);
-    /* form bodies, a Mastercard number that is no test card (approved) */
+    /* form bodies, a Mastercard test card (only test cards are approved) */
     http_do(&c->m, "POST", "/subscribe/payments/foreign", "application/x-www-form-urlencoded",
             "merchant_uid=f-master&amount=3000&card_number=5555-5555-5555-4444&expiry=203012",
             c->token_b, &r);
@@ -563,7 +575,7 @@ static void test_foreign_refused(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_res r;
         foreign(&c->m, c->m.token, cases[i].body, &r);
-        envelope_is(&r, 200, 1, cases[i].message);
+        envelope_is(&r, 200, -1, cases[i].message); /* a bad field: -1, at HTTP 200 */
         http_res_free(&r);
     }
     struct http_res r;

@@ -5,6 +5,8 @@
  * methods, Content-Length and the envelope on every answer, keep-alive; and
  * the command line: --help, --version, bad flags (exit 2), bad fixtures
  * (exit 1 naming file and field), the listening line and --healthcheck.
+ * getToken, POST /payments/prepare and GET /payments list no 400 in the
+ * Swagger: their refusals are HTTP 200 with code -1 (reference §16.0).
  */
 #include "harness.h"
 
@@ -199,21 +201,21 @@ static void test_malformed_json(void **state)
     struct mock *m = *state;
     struct http_res r;
     get_token(m, "application/json", "{\"imp_key\":", &r);
-    envelope_is(&r, 400, -1, NULL);
+    envelope_is(&r, 200, -1, NULL);
     assert_memory_equal(env_message(&r), BAD_JSON, strlen(BAD_JSON));
     assert_non_null(strstr(env_message(&r), "구문 오류"));
     http_res_free(&r);
     get_token(m, "application/json", "[\"imp_apikey\"]", &r);
-    envelope_is(&r, 400, -1, BAD_JSON "최상위 값은 객체({...})여야 합니다");
+    envelope_is(&r, 200, -1, BAD_JSON "최상위 값은 객체({...})여야 합니다");
     http_res_free(&r);
     get_token(m, "application/json", "\"imp_apikey\"", &r);
-    envelope_is(&r, 400, -1, BAD_JSON "최상위 값은 객체({...})여야 합니다");
+    envelope_is(&r, 200, -1, BAD_JSON "최상위 값은 객체({...})여야 합니다");
     http_res_free(&r);
     get_token(m, "application/json", KEY_JSON " {}", &r);
-    envelope_is(&r, 400, -1, BAD_JSON "JSON 값 뒤에 불필요한 내용이 있습니다");
+    envelope_is(&r, 200, -1, BAD_JSON "JSON 값 뒤에 불필요한 내용이 있습니다");
     http_res_free(&r);
     get_token(m, "application/json", "{\"imp_key\":\"\xC3\x28\",\"imp_secret\":\"x\"}", &r);
-    envelope_is(&r, 400, -1, "요청 본문이 올바른 UTF-8이 아닙니다.");
+    envelope_is(&r, 200, -1, "요청 본문이 올바른 UTF-8이 아닙니다.");
     http_res_free(&r);
     char deep[256];
     size_t n = 0;
@@ -223,11 +225,11 @@ static void test_malformed_json(void **state)
         deep[n++] = ']';
     deep[n] = '\0';
     get_token(m, "application/json", deep, &r);
-    envelope_is(&r, 400, -1, BAD_JSON "중첩이 너무 깊습니다 (최대 64단계)");
+    envelope_is(&r, 200, -1, BAD_JSON "중첩이 너무 깊습니다 (최대 64단계)");
     http_res_free(&r);
     /* parsing comes before authentication: no token needed to learn the body is bad */
     send_req(m, "POST", "/payments/prepare", "application/json", "{", NULL, &r);
-    envelope_is(&r, 400, -1, NULL);
+    envelope_is(&r, 200, -1, NULL);
     http_res_free(&r);
 }
 
@@ -236,19 +238,19 @@ static void test_wrong_types_name_the_field(void **state)
     struct mock *m = *state;
     struct http_res r;
     get_token(m, "application/json", "{\"imp_key\":[\"imp_apikey\"],\"imp_secret\":\"x\"}", &r);
-    envelope_is(&r, 400, -1, "imp_key 파라미터는 문자열이어야 합니다.");
+    envelope_is(&r, 200, -1, "imp_key 파라미터는 문자열이어야 합니다.");
     http_res_free(&r);
     get_token(m, "application/json", "{\"imp_key\":\"imp_apikey\",\"imp_secret\":true}", &r);
-    envelope_is(&r, 400, -1, "imp_secret 파라미터는 문자열이어야 합니다.");
+    envelope_is(&r, 200, -1, "imp_secret 파라미터는 문자열이어야 합니다.");
     http_res_free(&r);
     mock_login(m);
     send_req(m, "POST", "/payments/prepare", "application/json",
              "{\"merchant_uid\":\"o-1\",\"amount\":\"1000\"}", m->token, &r);
-    envelope_is(&r, 400, -1, "amount 파라미터는 숫자여야 합니다 (문자열 불가).");
+    envelope_is(&r, 200, -1, "amount 파라미터는 숫자여야 합니다 (문자열 불가).");
     http_res_free(&r);
     send_req(m, "POST", "/payments/prepare", "application/json",
              "{\"merchant_uid\":{\"id\":1},\"amount\":1000}", m->token, &r);
-    envelope_is(&r, 400, -1, "merchant_uid 파라미터는 문자열이어야 합니다.");
+    envelope_is(&r, 200, -1, "merchant_uid 파라미터는 문자열이어야 합니다.");
     http_res_free(&r);
     send_req(m, "GET", "/payments/status/all?limit=ten", NULL, NULL, m->token, &r);
     envelope_is(&r, 400, -1, "limit 파라미터는 정수여야 합니다.");
@@ -305,16 +307,16 @@ static void test_form_bodies(void **state)
     token_issued(&r);
     http_res_free(&r);
     get_token(m, form, "a[b=1&" KEY_FORM, &r);
-    envelope_is(&r, 400, -1, "파라미터 이름이 올바르지 않습니다: a[b");
+    envelope_is(&r, 200, -1, "파라미터 이름이 올바르지 않습니다: a[b");
     http_res_free(&r);
     get_token(m, form, "imp_key=%zz&imp_secret=x", &r);
-    envelope_is(&r, 400, -1, "잘못된 URL 인코딩입니다 (%XX).");
+    envelope_is(&r, 200, -1, "잘못된 URL 인코딩입니다 (%XX).");
     http_res_free(&r);
     get_token(m, form, "imp_key=%FF&imp_secret=x", &r);
-    envelope_is(&r, 400, -1, "파라미터가 올바른 UTF-8이 아닙니다.");
+    envelope_is(&r, 200, -1, "파라미터가 올바른 UTF-8이 아닙니다.");
     http_res_free(&r);
     get_token(m, form, "imp_key[]=" TEST_IMP_KEY "&imp_secret=x", &r);
-    envelope_is(&r, 400, -1, "imp_key 파라미터는 문자열이어야 합니다.");
+    envelope_is(&r, 200, -1, "imp_key 파라미터는 문자열이어야 합니다.");
     http_res_free(&r);
     /* sparse indexes would pad with nulls: a small body must not build a huge tree */
     char *sparse = malloc(64 * 500);
@@ -324,19 +326,19 @@ static void test_form_bodies(void **state)
         n += (size_t)sprintf(sparse + n, "%sa%d[1000][1000][1000]=1", i ? "&" : "", i);
     get_token(m, form, sparse, &r);
     free(sparse);
-    envelope_is(&r, 400, -1, "배열 인덱스 사이의 빈 자리가 너무 많습니다 (최대 1000개).");
+    envelope_is(&r, 200, -1, "배열 인덱스 사이의 빈 자리가 너무 많습니다 (최대 1000개).");
     http_res_free(&r);
     /* the same rules hold for query strings */
     mock_login(m);
     send_req(m, "GET", "/payments?imp_uid[]=%zz", NULL, NULL, m->token, &r);
-    envelope_is(&r, 400, -1, "잘못된 URL 인코딩입니다 (%XX).");
+    envelope_is(&r, 200, -1, "잘못된 URL 인코딩입니다 (%XX).");
     http_res_free(&r);
     send_req(m, "GET", "/payments?imp_uid[0]=imp_1&imp_uid[1]=imp_2&merchant_uid[]=o", NULL, NULL,
              m->token, &r);
     envelope_is(&r, 404, -1, "존재하지 않는 결제정보입니다.");
     http_res_free(&r);
     send_req(m, "GET", "/payments?imp_uid[x]=imp_1", NULL, NULL, m->token, &r);
-    envelope_is(&r, 400, -1, "imp_uid 파라미터는 문자열 배열이어야 합니다.");
+    envelope_is(&r, 200, -1, "imp_uid 파라미터는 문자열 배열이어야 합니다.");
     http_res_free(&r);
 }
 
@@ -358,7 +360,7 @@ static void test_missing_content_type_is_guessed(void **state)
     http_res_free(&r);
     /* a declared type wins over the guess */
     get_token(m, "application/x-www-form-urlencoded", KEY_JSON, &r);
-    envelope_is(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
+    envelope_is(&r, 200, -1, "imp_key 파라미터는 필수입니다.");
     http_res_free(&r);
 }
 

@@ -246,17 +246,38 @@ static void test_credential_errors(void **state)
               "imp_key=" TEST_IMP_KEY "&imp_secret=" TEST_IMP_SECRET "x", &r);
     env_refused(&r, 401, -1, bad);
     http_res_free(&r);
+    /* getToken lists only 200 and 401 (reference §16.0): a bad field is HTTP 200 */
     get_token(&c->m, "application/json", "{\"imp_secret\":\"x\"}", &r);
-    env_refused(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
+    env_refused(&r, 200, -1, "imp_key 파라미터는 필수입니다.");
     http_res_free(&r);
     get_token(&c->m, "application/x-www-form-urlencoded", "imp_key=" TEST_IMP_KEY, &r);
-    env_refused(&r, 400, -1, "imp_secret 파라미터는 필수입니다.");
+    env_refused(&r, 200, -1, "imp_secret 파라미터는 필수입니다.");
     http_res_free(&r);
     get_token(&c->m, "application/json", "{\"imp_key\":12,\"imp_secret\":\"x\"}", &r);
-    env_refused(&r, 400, -1, "imp_key 파라미터는 문자열이어야 합니다.");
+    env_refused(&r, 200, -1, "imp_key 파라미터는 문자열이어야 합니다.");
     http_res_free(&r);
     get_token(&c->m, "application/json", NULL, &r); /* no body at all */
-    env_refused(&r, 400, -1, "imp_key 파라미터는 필수입니다.");
+    env_refused(&r, 200, -1, "imp_key 파라미터는 필수입니다.");
+    http_res_free(&r);
+}
+
+/* The official Go client builds its form by rewriting its JSON, which
+ * leaves a space after each '&': "imp_key=K& imp_secret=S". PHP (the real
+ * API) drops leading spaces of a name, so the call works there. */
+static void test_go_client_body(void **state)
+{
+    struct ctx *c = *state;
+    struct http_res r;
+    const char *form = "application/x-www-form-urlencoded";
+    get_token(&c->m, form, "imp_key=" TEST_IMP_KEY "& imp_secret=" TEST_IMP_SECRET, &r);
+    token_ok(&r, T0, T0 + 1800);
+    http_res_free(&r);
+    get_token(&c->m, form, "+imp_key=" TEST_IMP_KEY "&%20%20imp_secret=" TEST_IMP_SECRET, &r);
+    token_ok(&r, T0, T0 + 1800);
+    http_res_free(&r);
+    /* PHP makes a trailing space '_': imp_secret_ is not imp_secret */
+    get_token(&c->m, form, "imp_key=" TEST_IMP_KEY "&imp_secret =" TEST_IMP_SECRET, &r);
+    env_refused(&r, 200, -1, "imp_secret 파라미터는 필수입니다.");
     http_res_free(&r);
 }
 
@@ -385,6 +406,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_json_form_and_charset_bodies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reuse_extension_and_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credential_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_go_client_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_in_every_accepted_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_garbage_and_expired_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tenants_are_isolated, setup_fixtures, teardown),

@@ -206,13 +206,13 @@ static void test_naver_order_fields(void **state)
          "\"extra_charge\":-1}",
          false, 400, -1, "extra_charge 파라미터는 0 이상 9007199254740991 이하여야 합니다."},
         /* no 400 listed */
-        {"POST", "/payments/imp_kakao/naver/cancel", JSON, "{\"reason\":5}", false, 200, 1,
+        {"POST", "/payments/imp_kakao/naver/cancel", JSON, "{\"reason\":5}", false, 200, -1,
          "reason 파라미터는 문자열이어야 합니다."},
         {"POST", "/payments/imp_kakao/naver/cancel", JSON, "{\"product_order_id\":[1,2]}", false,
-         200, 1, "product_order_id 파라미터는 문자열 배열이어야 합니다."},
-        {"POST", "/payments/imp_kakao/naver/approve-return", JSON, "{\"memo\":[]}", false, 200, 1,
+         200, -1, "product_order_id 파라미터는 문자열 배열이어야 합니다."},
+        {"POST", "/payments/imp_kakao/naver/approve-return", JSON, "{\"memo\":[]}", false, 200, -1,
          "memo 파라미터는 문자열이어야 합니다."},
-        {"POST", "/payments/imp_kakao/naver/place", FORM, "product_order_id[a]=x", false, 200, 1,
+        {"POST", "/payments/imp_kakao/naver/place", FORM, "product_order_id[a]=x", false, 200, -1,
          "product_order_id 파라미터는 문자열 배열이어야 합니다."},
     };
     RUN(calls);
@@ -306,7 +306,7 @@ static void test_naverpay(void **state)
         {"POST", "/payments/imp_naverpay/naver/point", JSON, "{}", true, 200, -1,
          "impmock은 네이버페이 결제형(naverpay) " EMULATED},
         {"POST", "/payments/imp_kakao/naver/confirm", JSON, "{\"requester\":\"boss\"}", false, 200,
-         1, "requester 파라미터는 admin, customer 중 하나여야 합니다."},
+         -1, "requester 파라미터는 admin, customer 중 하나여야 합니다."},
         {"POST", "/payments/imp_kakao/naver/confirm", JSON, "{\"requester\":\"customer\"}", false,
          404, 1, NOT_PAY},
         {"POST", "/payments/imp_naverpay/naver/confirm", FORM, "requester=admin", true, 200, -1,
@@ -329,9 +329,9 @@ static void test_payco(void **state)
 {
     (void)state;
     static const struct call calls[] = {
-        {"POST", "/payco/orders/status/imp_kakao", JSON, "{}", false, 200, 1,
+        {"POST", "/payco/orders/status/imp_kakao", JSON, "{}", false, 200, -1,
          "status 파라미터는 필수입니다."},
-        {"POST", "/payco/orders/status/imp_kakao", JSON, "{\"status\":\"asdf\"}", false, 200, 1,
+        {"POST", "/payco/orders/status/imp_kakao", JSON, "{\"status\":\"asdf\"}", false, 200, -1,
          "status 파라미터는 DELIVERY_START, PURCHASE_DECISION, "
          "CANCELED 중 하나여야 합니다."},
         {"POST", "/payco/orders/status/imp_none", JSON, "{\"status\":\"CANCELED\"}", false, 200, -1,
@@ -349,23 +349,23 @@ static void test_benepia(void **state)
     (void)state;
     static const struct call calls[] = {
         {"POST", "/benepia/point", JSON, "{\"benepia_password\":\"x\",\"channel_key\":\"ck-kcp\"}",
-         false, 200, 1, "benepia_user 파라미터는 필수입니다."},
-        {"POST", "/benepia/point", JSON, "{" BENEPIA "\"channel_key\":\"\"}", false, 200, 1,
+         false, 200, -1, "benepia_user 파라미터는 필수입니다."},
+        {"POST", "/benepia/point", JSON, "{" BENEPIA "\"channel_key\":\"\"}", false, 200, -1,
          "channel_key 파라미터는 비어 있을 수 없습니다."},
         {"POST", "/benepia/point", JSON, "{" BENEPIA "\"channel_key\":\"ck-kakao\"}", false, 500,
          -1, "베네피아 포인트 사용정보를 찾을 수 없습니다."},
         {"POST", "/benepia/point", JSON, "{" BENEPIA "\"channel_key\":\"ck-kcp\"}", true, 200, -1,
          "impmock은 베네피아 포인트(kcp) " EMULATED},
         {"POST", "/benepia/payment", JSON, "{" BENEPIA "\"channel_key\":\"ck-kakao\"}", false, 200,
-         1, "merchant_uid 파라미터는 필수입니다."},
+         -1, "merchant_uid 파라미터는 필수입니다."},
         {"POST", "/benepia/payment", JSON,
          "{" BENEPIA_PAY "\"channel_key\":\"ck-kakao\",\"buyer_postcode\":\"123456789\"}", false,
-         200, 1, "buyer_postcode 파라미터는 최대 8자까지 지정할 수 있습니다."},
+         200, -1, "buyer_postcode 파라미터는 최대 8자까지 지정할 수 있습니다."},
         {"POST", "/benepia/payment", JSON,
          "{" BENEPIA "\"merchant_uid\":\"bp-1\",\"amount\":5000,\"channel_key\":\"ck-kakao\","
          "\"name\":\"가나다라마바사아자차카타파하가나다라마바사아자차카타파하가나다라마바사아자차카"
          "타파하\"}",
-         false, 200, 1, "name 파라미터는 최대 40자까지 지정할 수 있습니다."},
+         false, 200, -1, "name 파라미터는 최대 40자까지 지정할 수 있습니다."},
         /* 40 Korean characters are 120 bytes and still fit */
         {"POST", "/benepia/payment", JSON,
          "{" BENEPIA "\"merchant_uid\":\"bp-1\",\"amount\":5000,\"channel_key\":\"ck-kakao\","
@@ -374,7 +374,7 @@ static void test_benepia(void **state)
          false, 500, -1, "베네피아 포인트 사용정보를 찾을 수 없습니다."},
         {"POST", "/benepia/payment", JSON,
          "{" BENEPIA_PAY "\"channel_key\":\"ck-kakao\",\"notice_url\":[\"mailto:x\"]}", false, 200,
-         1, "notice_url 파라미터는 http:// 또는 https:// URL(또는 그 배열)이어야 합니다."},
+         -1, "notice_url 파라미터는 http:// 또는 https:// URL(또는 그 배열)이어야 합니다."},
         {"POST", "/benepia/payment", JSON,
          "{" BENEPIA_PAY "\"channel_key\":\"ck-kakao\",\"notice_url\":[\"https://a.example/h\"],"
          "\"custom_data\":{\"k\":1}}",
@@ -389,14 +389,14 @@ static void test_cvs(void **state)
 {
     (void)state;
     static const struct call calls[] = {
-        {"POST", "/cvs", JSON, "{\"merchant_uid\":\"cv-1\",\"amount\":1000}", false, 200, 1,
+        {"POST", "/cvs", JSON, "{\"merchant_uid\":\"cv-1\",\"amount\":1000}", false, 200, -1,
          "channel_key 파라미터는 필수입니다."},
         {"POST", "/cvs", JSON, "{\"channel_key\":\"ck-kakao\",\"merchant_uid\":\"cv-1\"}", false,
-         200, 1, "amount 파라미터는 필수입니다."},
+         200, -1, "amount 파라미터는 필수입니다."},
         {"POST", "/cvs", JSON,
          "{\"channel_key\":\"ck-kakao\",\"merchant_uid\":\"cv-1\",\"amount\":1000,"
          "\"expired_at\":\"tomorrow\"}",
-         false, 200, 1, "expired_at 파라미터는 숫자여야 합니다."},
+         false, 200, -1, "expired_at 파라미터는 숫자여야 합니다."},
         {"POST", "/cvs", FORM, "channel_key=ck-kakao&merchant_uid=cv-1&amount=1000&barcode=1122",
          false, 200, 1, "편의점결제 사용정보를 찾을 수 없습니다."},
         {"POST", "/cvs", JSON,
@@ -415,9 +415,9 @@ static void test_kcpquick(void **state)
     (void)state;
     static const struct call calls[] = {
         {"DELETE", "/kcpquick/members/memberID?partner_type=IX99&partner_subtype=99IX", NULL, NULL,
-         false, 200, 1, "site_code 파라미터는 필수입니다."},
+         false, 200, -1, "site_code 파라미터는 필수입니다."},
         {"DELETE", "/kcpquick/members/memberID?site_code=IX0XX&partner_type=IX99", NULL, NULL,
-         false, 200, 1, "partner_subtype 파라미터는 필수입니다."},
+         false, 200, -1, "partner_subtype 파라미터는 필수입니다."},
         {"DELETE",
          "/kcpquick/members/memberID?site_code=IX0XX&partner_type=IX99&partner_subtype=99IX", NULL,
          NULL, false, 404, -1, "유효하지 않은 member_id"},
@@ -427,11 +427,11 @@ static void test_kcpquick(void **state)
         {"POST", "/kcpquick/payment/money", JSON,
          "{\"member_id\":\"m01234567890123456\",\"channel_key\":\"ck-quick\",\"merchant_uid\":"
          "\"q-1\",\"name\":\"충전\",\"amount\":1000}",
-         false, 200, 1, "member_id 파라미터는 최대 16자까지 지정할 수 있습니다."},
+         false, 200, -1, "member_id 파라미터는 최대 16자까지 지정할 수 있습니다."},
         {"POST", "/kcpquick/payment/money", JSON,
          "{\"member_id\":\"m1\",\"channel_key\":\"ck-quick\",\"merchant_uid\":\"q-1\","
          "\"name\":\"충전\",\"amount\":10.5}",
-         false, 200, 1, "amount 파라미터는 정수여야 합니다."},
+         false, 200, -1, "amount 파라미터는 정수여야 합니다."},
         {"POST", "/kcpquick/payment/money", JSON,
          "{\"member_id\":\"m1\",\"channel_key\":\"ck-quick\",\"merchant_uid\":\"q-1\","
          "\"name\":\"충전\",\"amount\":1000}",
@@ -491,22 +491,22 @@ static void test_paymentwall(void **state)
     (void)state;
     static const struct call calls[] = {
         {"POST", "/paymentwall/delivery", JSON, "{\"merchant_uid\":\"order-kakao\"," PW "}", false,
-         200, 1, "imp_uid 파라미터는 필수입니다."},
+         200, -1, "imp_uid 파라미터는 필수입니다."},
         {"POST", "/paymentwall/delivery", JSON,
          "{\"imp_uid\":\"imp_kakao\",\"merchant_uid\":\"order-kakao\",\"type\":\"gift\"}", false,
-         200, 1, "type 파라미터는 physical, digital 중 하나여야 합니다."},
+         200, -1, "type 파라미터는 physical, digital 중 하나여야 합니다."},
         {"POST", "/paymentwall/delivery", JSON,
          "{\"imp_uid\":\"imp_kakao\",\"merchant_uid\":\"order-kakao\",\"type\":\"digital\","
          "\"status\":\"delivered\",\"estimated_delivery_datetime\":1,"
          "\"estimated_update_datetime\":1,\"refundable\":\"maybe\","
          "\"shipping_address_email\":\"b@example.com\"}",
-         false, 200, 1, "refundable 파라미터는 yes, no 중 하나여야 합니다."},
+         false, 200, -1, "refundable 파라미터는 yes, no 중 하나여야 합니다."},
         {"POST", "/paymentwall/delivery", JSON,
          "{\"imp_uid\":\"imp_kakao\",\"merchant_uid\":\"order-kakao\",\"type\":\"physical\","
          "\"status\":\"order_shipped\",\"estimated_delivery_datetime\":1,"
          "\"estimated_update_datetime\":1,\"refundable\":\"no\","
          "\"shipping_address_email\":\"b@example.com\"}",
-         false, 200, 1, "type이 physical인 경우 carrier_tracking_id 파라미터는 필수입니다."},
+         false, 200, -1, "type이 physical인 경우 carrier_tracking_id 파라미터는 필수입니다."},
         {"POST", "/paymentwall/delivery", JSON,
          "{\"imp_uid\":\"imp_none\",\"merchant_uid\":\"order-kakao\"," PW "}", false, 200, -1,
          NOTHING},

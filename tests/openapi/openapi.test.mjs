@@ -119,6 +119,17 @@ test('each operation says who may call it, as the route table does', async () =>
   }
 });
 
+test("an i'mport operation's answers are the statuses the route table lists", async () => {
+  const spec = (await get('/__mock/openapi.json')).json;
+  const routes = (await get('/__mock/routes')).json;
+  for (const r of routes.filter((x) => x.statuses)) {
+    const p = Object.keys(spec.paths).find((k) => asPattern(k) === r.pattern);
+    const described = Object.keys(spec.paths[p][r.method.toLowerCase()].responses).map(Number).sort();
+    const listed = [...new Set([...r.statuses, ...(r.auth === 'token' ? [401] : [])])].sort();
+    assert.deepEqual(described, listed, `${r.method} ${r.pattern}`);
+  }
+});
+
 test('control-API refusals have the described shape and a described code', async () => {
   const spec = (await get('/__mock/openapi.json')).json;
   const shape = spec.components.schemas.ControlError;

@@ -92,12 +92,27 @@ static void test_brands(void **state)
     assert_string_equal(brand(NULL), "-");
 }
 
+static void test_known_bins(void **state)
+{
+    (void)state;
+    assert_true(codes_bin_known("4242-4242-4242-4242"));
+    assert_true(codes_bin_known("5555555555554444"));
+    assert_true(codes_bin_known("9540-4900-1234-1569")); /* a domestic-only BC card */
+    assert_true(codes_bin_known(" 9410"));
+    assert_false(codes_bin_known("1111-2222-3333-4444"));
+    assert_false(codes_bin_known("2721000000000000"));
+    assert_false(codes_bin_known("card-number"));
+    assert_false(codes_bin_known(""));
+    assert_false(codes_bin_known(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_banks),
         cmocka_unit_test(test_cards),
         cmocka_unit_test(test_brands),
+        cmocka_unit_test(test_known_bins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

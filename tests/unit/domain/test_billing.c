@@ -127,10 +127,24 @@ static void test_card_check(void **state)
     assert_string_equal(info.card_name, "신한카드");
     assert_true(info.profile >= 0);
 
-    /* any other Luhn-valid number is a plain approving BC card */
-    assert_int_equal(check("4111-1111-1111-1111", "2031-01", NULL, NULL, &info, detail), MOCK_OK);
-    assert_int_equal(info.profile, -1);
-    assert_string_equal(info.card_name, "BC카드");
+    /* only test cards are cards: another Luhn-valid number of a known BIN
+     * is refused by the card company, one of an unknown BIN by the PG,
+     * before the expiry is looked at */
+    assert_int_equal(check("4111-1111-1111-1111", "2031-01", NULL, NULL, &info, detail),
+                     MOCK_CARD_AUTH_FAILED);
+    assert_string_equal(detail, "[F113]거래거절 카드번호틀림");
+    assert_int_equal(check("9410-1234-5678-9012", "2031-01", NULL, NULL, &info, detail),
+                     MOCK_CARD_AUTH_FAILED);
+    assert_string_equal(detail, "[F113]거래거절 카드번호틀림");
+    assert_int_equal(check("1111-2222-3333-4444", "2031-01", NULL, NULL, &info, detail),
+                     MOCK_CARD_AUTH_FAILED);
+    assert_string_equal(detail, "[F112]유효하지않은 카드번호를 입력하셨습니다.");
+    assert_int_equal(check("1111-2222-3333-4444", "2001-01", NULL, NULL, &info, detail),
+                     MOCK_CARD_AUTH_FAILED);
+    assert_string_equal(detail, "[F112]유효하지않은 카드번호를 입력하셨습니다.");
+    assert_int_equal(check("4242-4242-4242-4242", "2001-01", NULL, NULL, &info, detail),
+                     MOCK_CARD_AUTH_FAILED);
+    assert_string_equal(detail, "[F112]유효기간 경과카드");
 
     assert_int_equal(check("4242-4242-4242-4241", "2031-01", NULL, NULL, &info, detail),
                      MOCK_CARD_AUTH_FAILED);

@@ -101,12 +101,12 @@ static void test_payments(void **state)
     assert_int_equal(pay(f, PGX_NAVERPAY, "imp_naverpay", NULL, d), MOCK_PG_NOT_EMULATED);
     assert_int_equal(pay(f, PGX_NAVERPAY_CASH, "imp_none", NULL, d), MOCK_NAVER_CASH_NOT_FOUND);
     assert_int_equal(pay(f, PGX_NAVERPAY_CASH, "imp_kakao", NULL, d), MOCK_NAVER_CASH_OTHER_PG);
-    assert_int_equal(pay(f, PGX_PAYCO, "imp_none", NULL, d), MOCK_PAYMENT_NOT_FOUND_200);
+    assert_int_equal(pay(f, PGX_PAYCO, "imp_none", NULL, d), MOCK_PAYMENT_NOT_FOUND);
     assert_int_equal(pay(f, PGX_PAYCO, "imp_kakao", NULL, d), MOCK_PAYCO_OTHER_PG);
     assert_int_equal(pay(f, PGX_PAYCO, "imp_payco", NULL, d), MOCK_PG_NOT_EMULATED);
     assert_string_equal(d, "PAYCO(payco)");
     /* cvs is told by the method, not the PG */
-    assert_int_equal(pay(f, PGX_CVS, "imp_none", NULL, d), MOCK_PAYMENT_NOT_FOUND_200);
+    assert_int_equal(pay(f, PGX_CVS, "imp_none", NULL, d), MOCK_PAYMENT_NOT_FOUND);
     assert_int_equal(pay(f, PGX_CVS, "imp_kakao", NULL, d), MOCK_CVS_OTHER_PG);
     assert_int_equal(pay(f, PGX_CVS, "imp_cvs", NULL, d), MOCK_PG_NOT_EMULATED);
     assert_int_equal(pay(f, PGX_PAYMENTWALL, "imp_kakao", NULL, d), MOCK_PAYMENTWALL_OTHER_PG);
@@ -121,8 +121,8 @@ static void test_checks(void **state)
     struct pgx_check pw = {.merchant_uid = "order-imp_pw"};
     assert_int_equal(pay(f, PGX_PAYMENTWALL, "imp_pw", &pw, d), MOCK_PG_NOT_EMULATED);
     pw.merchant_uid = "order-other";
-    assert_int_equal(pay(f, PGX_PAYMENTWALL, "imp_pw", &pw, d), MOCK_PAYMENT_NOT_FOUND_200);
-    assert_int_equal(pay(f, PGX_PAYMENTWALL, "imp_kakao", &pw, d), MOCK_PAYMENT_NOT_FOUND_200);
+    assert_int_equal(pay(f, PGX_PAYMENTWALL, "imp_pw", &pw, d), MOCK_PAYMENT_NOT_FOUND);
+    assert_int_equal(pay(f, PGX_PAYMENTWALL, "imp_kakao", &pw, d), MOCK_PAYMENT_NOT_FOUND);
     /* partners: KG이니시스 only, approved, lines adding up to the amount */
     struct pgx_check pc = {.sum_given = true, .amount_sum = 3000, .must_be_paid = true};
     assert_int_equal(pay(f, PGX_PARTNERS, "imp_none", &pc, d), MOCK_PAYMENT_NOT_FOUND);

@@ -170,7 +170,7 @@ static void test_issue_and_revoke(void **state)
     assert_int_equal(receipt_issue(w->store, w->tid, "imp_3", &rq, &rc, detail),
                      MOCK_RECEIPT_NOT_PAID);
     assert_int_equal(receipt_issue(w->store, w->tid, "imp_9", &rq, &rc, detail),
-                     MOCK_RECEIPT_PAYMENT_NOT_FOUND);
+                     MOCK_PAYMENT_NOT_FOUND);
     rq.tax_free = 11001;
     assert_int_equal(receipt_issue(w->store, w->tid, "imp_1", &rq, &rc, detail),
                      MOCK_RECEIPT_TAX_FREE_OVER);

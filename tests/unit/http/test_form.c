@@ -133,6 +133,23 @@ static void test_repeated_plain_name_becomes_array(void **state)
     form_is("imp_uid[]=a&imp_uid=b", "{\"imp_uid\":[\"a\",\"b\"]}");
 }
 
+/* Names as PHP's $_POST and $_GET read them (the real API is PHP). */
+static void test_php_names(void **state)
+{
+    (void)state;
+    /* the official Go client's getToken body: a space after each '&' */
+    form_is("imp_key=K& imp_secret=S", "{\"imp_key\":\"K\",\"imp_secret\":\"S\"}");
+    form_is("%20%20imp_key=K&+imp_secret=S", "{\"imp_key\":\"K\",\"imp_secret\":\"S\"}");
+    /* a trailing space, inner spaces and dots become '_' */
+    form_is("imp_secret =S", "{\"imp_secret_\":\"S\"}");
+    form_is("a b.c=1&x.y[z.w]=2", "{\"a_b_c\":\"1\",\"x_y\":{\"z.w\":\"2\"}}");
+    form_is(" a[ b]=1", "{\"a\":{\" b\":\"1\"}}");
+    /* a name of spaces only is no name: the pair is dropped */
+    form_is("   =x&a=1", "{\"a\":\"1\"}");
+    /* values are kept as sent */
+    form_is("a= b ", "{\"a\":\" b \"}");
+}
+
 static void test_bad_percent_escapes(void **state)
 {
     (void)state;
@@ -362,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_nested_schedules),
         cmocka_unit_test(test_object_keys),
         cmocka_unit_test(test_repeated_plain_name_becomes_array),
+        cmocka_unit_test(test_php_names),
         cmocka_unit_test(test_bad_percent_escapes),
         cmocka_unit_test(test_invalid_utf8_refused),
         cmocka_unit_test(test_malformed_names),

@@ -84,21 +84,35 @@ static void test_host_values(void **state)
     guard_free(NULL);
 }
 
+/* Each route says who calls it (the face column of the route table); a
+ * path no route matches answers as the REST API. */
 static void test_families(void **state)
 {
     (void)state;
-    assert_int_equal(guard_family_of("/__mock/reset"), GUARD_CONTROL);
-    assert_int_equal(guard_family_of("//__mock/reset"), GUARD_CONTROL);
-    assert_int_equal(guard_family_of("/__mock"), GUARD_CONTROL);
-    assert_int_equal(guard_family_of("/__mocker"), GUARD_REST);
-    assert_int_equal(guard_family_of("/v1/iamport.js"), GUARD_CHECKOUT);
-    assert_int_equal(guard_family_of("/v1/iamport.json"), GUARD_REST);
-    assert_int_equal(guard_family_of("/checkout/session/x/approve"), GUARD_CHECKOUT);
-    assert_int_equal(guard_family_of("/checkout"), GUARD_REST);
-    assert_int_equal(guard_family_of("/examples/shop"), GUARD_CHECKOUT);
-    assert_int_equal(guard_family_of("/payments/imp_1"), GUARD_REST);
-    assert_int_equal(guard_family_of("/"), GUARD_REST);
-    assert_int_equal(guard_family_of(""), GUARD_REST);
+    assert_int_equal(route_face_of("/__mock/reset"), FACE_CONTROL);
+    assert_int_equal(route_face_of("//__mock/reset"), FACE_CONTROL);
+    assert_int_equal(route_face_of("/__mock"), FACE_CONTROL);
+    assert_int_equal(route_face_of("/__mock/ui"), FACE_CONTROL);
+    assert_int_equal(route_face_of("/__mock/no-such-endpoint"), FACE_REST);
+    assert_int_equal(route_face_of("/__mocker"), FACE_REST);
+    assert_int_equal(route_face_of("/v1/iamport.js"), FACE_CHECKOUT);
+    assert_int_equal(route_face_of("/v1/iamport.json"), FACE_REST);
+    assert_int_equal(route_face_of("/checkout/session/x/approve"), FACE_CHECKOUT);
+    assert_int_equal(route_face_of("/checkout"), FACE_REST);
+    assert_int_equal(route_face_of("/examples/shop"), FACE_CHECKOUT);
+    assert_int_equal(route_face_of("/payments/imp_1"), FACE_REST);
+    assert_int_equal(route_face_of("/users/getToken"), FACE_REST);
+    assert_int_equal(route_face_of("/"), FACE_CONTROL); /* the landing page */
+    /* every control route is FACE_CONTROL, every checkout operation FACE_CHECKOUT */
+    for (size_t i = 0; i < route_count; i++) {
+        const struct route *r = &route_table[i];
+        if (r->auth == AUTH_ADMIN)
+            assert_int_equal(r->face, FACE_CONTROL);
+        if (r->op == SCN_OP_CHECKOUT)
+            assert_int_equal(r->face, FACE_CHECKOUT);
+        if (r->auth == AUTH_TOKEN)
+            assert_int_equal(r->face, FACE_REST);
+    }
 }
 
 static void test_same_origin(void **state)
