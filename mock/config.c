@@ -83,6 +83,10 @@ static const struct opt_def opts[] = {
      "1, true, yes, on, 0, false, no or off",
      "any new imp_key/imp_secret pair gets a fresh empty tenant\n"
      "at its first getToken (for parallel CI jobs)"},
+    {"max-tenants", "IMPMOCK_MAX_TENANTS", "N", OPT_NUM, NULL, F(max_tenants), NO_FIELD, 1, 1000000,
+     "a number from 1 to 1000000",
+     "tenants --open-tenants keeps at once (default 10000); past it,\n"
+     "idle empty ones are dropped, else a new pair is refused"},
     {"admin-token", "IMPMOCK_ADMIN_TOKEN", "T", OPT_TEXT, NULL, F(admin_token), NO_FIELD, 1, CONFIG_ADMIN_TOKEN_MAX,
      "a token of 1 to 256 bytes", "require header X-Admin-Token: T on the /__mock/ control API"},
     {"admin-token-file", "IMPMOCK_ADMIN_TOKEN_FILE", "FILE", OPT_TEXT, NULL, F(admin_token_file),
@@ -122,6 +126,10 @@ static const struct opt_def opts[] = {
      NO_FIELD, 100, 3600000, "from 100 to 3600000 ms",
      "time a client has to send one request, headers and body;\n"
      "slower clients are cut off (default 15000)"},
+    {"keep-alive-timeout", "IMPMOCK_KEEP_ALIVE_TIMEOUT", "MS", OPT_NUM, NULL,
+     F(keep_alive_timeout_ms), NO_FIELD, 100, 3600000, "from 100 to 3600000 ms",
+     "how long an idle keep-alive connection keeps its worker, and\n"
+     "the time for the headers of its next request (default 5000)"},
     {"journal-size", "IMPMOCK_JOURNAL_SIZE", "N", OPT_NUM, NULL, F(journal_size), NO_FIELD, 0, 1000000,
      "a number from 0 to 1000000",
      "requests kept for GET /__mock/requests (default 1000, 0 = off)"},
@@ -388,8 +396,10 @@ static void defaults(struct config *c)
     c->host = "127.0.0.1";
     c->port = 8080;
     c->threads = 288;
+    c->max_tenants = 10000;
     c->body_limit = 1 << 20;
     c->request_timeout_ms = 15000;
+    c->keep_alive_timeout_ms = 5000;
     c->journal_size = 1000;
     c->journal_page_limit = 8 << 20;
     c->webhook_retry_interval = 60;

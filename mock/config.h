@@ -33,6 +33,7 @@ struct config {
     long long clock;              /* unix s the clock starts frozen at */
     struct config_list scenarios; /* scenario files */
     bool open_tenants;
+    long long max_tenants;            /* tenants made on the fly kept at once */
     const char *admin_token;          /* NULL: control API open */
     const char *admin_token_file;     /* read into admin_token by config_parse */
     struct config_list allowed_hosts; /* Host names answered besides the built-in ones */
@@ -40,11 +41,12 @@ struct config {
     long long threads;
     const char *state_dir; /* NULL: memory only */
     bool state_sync;
-    bool state_repair;            /* keep what is readable of a damaged state dir */
-    long long body_limit;         /* bytes */
-    long long request_timeout_ms; /* ms */
-    long long journal_size;       /* requests kept */
-    long long journal_page_limit; /* bytes of one GET /__mock/requests answer */
+    bool state_repair;               /* keep what is readable of a damaged state dir */
+    long long body_limit;            /* bytes */
+    long long request_timeout_ms;    /* ms */
+    long long keep_alive_timeout_ms; /* ms */
+    long long journal_size;          /* requests kept */
+    long long journal_page_limit;    /* bytes of one GET /__mock/requests answer */
     long long webhook_retries;
     long long webhook_retry_interval; /* virtual-clock seconds */
     long long webhook_journal_size;

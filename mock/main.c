@@ -295,6 +295,7 @@ static bool start_services(struct running *run, const struct config *c)
         .port = (int)c->port,
         .threads = (int)c->threads,
         .request_timeout_ms = (int)c->request_timeout_ms,
+        .keep_alive_timeout_ms = (int)c->keep_alive_timeout_ms,
         .quiet = c->quiet,
         .log_json = strcmp(c->log_format, "json") == 0,
         .allowed_hosts = hosts,
@@ -345,6 +346,7 @@ static int serve(const struct config *c)
 {
     static struct running run; /* the merchant template is several KiB */
     run.app.body_limit = (size_t)c->body_limit;
+    run.app.max_tenants = (size_t)c->max_tenants;
     run.app.journal_page_limit = (size_t)c->journal_page_limit;
     run.app.admin_token = c->admin_token;
     if (!init_libraries(c))

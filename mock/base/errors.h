@@ -70,6 +70,19 @@
     X(CHECKOUT_PICK,       400, -1, "method 파라미터는 \"card\" 또는 \"money\"여야 합니다.")
 /* clang-format on */
 
+/* Limits on what one client can make the server hold or do (README,
+ * "Hardening and performance"). ID_CONTROL_CHAR is 400 only on operations
+ * whose Swagger lists 400 and HTTP 200 elsewhere (reference §16.0): the
+ * server sets the status by route. */
+/* clang-format off */
+#define MOCK_HARDENING_ERRORS(X)                                                                \
+    X(ID_CONTROL_CHAR,     400, -1, "%s에는 NUL, 줄바꿈 같은 제어 문자를 쓸 수 없습니다.")       \
+    X(CANCEL_HISTORY_FULL, 200,  1, "한 결제건의 취소 내역은 최대 %s건이며, 마지막 취소는 남은 금액 전액이어야 합니다.") \
+    X(TENANT_LIMIT,        200, -1, "더 이상 새 imp_key로 가맹점을 만들 수 없습니다 (최대 %s개, --max-tenants).") \
+    X(BODY_TIMEOUT,        408, -1, "요청이 제한 시간(%s ms) 안에 다 도착하지 않았습니다.")      \
+    X(TOO_MANY_HEADERS,    431, -1, "요청 헤더가 너무 많습니다 (최대 %s개).")
+/* clang-format on */
+
 /* clang-format off */
 #define MOCK_ERRORS(X)                                                                          \
     X(OK,                  200,  0, NULL)                                                       \
@@ -206,7 +219,9 @@
     X(PARTNERS_UNSUPPORTED, 501, -1, "지원하지 않는 PG사입니다.")                                \
     X(PARTNERS_NOT_PAID,   400,  1, "결제가 승인된 거래건이 아닙니다.")                          \
     X(PARTNERS_AMOUNT,     400,  1, "하위 상점 거래 금액의 합(%s원)이 결제금액과 일치하지 않습니다.") \
-    X(PAYMENTWALL_OTHER_PG, 200, 1, "페이먼트월 결제건이 아닙니다.")
+    X(PAYMENTWALL_OTHER_PG, 200, 1, "페이먼트월 결제건이 아닙니다.")                        \
+    /* limits on what one client can make the server hold or do */                            \
+    MOCK_HARDENING_ERRORS(X)
 /* clang-format on */
 
 enum mock_err {

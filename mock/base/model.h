@@ -88,6 +88,7 @@ struct merchant {
     size_t n_channels;
     struct tier tiers[MAX_TIERS]; /* sub-merchants; none for most merchants */
     size_t n_tiers;
+    bool on_the_fly; /* made by a getToken under --open-tenants, not by the fixtures */
 };
 
 struct cancel_entry {

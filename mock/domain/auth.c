@@ -1,15 +1,43 @@
 /* auth.c - see auth.h. */
 #include "domain/auth.h"
 
+#include "domain/sandbox.h"
 #include "infra/clock.h"
 #include "infra/secret.h"
 #include "state/ids.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-enum mock_err auth_get_token(struct store *s, const struct merchant *open_template,
+/* A tenant for a new key pair (--open-tenants), within max of them. */
+static enum mock_err open_tenant(struct store *s, const struct merchant *open_template, size_t max,
+                                 const char *imp_key, const char *imp_secret, int *ret_tid,
+                                 struct merchant *ret_m)
+{
+    struct merchant fresh = *open_template;
+    snprintf(fresh.imp_key, sizeof fresh.imp_key, "%s", imp_key);
+    snprintf(fresh.imp_secret, sizeof fresh.imp_secret, "%s", imp_secret);
+    int *evicted = NULL;
+    size_t n_evicted = 0;
+    enum mock_err err =
+        store_tenant_add_open(s, &fresh, max, clock_now(), ret_tid, &evicted, &n_evicted);
+    /* what was kept by the ids of the tenants that made room goes with them */
+    for (size_t i = 0; i < n_evicted; i++)
+        sandbox_forget_tenant(evicted[i]);
+    free(evicted);
+    if (err == MOCK_OK)
+        *ret_m = fresh;
+    /* a concurrent getToken may have created it first: then look it up */
+    else if (err == MOCK_BAD_PARAM && store_tenant_by_key(s, imp_key, ret_tid, ret_m))
+        err = MOCK_OK;
+    else if (err != MOCK_TENANT_LIMIT)
+        err = MOCK_INTERNAL;
+    return err;
+}
+
+enum mock_err auth_get_token(struct store *s, const struct merchant *open_template, size_t max_open,
                              const char *imp_key, const char *imp_secret, char *ret_token,
                              int64_t *ret_now, int64_t *ret_expires_at)
 {
@@ -18,14 +46,9 @@ enum mock_err auth_get_token(struct store *s, const struct merchant *open_templa
     if (!store_tenant_by_key(s, imp_key, &tid, &m)) {
         if (!open_template)
             return MOCK_BAD_CREDENTIALS;
-        struct merchant fresh = *open_template;
-        snprintf(fresh.imp_key, sizeof fresh.imp_key, "%s", imp_key);
-        snprintf(fresh.imp_secret, sizeof fresh.imp_secret, "%s", imp_secret);
-        /* a concurrent getToken may have created it first: then look it up */
-        if (store_tenant_add(s, &fresh, &tid) != MOCK_OK &&
-            !store_tenant_by_key(s, imp_key, &tid, &fresh))
-            return MOCK_INTERNAL;
-        m = fresh;
+        enum mock_err err = open_tenant(s, open_template, max_open, imp_key, imp_secret, &tid, &m);
+        if (err != MOCK_OK)
+            return err;
     }
     if (!secret_equal(m.imp_secret, imp_secret))
         return MOCK_BAD_CREDENTIALS;

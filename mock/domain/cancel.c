@@ -42,6 +42,9 @@ enum mock_err cancel_plan(enum pay_status status, const struct cancel_money *m,
     *ret_limit = taxable_balance;
     if (amount - tax_free > taxable_balance)
         return MOCK_CANCEL_TAXABLE_OVER;
+    *ret_limit = CANCEL_HISTORY_MAX;
+    if (m->n_cancels >= CANCEL_HISTORY_MAX || (m->n_cancels + 1 == CANCEL_HISTORY_MAX && !full))
+        return MOCK_CANCEL_HISTORY_FULL;
     *ret_limit = 0;
     ret_plan->balance = balance;
     ret_plan->amount = amount;
@@ -141,7 +144,8 @@ enum mock_err cancel_payment(struct store *s, int tid, const struct cancel_args 
         enum mock_err e = store_payment_get(s, tid, imp_uid, &p);
         if (e != MOCK_OK)
             return e == MOCK_PAYMENT_NOT_FOUND ? MOCK_CANCEL_NOT_FOUND : e;
-        struct cancel_money m = {p.amount, p.cancel_amount, p.tax_free, p.cancel_tax_free};
+        struct cancel_money m = {p.amount, p.cancel_amount, p.tax_free, p.cancel_tax_free,
+                                 p.n_cancels};
         struct cancel_plan plan;
         int64_t limit = 0;
         char vbank_detail[VBANK_DETAIL_MAX] = "";

@@ -22,6 +22,12 @@
 #define CANCEL_DETAIL_MAX  64 /* message detail: an amount in KRW, a bank code */
 #define CANCEL_ID_LEN      24 /* cancellation_id: 24 lowercase hex characters */
 #define CANCEL_MAX_RETRIES 64 /* replace attempts lost to concurrent cancels */
+/* cancel_history entries one payment may have: every cancel rewrites and
+ * answers the whole history, so an unbounded one makes each cancel (and each
+ * lookup) slower than the last. The last entry allowed must take the whole
+ * remaining balance, so a payment can always be refunded in full. The
+ * reference names no limit; this one is impmock's (README, hardening). */
+#define CANCEL_HISTORY_MAX 100
 
 /* The money of a payment, all KRW. */
 struct cancel_money {
@@ -29,6 +35,7 @@ struct cancel_money {
     int64_t cancel_amount;   /* cancelled so far */
     int64_t tax_free;        /* tax-free part of amount */
     int64_t cancel_tax_free; /* tax-free part cancelled so far */
+    size_t n_cancels;        /* entries in cancel_history so far */
 };
 
 /* What the caller asks for. */
@@ -62,8 +69,10 @@ struct cancel_args {
 /* Checks rq against a payment in `status` holding money m. Refusals, in this
  * order: MOCK_CANCEL_NOT_PAID (ready/failed), MOCK_CANCEL_ALREADY (nothing
  * left), MOCK_CANCEL_CHECKSUM, MOCK_CANCEL_OVER, MOCK_CANCEL_TAX_FREE,
- * MOCK_CANCEL_TAXABLE_OVER; *ret_limit is then the amount the message names
- * (the balance, the tax-free or the taxable balance). A cancel that empties the
+ * MOCK_CANCEL_TAXABLE_OVER, MOCK_CANCEL_HISTORY_FULL (the history would pass
+ * CANCEL_HISTORY_MAX, or its last entry would leave a balance); *ret_limit
+ * is then the amount the message names (the balance, the tax-free or the
+ * taxable balance; CANCEL_HISTORY_MAX for the history). A cancel that empties the
  * balance also takes whatever tax-free part remains, so none is left over.
  * ret_plan is written only on MOCK_OK. */
 enum mock_err cancel_plan(enum pay_status status, const struct cancel_money *m,

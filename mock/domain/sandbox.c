@@ -12,6 +12,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #define EVERY_TENANT_INFRA (-2) /* how journal.c and webhook.c say "all tenants" */
 
@@ -38,6 +41,13 @@ static bool reload_scenarios(const struct sandbox *sb, char *err, size_t errlen)
         if (!scenario_load_file(sb->scenario_files[i], err, errlen))
             return false;
     return true;
+}
+
+void sandbox_forget_tenant(int tid)
+{
+    journal_clear(tid);
+    webhook_forget(tid);
+    checkout_forget(tid);
 }
 
 /* Every tenant (full) or tenant tid back to fx. */
@@ -89,6 +99,12 @@ bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen)
         if (full)
             ok = reload_scenarios(sb, err, errlen);
     }
+#if defined(__GLIBC__)
+    /* hand what the reset freed back to the system, not only to malloc's
+     * free lists: memory must come back after a reset */
+    if (full)
+        malloc_trim(0);
+#endif
     return ok;
 }
 

@@ -55,6 +55,11 @@ struct sandbox {
  * (the tenants before it are reset by then). */
 bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen);
 
+/* Forgets what is kept by tenant id outside the store (requests in the
+ * journal, webhook deliveries, payment windows): the tenant is gone, and its
+ * id goes to the next tenant made. */
+void sandbox_forget_tenant(int tid);
+
 /* One clock change; any of the three, applied freeze first, so
  * {set T, freeze} stops exactly at T. */
 struct sandbox_clock {

@@ -21,10 +21,12 @@ void api_get_token(struct req *r)
     }
     char token[IDS_TOKEN_LEN + 1];
     int64_t now, expires;
-    enum mock_err e =
-        auth_get_token(r->app->store, r->app->open_template, key, secret, token, &now, &expires);
+    enum mock_err e = auth_get_token(r->app->store, r->app->open_template, r->app->max_tenants, key,
+                                     secret, token, &now, &expires);
     if (e != MOCK_OK) {
-        envelope_fail(&r->reply, e, NULL);
+        char max[24];
+        snprintf(max, sizeof max, "%zu", r->app->max_tenants);
+        envelope_fail(&r->reply, e, e == MOCK_TENANT_LIMIT ? max : NULL);
         return;
     }
     /* the request is the tenant's from here on: its journal entry names it */

@@ -18,6 +18,7 @@ struct app {
         *fixtures; /* the set in force: app_fixtures(); a full reset may replace it */
     const struct merchant
         *open_template;                /* --open-tenants: what a new key pair gets; NULL: refused */
+    size_t max_tenants;                /* --max-tenants: tenants made on the fly kept at once */
     size_t body_limit;                 /* bytes */
     size_t journal_page_limit;         /* bytes of one GET /__mock/requests answer */
     const char *admin_token;           /* NULL: control API open on the listener */

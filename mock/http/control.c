@@ -109,6 +109,8 @@ static const char *param_template(enum mock_err e)
         return "an item of %s is too long";
     case MOCK_PARAM_TOO_MANY:
         return "%s takes at most %s items";
+    case MOCK_ID_CONTROL_CHAR:
+        return "%s must not hold control characters (NUL, line breaks)";
     case MOCK_PARAM_NOT_URL:
     case MOCK_PARAM_NOT_PAGE_URL:
         return "%s must be an http:// or https:// URL";
@@ -147,6 +149,12 @@ static enum control_err control_of(enum mock_err e)
         return CONTROL_BODY_INCOMPLETE;
     case MOCK_BODY_TOO_LARGE:
         return CONTROL_BODY_TOO_LARGE;
+    case MOCK_BODY_TIMEOUT:
+        return CONTROL_BODY_TIMEOUT;
+    case MOCK_TOO_MANY_HEADERS:
+        return CONTROL_TOO_MANY_HEADERS;
+    case MOCK_ID_CONTROL_CHAR:
+        return CONTROL_ID_CONTROL_CHAR;
     case MOCK_BAD_HTTP:
         return CONTROL_BAD_HTTP;
     case MOCK_NO_ROUTE:

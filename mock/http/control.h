@@ -33,6 +33,7 @@
     X(BODY_INCOMPLETE,        400, "the body ended before its Content-Length, or its chunked "     \
                                    "framing is bad")                                               \
     X(BAD_HTTP,               400, "the request is not well-formed HTTP: %s")                      \
+    X(ID_CONTROL_CHAR,        400, "%s must not hold control characters (NUL, line breaks)")      \
     X(SCENARIO_INVALID,       400, "%s")                                                           \
     X(STATE_INVALID,          400, "%s")                                                           \
     X(ADMIN_TOKEN_REQUIRED,   401, "the control API needs the header X-Admin-Token "               \
@@ -55,11 +56,14 @@
     X(VBANK_DEPOSIT_AMOUNT,   409, "a deposit must be the amount owed (%s KRW)")                   \
     X(NO_WEBHOOK_URL,         409, "the payment has no notice_url and its merchant no "           \
                                    "webhook_url: there is nowhere to send the notice")             \
+    X(BODY_TIMEOUT,           408, "the request did not arrive whole within %s ms "               \
+                                   "(--request-timeout)")                                          \
     X(BODY_TOO_LARGE,         413, "the body is larger than %s bytes (--body-limit)")              \
     X(HOST_NOT_ALLOWED,       421, "Host '%s' does not name this server: impmock answers IP "      \
                                    "addresses, localhost, this machine's name and --allowed-host " \
                                    "names (IMPMOCK_ALLOWED_HOST), so that a web page on a "        \
                                    "rebound DNS name cannot reach it")                             \
+    X(TOO_MANY_HEADERS,       431, "too many request headers (at most %s)")                       \
     X(RESET_FAILED,           500, "%s")                                                           \
     X(INTERNAL,               500, "out of memory")
 /* clang-format on */

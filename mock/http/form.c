@@ -246,9 +246,11 @@ cJSON *form_parse(const char *s, size_t len, char *err, size_t errlen)
             size_t eq = i;
             while (eq < end && s[eq] != '=')
                 eq++;
-            /* %00 would cut the decoded text short and silently change the value */
-            for (size_t k = i; k + 2 < end; k++) {
-                if (s[k] == '%' && s[k + 1] == '0' && s[k + 2] == '0') {
+            /* %00, or a raw NUL, would cut the decoded text short and silently
+             * change the value */
+            for (size_t k = i; k < end; k++) {
+                if (s[k] == '\0' ||
+                    (k + 2 < end && s[k] == '%' && s[k + 1] == '0' && s[k + 2] == '0')) {
                     snprintf(err, errlen, "파라미터에 NUL 문자(%%00)는 쓸 수 없습니다.");
                     goto fail;
                 }

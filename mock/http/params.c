@@ -255,3 +255,58 @@ bool param_str_list(struct params *p, const char *name, size_t max_items, size_t
     *ret_n = n;
     return true;
 }
+
+/* ---- ids ---- */
+
+/* Fields that name a record or an account: what the store keys by. */
+static const char *const id_fields[] = {"imp_uid", "merchant_uid", "customer_uid", "imp_key",
+                                        "user_code"};
+
+static bool is_id_field(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof id_fields / sizeof *id_fields; i++)
+        if (strcmp(name, id_fields[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* The name of the first id field at or under n whose text, or a text of its
+ * list, holds a control character (schedules[].merchant_uid counts); NULL
+ * when none. id_name: the id field n is the value of, or NULL. Depth is
+ * bounded by the parsers (JSON_MAX_DEPTH, the form's own). */
+static const char *bad_id_under(const cJSON *n, const char *id_name)
+{
+    if (cJSON_IsString(n))
+        return id_name && has_control(n->valuestring) ? id_name : NULL;
+    for (const cJSON *c = n->child; c; c = c->next) {
+        const char *name = id_name;
+        if (cJSON_IsObject(n))
+            name = is_id_field(c->string) ? c->string : NULL;
+        const char *bad = bad_id_under(c, name);
+        if (bad)
+            return bad;
+    }
+    return NULL;
+}
+
+bool param_ids_clean(struct params *p)
+{
+    const cJSON *parts[] = {p->body, p->query};
+    for (size_t i = 0; i < 2; i++) {
+        const char *bad = parts[i] ? bad_id_under(parts[i], NULL) : NULL;
+        if (bad) {
+            char what[PARAM_ARG_MAX];
+            snprintf(what, sizeof what, "%s 파라미터", bad);
+            return param_fail1(p, MOCK_ID_CONTROL_CHAR, what);
+        }
+    }
+    return true;
+}

@@ -57,5 +57,10 @@ bool param_bool(struct params *p, const char *name, bool *ret);
  * ret_items (borrowed strings) must hold max_items. */
 bool param_str_list(struct params *p, const char *name, size_t max_items, size_t maxlen,
                     const char **ret_items, size_t *ret_n);
+/* false (MOCK_ID_CONTROL_CHAR) when an id field (imp_uid, merchant_uid,
+ * customer_uid, imp_key, user_code), anywhere in the body or the query,
+ * holds a control character: a byte below 0x20 or 0x7f. Text fields (names,
+ * reasons, custom_data) may hold them. */
+bool param_ids_clean(struct params *p);
 
 #endif

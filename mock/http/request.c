@@ -2,6 +2,7 @@
 #include "http/request.h"
 
 #include "domain/auth.h"
+#include "http/conns.h"
 #include "http/control.h"
 #include "http/envelope.h"
 #include "http/form.h"
@@ -14,25 +15,36 @@
 #include <string.h>
 #include <strings.h>
 
+/* How much one mg_read may ask for. civetweb returns from mg_read only once
+ * it has every byte asked for, or after --request-timeout without any, so
+ * the deadline can be checked only between reads, and a read of n bytes may
+ * outlast it by up to n waits for a byte. So a read asks for one byte for
+ * the first BODY_READ_SMALL bytes (a slow client's first wait, after the
+ * part of the body it sent with its headers, is then a one-byte read);
+ * after that, a read that found its bytes at once lets the next ask for
+ * twice as many, up to BODY_READ_MAX, and one that had to wait brings the
+ * next back to one byte. */
+#define BODY_READ_SMALL   4096
+#define BODY_READ_MAX     16
+#define BODY_READ_FAST_MS 1.0 /* a read this quick found its bytes waiting */
+
 char *request_read_body(struct mg_connection *conn, long long declared, size_t limit,
-                        size_t *ret_len, bool *too_large, bool *ret_broken)
+                        double deadline, struct body_read *ret)
 {
-    *too_large = false;
-    *ret_broken = false;
-    *ret_len = 0;
+    memset(ret, 0, sizeof *ret);
     if (declared > (long long)limit) {
-        *too_large = true;
+        ret->too_large = true;
         return NULL;
     }
     size_t cap = declared > 0 ? (size_t)declared + 1 : 4096;
     char *buf = malloc(cap);
-    size_t len = 0;
+    size_t len = 0, step = 1;
     if (!buf)
         return NULL;
     for (;;) {
         if (len + 1 >= cap) {
             if (cap > limit + 1) {
-                *too_large = true;
+                ret->too_large = true;
                 free(buf);
                 return NULL;
             }
@@ -45,22 +57,39 @@ char *request_read_body(struct mg_connection *conn, long long declared, size_t l
             buf = nb;
             cap = ncap;
         }
-        int got = mg_read(conn, buf + len, cap - len - 1);
+        size_t want = cap - len - 1 < step ? cap - len - 1 : step;
+        double began = conns_now_ms();
+        int got = mg_read(conn, buf + len, want);
+        double now = conns_now_ms();
         if (got < 0)
-            *ret_broken = true;
+            ret->broken = true;
         if (got <= 0)
             break;
         len += (size_t)got;
         if (len > limit) {
-            *too_large = true;
+            ret->too_large = true;
             free(buf);
             return NULL;
         }
+        if (declared > 0 && len == (size_t)declared)
+            break; /* whole, even if its last byte came late */
+        if (now >= deadline) {
+            ret->late = ret->broken = true;
+            break;
+        }
+        if (len < BODY_READ_SMALL || now - began >= BODY_READ_FAST_MS)
+            step = 1;
+        else if (step < BODY_READ_MAX)
+            step *= 2;
     }
     if (declared > 0 && len < (size_t)declared)
-        *ret_broken = true;
+        ret->broken = true;
+    /* civetweb gives up on a body after --request-timeout without a byte,
+     * which is past the deadline too */
+    if (ret->broken && conns_now_ms() >= deadline)
+        ret->late = true;
     buf[len] = '\0';
-    *ret_len = len;
+    ret->len = len;
     return buf;
 }
 

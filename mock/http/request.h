@@ -16,12 +16,24 @@
 struct mg_connection;
 struct mg_request_info;
 
-/* Reads the whole body up to limit; returns a malloc'd buffer (NUL-terminated)
- * or NULL. *too_large is set when the body exceeds limit, *ret_broken when it
- * ended before its Content-Length or its chunked framing was bad (never act
- * on a cut body: "amount=10000" cut short is a valid "amount=100"). */
+/* What request_read_body found. */
+struct body_read {
+    size_t len;
+    bool too_large; /* longer than the limit */
+    bool broken;    /* ended before its Content-Length, or bad chunked framing */
+    bool late;      /* not all there by the deadline (broken is set too) */
+};
+
+/* Reads the whole body up to limit by deadline (conns_now_ms time); returns
+ * a malloc'd buffer (NUL-terminated) or NULL, and what it found in *ret.
+ * Never act on a broken body: "amount=10000" cut short is a valid
+ * "amount=100". A body not all there at the deadline is cut off by the
+ * first read that ends after it: within one wait for a byte (under
+ * --request-timeout, after which civetweb gives up on a read) when the
+ * client slowed down in its first 4 KiB or never sent fast, within 16 such
+ * waits when it sent more than that fast and then slowed down (request.c). */
 char *request_read_body(struct mg_connection *conn, long long declared, size_t limit,
-                        size_t *ret_len, bool *too_large, bool *ret_broken);
+                        double deadline, struct body_read *ret);
 /* Parses the query string and the body into *ret_query and *ret_body (NULL
  * when absent), which r->params then borrows; false with the error rendered.
  * Either way the caller deletes both once r->params is no longer used. */

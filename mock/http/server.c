@@ -3,8 +3,10 @@
 
 #include "http/access_log.h"
 #include "http/api.h"
+#include "http/conns.h"
 #include "http/control.h"
 #include "http/envelope.h"
+#include "http/framing.h"
 #include "http/guard.h"
 #include "http/request.h"
 #include "http/scripted.h"
@@ -28,15 +30,27 @@ struct server {
     struct mg_context *ctx;
     struct app *app;
     struct server_opts opts;
+    struct conns *conns; /* each connection's socket and state (deadlines, giving way) */
+    int timeout_ms;      /* the request timeout in force */
     struct guard *guard; /* read-only while serving */
     int port;
 };
 
-static double mono_ms(void)
+/* Ids never hold a control character: a path that decoded to one (see
+ * framing_path), or an id field of the query or body with one. The 400 is
+ * fitted to the operation's statuses like every answer (dispatch). */
+static bool ids_clean(struct req *r, bool path_control)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    bool control = control_answers(r);
+    if (path_control)
+        control_refuse(r, MOCK_ID_CONTROL_CHAR, control ? "the path" : "요청 경로");
+    else if (param_ids_clean(&r->params))
+        return true;
+    else if (control)
+        control_fail_params(&r->reply, &r->params);
+    else
+        envelope_fail_params(&r->reply, &r->params);
+    return false;
 }
 
 /* Adds "Allow: ..." to a 405: the methods the path takes (RFC 9110 15.5.6). */
@@ -88,7 +102,7 @@ static bool route_request(struct req *r, char *pathbuf, size_t cap)
  * route's handler. */
 static void dispatch(const struct server *srv, struct mg_connection *conn,
                      const struct mg_request_info *ri, struct req *r, const char *body,
-                     size_t body_len, bool too_large)
+                     size_t body_len, bool too_large, bool path_control)
 {
     char pathbuf[2048];
     if (!guard_admit(srv->guard, conn, r) || !route_request(r, pathbuf, sizeof pathbuf) ||
@@ -103,7 +117,7 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
     cJSON *query, *parsed;
     bool scripted = false;
     if (request_parse_params(r, conn, ri->query_string, body, body_len, &query, &parsed) &&
-        request_authorize(r, conn)) {
+        ids_clean(r, path_control) && request_authorize(r, conn)) {
         scripted = r->route->op != OP_NONE && scenario_any() && scripted_answer(r);
         if (!scripted)
             r->route->fn(r);
@@ -123,29 +137,44 @@ static int handle(struct mg_connection *conn, void *cbdata)
 {
     struct server *srv = cbdata;
     const struct mg_request_info *ri = mg_get_request_info(conn);
-    double t0 = mono_ms();
+    struct conn *c = mg_get_user_connection_data(conn);
+    double t0 = conns_now_ms();
+    double deadline = conns_begin(srv->conns, c);
     struct req r;
     memset(&r, 0, sizeof r);
     r.app = srv->app;
     r.method = ri->request_method ? ri->request_method : "GET";
-    r.path = ri->local_uri ? ri->local_uri : "/";
+    bool path_control = false;
+    char *path = framing_path(ri->local_uri ? ri->local_uri : "/", &path_control);
+    r.path = path ? path : "/";
     r.tid = -1;
     r.user_agent = mg_get_header(conn, "User-Agent");
     r.window_key = mg_get_header(conn, "X-Impmock-Window");
     r.remote_addr = ri->remote_addr;
 
-    size_t body_len = 0;
-    bool too_large = false, broken = false;
+    bool framed = path && framing_check(ri, control_answers(&r), &r.reply);
+    struct body_read got = {0};
     char *body = NULL;
-    if (ri->content_length != 0 && strcmp(r.method, "GET") != 0 && strcmp(r.method, "HEAD") != 0)
-        body = request_read_body(conn, ri->content_length, srv->app->body_limit, &body_len,
-                                 &too_large, &broken);
-    if (broken)
-        control_refuse(&r, MOCK_BODY_INCOMPLETE, NULL);
+    if (framed && ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
+        strcmp(r.method, "HEAD") != 0)
+        body = request_read_body(conn, ri->content_length, srv->app->body_limit, deadline, &got);
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", srv->timeout_ms);
+    if (!path)
+        envelope_fail(&r.reply, MOCK_INTERNAL, NULL);
+    else if (!framed)
+        ; /* refused by framing_check */
+    else if (got.broken)
+        control_refuse(&r, got.late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
     else
-        dispatch(srv, conn, ri, &r, body, body_len, too_large);
+        dispatch(srv, conn, ri, &r, body, got.len, got.too_large, path_control);
     r.reply.cors_headers = r.cors;
-    bool keep_alive = !too_large && !broken && request_keep_alive(conn, ri);
+    /* a connection whose framing is in doubt, whose body was not read to
+     * its end, or while every worker holds one, is not kept */
+    bool keep_alive = framed && !got.too_large && !got.broken && request_keep_alive(conn, ri) &&
+                      conns_may_keep_alive(srv->conns);
+    if (!keep_alive)
+        mg_disable_connection_keep_alive(conn);
     bool no_answer = r.fault == SCN_CLOSE || r.fault == SCN_DROP_ANSWER;
     /* journal before answering: a client that reads /__mock/requests right
      * after its answer must find the request there */
@@ -157,15 +186,17 @@ static int handle(struct mg_connection *conn, void *cbdata)
                 headers[n_headers++] =
                     (struct journal_header){ri->http_headers[i].name, ri->http_headers[i].value};
         journal_record(r.tid, r.method, r.path, ri->query_string, no_answer ? 499 : r.reply.status,
-                       body, body_len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len,
+                       body, got.len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len,
                        headers, n_headers);
     }
     send_answer(conn, &r, keep_alive);
+    conns_end(c);
     if (!srv->opts.quiet)
-        access_log_write(&r, mono_ms() - t0, srv->opts.log_json);
+        access_log_write(&r, conns_now_ms() - t0, srv->opts.log_json);
     int status = r.reply.status;
     reply_fini(&r.reply);
     free(body);
+    free(path);
     return status;
 }
 
@@ -177,6 +208,7 @@ static int on_http_error(struct mg_connection *conn, int status, const char *err
     static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"};
     const struct mg_request_info *ri = mg_get_request_info(conn);
     const char *method = ri ? ri->request_method : NULL;
+    conns_set_answered(mg_get_user_connection_data(conn));
     char shown[48];
     size_t n = 0;
     /* only printable ASCII of what the client sent goes into the message */
@@ -220,6 +252,34 @@ static int on_http_error(struct mg_connection *conn, int status, const char *err
     return 0;
 }
 
+/* A worker took a new connection. */
+static int on_init_connection(const struct mg_connection *conn, void **conn_data)
+{
+    struct server *srv = mg_get_user_data(mg_get_context(conn));
+    *conn_data = conns_open(srv->conns);
+    return 0;
+}
+
+/* civetweb closes conn. A request it parsed but routed to no handler (an
+ * absolute-form target for another host or port, or "*") gets no answer
+ * from civetweb at all: it gets one here, while the socket is still open. */
+static void on_connection_close(const struct mg_connection *conn)
+{
+    struct server *srv = mg_get_user_data(mg_get_context(conn));
+    struct conn *c = mg_get_user_connection_data(conn);
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    if (ri && ri->request_uri && !ri->local_uri && !conns_answered(c)) {
+        struct reply rep;
+        memset(&rep, 0, sizeof rep);
+        framing_unrouted_reply(&rep);
+        /* the callback gets a const connection; writing the answer is the
+         * one thing done with it, before civetweb closes the socket */
+        send_reply((struct mg_connection *)conn, &rep, false, false);
+        reply_fini(&rep);
+    }
+    conns_close(srv->conns, c);
+}
+
 static int log_message(const struct mg_connection *conn, const char *message)
 {
     (void)conn;
@@ -256,9 +316,22 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     }
     snprintf(ports, sizeof ports, v6 ? "[%s]:%d" : "%s:%d", o->host, o->port);
     snprintf(threads, sizeof threads, "%d", o->threads);
-    char timeout_ms[16];
-    snprintf(timeout_ms, sizeof timeout_ms, "%d",
-             o->request_timeout_ms > 0 ? o->request_timeout_ms : 15000);
+    char timeout_ms[16], keep_alive_ms[16];
+    srv->timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms : 15000;
+    snprintf(timeout_ms, sizeof timeout_ms, "%d", srv->timeout_ms);
+    snprintf(keep_alive_ms, sizeof keep_alive_ms, "%d",
+             o->keep_alive_timeout_ms > 0 ? o->keep_alive_timeout_ms : 5000);
+    srv->conns = conns_new(o->threads, srv->timeout_ms);
+    if (!srv->conns) {
+        snprintf(err, errlen, "out of memory");
+        guard_free(srv->guard);
+        free(srv);
+        return NULL;
+    }
+    /* an idle keep-alive connection keeps its worker for the keep-alive
+     * timeout, which civetweb also applies to the headers of the
+     * connection's later requests (counted from the previous answer): a
+     * short one lets idle clients give way (conns.h) */
     /* empty access_control_*: civetweb would answer every CORS preflight
      * itself, for any origin, before our handler; guard.c decides */
     const char *options[] = {"listening_ports",
@@ -268,9 +341,11 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
                              "enable_keep_alive",
                              "yes",
                              "keep_alive_timeout_ms",
-                             "30000",
+                             keep_alive_ms,
                              "request_timeout_ms",
                              timeout_ms,
+                             "decode_url",
+                             "no", /* framing_path decodes, and sees a %00 */
                              "tcp_nodelay",
                              "1",
                              "access_control_allow_methods",
@@ -282,9 +357,12 @@ struct server *server_start(struct app *app, const struct server_opts *o, char *
     memset(&cb, 0, sizeof cb);
     cb.log_message = log_message;
     cb.http_error = on_http_error;
+    cb.init_connection = on_init_connection;
+    cb.connection_close = on_connection_close;
     srv->ctx = mg_start(&cb, srv, options);
     if (!srv->ctx) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not available)", ports);
+        conns_free(srv->conns);
         guard_free(srv->guard);
         free(srv);
         return NULL;
@@ -339,6 +417,7 @@ void server_stop(struct server *srv)
     mg_stop(srv->ctx);
     if (woke)
         pthread_join(waker, NULL);
+    conns_free(srv->conns);
     guard_free(srv->guard);
     free(srv);
 }

@@ -18,6 +18,7 @@ struct server_opts {
     int port;                         /* 0 = any free port */
     int threads;                      /* civetweb workers; one per concurrent keep-alive client */
     int request_timeout_ms;           /* time a client has to send one request; 0 = 15000 */
+    int keep_alive_timeout_ms;        /* how long an idle keep-alive connection is kept; 0 = 5000 */
     bool quiet;                       /* no access log */
     bool log_json;                    /* access log as JSON lines instead of text */
     const char *const *allowed_hosts; /* Host names answered besides the built-in ones */

@@ -43,11 +43,10 @@ static struct hmap_slot *find(const struct hmap *m, const char *key, uint32_t h)
     return NULL;
 }
 
-static bool grow(struct hmap *m)
+/* Moves the live entries to a table of ncap slots (a power of two with room
+ * for them); false when out of memory (m unchanged). */
+static bool rehash(struct hmap *m, size_t ncap)
 {
-    size_t ncap = m->cap ? m->cap * 2 : 16;
-    if (m->live * 2 < m->cap) /* mostly tombstones: rehash at the same size */
-        ncap = m->cap;
     struct hmap_slot *ns = calloc(ncap, sizeof *ns);
     if (!ns)
         return false;
@@ -65,6 +64,14 @@ static bool grow(struct hmap *m)
     m->cap = ncap;
     m->used = m->live;
     return true;
+}
+
+static bool grow(struct hmap *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 16;
+    if (m->live * 2 < m->cap) /* mostly tombstones: rehash at the same size */
+        ncap = m->cap;
+    return rehash(m, ncap);
 }
 
 bool hmap_put(struct hmap *m, const char *key, uint32_t val)
@@ -107,6 +114,14 @@ bool hmap_del(struct hmap *m, const char *key)
         return false;
     s->key = HMAP_TOMBSTONE;
     m->live--;
+    /* a map that emptied (a reset of many tenants) gives its memory back:
+     * down to a quarter full, so the next puts do not grow it at once */
+    if (m->cap > 64 && m->live * 8 < m->cap) {
+        size_t ncap = 64;
+        while (ncap < m->live * 4)
+            ncap *= 2;
+        rehash(m, ncap); /* out of memory: it keeps its size */
+    }
     return true;
 }
 

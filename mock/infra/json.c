@@ -81,6 +81,16 @@ static cJSON *parse_json(const char *s, size_t len, bool object_only, char *err,
                 snprintf(err, errlen, "문자열에 \\u0000(NUL)은 쓸 수 없습니다");
                 return NULL;
             }
+            if ((unsigned char)c < 0x20) {
+                /* JSON escapes them; cJSON would take them raw, and a raw NUL
+                 * would end the value there */
+                if (c == '\0')
+                    snprintf(err, errlen, "문자열에 NUL 문자(0x00)는 쓸 수 없습니다");
+                else
+                    snprintf(err, errlen, "문자열 안의 제어 문자(0x%02x)는 \\u%04x로 보내야 합니다",
+                             (unsigned)c, (unsigned)c);
+                return NULL;
+            }
             if (c == '\\')
                 i++;
             else if (c == '"')

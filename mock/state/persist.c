@@ -168,12 +168,13 @@ static bool dump_tenant(struct persist *p, int fd, int tid)
     bool ok = ev && store_tenant_slot(p->store, tid, &ev->merchant, &removed, ev->token,
                                       &ev->token_expires_at);
     if (ok) {
-        ev->kind = STORE_EV_TENANT_ADD;
+        /* a free slot is kept by its number alone: replaying the removal of
+         * a slot past the end makes it a free one */
+        ev->kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TENANT_ADD;
         ev->tid = tid;
         ok = write_event(fd, ev, NULL);
-        ev->kind = removed ? STORE_EV_TENANT_REMOVE : STORE_EV_TOKEN;
-        ok = ok && write_event(fd, ev, NULL);
-        ok = ok && (removed || dump_records(p, fd, tid, ev));
+        ev->kind = STORE_EV_TOKEN;
+        ok = ok && (removed || (write_event(fd, ev, NULL) && dump_records(p, fd, tid, ev)));
     }
     free(ev);
     return ok;

@@ -432,7 +432,8 @@ cJSON *state_merchant_to_json(const struct merchant *m)
 cJSON *state_merchant_to_json_full(const struct merchant *m)
 {
     cJSON *o = state_merchant_to_json(m);
-    if (o && !cJSON_AddStringToObject(o, "imp_secret", m->imp_secret)) {
+    if (o && (!cJSON_AddStringToObject(o, "imp_secret", m->imp_secret) ||
+              (m->on_the_fly && !cJSON_AddTrueToObject(o, "on_the_fly")))) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -457,6 +458,7 @@ bool state_merchant_from_json(const cJSON *o, struct merchant *ret, char *err, s
     rd_fixed(&r, "webhook_url", m.webhook_url, sizeof m.webhook_url, false);
     rd_fixed(&r, "webhook_format", fmt, sizeof fmt, false);
     m.webhook_form = strcmp(fmt, "form") == 0;
+    m.on_the_fly = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "on_the_fly"));
     const cJSON *chs = cJSON_GetObjectItemCaseSensitive(o, "channels");
     const cJSON *ch;
     if (!cJSON_IsArray(chs))

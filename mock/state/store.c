@@ -46,10 +46,13 @@ void store_free(struct store *s)
         return;
     store__lock(s); /* nobody else uses it by now: taken for the helpers' sake */
     for (size_t i = 0; i < s->n_tenants; i++) {
+        if (!s->tenants[i])
+            continue;
         store__tenant_records_clear(s, s->tenants[i]);
         free(s->tenants[i]);
     }
     free(s->tenants);
+    free(s->free_tids);
     paypack_fini(&s->pack);
     hmap_fini(&s->by_key);
     hmap_fini(&s->by_code);
@@ -227,21 +230,33 @@ void store_tenant_clear(struct store *s, int tid)
         store__token_set(s, tid, "", 0);
         store__tenant_records_clear(s, t);
         store__emit(s, STORE_EV_TENANT_CLEAR, tid, NULL);
+        s->evict_after = INT64_MIN; /* an empty tenant may be evictable now */
     }
     store__unlock_publish(s);
+}
+
+void store__tenant_free(struct store *s, int tid)
+{
+    store__assert_locked(s);
+    struct tenant *t = store__tenant(s, tid);
+    if (!t)
+        return;
+    store__token_set(s, tid, "", 0);
+    hmap_del(&s->by_key, t->m.imp_key);
+    if (t->m.merchant_code[0])
+        hmap_del(&s->by_code, t->m.merchant_code);
+    store__tenant_records_clear(s, t);
+    s->n_on_the_fly -= t->m.on_the_fly;
+    free(t);
+    s->tenants[tid] = NULL;
+    store__free_push(s, (uint32_t)tid);
 }
 
 void store_tenant_remove(struct store *s, int tid)
 {
     store__lock(s);
-    struct tenant *t = store__tenant(s, tid);
-    if (t) {
-        store__token_set(s, tid, "", 0);
-        hmap_del(&s->by_key, t->m.imp_key);
-        if (t->m.merchant_code[0])
-            hmap_del(&s->by_code, t->m.merchant_code);
-        store__tenant_records_clear(s, t);
-        t->removed = true;
+    if (store__tenant(s, tid)) {
+        store__tenant_free(s, tid);
         store__emit(s, STORE_EV_TENANT_REMOVE, tid, NULL);
     }
     store__unlock_publish(s);
@@ -251,12 +266,24 @@ void store_tenant_remove(struct store *s, int tid)
 
 static enum mock_err apply_tenant_add(struct store *s, const struct store_event *ev)
 {
-    size_t n = store_tenant_count(s);
-    if ((size_t)ev->tid < n)
-        return MOCK_OK; /* already there: the log repeats what a snapshot holds */
-    if ((size_t)ev->tid != n)
+    store__lock(s);
+    enum mock_err err = store__tenant_restore(s, &ev->merchant, ev->tid);
+    store__unlock_publish(s);
+    return err;
+}
+
+/* A removed tenant; a slot past the end becomes a free one (a snapshot
+ * keeps free slots by their number alone). */
+static enum mock_err apply_tenant_remove(struct store *s, const struct store_event *ev)
+{
+    if (ev->tid < 0)
         return MOCK_BAD_PARAM;
-    return store_tenant_add(s, &ev->merchant, NULL);
+    store__lock(s);
+    bool ok = store__slots_extend(s, (size_t)ev->tid + 1);
+    if (store__tenant(s, ev->tid))
+        store__tenant_free(s, ev->tid);
+    store__unlock(s);
+    return ok ? MOCK_OK : MOCK_INTERNAL;
 }
 
 static enum mock_err apply_token(struct store *s, const struct store_event *ev)
@@ -348,8 +375,7 @@ enum mock_err store_apply(struct store *s, const struct store_event *ev)
         store_tenant_clear(s, ev->tid);
         return MOCK_OK;
     case STORE_EV_TENANT_REMOVE:
-        store_tenant_remove(s, ev->tid);
-        return MOCK_OK;
+        return apply_tenant_remove(s, ev);
     case STORE_EV_TOKEN:
         return apply_token(s, ev);
     case STORE_EV_PAYMENT:

@@ -32,6 +32,18 @@ void store_free(struct store *s);
 /* Adds a tenant with merchant m (copied). MOCK_BAD_PARAM when imp_key or
  * merchant_code is taken. ret_tid may be NULL. */
 enum mock_err store_tenant_add(struct store *s, const struct merchant *m, int *ret_tid);
+/* Adds a tenant made on the fly (--open-tenants) with merchant m, marked
+ * so (m->on_the_fly). At most max of them live at once: at the cap, those
+ * that are idle and empty at `now` (no payment, billing key,
+ * pre-registration, schedule item, cash receipt, certification or shipping
+ * record, and no token current at now) are
+ * removed first, their ids put in *ret_evicted (malloc'd, *ret_n_evicted
+ * of them, free() it) for the caller to forget what it keeps by tenant id.
+ * MOCK_TENANT_LIMIT when none could go, MOCK_BAD_PARAM when imp_key is
+ * taken (a concurrent call made it). */
+enum mock_err store_tenant_add_open(struct store *s, const struct merchant *m, size_t max,
+                                    int64_t now, int *ret_tid, int **ret_evicted,
+                                    size_t *ret_n_evicted);
 /* Lookups; ret_m may be NULL. false when unknown. */
 bool store_tenant_by_key(struct store *s, const char *imp_key, int *ret_tid,
                          struct merchant *ret_m);
@@ -40,9 +52,10 @@ bool store_tenant_by_code(struct store *s, const char *merchant_code, int *ret_t
 bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m);
 /* Drops every payment, key, prepare and token of tenant tid (its merchant stays). */
 void store_tenant_clear(struct store *s, int tid);
-/* Forgets tenant tid entirely: its key pair and merchant code become unknown. */
+/* Forgets tenant tid entirely: its key pair and merchant code become
+ * unknown, its memory is freed and its id goes to the next tenant added. */
 void store_tenant_remove(struct store *s, int tid);
-/* Tenant ids are 0 .. store_tenant_count()-1; removed ones answer false to lookups. */
+/* Tenant ids are 0 .. store_tenant_count()-1; free ones answer false to lookups. */
 size_t store_tenant_count(struct store *s);
 
 /* ---- access tokens (reference §2; store_tenants.c) ---- */
@@ -199,7 +212,8 @@ void store_note_clock(struct store *s, bool frozen, int64_t value);
 /* Applies a logged change (replay; no event is emitted for it). Upserts, so
  * a change applied twice leaves the same state. */
 enum mock_err store_apply(struct store *s, const struct store_event *ev);
-/* Tenant slot tid including removed ones (to rebuild the same numbering). */
+/* Tenant slot tid including free ones (*ret_removed; their merchant and
+ * token empty), to rebuild the same numbering. */
 bool store_tenant_slot(struct store *s, int tid, struct merchant *ret_m, bool *ret_removed,
                        char *ret_token, int64_t *ret_token_expires_at);
 

@@ -111,6 +111,7 @@ enum mock_err store_customer_delete(struct store *s, int tid, const char *custom
         free(c);
         err = MOCK_OK;
         store__emit(s, STORE_EV_CUSTOMER_DEL, tid, customer_uid);
+        s->evict_after = INT64_MIN; /* the tenant may be empty, and evictable, now */
     }
     if (!store__unlock_publish(s) && err == MOCK_OK) {
         customer_fini(ret_customer);

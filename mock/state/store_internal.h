@@ -78,13 +78,14 @@ struct doc_table {
 };
 
 /* One merchant key pair and everything stored for it. Every field is guarded
- * by store.lock. A tenant is never freed while the store lives: reset only
- * empties or marks it removed, so tenant ids keep their meaning. */
+ * by store.lock. A removed tenant is freed and its slot (its tenant id) is
+ * free for the next tenant: whoever keeps a tenant id past a reset or an
+ * eviction (journal, webhooks, payment windows) forgets it then (sandbox.c,
+ * auth.c). */
 struct tenant {
     struct merchant m;
     char token[IDS_TOKEN_LEN + 1]; /* the access token, "" = none */
     int64_t token_expires_at;      /* unix seconds */
-    bool removed;                  /* reset dropped it; the slot stays */
 
     /* payments (store_payments.c) */
     struct pay_entry *pays; /* insertion order */
@@ -123,9 +124,13 @@ struct pending {
 };
 
 struct store {
-    pthread_mutex_t lock; /* guards every field below not marked otherwise */
-    struct tenant **tenants;
+    pthread_mutex_t lock;    /* guards every field below not marked otherwise */
+    struct tenant **tenants; /* by tenant id; NULL: a free slot */
     size_t n_tenants, cap_tenants;
+    uint32_t *free_tids; /* free slots, the last freed on top */
+    size_t n_free, cap_free;
+    size_t n_on_the_fly;  /* live tenants with m.on_the_fly (--max-tenants counts them) */
+    int64_t evict_after;  /* no tenant made on the fly can be evicted before this unix time */
     struct hmap by_key;   /* imp_key -> tid */
     struct hmap by_code;  /* merchant_code -> tid */
     struct hmap by_token; /* access token -> tid */
@@ -183,7 +188,7 @@ bool store__unlock_publish(struct store *s);
 static inline struct tenant *store__tenant(struct store *s, int tid)
 {
     store__assert_locked(s);
-    if (tid < 0 || (size_t)tid >= s->n_tenants || s->tenants[tid]->removed)
+    if (tid < 0 || (size_t)tid >= s->n_tenants)
         return NULL;
     return s->tenants[tid];
 }
@@ -234,6 +239,20 @@ bool store__vbank_reserve(struct store *s);
 void store__vbank_track(struct store *s, int tid, const struct payment *p);
 /* Drops the scripted deposits of tenant t (emptied or removed). */
 void store__vbanks_clear(struct store *s, const struct tenant *t);
+/* Frees tenant tid (its records, token and key entries) and frees its slot;
+ * nothing when there is none. Queues no change: the caller does. */
+void store__tenant_free(struct store *s, int tid);
+/* Puts slot tid on the free list (the next tenant added takes it); false
+ * when out of memory (the slot then stays free and unused). */
+bool store__free_push(struct store *s, uint32_t tid);
+/* Makes slots 0 .. n-1 exist, the new ones free; false when out of memory. */
+bool store__slots_extend(struct store *s, size_t n);
+/* Puts tenant t (owned) in slot tid, which is free or past the end (slots
+ * skipped on the way are free); false when out of memory. */
+bool store__tenant_place(struct store *s, int tid, struct tenant *t);
+/* Replay: adds merchant m in slot tid unless a tenant is there already
+ * (the log repeats what a snapshot holds); queues the change. */
+enum mock_err store__tenant_restore(struct store *s, const struct merchant *m, int tid);
 
 /* Frees every record of t (what store_tenant_clear drops), one file each. */
 void store__payments_clear(struct store *s, struct tenant *t);

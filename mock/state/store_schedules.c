@@ -63,7 +63,7 @@ static size_t store__sched_waiting(struct store *s)
     store__assert_locked(s);
     size_t n = 0;
     for (size_t i = 0; i < s->n_tenants; i++)
-        if (!s->tenants[i]->removed)
+        if (s->tenants[i])
             n += s->tenants[i]->n_sched_waiting;
     return n;
 }

@@ -6,38 +6,178 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- tenant slots ---- */
+
+bool store__free_push(struct store *s, uint32_t tid)
+{
+    store__assert_locked(s);
+    if (!grow_array((void **)&s->free_tids, &s->cap_free, s->n_free + 1, sizeof *s->free_tids))
+        return false; /* out of memory: the slot stays free, unused */
+    s->free_tids[s->n_free++] = tid;
+    return true;
+}
+
+/* Takes free slot tid off the free list; it is usually the last one pushed. */
+static void store__free_take(struct store *s, uint32_t tid)
+{
+    store__assert_locked(s);
+    for (size_t i = s->n_free; i-- > 0;) {
+        if (s->free_tids[i] == tid) {
+            s->free_tids[i] = s->free_tids[--s->n_free];
+            return;
+        }
+    }
+}
+
+bool store__slots_extend(struct store *s, size_t n)
+{
+    store__assert_locked(s);
+    if (n <= s->n_tenants)
+        return true;
+    if (!grow_array((void **)&s->tenants, &s->cap_tenants, n, sizeof *s->tenants))
+        return false;
+    for (size_t i = s->n_tenants; i < n; i++) {
+        s->tenants[i] = NULL;
+        s->n_tenants = i + 1;
+        if (!store__free_push(s, (uint32_t)i))
+            return false;
+    }
+    return true;
+}
+
+bool store__tenant_place(struct store *s, int tid, struct tenant *t)
+{
+    store__assert_locked(s);
+    if (!store__slots_extend(s, (size_t)tid + 1))
+        return false;
+    store__free_take(s, (uint32_t)tid);
+    s->tenants[tid] = t;
+    return true;
+}
+
+/* The slot the next tenant takes: the last one freed, else a new one. */
+static int store__next_slot(struct store *s)
+{
+    store__assert_locked(s);
+    return s->n_free ? (int)s->free_tids[s->n_free - 1] : (int)s->n_tenants;
+}
+
 /* ---- tenants ---- */
+
+/* Adds a tenant with a copy of m in slot tid (free, or past the end), indexed
+ * by key and code; the change is queued. */
+static enum mock_err store__tenant_add_at(struct store *s, const struct merchant *m, int tid)
+{
+    store__assert_locked(s);
+    uint32_t dummy;
+    if (hmap_get(&s->by_key, m->imp_key, &dummy) ||
+        (m->merchant_code[0] && hmap_get(&s->by_code, m->merchant_code, &dummy)))
+        return MOCK_BAD_PARAM;
+    struct tenant *t = calloc(1, sizeof *t);
+    if (!t)
+        return MOCK_INTERNAL;
+    t->m = *m;
+    if (!hmap_put(&s->by_key, t->m.imp_key, (uint32_t)tid)) {
+        free(t);
+        return MOCK_INTERNAL;
+    }
+    if ((t->m.merchant_code[0] && !hmap_put(&s->by_code, t->m.merchant_code, (uint32_t)tid)) ||
+        !store__tenant_place(s, tid, t)) {
+        hmap_del(&s->by_key, t->m.imp_key);
+        if (t->m.merchant_code[0])
+            hmap_del(&s->by_code, t->m.merchant_code);
+        free(t);
+        return MOCK_INTERNAL;
+    }
+    s->n_on_the_fly += t->m.on_the_fly;
+    store__emit(s, STORE_EV_TENANT_ADD, tid, &t->m);
+    return MOCK_OK;
+}
 
 enum mock_err store_tenant_add(struct store *s, const struct merchant *m, int *ret_tid)
 {
+    store__lock(s);
+    int tid = store__next_slot(s);
+    enum mock_err err = store__tenant_add_at(s, m, tid);
+    if (err == MOCK_OK && ret_tid)
+        *ret_tid = tid;
+    if (!store__unlock_publish(s) && err == MOCK_OK)
+        err = MOCK_INTERNAL;
+    return err;
+}
+
+enum mock_err store__tenant_restore(struct store *s, const struct merchant *m, int tid)
+{
+    store__assert_locked(s);
+    if (tid < 0)
+        return MOCK_BAD_PARAM;
+    if ((size_t)tid < s->n_tenants && s->tenants[tid])
+        return MOCK_OK; /* already there: the log repeats what a snapshot holds */
+    return store__tenant_add_at(s, m, tid);
+}
+
+/* ---- tenants made on the fly ---- */
+
+/* Whether t holds nothing: no payment (or charge under way), billing key,
+ * pre-registration, schedule item, cash receipt, certification or shipping
+ * record. */
+static bool tenant_empty(const struct tenant *t)
+{
+    return t->n_pays == 0 && t->n_inflight == 0 && t->n_preps == 0 && t->by_cust.live == 0 &&
+           t->n_scheds == 0 && t->receipts.index.live == 0 && t->ext_receipts.index.live == 0 &&
+           t->certs.index.live == 0 && t->logis.index.live == 0;
+}
+
+/* Removes every tenant made on the fly that is empty and has no token
+ * current at now, appending their ids to evicted (room for all of them);
+ * notes when the next one may become evictable. */
+static size_t store__evict_idle(struct store *s, int64_t now, int *evicted)
+{
+    store__assert_locked(s);
+    size_t n = 0;
+    int64_t next = INT64_MAX;
+    for (size_t i = 0; i < s->n_tenants; i++) {
+        struct tenant *t = s->tenants[i];
+        if (!t || !t->m.on_the_fly || !tenant_empty(t))
+            continue;
+        if (t->token[0] && now < t->token_expires_at) {
+            next = t->token_expires_at < next ? t->token_expires_at : next;
+            continue;
+        }
+        store__tenant_free(s, (int)i);
+        store__emit(s, STORE_EV_TENANT_REMOVE, (int)i, NULL);
+        evicted[n++] = (int)i;
+    }
+    s->evict_after = next;
+    return n;
+}
+
+enum mock_err store_tenant_add_open(struct store *s, const struct merchant *m, size_t max,
+                                    int64_t now, int *ret_tid, int **ret_evicted,
+                                    size_t *ret_n_evicted)
+{
+    struct merchant fresh = *m;
+    fresh.on_the_fly = true;
+    *ret_evicted = NULL;
+    *ret_n_evicted = 0;
+    store__lock(s);
     enum mock_err err = MOCK_BAD_PARAM;
     uint32_t dummy;
-    store__lock(s);
-    if (hmap_get(&s->by_key, m->imp_key, &dummy) ||
-        (m->merchant_code[0] && hmap_get(&s->by_code, m->merchant_code, &dummy)))
-        goto out;
-    err = MOCK_INTERNAL;
-    if (!grow_array((void **)&s->tenants, &s->cap_tenants, s->n_tenants + 1, sizeof *s->tenants))
-        goto out;
-    struct tenant *t = calloc(1, sizeof *t);
-    if (!t)
-        goto out;
-    t->m = *m;
-    uint32_t tid = (uint32_t)s->n_tenants;
-    if (!hmap_put(&s->by_key, t->m.imp_key, tid)) {
-        free(t);
-        goto out;
+    if (hmap_get(&s->by_key, fresh.imp_key, &dummy))
+        goto out; /* a concurrent getToken made it first */
+    if (s->n_on_the_fly >= max && now >= s->evict_after) {
+        int *evicted = malloc(s->n_on_the_fly * sizeof *evicted);
+        if (evicted)
+            *ret_n_evicted = store__evict_idle(s, now, evicted);
+        *ret_evicted = evicted;
     }
-    if (t->m.merchant_code[0] && !hmap_put(&s->by_code, t->m.merchant_code, tid)) {
-        hmap_del(&s->by_key, t->m.imp_key);
-        free(t);
+    err = MOCK_TENANT_LIMIT;
+    if (s->n_on_the_fly >= max)
         goto out;
-    }
-    s->tenants[s->n_tenants++] = t;
-    if (ret_tid)
-        *ret_tid = (int)tid;
-    err = MOCK_OK;
-    store__emit(s, STORE_EV_TENANT_ADD, (int)tid, &t->m);
+    int tid = store__next_slot(s);
+    err = store__tenant_add_at(s, &fresh, tid);
+    if (err == MOCK_OK)
+        *ret_tid = tid;
 out:
     if (!store__unlock_publish(s) && err == MOCK_OK)
         err = MOCK_INTERNAL;
@@ -94,13 +234,18 @@ bool store_tenant_slot(struct store *s, int tid, struct merchant *ret_m, bool *r
 {
     store__lock(s);
     bool ok = tid >= 0 && (size_t)tid < s->n_tenants;
-    if (ok) {
-        const struct tenant *t = s->tenants[tid];
+    const struct tenant *t = ok ? s->tenants[tid] : NULL;
+    if (t) {
         *ret_m = t->m;
-        *ret_removed = t->removed;
         memcpy(ret_token, t->token, sizeof t->token);
         *ret_token_expires_at = t->token_expires_at;
+    } else if (ok) { /* a free slot */
+        memset(ret_m, 0, sizeof *ret_m);
+        ret_token[0] = '\0';
+        *ret_token_expires_at = 0;
     }
+    if (ok)
+        *ret_removed = t == NULL;
     store__unlock(s);
     return ok;
 }
@@ -174,6 +319,7 @@ void store_token_expire(struct store *s, int tid)
     if (t && t->token[0]) {
         store__token_set(s, tid, "", 0);
         store__emit(s, STORE_EV_TOKEN, tid, t);
+        s->evict_after = INT64_MIN; /* it may be evictable now */
     }
     store__unlock_publish(s);
 }

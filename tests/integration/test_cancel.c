@@ -176,6 +176,40 @@ static void test_over_cancel_refused(void **state)
     http_res_free(&r);
 }
 
+/* A payment takes at most 100 cancels, the last of them for the whole
+ * balance: a partial cancel that would fill the history is refused (HTTP 200,
+ * code 1, nothing changed), a full one is taken. */
+static void test_history_bounded(void **state)
+{
+    (void)state;
+    char uid[32], body[128];
+    struct http_res r;
+    paid_payment("cx_history", 10000, 0, uid);
+    snprintf(body, sizeof body, "{\"imp_uid\":\"%s\",\"amount\":1}", uid);
+    for (int i = 0; i < 99; i++) {
+        post("/payments/cancel", body, &r);
+        env_ok(&r);
+        http_res_free(&r);
+    }
+    post("/payments/cancel", body, &r);
+    env_refused(
+        &r, 200, 1,
+        "한 결제건의 취소 내역은 최대 100건이며, 마지막 취소는 남은 금액 전액이어야 합니다.");
+    http_res_free(&r);
+    get_payment(uid, &r);
+    cJSON *p = env_ok(&r);
+    assert_int_equal(json_num(p, "cancel_amount"), 99);
+    assert_int_equal(cJSON_GetArraySize(history(p)), 99);
+    http_res_free(&r);
+    snprintf(body, sizeof body, "{\"imp_uid\":\"%s\"}", uid);
+    post("/payments/cancel", body, &r);
+    p = env_ok(&r);
+    assert_string_equal(json_str(p, "status"), "cancelled");
+    assert_int_equal(json_num(p, "cancel_amount"), 10000);
+    assert_int_equal(cJSON_GetArraySize(history(p)), 100);
+    http_res_free(&r);
+}
+
 static void test_checksum(void **state)
 {
     (void)state;
@@ -428,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_partial_then_full),
         cmocka_unit_test(test_amount_zero_is_full),
         cmocka_unit_test(test_over_cancel_refused),
+        cmocka_unit_test(test_history_bounded),
         cmocka_unit_test(test_checksum),
         cmocka_unit_test(test_tax_free),
         cmocka_unit_test(test_which_payment),

@@ -96,7 +96,7 @@ static void hres_free(struct hres *h)
     memset(h, 0, sizeof *h);
 }
 
-static int connect_mock(void)
+static int connect_port(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
@@ -104,13 +104,18 @@ static int connect_mock(void)
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)M.port);
+    sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
         fail_msg("connect to impmock: %s", strerror(errno));
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return fd;
+}
+
+static int connect_mock(void)
+{
+    return connect_port(M.port);
 }
 
 /* Writes everything or gives up (the server may close early on abuse). */
@@ -211,13 +216,18 @@ static void read_answer(int fd, int timeout_ms, struct hres *h)
     h->body = buf;
 }
 
-/* One request on its own connection; data is sent as given. */
-static void raw(const char *data, size_t len, struct hres *h)
+/* One request to port on its own connection; data is sent as given. */
+static void raw_to(int port, const char *data, size_t len, struct hres *h)
 {
-    int fd = connect_mock();
+    int fd = connect_port(port);
     send_all(fd, data, len);
     read_answer(fd, 5000, h);
     close(fd);
+}
+
+static void raw(const char *data, size_t len, struct hres *h)
+{
+    raw_to(M.port, data, len, h);
 }
 
 /* Builds and sends METHOD TARGET with the given extra header lines and body. */
@@ -819,6 +829,9 @@ static const struct body_case body_cases[] = {
     {"NaN", "application/json", "{\"amount\":NaN}", BAD_JSON_TEXT},
     {"lone surrogate", "application/json", "{\"name\":\"\\ud800\"}", BAD_JSON_TEXT},
     {"NUL escape", "application/json", "{\"merchant_uid\":\"hostile_order\\u0000x\"}", "u0000"},
+    {"raw control byte in a string", "application/json", "{\"merchant_uid\":\"hostile\x01order\"}",
+     "제어 문자"},
+    {"raw newline in a string", "application/json", "{\"name\":\"two\nlines\"}", "\\u000a"},
     {"invalid UTF-8", "application/json", "{\"name\":\"\xff\xfe\xc0\xaf\"}", "UTF-8"},
     {"overlong UTF-8", "application/json", "{\"name\":\"\xc0\xaf\"}", "UTF-8"},
     {"UTF-16 surrogate in UTF-8", "application/json", "{\"name\":\"\xed\xa0\x80\"}", "UTF-8"},
@@ -1418,6 +1431,95 @@ static void test_fields(void **state)
     end_cases("fields");
 }
 
+/* A NUL or another control character never ends up inside an id: %00 in the
+ * path once found the payment of the id before it, a raw NUL in a body
+ * charged the merchant_uid before it, and escaped newlines were stored.
+ * Refused in the envelope; HTTP 400 where the operation's Swagger lists 400,
+ * else HTTP 200 with code -1. */
+static void test_control_chars(void **state)
+{
+    (void)state;
+    begin_cases();
+    struct hres h;
+    req("GET", "/payments/find/order_h1", auth_line, NULL, NULL, 0, &h);
+    cJSON *j = cJSON_ParseWithLength(h.body, h.len);
+    const char *uid = json_str(cJSON_GetObjectItemCaseSensitive(j, "response"), "imp_uid");
+    if (!uid)
+        fail_msg("order_h1 not found: %s", h.body);
+    char imp_uid[64], target[256];
+    snprintf(imp_uid, sizeof imp_uid, "%s", uid);
+    cJSON_Delete(j);
+    hres_free(&h);
+    static const char ctl[] = "제어 문자";
+    static const struct {
+        const char *method, *target, *ctype, *body;
+        int status;
+    } cases[] = {
+        {"GET", "/payments/%s%%00junk", NULL, NULL, 200},
+        {"GET", "/payments/%s%%0a", NULL, NULL, 200},
+        {"GET", "/payments/%s%%7f", NULL, NULL, 200},
+        {"GET", "/payments/findAll/order_h1%%0d%%0a/paid", NULL, NULL, 400},
+        {"GET", "/subscribe/customers/cust_h1%%09", NULL, NULL, 200},
+        {"GET", "/subscribe/customers?customer_uid[]=cust_h1&customer_uid[]=a%%0ab", NULL, NULL,
+         200},
+        {"GET",
+         "/subscribe/payments/schedule?customer_uid=cust%%01h1&schedule_from=1&schedule_to=2", NULL,
+         NULL, 400},
+        {"POST", "/subscribe/payments/again", J,
+         "{\"customer_uid\":\"cust_h1\",\"merchant_uid\":\"hostile\\norder\",\"amount\":100}", 200},
+        {"POST", "/subscribe/payments/again", F,
+         "customer_uid=cust_h1&merchant_uid=hostile%%0Aorder&amount=100", 200},
+        {"POST", "/payments/cancel", J, "{\"imp_uid\":\"%s\\u0001\",\"amount\":1}", 200},
+        {"POST", "/payments/prepare", J, "{\"merchant_uid\":\"hostile_order\\r\",\"amount\":1}",
+         200},
+        {"POST", "/subscribe/payments/schedule", J,
+         "{\"customer_uid\":\"cust_h1\",\"schedules\":[{\"merchant_uid\":\"hostile\\u001border\","
+         "\"schedule_at\":1800000000,\"amount\":100}]}",
+         200},
+        {"POST", "/users/getToken", J, "{\"imp_key\":\"imp\\napikey\",\"imp_secret\":\"x\"}", 200},
+    };
+    char body[512], label[700];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(target, sizeof target, cases[i].target, imp_uid);
+        if (cases[i].body)
+            snprintf(body, sizeof body, cases[i].body, imp_uid);
+        req(cases[i].method, target, auth_line, cases[i].ctype, cases[i].body ? body : NULL,
+            cases[i].body ? strlen(body) : 0, &h);
+        snprintf(label, sizeof label, "%s %s %s", cases[i].method, target,
+                 cases[i].body ? body : "");
+        if (cases[i].status == 400)
+            expect(label, &h, 400, ENVELOPE, ctl);
+        else if (n_cases++, !refused_in_body(&h) || !strstr(h.body, ctl))
+            bad(label, "wanted HTTP 200, code -1, about control characters: %d %.200s", h.status,
+                h.body);
+        hres_free(&h);
+    }
+    /* a raw NUL byte: in JSON it is no JSON at all, in a form it would cut the
+     * value; again lists no 400, so both are refused in HTTP 200 */
+    static const char json_nul[] =
+        "{\"customer_uid\":\"cust_h1\",\"merchant_uid\":\"hostile\0_tail\",\"amount\":100}";
+    static const char form_nul[] = "customer_uid=cust_h1&merchant_uid=hostile\0_tail&amount=100";
+    req("POST", "/subscribe/payments/again", auth_line, J, json_nul, sizeof json_nul - 1, &h);
+    if (n_cases++, !refused_in_body(&h) || !strstr(h.body, "0x00"))
+        bad("raw NUL in a JSON body", "wanted HTTP 200, code -1, about NUL: %d %.200s", h.status,
+            h.body);
+    hres_free(&h);
+    req("POST", "/subscribe/payments/again", auth_line, F, form_nul, sizeof form_nul - 1, &h);
+    if (n_cases++, !refused_in_body(&h) || !strstr(h.body, "NUL"))
+        bad("raw NUL in a form body", "wanted HTTP 200, code -1, about NUL: %d %.200s", h.status,
+            h.body);
+    hres_free(&h);
+    /* text fields may hold them: a reason with a newline is a reason */
+    static const char reason[] = "{\"merchant_uid\":\"no_such_order\",\"reason\":\"two\\nlines\"}";
+    req("POST", "/payments/cancel", auth_line, J, reason, sizeof reason - 1, &h);
+    n_cases++;
+    if (strstr(h.body, ctl))
+        bad("newline in a reason", "refused as an id: %.200s", h.body);
+    hres_free(&h);
+    state_unchanged("control characters");
+    end_cases("control characters");
+}
+
 /* ---- transport abuse (raw bytes) ---- */
 
 static void test_transport(void **state)
@@ -1656,6 +1758,313 @@ static void test_slow_clients(void **state)
     end_cases("slow clients");
 }
 
+/* Reads from fd until the server closes it or ms pass; returns how many
+ * answers (status lines) came, the first one's status in *ret_status. */
+static int count_answers(int fd, int ms, int *ret_status)
+{
+    char buf[16384];
+    size_t got = 0;
+    double until = now_ms() + ms;
+    for (int left; (left = (int)(until - now_ms())) > 0 && got + 1 < sizeof buf;) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+        if (poll(&pfd, 1, left) <= 0)
+            break;
+        ssize_t n = recv(fd, buf + got, sizeof buf - got - 1, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    buf[got] = '\0';
+    *ret_status = 0;
+    sscanf(buf, "HTTP/1.1 %d", ret_status);
+    int answers = 0;
+    for (const char *p = buf; (p = strstr(p, "HTTP/1.1 ")) != NULL; p += 9)
+        answers += p == buf || p[-1] == '\n';
+    return answers;
+}
+
+/* Framing civetweb leaves to the handler: each case gets exactly one answer
+ * with the given status, never a second one and never silence. */
+static void test_framing(void **state)
+{
+    (void)state;
+    begin_cases();
+    static char many[8192], few[8192];
+    size_t n = (size_t)snprintf(many, sizeof many, "GET /payments/find/order_h1 HTTP/1.1\r\n");
+    for (int i = 0; i < 71; i++)
+        n += (size_t)snprintf(many + n, sizeof many - n, "X-H%d: v\r\n", i);
+    snprintf(many + n, sizeof many - n, "%sConnection: close\r\n\r\n", auth_line);
+    n = (size_t)snprintf(few, sizeof few, "GET /payments/find/order_h1 HTTP/1.1\r\n");
+    for (int i = 0; i < 61; i++)
+        n += (size_t)snprintf(few + n, sizeof few - n, "X-H%d: v\r\n", i);
+    snprintf(few + n, sizeof few - n, "%sConnection: close\r\n\r\n", auth_line);
+    char own_host[128];
+    snprintf(own_host, sizeof own_host,
+             "GET http://mydomain.com:%d/__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+             M.port);
+    const struct {
+        const char *name, *data;
+        int status;
+    } cases[] = {
+        {"two different Content-Lengths",
+         "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+         "Content-Length: 2\r\nContent-Length: 60\r\n\r\n{}",
+         400},
+        {"Content-Length above 2^63",
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+         "99999999999999999999\r\n\r\n{}",
+         400},
+        {"Content-Length 2^63-1",
+         "POST /users/getToken HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+         "9223372036854775807\r\n\r\n{}",
+         413},
+        {"absolute-form target, another host",
+         "GET http://evil.invalid/payments/find/order_h1 HTTP/1.1\r\nHost: evil\r\n\r\n", 400},
+        {"absolute-form target, this server", own_host, 400},
+        {"asterisk target", "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400},
+        {"Authorization as the 73rd header", many, 431},
+        {"Authorization as the 63rd header", few, 200},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int fd = connect_mock();
+        send_all(fd, cases[i].data, strlen(cases[i].data));
+        int status;
+        int answers = count_answers(fd, REQ_TIMEOUT * 3, &status);
+        close(fd);
+        n_cases++;
+        if (answers != 1 || status != cases[i].status)
+            bad(cases[i].name, "%d answers, the first %d; wanted one %d", answers, status,
+                cases[i].status);
+    }
+    state_unchanged("framing");
+    end_cases("framing");
+}
+
+/* A body must be in by the deadline: --request-timeout after a worker took
+ * the connection (the first request) or after the headers (later ones).
+ * Reads are checked against it as they return (request.c), and civetweb
+ * gives up on a read after --request-timeout without a byte, so:
+ *   - a body that drips (a byte every 100 ms here) is cut off by the first
+ *     byte after the deadline: 408 within one gap of it;
+ *   - a body that stalls is refused --request-timeout after its last byte
+ *     (never before the deadline, which that is never before): 408.
+ * Without the deadline a dripping body was read for as long as it dripped,
+ * and a stalled one answered 400 after one wait and closed after another. */
+static void test_slow_bodies(void **state)
+{
+    (void)state;
+    begin_cases();
+    static const char head[] =
+        "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 200\r\n\r\n{\"merchant_uid\":\"slow_order\"";
+    enum { STALLED, DRIPPING, SLOW_HEADERS };
+    static const char *const names[] = {"stalled body", "dripping body", "headers, then body"};
+    for (int kind = STALLED; kind <= SLOW_HEADERS; kind++) {
+        double t0 = now_ms(), answered = -1;
+        int fd = connect_mock();
+        size_t sent = 0;
+        if (kind == SLOW_HEADERS) /* the first 60 bytes over 600 ms */
+            for (; sent < 60; sent += 6, sleep_ms(60))
+                send_all(fd, head + sent, 6);
+        send_all(fd, head + sent, sizeof head - 1 - sent);
+        double last_byte = now_ms() - t0;
+        int status = 0;
+        while (answered < 0 && now_ms() - t0 < REQ_TIMEOUT * 4) {
+            if (kind == DRIPPING && send(fd, " ", 1, MSG_NOSIGNAL) == 1)
+                last_byte = now_ms() - t0;
+            struct pollfd pfd = {fd, POLLIN, 0};
+            if (poll(&pfd, 1, kind == DRIPPING ? 100 : 50) > 0) {
+                char b[512];
+                ssize_t r = recv(fd, b, sizeof b - 1, 0);
+                b[r > 0 ? r : 0] = '\0';
+                sscanf(b, "HTTP/1.1 %d", &status);
+                answered = now_ms() - t0;
+            }
+        }
+        close(fd);
+        /* dripping: by the deadline plus one gap (100 ms) and some slack;
+         * stalled: --request-timeout after the last byte, with the same slack */
+        double from = kind == DRIPPING ? REQ_TIMEOUT : last_byte + REQ_TIMEOUT;
+        double to = kind == DRIPPING ? REQ_TIMEOUT + 100 + 300 : last_byte + REQ_TIMEOUT + 300;
+        n_cases++;
+        if (answered < 0)
+            bad(names[kind], "still reading after %d ms", REQ_TIMEOUT * 4);
+        else if (answered < from - 50 || answered > to || status != 408)
+            bad(names[kind], "answered %d after %.0f ms; wanted 408 after %.0f to %.0f ms", status,
+                answered, from, to);
+    }
+    state_unchanged("slow bodies");
+    end_cases("slow bodies");
+}
+
+/* Workers held by dripping bodies come back at their deadline: with every
+ * worker taken by one, a new client is served soon after the timeout
+ * (without the deadline, never). */
+static void test_dripping_clients_give_workers_back(void **state)
+{
+    (void)state;
+    begin_cases();
+    enum { WORKERS = 4 };
+    struct mock D;
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", REQ_TIMEOUT);
+    const char *args[] = {"--threads", "4", "--request-timeout", timeout, NULL};
+    mock_start(&D, args);
+    static const char head[] =
+        "POST /payments/prepare HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 5000\r\n\r\n{";
+    int drip[WORKERS];
+    for (int i = 0; i < WORKERS; i++) {
+        drip[i] = connect_port(D.port);
+        send_all(drip[i], head, sizeof head - 1);
+    }
+    sleep_ms(50); /* every worker has taken its dripping client */
+    static const char ask[] =
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    double t0 = now_ms();
+    int fd = connect_port(D.port);
+    send_all(fd, ask, sizeof ask - 1);
+    /* keep dripping while the new client waits for a worker */
+    struct hres h = {0};
+    bool done = false;
+    while (!done && now_ms() - t0 < REQ_TIMEOUT * 4) {
+        for (int i = 0; i < WORKERS; i++)
+            send(drip[i], " ", 1, MSG_NOSIGNAL);
+        struct pollfd pfd = {fd, POLLIN, 0};
+        if (poll(&pfd, 1, 100) > 0) {
+            read_answer(fd, 1000, &h);
+            done = true;
+        }
+    }
+    double waited = now_ms() - t0;
+    close(fd);
+    for (int i = 0; i < WORKERS; i++)
+        close(drip[i]);
+    n_cases++;
+    if (!done || h.status != 200 || waited > REQ_TIMEOUT + 100 + 500)
+        bad("every worker held by a dripping body", "new client: %d after %.0f ms", h.status,
+            waited);
+    hres_free(&h);
+    n_cases++;
+    if (mock_stop(&D) != 0)
+        bad("every worker held by a dripping body", "the server did not stop cleanly");
+    end_cases("dripping clients");
+}
+
+/* Keep-alive clients gone idle keep their workers for --keep-alive-timeout
+ * only, and while every worker holds a connection answers say
+ * "Connection: close", so each client that asks gives its worker up; with
+ * workers to spare nobody is closed. Without a keep-alive timeout of its own
+ * (civetweb's was 30 s) a new client waited for it. */
+static void test_idle_give_way(void **state)
+{
+    (void)state;
+    begin_cases();
+    enum { WORKERS = 8, KEEP_MS = 1000 };
+    struct mock K;
+    const char *args[] = {"--threads", "8", "--keep-alive-timeout", "1000", NULL};
+    mock_start(&K, args);
+    static const char ask[] = "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    static const char ask_close[] =
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    struct hres h;
+
+    /* an idle keep-alive connection is closed after the keep-alive timeout */
+    int one = connect_port(K.port);
+    send_all(one, ask, sizeof ask - 1);
+    read_answer(one, 3000, &h);
+    double answered = now_ms();
+    n_cases++;
+    if (h.status != 200 || strcasecmp(h.connection, "keep-alive") != 0)
+        bad("idle connection", "answer %d, Connection: %s", h.status, h.connection);
+    hres_free(&h);
+    struct pollfd pfd = {one, POLLIN, 0};
+    char b;
+    bool closed = poll(&pfd, 1, KEEP_MS * 4) > 0 && recv(one, &b, 1, 0) <= 0;
+    double idle_for = now_ms() - answered;
+    close(one);
+    n_cases++;
+    if (!closed || idle_for < KEEP_MS * 0.8 || idle_for > KEEP_MS + 500)
+        bad("idle connection", "%s after %.0f ms; wanted closed after %d ms",
+            closed ? "closed" : "still open", idle_for, KEEP_MS);
+
+    /* half the workers idle: a new client is served, nobody is closed */
+    int idle[WORKERS];
+    for (int i = 0; i < WORKERS / 2; i++) {
+        idle[i] = connect_port(K.port);
+        send_all(idle[i], ask, sizeof ask - 1);
+        read_answer(idle[i], 3000, &h);
+        if (h.status != 200)
+            fail_msg("idle client %d: %d", i, h.status);
+        hres_free(&h);
+    }
+    double t0 = now_ms();
+    raw_to(K.port, ask_close, sizeof ask_close - 1, &h);
+    n_cases++;
+    if (h.status != 200 || now_ms() - t0 > 300)
+        bad("workers to spare", "new client: %d after %.0f ms", h.status, now_ms() - t0);
+    hres_free(&h);
+    for (int k = 0; k < WORKERS / 2; k++) {
+        struct pollfd p = {idle[k], POLLIN, 0};
+        n_cases++;
+        if (poll(&p, 1, 0) != 0)
+            bad("workers to spare", "idle client %d was closed", k);
+        close(idle[k]);
+    }
+    sleep_ms(100); /* their workers see the close */
+
+    /* every other worker held by a client that sends nothing (bounded by
+     * --request-timeout, 15 s here): the answer that takes the last worker
+     * says Connection: close */
+    int silent[WORKERS];
+    for (int i = 0; i < WORKERS - 1; i++)
+        silent[i] = connect_port(K.port);
+    sleep_ms(50); /* the workers have taken them */
+    int fd = connect_port(K.port);
+    send_all(fd, ask, sizeof ask - 1);
+    read_answer(fd, 3000, &h);
+    close(fd);
+    n_cases++;
+    if (h.status != 200 || strcasecmp(h.connection, "close") != 0)
+        bad("last worker", "answer %d, Connection: %s; wanted close", h.status, h.connection);
+    hres_free(&h);
+    for (int i = 0; i < WORKERS - 1; i++)
+        close(silent[i]);
+    sleep_ms(100); /* their workers see the close */
+
+    /* every worker held: seven idle keep-alive clients and one that sends
+     * nothing; a new client gets the worker of the first idle one to time
+     * out */
+    for (int i = 0; i < WORKERS - 1; i++) {
+        idle[i] = connect_port(K.port);
+        send_all(idle[i], ask, sizeof ask - 1);
+        read_answer(idle[i], 3000, &h);
+        if (h.status != 200 || strcasecmp(h.connection, "keep-alive") != 0)
+            fail_msg("idle client %d: %d, Connection: %s", i, h.status, h.connection);
+        hres_free(&h);
+    }
+    silent[0] = connect_port(K.port);
+    sleep_ms(50); /* a worker has taken it */
+    t0 = now_ms();
+    fd = connect_port(K.port);
+    send_all(fd, ask, sizeof ask - 1);
+    read_answer(fd, KEEP_MS * 4, &h);
+    double waited = now_ms() - t0;
+    close(fd);
+    n_cases++;
+    if (h.status != 200 || waited > KEEP_MS + 500)
+        bad("every worker held", "new client: %d after %.0f ms; wanted within %d ms", h.status,
+            waited, KEEP_MS);
+    hres_free(&h);
+    close(silent[0]);
+    for (int i = 0; i < WORKERS - 1; i++)
+        close(idle[i]);
+    n_cases++;
+    if (mock_stop(&K) != 0)
+        bad("every worker held", "the server did not stop cleanly");
+    end_cases("idle keep-alive clients");
+}
+
 /* Text a client stored (custom_data as a form string) that is parsed again
  * when shown: "[[[[..." 8000 deep must not take the worker's small stack. */
 static void test_stored_text(void **state)
@@ -1698,6 +2107,98 @@ static void test_stored_text(void **state)
     hres_free(&h);
     must_serve("stored text");
     end_cases("stored text");
+}
+
+/* ---- the access log ---- */
+
+/* Paths that once forged a text line (%0A) or cut a JSON one (over 1 KB),
+ * and bytes that are not UTF-8: each request must be exactly one whole line,
+ * in either format. */
+static void test_access_log(void **state)
+{
+    (void)state;
+    begin_cases();
+    static char long_id[4001], long_path[4200];
+    memset(long_id, 'a', 4000);
+    snprintf(long_path, sizeof long_path,
+             "GET /payments/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", long_id);
+    const char *const sent[] = {
+        "GET /payments/x%0A127.0.0.1%20%22GET%20/forged%22%20200%200%200.1ms HTTP/1.1\r\n"
+        "Host: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        long_path,
+        "GET /payments/%ff%fe%22%5c%1b[31m HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+        "close\r\n\r\n",
+        "GET /__mock/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    };
+    const size_t n_sent = sizeof sent / sizeof *sent;
+    static const char *const formats[] = {"text", "json"};
+    for (size_t f = 0; f < 2; f++) {
+        struct mock L;
+        const char *args[] = {"--log-format", formats[f], NULL};
+        mock_start_logged(&L, args);
+        for (size_t i = 0; i < n_sent; i++) {
+            struct hres h;
+            raw_to(L.port, sent[i], strlen(sent[i]), &h);
+            hres_free(&h);
+        }
+        char path[128];
+        snprintf(path, sizeof path, "%s/log", L.dir);
+        /* a line is written just after its answer: wait for them, bounded */
+        char *log = NULL;
+        for (double until = now_ms() + 3000; now_ms() < until; sleep_ms(20)) {
+            free(log);
+            log = file_read(path, NULL);
+            size_t nl = 0;
+            for (const char *c = log ? log : ""; *c; c++)
+                nl += *c == '\n';
+            if (nl >= n_sent + 1) /* the listening line, then one per request */
+                break;
+        }
+        mock_stop(&L);
+        if (!log)
+            fail_msg("no access log in %s", path);
+        size_t lines = 0, long_whole = 0; /* lines, and lines with the long path whole */
+        for (char *line = log, *end; *line; line = end + 1) {
+            end = strchr(line, '\n');
+            if (!end)
+                end = line + strlen(line) - 1; /* an unterminated last line */
+            *end = '\0';
+            if (strncmp(line, "impmock", 7) == 0)
+                continue; /* the listening line and notices, not access lines */
+            lines++;
+            n_cases++;
+            char label[64];
+            snprintf(label, sizeof label, "%s access log line %zu", formats[f], lines);
+            if (f == 1) {
+                cJSON *j = cJSON_Parse(line);
+                const char *p = json_str(j, "path");
+                if (!p || !utf8_ok((const unsigned char *)line, strlen(line)))
+                    bad(label, "not one whole JSON record: %.200s", line);
+                else if (strstr(p, long_id))
+                    long_whole++;
+                cJSON_Delete(j);
+            } else {
+                size_t len = strlen(line);
+                if (strncmp(line, "127.0.0.1 \"", 11) != 0 || len < 3 ||
+                    strcmp(line + len - 2, "ms") != 0)
+                    bad(label, "not one whole text record: %.200s", line);
+                for (const char *c = line; *c; c++)
+                    if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) {
+                        bad(label, "unescaped byte 0x%02x: %.200s", (unsigned char)*c, line);
+                        break;
+                    }
+                if (strstr(line, long_id))
+                    long_whole++;
+            }
+        }
+        n_cases++;
+        if (lines != n_sent || long_whole != 1)
+            bad(formats[f],
+                "%zu access lines for %zu requests, %zu with the long path whole:\n%.2000s", lines,
+                n_sent, long_whole, log);
+        free(log);
+    }
+    end_cases("access log");
 }
 
 /* ---- what the request journal shows: no secret, whatever its encoding ---- */
@@ -2092,14 +2593,29 @@ static void test_exposure(void **state)
 
 int main(void)
 {
+    /* test_stored_text opens a payment window (a payment appears), so the
+     * tests that compare the state with the baseline come before it */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_route_table),     cmocka_unit_test(test_credentials),
-        cmocka_unit_test(test_bodies),          cmocka_unit_test(test_queries),
-        cmocka_unit_test(test_methods),         cmocka_unit_test(test_path_ids),
-        cmocka_unit_test(test_traversal),       cmocka_unit_test(test_fields),
-        cmocka_unit_test(test_transport),       cmocka_unit_test(test_slow_clients),
-        cmocka_unit_test(test_stored_text),     cmocka_unit_test(test_journal_hides_secrets),
-        cmocka_unit_test(test_journal_bounded), cmocka_unit_test(test_exposure),
+        cmocka_unit_test(test_route_table),
+        cmocka_unit_test(test_credentials),
+        cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_queries),
+        cmocka_unit_test(test_methods),
+        cmocka_unit_test(test_path_ids),
+        cmocka_unit_test(test_traversal),
+        cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_control_chars),
+        cmocka_unit_test(test_transport),
+        cmocka_unit_test(test_slow_clients),
+        cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_slow_bodies),
+        cmocka_unit_test(test_dripping_clients_give_workers_back),
+        cmocka_unit_test(test_idle_give_way),
+        cmocka_unit_test(test_stored_text),
+        cmocka_unit_test(test_access_log),
+        cmocka_unit_test(test_journal_hides_secrets),
+        cmocka_unit_test(test_journal_bounded),
+        cmocka_unit_test(test_exposure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #define T0 1750000000LL
@@ -46,7 +47,7 @@ static struct grant get_token(struct unit_world *w, const struct merchant *open_
 {
     struct grant g;
     memset(&g, 0, sizeof g);
-    g.err = auth_get_token(w->s, open_template, key, secret, g.token, &g.now, &g.expires_at);
+    g.err = auth_get_token(w->s, open_template, 100, key, secret, g.token, &g.now, &g.expires_at);
     return g;
 }
 
@@ -177,14 +178,48 @@ static void test_open_tenants(void **state)
     assert_int_equal(tid, w->a);
 }
 
+/* At most max tenants made on the fly: past it a new pair is refused until
+ * idle empty ones (no record, no current token) can make room. */
+static void test_open_tenants_capped(void **state)
+{
+    struct unit_world *w = *state;
+    struct merchant tmpl;
+    fixtures_template_merchant(unit_fixtures(), "", "", &tmpl);
+    size_t slots = store_tenant_count(w->s);
+    char key[32];
+    for (int i = 0; i < 3; i++) {
+        snprintf(key, sizeof key, "job-%d", i);
+        struct grant g;
+        memset(&g, 0, sizeof g);
+        g.err = auth_get_token(w->s, &tmpl, 3, key, "s", g.token, &g.now, &g.expires_at);
+        assert_int_equal(g.err, MOCK_OK);
+    }
+    struct grant g;
+    g.err = auth_get_token(w->s, &tmpl, 3, "job-3", "s", g.token, &g.now, &g.expires_at);
+    assert_int_equal(g.err, MOCK_TENANT_LIMIT);
+    /* known pairs still get their token at the cap */
+    g.err = auth_get_token(w->s, &tmpl, 3, "job-1", "s", g.token, &g.now, &g.expires_at);
+    assert_int_equal(g.err, MOCK_OK);
+    /* the fixture tenants do not count, and are never dropped */
+    assert_int_equal(get_token(w, &tmpl, "key-a", "secret-key-a").err, MOCK_OK);
+    /* once the tokens expired, the idle empty tenants make room */
+    clock_advance(STORE_TOKEN_TTL + 1);
+    for (int i = 3; i < 6; i++) {
+        snprintf(key, sizeof key, "job-%d", i);
+        g.err = auth_get_token(w->s, &tmpl, 3, key, "s", g.token, &g.now, &g.expires_at);
+        assert_int_equal(g.err, MOCK_OK);
+    }
+    assert_false(store_tenant_by_key(w->s, "job-0", NULL, NULL));
+    assert_true(store_tenant_by_key(w->s, "key-a", NULL, NULL));
+    assert_int_equal(store_tenant_count(w->s), slots + 3); /* their slots were reused */
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_issue_and_resolve),
-        T(test_reuse_extension_and_expiry),
-        T(test_refusals),
-        T(test_open_tenants),
+        T(test_issue_and_resolve), T(test_reuse_extension_and_expiry), T(test_refusals),
+        T(test_open_tenants),      T(test_open_tenants_capped),
     };
 #undef T
     return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);

@@ -18,7 +18,7 @@
 static struct cancel_money money(int64_t amount, int64_t cancelled, int64_t tax_free,
                                  int64_t tax_free_cancelled)
 {
-    struct cancel_money m = {amount, cancelled, tax_free, tax_free_cancelled};
+    struct cancel_money m = {amount, cancelled, tax_free, tax_free_cancelled, 0};
     return m;
 }
 
@@ -114,6 +114,28 @@ static void test_tax_free(void **state)
                      MOCK_OK);
     assert_int_equal(p.amount, 7000);
     assert_int_equal(p.tax_free, 1000);
+}
+
+/* The history is bounded: the last entry it may take must empty the balance. */
+static void test_history_bound(void **state)
+{
+    (void)state;
+    struct cancel_plan p;
+    int64_t limit;
+    struct cancel_money m = money(10000, 98, 0, 0);
+    m.n_cancels = CANCEL_HISTORY_MAX - 2;
+    assert_int_equal(plan(PAY_PAID, m, 1, 0, NULL, &p, &limit), MOCK_OK);
+    m.n_cancels = CANCEL_HISTORY_MAX - 1;
+    assert_int_equal(plan(PAY_PAID, m, 1, 0, NULL, &p, &limit), MOCK_CANCEL_HISTORY_FULL);
+    assert_int_equal(limit, CANCEL_HISTORY_MAX);
+    assert_int_equal(plan(PAY_PAID, m, 0, 0, NULL, &p, &limit), MOCK_OK);
+    assert_true(p.full);
+    assert_int_equal(plan(PAY_PAID, m, 9902, 0, NULL, &p, &limit), MOCK_OK);
+    /* a longer history (seeded, imported) takes no more cancels at all */
+    m.n_cancels = CANCEL_HISTORY_MAX;
+    assert_int_equal(plan(PAY_PAID, m, 0, 0, NULL, &p, &limit), MOCK_CANCEL_HISTORY_FULL);
+    /* the money rules are judged first */
+    assert_int_equal(plan(PAY_PAID, m, 9903, 0, NULL, &p, &limit), MOCK_CANCEL_OVER);
 }
 
 static void test_apply(void **state)
@@ -275,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_checksum),
         cmocka_unit_test(test_tax_free),
+        cmocka_unit_test(test_history_bound),
         cmocka_unit_test(test_apply),
         cmocka_unit_test_setup_teardown(test_which_payment, unit_world_setup, unit_world_teardown),
         cmocka_unit_test_setup_teardown(test_refusal_changes_nothing, unit_world_setup,

@@ -236,6 +236,39 @@ static void test_changes_survive_a_reopen(void **state)
     free(after);
 }
 
+/* A removed tenant's slot goes to the next tenant; free slots, reused ones,
+ * a free slot at the end and a tenant made on the fly come back the same,
+ * from the log and from a snapshot. */
+static void test_reused_slots_survive_a_reopen(void **state)
+{
+    struct ctx *c = *state;
+    struct session x = open_ok(c, NULL);
+    make_history(x.s, NULL); /* slot 2 freed */
+    struct merchant m;
+    int tid = -1, *evicted = NULL;
+    size_t n_evicted = 0;
+    unit_merchant(&m, "key-reuse", "imp-reuse");
+    assert_int_equal(store_tenant_add(x.s, &m, &tid), MOCK_OK);
+    assert_int_equal(tid, 2);
+    unit_merchant(&m, "key-open", "");
+    assert_int_equal(store_tenant_add_open(x.s, &m, 10, T0, &tid, &evicted, &n_evicted), MOCK_OK);
+    assert_int_equal(n_evicted, 0);
+    free(evicted);
+    unit_merchant(&m, "key-tail", "");
+    assert_int_equal(store_tenant_add(x.s, &m, &tid), MOCK_OK);
+    store_tenant_remove(x.s, tid);
+    reopen_same(c, &x);
+    assert_true(store_tenant_merchant(x.s, 3, &m));
+    assert_true(m.on_the_fly);
+    char err[256];
+    assert_true(persist_compact(x.p, err, sizeof err));
+    reopen_same(c, &x);
+    assert_int_equal(store_tenant_count(x.s), 5);
+    assert_true(store_tenant_by_key(x.s, "key-reuse", &tid, NULL));
+    assert_int_equal(tid, 2);
+    session_close(&x);
+}
+
 /* The log is appended to: one CRC-framed line per change. */
 static void test_each_change_is_one_framed_line(void **state)
 {
@@ -420,11 +453,9 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_changes_survive_a_reopen),
-        T(test_each_change_is_one_framed_line),
-        T(test_compaction),
-        T(test_a_torn_last_line_is_skipped),
-        T(test_damage_is_refused_untouched),
+        T(test_changes_survive_a_reopen),       T(test_reused_slots_survive_a_reopen),
+        T(test_each_change_is_one_framed_line), T(test_compaction),
+        T(test_a_torn_last_line_is_skipped),    T(test_damage_is_refused_untouched),
         T(test_unusable_directories),
     };
 #undef T

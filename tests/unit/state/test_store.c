@@ -51,6 +51,38 @@ static void test_tenants(void **state)
     assert_int_equal(tid, 2);
 }
 
+/* A removed tenant is freed and its id goes to the next tenant: adding and
+ * removing tenants over and over keeps the slots (and the memory) bounded;
+ * the old id knows nothing of the new tenant's predecessor. */
+static void test_removed_slots_are_reused(void **state)
+{
+    struct unit_world *f = *state;
+    struct merchant m;
+    size_t slots = store_tenant_count(f->s);
+    char key[32];
+    for (int round = 0; round < 1000; round++) {
+        snprintf(key, sizeof key, "key-round-%d", round);
+        unit_merchant(&m, key, "");
+        int tid = -1;
+        assert_int_equal(store_tenant_add(f->s, &m, &tid), MOCK_OK);
+        char tok[IDS_TOKEN_LEN + 1];
+        int64_t exp;
+        store_token_issue(f->s, tid, 1700000000, TOK_C, tok, &exp);
+        store_tenant_remove(f->s, tid);
+        assert_false(store_tenant_by_key(f->s, key, NULL, NULL));
+        assert_false(store_token_lookup(f->s, TOK_C, 1700000001, &tid));
+    }
+    assert_int_equal(store_tenant_count(f->s), slots + 1);
+    /* the free slot reads as removed, with nothing in it */
+    bool removed = false;
+    char tok[IDS_TOKEN_LEN + 1] = "x";
+    int64_t exp = -1;
+    assert_true(store_tenant_slot(f->s, (int)slots, &m, &removed, tok, &exp));
+    assert_true(removed);
+    assert_string_equal(m.imp_key, "");
+    assert_string_equal(tok, "");
+}
+
 /* ---- tokens ---- */
 
 static void issue(struct unit_world *f, int tid, int64_t now, const char *candidate,
@@ -701,6 +733,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, unit_world_setup, unit_world_teardown)
     const struct CMUnitTest tests[] = {
         T(test_tenants),
+        T(test_removed_slots_are_reused),
         T(test_token_issue_and_reuse),
         T(test_token_extension_in_last_minute),
         T(test_token_expiry_gives_new_token),
