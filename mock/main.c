@@ -8,6 +8,7 @@
 #include "domain/checkout.h"
 #include "domain/outcomes.h"
 #include "domain/schedule.h"
+#include "http/access_log.h"
 #include "http/app.h"
 #include "http/healthcheck.h"
 #include "http/server.h"
@@ -231,10 +232,10 @@ static bool start_tls(struct running *run, const struct config *c, int http_port
         return false;
     }
     bool v6 = strchr(c->host, ':') != NULL;
-    printf(v6 ? "impmock listening on https://[%s]:%d (%s)\n"
-              : "impmock listening on https://%s:%d (%s)\n",
-           c->host, port, desc);
-    fflush(stdout);
+    fprintf(stderr,
+            v6 ? "impmock listening on https://[%s]:%d (%s)\n"
+               : "impmock listening on https://%s:%d (%s)\n",
+            c->host, port, desc);
     return true;
 }
 
@@ -273,10 +274,12 @@ static size_t answered_hosts(const struct config *c, const char **out)
 /* Webhooks, then the schedule runner that queues them, then the server. */
 static bool start_services(struct running *run, const struct config *c)
 {
+    access_log_start(run->app.store, strcmp(c->log_format, "json") == 0);
     struct webhook_opts wo = {
         .retries = (int)c->webhook_retries,
         .retry_interval = (int)c->webhook_retry_interval,
         .journal_size = (size_t)c->webhook_journal_size,
+        .on_attempt = c->quiet ? NULL : access_log_webhook,
     };
     run->webhooks = webhook_start(&wo);
     if (!run->webhooks) {
@@ -297,7 +300,6 @@ static bool start_services(struct running *run, const struct config *c)
         .request_timeout_ms = (int)c->request_timeout_ms,
         .keep_alive_timeout_ms = (int)c->keep_alive_timeout_ms,
         .quiet = c->quiet,
-        .log_json = strcmp(c->log_format, "json") == 0,
         .allowed_hosts = hosts,
         .n_allowed_hosts = answered_hosts(c, hosts),
         .cors_origins = c->cors_origins.items,
@@ -319,9 +321,10 @@ static bool start_services(struct running *run, const struct config *c)
         return false;
     }
     bool v6 = strchr(c->host, ':') != NULL;
-    printf(v6 ? "impmock listening on http://[%s]:%d\n" : "impmock listening on http://%s:%d\n",
-           c->host, port);
-    fflush(stdout);
+    /* on standard error: standard output carries only log lines */
+    fprintf(stderr,
+            v6 ? "impmock listening on http://[%s]:%d\n" : "impmock listening on http://%s:%d\n",
+            c->host, port);
     return start_tls(run, c, port);
 }
 

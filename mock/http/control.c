@@ -57,6 +57,7 @@ static void render(struct reply *rep, enum control_err e, const char *message)
         o = NULL; /* rendered as out of memory */
     }
     envelope_plain(rep, control_err_http(e), o);
+    rep->refusal = control_err_name(e);
 }
 
 void control_fail(struct reply *rep, enum control_err e, const char *detail)

@@ -192,7 +192,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
     send_answer(conn, &r, keep_alive);
     conns_end(c);
     if (!srv->opts.quiet)
-        access_log_write(&r, conns_now_ms() - t0, srv->opts.log_json);
+        access_log_write(&r, conns_now_ms() - t0);
     int status = r.reply.status;
     reply_fini(&r.reply);
     free(body);

@@ -6,7 +6,10 @@
  * (credentials masked) and the tenant's imp_key, reads from a since cursor
  * and forgets on DELETE; POST /__mock/webhooks/trigger sends a payment's
  * notice without touching the payment; POST /__mock/reset reads changed
- * fixture files again and refuses a bad one with nothing reset.
+ * fixture files again and refuses a bad one with nothing reset. And the
+ * logs: the banner on standard error, standard output only log lines (each
+ * a JSON object with --log-format json), every field a request line
+ * promises, and one line per webhook attempt, failures included.
  */
 #include "harness.h"
 #include "receiver.h"
@@ -19,10 +22,12 @@
 #include <cmocka.h>
 
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct mock M;
@@ -540,6 +545,220 @@ static void test_reset_rereads_fixtures(void **state)
     assert_int_equal(mock_stop(&F), 0);
 }
 
+/* ---- logs ---- */
+
+/* impmock with args, standard output and standard error in files of their
+ * own (dir/out, dir/err), the access log on; *m as mock_start fills it. */
+static void start_split(struct mock *m, const char *const *args)
+{
+    memset(m, 0, sizeof *m);
+    scratch_dir_new(m->dir);
+    char port_file[160], out[160], err[160];
+    snprintf(port_file, sizeof port_file, "%s/port", m->dir);
+    snprintf(out, sizeof out, "%s/out", m->dir);
+    snprintf(err, sizeof err, "%s/err", m->dir);
+    const char *argv[32] = {getenv("IMPMOCK_BIN"), "--port", "0", "--port-file", port_file};
+    size_t n = 5;
+    for (size_t i = 0; args && args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen(out, "w", stdout) || !freopen(err, "w", stderr))
+            _exit(126);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    m->pid = pid;
+    for (int i = 0; i < 500 && !m->port; i++) { /* up to 5 s */
+        char *text = file_read(port_file, NULL);
+        if (text)
+            m->port = atoi(text);
+        free(text);
+        if (!m->port)
+            sleep_ms(10);
+    }
+    if (!m->port) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fail_msg("impmock wrote no port file");
+    }
+    snprintf(m->base, sizeof m->base, "http://127.0.0.1:%d", m->port);
+}
+
+/* The file dir/name of m, read whole (malloc'd; "" when absent). */
+static char *read_out(const struct mock *m, const char *name)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", m->dir, name);
+    char *text = file_read(path, NULL);
+    return text ? text : strdup("");
+}
+
+/* The lines of text (modified in place) that contain needle. */
+static size_t lines_with(char *text, const char *needle, char **ret, size_t cap)
+{
+    size_t n = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+        if (strstr(line, needle) && n < cap)
+            ret[n++] = line;
+    return n;
+}
+
+/* Waits (bounded) until dir/name of m holds needle. */
+static void wait_for_text(const struct mock *m, const char *name, const char *needle)
+{
+    for (int i = 0; i < 300; i++) {
+        char *text = read_out(m, name);
+        bool found = strstr(text, needle) != NULL;
+        free(text);
+        if (found)
+            return;
+        sleep_ms(10);
+    }
+    fail_msg("%s never showed '%s'", name, needle);
+}
+
+/* "2026-01-02T03:04:05.678Z" */
+static bool is_rfc3339_ms(const char *s)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    for (size_t i = 0; i < sizeof shape - 1; i++)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+            return false;
+    return true;
+}
+
+static void test_log_json_lines(void **state)
+{
+    (void)state;
+    struct mock L;
+    /* the clock set a year ahead: the lines show it beside the wall time */
+    const char *args[] = {"--log-format", "json", "--clock", "1893456000", NULL};
+    start_split(&L, args);
+    struct receiver *rx = rx_start();
+    mock_login(&L);
+    struct http_res r;
+    /* a refusal answered with HTTP 200 and code 1 */
+    for (int i = 0; i < 2; i++) {
+        http_post_json(&L, "/payments/prepare", "{\"merchant_uid\":\"log-dup\",\"amount\":100}", &r);
+        assert_int_equal(r.status, 200);
+        http_res_free(&r);
+    }
+    /* a control-API refusal */
+    http_do(&L, "PATCH", "/__mock/clock", NULL, NULL, NULL, &r);
+    http_res_free(&r);
+    /* a notice to a receiver, one to a port nothing listens on */
+    char url[128], body[512];
+    rx_url(rx, "/ok", url, sizeof url);
+    snprintf(body, sizeof body,
+             "{\"merchant_uid\":\"log-pay\",\"amount\":5000,\"card_number\":"
+             "\"4242-4242-4242-4242\",\"expiry\":\"2099-12\",\"notice_url\":[\"%s\","
+             "\"http://127.0.0.1:%d/dead\"]}",
+             url, rx_refusing_port());
+    http_post_json(&L, "/subscribe/payments/onetime", body, &r);
+    assert_int_equal(env_code(&r), 0);
+    http_res_free(&r);
+    wait_for_text(&L, "out", "/dead");
+    wait_for_text(&L, "out", "/ok");
+    char *err = read_out(&L, "err");
+    char *out = read_out(&L, "out");
+    assert_int_equal(mock_stop(&L), 0); /* removes the files */
+    rx_stop(rx);
+
+    /* standard error: the banner; standard output: JSON lines only */
+    assert_non_null(strstr(err, "impmock listening on http://127.0.0.1:"));
+    free(err);
+    assert_null(strstr(out, "listening"));
+    char *lines[64];
+    size_t n = lines_with(out, "", lines, 64);
+    assert_true(n >= 6);
+    bool saw_dup = false, saw_405 = false, saw_ok_hook = false, saw_dead_hook = false;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = cJSON_Parse(lines[i]);
+        if (!cJSON_IsObject(o))
+            fail_msg("not a JSON object: %s", lines[i]);
+        const char *kind = json_str(o, "kind"), *time = json_str(o, "time");
+        assert_non_null(kind);
+        if (!time || !is_rfc3339_ms(time))
+            fail_msg("time is not RFC 3339: %s", lines[i]);
+        assert_string_equal(json_str(o, "clock"), "2030-01-01T00:00:00Z");
+        const char *path = json_str(o, "path"), *hook = json_str(o, "url");
+        if (strcmp(kind, "request") == 0) {
+            assert_non_null(path);
+            assert_non_null(json_str(o, "method"));
+            assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "status")));
+            assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "ms")));
+            assert_non_null(cJSON_GetObjectItemCaseSensitive(o, "imp_key"));
+        }
+        if (path && strcmp(path, "/payments/prepare") == 0 && json_num(o, "code") == 1) {
+            saw_dup = true;
+            assert_int_equal((int)json_num(o, "status"), 200);
+            assert_string_equal(json_str(o, "error"), "PREPARE_EXISTS");
+            assert_string_equal(json_str(o, "imp_key"), TEST_IMP_KEY);
+        }
+        if (path && strcmp(path, "/__mock/clock") == 0) {
+            saw_405 = true;
+            assert_string_equal(json_str(o, "error"), "METHOD_NOT_ALLOWED");
+        }
+        if (strcmp(kind, "webhook") == 0) {
+            assert_int_equal((int)json_num(o, "attempt"), 1);
+            assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "ms")));
+            if (strstr(hook, "/ok")) {
+                saw_ok_hook = true;
+                assert_int_equal((int)json_num(o, "status"), 200);
+            } else if (strstr(hook, "/dead")) {
+                saw_dead_hook = true;
+                assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(o, "status")));
+                assert_non_null(json_str(o, "error"));
+            }
+        }
+        cJSON_Delete(o);
+    }
+    assert_true(saw_dup && saw_405 && saw_ok_hook && saw_dead_hook);
+    free(out);
+}
+
+static void test_log_text_lines(void **state)
+{
+    (void)state;
+    struct mock L;
+    start_split(&L, NULL);
+    struct receiver *rx = rx_start();
+    mock_login(&L);
+    struct http_res r;
+    http_get(&L, "/payments/imp_missing", &r);
+    http_res_free(&r);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"merchant_uid\":\"log-t\",\"amount\":5000,\"card_number\":"
+             "\"4242-4242-4242-4242\",\"expiry\":\"2099-12\","
+             "\"notice_url\":\"http://127.0.0.1:%d/dead\"}",
+             rx_refusing_port());
+    http_post_json(&L, "/subscribe/payments/onetime", body, &r);
+    http_res_free(&r);
+    wait_for_text(&L, "out", "/dead");
+    char *out = read_out(&L, "out");
+    assert_int_equal(mock_stop(&L), 0); /* removes the file */
+    rx_stop(rx);
+    char *hits[4];
+    char *copy = strdup(out);
+    assert_int_equal(lines_with(copy, "GET /payments/imp_missing", hits, 4), 1);
+    /* time, address, tenant, request, status, code and error, bytes, latency */
+    assert_true(is_rfc3339_ms(hits[0]));
+    assert_null(strstr(hits[0], "clock=")); /* the clock follows the wall clock */
+    assert_non_null(strstr(hits[0], " 127.0.0.1 " TEST_IMP_KEY " \"GET /payments/imp_missing\" 404 code=-1 PAYMENT_NOT_FOUND "));
+    assert_non_null(strstr(hits[0], "ms"));
+    free(copy);
+    copy = strdup(out);
+    assert_int_equal(lines_with(copy, "webhook \u2192 http://127.0.0.1:", hits, 4), 1);
+    assert_non_null(strstr(hits[0], "/dead failed: "));
+    assert_non_null(strstr(hits[0], "attempt 1"));
+    free(copy);
+    free(out);
+}
+
 /* ---- main ---- */
 
 static int setup(void **state)
@@ -571,6 +790,8 @@ int main(void)
         cmocka_unit_test(test_journal_delete_one_tenant),
         cmocka_unit_test(test_webhook_trigger),
         cmocka_unit_test(test_reset_rereads_fixtures),
+        cmocka_unit_test(test_log_json_lines),
+        cmocka_unit_test(test_log_text_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

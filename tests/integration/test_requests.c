@@ -420,7 +420,7 @@ static void test_keep_alive_reuses_connection(void **state)
 
 struct run {
     int status; /* exit code, or -1 when killed */
-    char out[8192], err[8192];
+    char out[16384], err[16384]; /* --help is about 9 KiB */
 };
 
 /* Runs impmock with args (NULL-terminated), collecting stdout and stderr;
