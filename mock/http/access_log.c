@@ -107,7 +107,8 @@ static const char *refusal_of(const struct reply *rep, bool has_code, long code)
 {
     if (rep->refusal && strcmp(rep->refusal, "OK") != 0)
         return rep->refusal;
-    return has_code && code != 0 ? "REFUSED" : NULL; /* a scenario's own answer */
+    /* only a scenario's scripted answer carries a code of no table row */
+    return has_code && code != 0 ? "SCRIPTED" : NULL;
 }
 
 /* Writes one line (with its newline) in one call. */

@@ -22,9 +22,9 @@ struct page {
     uint64_t next_before, next_since;
     bool oom;
     struct store *store;
-    struct merchant *m; /* scratch for naming tenants (several KiB: not on the stack) */
-    int m_tid;          /* the tenant m holds, -2 none */
-    bool m_known;
+    int key_tid; /* the tenant `key` names, -2 none yet */
+    bool key_known;
+    char key[IMP_KEY_MAX + 1];
 };
 
 static size_t used(const struct page *p)
@@ -117,13 +117,13 @@ static cJSON *headers_value(const char *lines)
 /* The imp_key of tenant tid, NULL when none (no tenant, or gone). */
 static const char *key_of(struct page *p, int tid)
 {
-    if (tid < 0 || !p->m)
+    if (tid < 0)
         return NULL;
-    if (p->m_tid != tid) {
-        p->m_tid = tid;
-        p->m_known = store_tenant_merchant(p->store, tid, p->m);
+    if (p->key_tid != tid) { /* entries come in runs of one tenant */
+        p->key_tid = tid;
+        p->key_known = store_tenant_key(p->store, tid, p->key);
     }
-    return p->m_known ? p->m->imp_key : NULL;
+    return p->key_known ? p->key : NULL;
 }
 
 /* One entry as printed JSON (owned), NULL on OOM. */
@@ -192,8 +192,7 @@ bool journal_page_render(struct store *s, const struct journal_filter *f, size_t
     struct page p = {.budget = budget < JOURNAL_PAGE_MIN ? JOURNAL_PAGE_MIN : budget,
                      .forward = f->since > 0,
                      .store = s,
-                     .m = malloc(sizeof(struct merchant)),
-                     .m_tid = -2};
+                     .key_tid = -2};
     uint64_t newest = journal_last_seq();
     /* the opening bracket: first when entries are appended, last when they
      * are put in front */
@@ -201,7 +200,6 @@ bool journal_page_render(struct store *s, const struct journal_filter *f, size_t
         p.oom = true;
     if (!p.oom)
         journal_walk(f, add_entry, &p);
-    free(p.m);
     if (p.forward && f->limit && p.entries == f->limit && p.last_seq < newest)
         p.next_since = p.last_seq; /* the limit stopped it: there may be more */
     if (p.oom || (!p.forward && !put(&p, "[", 1))) {
