@@ -194,12 +194,9 @@ bool control_answers(const struct req *r)
 {
     if (r->route)
         return r->route->face == FACE_CONTROL;
-    if (route_face_of(r->path) == FACE_CONTROL)
-        return true; /* a control path asked with another method */
-    /* a path no route has: by its first segment, so that a typo under
-     * /__mock/ is answered as the control API answers */
-    const char *p = r->path + strspn(r->path, "/");
-    return strncmp(p, "__mock/", 7) == 0 || strcmp(p, "__mock") == 0;
+    /* a control path asked with another method; a path no route has
+     * answers as the REST API (routes.c) */
+    return route_face_of(r->path) == FACE_CONTROL;
 }
 
 void control_refuse(struct req *r, enum mock_err e, const char *detail)

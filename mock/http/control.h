@@ -89,7 +89,7 @@ void control_fail_params(struct reply *rep, const struct params *p);
  * back) in the control API's shape. */
 void control_fail_mock(struct reply *rep, enum mock_err e, const char *detail);
 /* Whether r is answered as the control API: its route's face, else (no
- * route yet) the face of its path, else its first segment (__mock). */
+ * route yet) the face of its path; a path no route has is the REST API's. */
 bool control_answers(const struct req *r);
 /* A refusal made before a route's handler runs: the control API's shape
  * under /__mock/, the i'mport envelope elsewhere. */

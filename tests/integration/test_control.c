@@ -85,10 +85,12 @@ static void test_one_refusal_shape(void **state)
     expect_refusal(&r, 405, "METHOD_NOT_ALLOWED", "PUT");
     assert_string_equal(header(r.headers, "Allow"), "GET, HEAD, DELETE");
     http_res_free(&r);
-    /* an unknown path, a bad body, a bad field, an unknown tenant */
+    /* a path no route has is the REST API's, even under /__mock/ (routes.c) */
     http_do(&M, "GET", "/__mock/nowhere", NULL, NULL, NULL, &r);
-    expect_refusal(&r, 404, "NO_ROUTE", "/__mock/nowhere");
+    assert_int_equal(r.status, 404);
+    assert_int_equal(env_code(&r), -1);
     http_res_free(&r);
+    /* a bad body, a bad query, a bad field, an unknown tenant */
     http_do(&M, "POST", "/__mock/scenarios", "application/json", "{\"name\":", NULL, &r);
     expect_refusal(&r, 400, "BAD_JSON", "JSON object");
     http_res_free(&r);

@@ -135,7 +135,7 @@ test('control-API refusals have the described shape and a described code', async
   const shape = spec.components.schemas.ControlError;
   const refusals = [
     await fetch(`${base}/__mock/clock`, { method: 'PATCH' }),
-    await fetch(`${base}/__mock/nowhere`),
+    await fetch(`${base}/__mock/requests?limit=x`),
     await fetch(`${base}/__mock/requests?since=x`),
     await fetch(`${base}/__mock/webhooks/trigger`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"imp_uid":"imp_none"}',
