@@ -195,22 +195,43 @@ static const char usage_tail[] =
     "  --version            print the version and exit\n"
     "  --help               print this help and exit\n"
     "\n"
-    "Control API: GET /__mock/health, GET|POST /__mock/clock, POST /__mock/reset[?imp_key=K],\n"
-    "GET|POST|DELETE /__mock/scenarios[?name=N],\n"
-    "GET /__mock/requests[?limit=N&before=N&method=M&path=P&status=S&imp_key=K],\n"
-    "GET /__mock/webhooks[?limit=N&status=S&id=N&merchant_uid=M&imp_key=K],\n"
-    "POST /__mock/webhooks/ID/resend, GET /__mock/export[?imp_key=K], POST /__mock/import,\n"
-    "GET /__mock/routes, GET /__mock/tenants, GET /__mock/payments|customers|schedules\n"
-    "[?imp_key=K&...], GET /__mock/errors, POST /__mock/scenarios/NAME/enabled;\n"
-    "the dashboard at /__mock/ui. Calls that change state need Content-Type:\n"
+    "Control API (plain JSON; GET /__mock/openapi.json describes it, /__mock/docs\n"
+    "shows it; K is a tenant's imp_key):\n"
+    "  GET    /__mock/health                    status, version and impmock's clock\n"
+    "  GET    /__mock/clock                     impmock's clock\n"
+    "  POST   /__mock/clock                     {\"set\": T} | {\"advance\": S} | {\"freeze\": B}\n"
+    "  POST   /__mock/reset[?imp_key=K]         back to the fixtures (files read again\n"
+    "                                           when they changed)\n"
+    "  GET    /__mock/requests[?since=N&before=N&limit=N&method=M&path=P&status=S\n"
+    "                          &imp_key=K]      the request journal\n"
+    "  DELETE /__mock/requests[?imp_key=K]      forget it\n"
+    "  GET    /__mock/webhooks[?limit=N&status=S&id=N&merchant_uid=M&imp_key=K]\n"
+    "  POST   /__mock/webhooks/trigger          {\"imp_uid\", \"status\"?}: send a notice now\n"
+    "  POST   /__mock/webhooks/ID/resend        send delivery ID once more\n"
+    "  POST   /__mock/vbanks/IMP_UID/deposit    {\"amount\"?}: the buyer pays in\n"
+    "  GET    /__mock/scenarios                 loaded scenarios and their hits\n"
+    "  POST   /__mock/scenarios[?imp_key=K]     load one (the body)\n"
+    "  DELETE /__mock/scenarios[?name=N]        unload one, or all\n"
+    "  POST   /__mock/scenarios/NAME/enabled    {\"enabled\": B}\n"
+    "  GET    /__mock/export[?imp_key=K]        a tenant's state as a document\n"
+    "  POST   /__mock/import[?imp_key=K]        replace a tenant's state with one\n"
+    "  GET    /__mock/tenants                   every tenant with counts\n"
+    "  GET    /__mock/payments[?imp_key=K&...]  a tenant's records, paged;\n"
+    "  GET    /__mock/customers[?imp_key=K&...]   also customers (billing keys)\n"
+    "  GET    /__mock/schedules[?imp_key=K&...]   and schedules\n"
+    "  GET    /__mock/errors                    the error table\n"
+    "  GET    /__mock/routes                    every route impmock serves\n"
+    "  GET    /__mock/openapi.json              the OpenAPI description\n"
+    "The dashboard is at /__mock/ui. Calls that change state need Content-Type:\n"
     "application/json or the header X-Impmock: 1 (no web page on another site can send\n"
-    "either).\n"
+    "either); with --admin-token every call but health, openapi.json and the pages\n"
+    "needs X-Admin-Token.\n"
     "Exit codes: 0 after a clean shutdown (SIGINT/SIGTERM), 1 when start-up fails,\n"
     "2 on a bad command line or environment.\n";
 
 const char *config_usage(void)
 {
-    static char text[8192]; /* built once, on the main thread */
+    static char text[12288]; /* built once, on the main thread */
     if (text[0])
         return text;
     size_t len = 0;

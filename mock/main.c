@@ -8,6 +8,7 @@
 #include "domain/checkout.h"
 #include "domain/outcomes.h"
 #include "domain/schedule.h"
+#include "http/access_log.h"
 #include "http/app.h"
 #include "http/healthcheck.h"
 #include "http/server.h"
@@ -88,12 +89,14 @@ static bool init_libraries(const struct config *c)
 static bool load_data(struct running *run, const struct config *c)
 {
     char err[512];
-    if (!fixtures_load(&run->app.fx, c->fixtures, err, sizeof err)) {
+    run->app.fixtures = fixtures_live_open(c->fixtures, err, sizeof err);
+    if (!run->app.fixtures) {
         fprintf(stderr, "impmock: fixtures: %s\n", err);
         return false;
     }
     if (c->open_tenants) {
-        fixtures_template_merchant(&run->app.fx, "", "", &run->open_template);
+        fixtures_template_merchant(fixtures_live_current(run->app.fixtures), "", "",
+                                   &run->open_template);
         run->app.open_template = &run->open_template;
     }
     for (size_t i = 0; i < c->scenarios.n; i++) {
@@ -125,13 +128,14 @@ static bool open_store(struct running *run, const struct config *c)
             return false;
         }
     }
-    if (!restored && !fixtures_apply(&run->app.fx, run->app.store, err, sizeof err)) {
+    struct fixtures *fx = fixtures_live_current(run->app.fixtures); /* no thread runs yet */
+    if (!restored && !fixtures_apply(fx, run->app.store, err, sizeof err)) {
         fprintf(stderr, "impmock: fixtures: %s\n", err);
         return false;
     }
     /* big seed sets are in the store now: drop their parsed copy, and hand the
      * pages the parse used back to the system before the workers start */
-    fixtures_release_seeds(&run->app.fx);
+    fixtures_release_seeds(fx);
 #if defined(__GLIBC__)
     malloc_trim(0);
 #endif
@@ -228,10 +232,10 @@ static bool start_tls(struct running *run, const struct config *c, int http_port
         return false;
     }
     bool v6 = strchr(c->host, ':') != NULL;
-    printf(v6 ? "impmock listening on https://[%s]:%d (%s)\n"
-              : "impmock listening on https://%s:%d (%s)\n",
-           c->host, port, desc);
-    fflush(stdout);
+    fprintf(stderr,
+            v6 ? "impmock listening on https://[%s]:%d (%s)\n"
+               : "impmock listening on https://%s:%d (%s)\n",
+            c->host, port, desc);
     return true;
 }
 
@@ -270,17 +274,19 @@ static size_t answered_hosts(const struct config *c, const char **out)
 /* Webhooks, then the schedule runner that queues them, then the server. */
 static bool start_services(struct running *run, const struct config *c)
 {
+    access_log_start(run->app.store, strcmp(c->log_format, "json") == 0);
     struct webhook_opts wo = {
         .retries = (int)c->webhook_retries,
         .retry_interval = (int)c->webhook_retry_interval,
         .journal_size = (size_t)c->webhook_journal_size,
+        .on_attempt = c->quiet ? NULL : access_log_webhook,
     };
     run->webhooks = webhook_start(&wo);
     if (!run->webhooks) {
         fprintf(stderr, "impmock: cannot start the webhook worker\n");
         return false;
     }
-    struct billing sched_billing = {run->app.store, &run->app.fx.cards};
+    struct billing sched_billing = {run->app.store, fixtures_cards(app_fixtures(&run->app))};
     run->schedules = schedule_start(&sched_billing);
     if (!run->schedules) {
         fprintf(stderr, "impmock: cannot start the schedule runner\n");
@@ -294,7 +300,6 @@ static bool start_services(struct running *run, const struct config *c)
         .request_timeout_ms = (int)c->request_timeout_ms,
         .keep_alive_timeout_ms = (int)c->keep_alive_timeout_ms,
         .quiet = c->quiet,
-        .log_json = strcmp(c->log_format, "json") == 0,
         .allowed_hosts = hosts,
         .n_allowed_hosts = answered_hosts(c, hosts),
         .cors_origins = c->cors_origins.items,
@@ -316,9 +321,10 @@ static bool start_services(struct running *run, const struct config *c)
         return false;
     }
     bool v6 = strchr(c->host, ':') != NULL;
-    printf(v6 ? "impmock listening on http://[%s]:%d\n" : "impmock listening on http://%s:%d\n",
-           c->host, port);
-    fflush(stdout);
+    /* on standard error: standard output carries only log lines */
+    fprintf(stderr,
+            v6 ? "impmock listening on http://[%s]:%d\n" : "impmock listening on http://%s:%d\n",
+            c->host, port);
     return start_tls(run, c, port);
 }
 
@@ -332,7 +338,7 @@ static void stop_everything(struct running *run)
         webhook_stop(); /* after both: they queue deliveries */
     persist_close(run->persist);
     store_free(run->app.store);
-    fixtures_fini(&run->app.fx);
+    fixtures_live_free(run->app.fixtures);
     journal_fini();
     scenario_fini();
     checkout_fini();

@@ -54,7 +54,7 @@ if [ "$set_name" = test ]; then
     command -v node >/dev/null 2>&1 || packages+=(nodejs)
     command -v npm >/dev/null 2>&1 || packages+=(npm)
 
-    # node_modules of the node test suites (tests/e2e, tests/sdk, tests/contract) from their
+    # node_modules of the node test suites (tests/e2e, sdk, contract, openapi) from their
     # lock files, unless they already hold every pinned devDependency (then
     # nothing touches the network). Runs when this script ends, after apt has
     # installed node and npm.
@@ -73,7 +73,7 @@ if [ "$set_name" = test ]; then
         echo "install-deps: npm ci in tests/$1"
         (cd "$dir" && npm ci --no-audit --no-fund </dev/null)
     }
-    trap 'rc=$?; if [ "$rc" -eq 0 ]; then { node_modules_for e2e && node_modules_for sdk && node_modules_for contract; } || rc=$?; fi; exit "$rc"' EXIT
+    trap 'rc=$?; if [ "$rc" -eq 0 ]; then { node_modules_for e2e && node_modules_for sdk && node_modules_for contract && node_modules_for openapi; } || rc=$?; fi; exit "$rc"' EXIT
 fi
 
 missing=()

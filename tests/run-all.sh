@@ -6,7 +6,8 @@
 # (build-tsan/, -Db_sanitize=thread) and each libFuzzer target for a short
 # run (build-fuzz/, clang; FUZZ_SECONDS per target, default 60),
 # runs the HTTPS tests (tests/tls), the Swagger contract (tests/contract),
-# the project's client packages (clients/), the published Node clients (tests/sdk)
+# the project's client packages (clients/), the published Node clients (tests/sdk),
+# impmock's own OpenAPI description (tests/openapi)
 # and the container test (tests/container/run.sh, podman), then checks the
 # layout rules of mock/ and its formatting, counts the
 # individual test cases from the TAP the test programs print, and ends with
@@ -137,6 +138,13 @@ rm -f "$sdk_tap"
 IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 900 bash tests/sdk/run.sh "$sdk_tap" \
     >/dev/null 2>"$sdk_tap.err" </dev/null || tail -n 20 "$sdk_tap.err" >&2
 
+# impmock's own OpenAPI description (tests/openapi/run.sh): valid OpenAPI 3,
+# and the same operations, callers and statuses as the route table.
+openapi_tap="$build_dir/openapi.tap"
+rm -f "$openapi_tap"
+IMPMOCK_BIN="$build_dir/impmock" timeout -k 10 600 bash tests/openapi/run.sh "$openapi_tap" \
+    >/dev/null 2>"$openapi_tap.err" </dev/null || tail -n 20 "$openapi_tap.err" >&2
+
 # The container image (tests/container/run.sh: podman build and run, as a
 # user with Docker or podman would); its TAP counts like the rest.
 container_tap="$build_dir/container.tap"
@@ -187,6 +195,7 @@ python3 tests/tap_summary.py \
     --tap tls "$tls_tap" \
     --tap tls-asan "$tls_asan_tap" \
     --tap sdk "$sdk_tap" \
+    --tap openapi "$openapi_tap" \
     --tap contract "$contract_tap" \
     --tap clients-node "$node_tap" \
     --tap clients-python "$py_tap" \

@@ -45,6 +45,15 @@ uint64_t notice_vbank(struct store *s, int tid, enum notice_vbank_event ev, cons
     return status ? notice_payment(s, tid, p, status, NULL) : 0;
 }
 
+uint64_t notice_trigger(struct store *s, int tid, const struct payment *p, enum pay_status status)
+{
+    const char *cancellation_id = NULL;
+    if (status == PAY_CANCELLED && p->n_cancels > 0 &&
+        p->cancels[p->n_cancels - 1].cancellation_id[0])
+        cancellation_id = p->cancels[p->n_cancels - 1].cancellation_id;
+    return notice_payment(s, tid, p, pay_status_name(status), cancellation_id);
+}
+
 uint64_t notice_payment(struct store *s, int tid, const struct payment *p, const char *status,
                         const char *cancellation_id)
 {

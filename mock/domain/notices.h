@@ -47,6 +47,14 @@ const char *notice_of_vbank(enum notice_vbank_event ev);
 uint64_t notice_vbank(struct store *s, int tid, enum notice_vbank_event ev,
                       const struct payment *p);
 
+/* Sends the notice of payment p (as stored) again on request, as a status
+ * change would, with `status` (the payment's own, or another to test a
+ * handler with); a "cancelled" notice carries p's last cancellation_id.
+ * Nothing about p changes. Who calls: the control API's
+ * POST /__mock/webhooks/trigger. Returns the delivery id, 0 when nothing
+ * was queued (p has no notice_url and the merchant no webhook_url). */
+uint64_t notice_trigger(struct store *s, int tid, const struct payment *p, enum pay_status status);
+
 /* Queues the notice of payment p (as stored) with status "paid", "failed",
  * "ready" or "cancelled" (+ cancellation_id for a cancel, else NULL) to
  * p->notice_url, else the merchant's webhook_url. Returns the delivery id,

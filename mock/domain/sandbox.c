@@ -18,15 +18,19 @@
 
 #define EVERY_TENANT_INFRA (-2) /* how journal.c and webhook.c say "all tenants" */
 
-/* Back to the fixtures: m is tenant tid's merchant (as before the reset). */
-static bool reset_store(const struct sandbox *sb, int tid, const struct merchant *m, bool full,
-                        char *err, size_t errlen)
+/* Back to the fixtures fx: m is tenant tid's merchant (as before the
+ * reset). A full reset forgets a tenant the fixtures no longer describe as
+ * it is (made on the fly, or its merchant's settings changed: the changed
+ * ones are made again afterwards, by fixtures_add_missing). */
+static bool reset_store(const struct sandbox *sb, const struct fixtures *fx, int tid,
+                        const struct merchant *m, bool full, char *err, size_t errlen)
 {
     store_tenant_clear(sb->store, tid);
-    if (fixtures_has_key(sb->fx, m->imp_key))
-        return fixtures_seed_tenant(sb->fx, sb->store, tid, err, errlen);
+    bool kept = fixtures_has_key(fx, m->imp_key) && (!full || fixtures_merchant_same(fx, m));
+    if (kept)
+        return fixtures_seed_tenant(fx, sb->store, tid, err, errlen);
     if (full)
-        store_tenant_remove(sb->store, tid); /* made on the fly: a full reset forgets it */
+        store_tenant_remove(sb->store, tid);
     return true;
 }
 
@@ -46,9 +50,10 @@ void sandbox_forget_tenant(int tid)
     checkout_forget(tid);
 }
 
-bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen)
+/* Every tenant (full) or tenant tid back to fx. */
+static bool reset_tenants(const struct sandbox *sb, const struct fixtures *fx, int tid, bool full,
+                          char *err, size_t errlen)
 {
-    bool full = tid == SANDBOX_EVERY_TENANT;
     struct merchant *m = malloc(sizeof *m); /* several KiB: not on a worker's small stack */
     if (!m) {
         snprintf(err, errlen, "out of memory");
@@ -59,7 +64,33 @@ bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen)
     for (size_t i = 0; ok && i < n; i++) {
         int t = (int)i;
         if ((full || t == tid) && store_tenant_merchant(sb->store, t, m))
-            ok = reset_store(sb, t, m, full, err, errlen);
+            ok = reset_store(sb, fx, t, m, full, err, errlen);
+    }
+    if (ok && full)
+        ok = fixtures_add_missing(fx, sb->store, err, errlen);
+    if (ok && !full && store_tenant_merchant(sb->store, tid, m))
+        scenario_clear_tenant(m->imp_key);
+    free(m);
+    return ok;
+}
+
+bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen)
+{
+    bool full = tid == SANDBOX_EVERY_TENANT;
+    const struct fixtures *fx = sb->fx;
+    struct fixtures *fresh = NULL;
+    if (full && sb->live) {
+        /* read and checked whole before anything is reset */
+        fresh = fixtures_reread(sb->live, err, errlen);
+        if (!fresh && err[0])
+            return false;
+        if (fresh)
+            fx = fresh;
+    }
+    bool ok = reset_tenants(sb, fx, tid, full, err, errlen);
+    if (fresh) {
+        fixtures_install(sb->live, fresh); /* even when a seed failed: the store follows it */
+        schedule_use_cards(fixtures_cards(fx));
     }
     if (ok) {
         journal_clear(full ? EVERY_TENANT_INFRA : tid);
@@ -67,10 +98,7 @@ bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen)
         checkout_forget(full ? -1 : tid);
         if (full)
             ok = reload_scenarios(sb, err, errlen);
-        else if (store_tenant_merchant(sb->store, tid, m))
-            scenario_clear_tenant(m->imp_key);
     }
-    free(m);
 #if defined(__GLIBC__)
     /* hand what the reset freed back to the system, not only to malloc's
      * free lists: memory must come back after a reset */

@@ -7,7 +7,12 @@
  *     forgotten by a full reset, emptied by their own), and the tenant's
  *     request journal, webhook deliveries and payment windows are
  *     forgotten; a tenant's own scenarios go with it, a full reset loads
- *     the command line's scenario files again (counters at zero).
+ *     the command line's scenario files again (counters at zero). A full
+ *     reset first reads the fixture files again when they changed: a bad
+ *     file refuses the reset before anything is reset; a good one is put
+ *     in force, its new merchants become tenants, merchants whose settings
+ *     changed are made again (a new tenant id, the old one forgotten) and
+ *     merchants no longer in the files are forgotten.
  *   clock change (set, advance, freeze, unfreeze): the new reading is
  *     logged so it survives a restart (--state-dir), the schedules now due
  *     run and the virtual-account deposits scenarios scripted for now are
@@ -41,11 +46,13 @@ struct sandbox {
     const struct fixtures *fx;         /* what a reset seeds */
     const char *const *scenario_files; /* --scenario FILEs, loaded again by a full reset */
     size_t n_scenario_files;
+    struct fixtures_live *live; /* the set in force, reread by a full reset; NULL: fx as is */
 };
 
 /* Resets tenant tid (SANDBOX_EVERY_TENANT: all) as above. false with a
- * message when a seed or scenario file cannot be read again; the tenants
- * before it are reset by then. */
+ * message naming the file and field when a fixture file is bad (nothing
+ * is reset then), or when a seed or scenario file cannot be read again
+ * (the tenants before it are reset by then). */
 bool sandbox_reset(const struct sandbox *sb, int tid, char *err, size_t errlen);
 
 /* Forgets what is kept by tenant id outside the store (requests in the

@@ -206,13 +206,21 @@ static void *runner_main(void *arg)
         pthread_cond_timedwait(&runner.cond, &runner.mu, &ts);
         if (runner.stop)
             break;
+        struct billing b = runner.b; /* a reset may give it new test cards meanwhile */
         pthread_mutex_unlock(&runner.mu);
-        schedule_run_due(&runner.b, clock_now(), SCHEDULE_TICK_ITEMS);
-        vbank_run_due(runner.b.store, clock_now()); /* deposits scenarios scripted */
+        schedule_run_due(&b, clock_now(), SCHEDULE_TICK_ITEMS);
+        vbank_run_due(b.store, clock_now()); /* deposits scenarios scripted */
         pthread_mutex_lock(&runner.mu);
     }
     pthread_mutex_unlock(&runner.mu);
     return NULL;
+}
+
+void schedule_use_cards(const struct card_table *cards)
+{
+    pthread_mutex_lock(&runner.mu);
+    runner.b.cards = cards;
+    pthread_mutex_unlock(&runner.mu);
 }
 
 bool schedule_start(const struct billing *b)

@@ -65,6 +65,9 @@ size_t schedule_run_due(const struct billing *b, int64_t until, size_t max);
  * must outlive schedule_stop). Call before the server starts; false when the
  * thread cannot start. */
 bool schedule_start(const struct billing *b);
+/* The card table the runner charges with from its next tick on (a reset
+ * that reread the fixtures); the old one must stay valid. */
+void schedule_use_cards(const struct card_table *cards);
 /* Stops and joins the runner (a run under way finishes its batch first). */
 void schedule_stop(void);
 

@@ -1,7 +1,9 @@
 /* admin.c - the control API under /__mock/: plain JSON, not the i'mport envelope. */
 #include "base/limits.h"
+#include "domain/notices.h"
 #include "domain/sandbox.h"
 #include "http/api.h"
+#include "http/control.h"
 #include "http/form.h"
 #include "http/journal_page.h"
 #include "infra/clock.h"
@@ -19,24 +21,21 @@
 
 static struct sandbox sandbox_of(struct req *r)
 {
-    struct sandbox sb = {r->app->store, &r->app->fx.cards, &r->app->fx, r->app->scenario_files,
-                         r->app->n_scenario_files};
+    const struct fixtures *fx = app_fixtures(r->app);
+    struct sandbox sb = {r->app->store,          fixtures_cards(fx),       fx,
+                         r->app->scenario_files, r->app->n_scenario_files, r->app->fixtures};
     return sb;
 }
 
-static void reply_error(struct req *r, int status, const char *msg)
+static void reply_error(struct req *r, enum control_err e, const char *detail)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "error", msg);
-    envelope_plain(&r->reply, status, o);
+    control_fail(&r->reply, e, detail);
 }
 
 /* The failure a read recorded in r->params, in the control API's shape. */
 static void reply_bad_param(struct req *r)
 {
-    char message[512];
-    param_message(&r->params, message, sizeof message);
-    reply_error(r, 400, message);
+    control_fail_params(&r->reply, &r->params);
 }
 
 void admin_health(struct req *r)
@@ -77,7 +76,7 @@ void admin_clock_post(struct req *r)
         return;
     }
     if (!c.has_set && !c.has_advance && !c.has_freeze) {
-        reply_error(r, 400,
+        reply_error(r, CONTROL_BAD_PARAM,
                     "give one of {\"set\": UNIX_SECONDS}, {\"advance\": SECONDS}, "
                     "{\"freeze\": true|false}");
         return;
@@ -100,7 +99,7 @@ static int tenant_of_query(struct req *r, bool *ret_scoped)
     *ret_scoped = true;
     int tid;
     if (!store_tenant_by_key(r->app->store, key, &tid, NULL)) {
-        reply_error(r, 404, "no tenant has this imp_key");
+        reply_error(r, CONTROL_TENANT_NOT_FOUND, NULL);
         return -2;
     }
     return tid;
@@ -116,7 +115,7 @@ void admin_reset(struct req *r)
     struct sandbox sb = sandbox_of(r);
     char err[512];
     if (!sandbox_reset(&sb, scoped ? only : SANDBOX_EVERY_TENANT, err, sizeof err)) {
-        reply_error(r, 500, err);
+        reply_error(r, CONTROL_RESET_FAILED, err);
         return;
     }
     cJSON *o = cJSON_CreateObject();
@@ -128,14 +127,18 @@ void admin_reset(struct req *r)
 }
 
 /* The newest matching entries that fit in --journal-page-limit, oldest
- * first; X-Mock-Next-Before tells where the older ones continue. */
+ * first; X-Mock-Next-Before tells where the older ones continue. With
+ * ?since=SEQ the oldest entries numbered above SEQ instead, and
+ * X-Mock-Next-Since where the newer ones continue. X-Mock-Journal-Seq is
+ * the newest number so far, a cursor for a later ?since=. */
 void admin_requests(struct req *r)
 {
-    int64_t limit = 0, status = 0, before = 0;
+    int64_t limit = 0, status = 0, before = 0, since = 0;
     const char *method = NULL, *path = NULL;
     if (!param_int(&r->params, "limit", 0, 1000000, false, &limit, NULL) ||
         !param_int(&r->params, "status", 0, 999, false, &status, NULL) ||
         !param_int(&r->params, "before", 1, INT64_MAX, false, &before, NULL) ||
+        !param_int(&r->params, "since", 0, INT64_MAX, false, &since, NULL) ||
         !param_str(&r->params, "method", 7, false, &method) ||
         !param_str(&r->params, "path", 1024, false, &path)) {
         reply_bad_param(r);
@@ -145,32 +148,57 @@ void admin_requests(struct req *r)
     int tid = tenant_of_query(r, &scoped);
     if (tid == -2)
         return;
+    uint64_t newest = journal_last_seq();
     struct journal_filter f = {.limit = (size_t)limit,
                                .before = (uint64_t)before,
+                               .since = (uint64_t)since,
                                .method = method,
                                .path_prefix = path,
                                .status = (int)status,
                                .tid = scoped ? tid : -2};
     struct journal_page page;
-    if (!journal_page_render(&f, r->app->journal_page_limit, &page)) {
-        reply_error(r, 500, "out of memory");
+    if (!journal_page_render(r->app->store, &f, r->app->journal_page_limit, &page)) {
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     reply_owned(&r->reply, 200, "application/json; charset=UTF-8", page.body, page.len);
-    if (page.next_before) {
-        char *h = malloc(64);
-        if (h) {
-            snprintf(h, 64, "X-Mock-Next-Before: %llu\r\n", (unsigned long long)page.next_before);
-            r->reply.extra_headers = r->reply.headers_owned = h;
-        }
+    char *h = malloc(160);
+    if (!h)
+        return;
+    int n = snprintf(h, 160, "X-Mock-Journal-Seq: %llu\r\n", (unsigned long long)newest);
+    if (page.next_before)
+        n += snprintf(h + n, 160 - (size_t)n, "X-Mock-Next-Before: %llu\r\n",
+                      (unsigned long long)page.next_before);
+    if (page.next_since)
+        snprintf(h + n, 160 - (size_t)n, "X-Mock-Next-Since: %llu\r\n",
+                 (unsigned long long)page.next_since);
+    r->reply.extra_headers = r->reply.headers_owned = h;
+}
+
+/* Forgets the journal, or with ?imp_key= that tenant's entries; numbering
+ * goes on, so a since cursor taken before stays valid. */
+void admin_requests_delete(struct req *r)
+{
+    bool scoped;
+    int tid = tenant_of_query(r, &scoped);
+    if (tid == -2)
+        return;
+    uint64_t newest = journal_last_seq();
+    size_t n = journal_clear(scoped ? tid : -2);
+    cJSON *o = cJSON_CreateObject();
+    if (o) {
+        cJSON_AddNumberToObject(o, "deleted", (double)n);
+        cJSON_AddStringToObject(o, "scope", scoped ? "tenant" : "all");
+        cJSON_AddNumberToObject(o, "seq", (double)newest);
     }
+    envelope_plain(&r->reply, 200, o);
 }
 
 void admin_scenarios_get(struct req *r)
 {
     char *text = scenario_list_json();
     if (!text) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     reply_owned(&r->reply, 200, "application/json; charset=UTF-8", text, strlen(text));
@@ -181,7 +209,8 @@ void admin_scenarios_get(struct req *r)
 void admin_scenarios_post(struct req *r)
 {
     if (!r->params.body || r->params.body_is_form) {
-        reply_error(r, 400, "send the scenario as a JSON body (Content-Type: application/json)");
+        reply_error(r, CONTROL_BAD_PARAM,
+                    "send the scenario as a JSON body (Content-Type: application/json)");
         return;
     }
     const char *scope = NULL;
@@ -201,7 +230,7 @@ void admin_scenarios_post(struct req *r)
     bool ok = text && scenario_load_text(text, strlen(text), "control API", err, sizeof err);
     cJSON_free(text);
     if (!ok) {
-        reply_error(r, 400, text ? err : "out of memory");
+        reply_error(r, text ? CONTROL_SCENARIO_INVALID : CONTROL_INTERNAL, text ? err : NULL);
         return;
     }
     admin_scenarios_get(r);
@@ -217,7 +246,7 @@ void admin_scenarios_delete(struct req *r)
     if (!name) {
         scenario_clear();
     } else if (!scenario_remove(name)) {
-        reply_error(r, 404, "no scenario has this name");
+        reply_error(r, CONTROL_SCENARIO_NOT_FOUND, NULL);
         return;
     }
     admin_scenarios_get(r);
@@ -233,7 +262,7 @@ static bool export_tenant_of(struct req *r, int *ret_tid)
     *ret_tid = scoped ? tid : 0;
     struct merchant m;
     if (!store_tenant_merchant(r->app->store, *ret_tid, &m)) {
-        reply_error(r, 404, "no such tenant");
+        reply_error(r, CONTROL_TENANT_NOT_FOUND, NULL);
         return false;
     }
     return true;
@@ -246,7 +275,7 @@ void admin_export(struct req *r)
         return;
     cJSON *doc = state_export_tenant(r->app->store, tid);
     if (!doc) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     envelope_plain(&r->reply, 200, doc);
@@ -260,12 +289,12 @@ void admin_import(struct req *r)
     if (!export_tenant_of(r, &tid))
         return;
     if (!r->params.body || r->params.body_is_form) {
-        reply_error(r, 400, "send the exported state as a JSON body");
+        reply_error(r, CONTROL_BAD_PARAM, "send the exported state as a JSON body");
         return;
     }
     char err[512];
     if (!state_import_tenant(r->app->store, tid, r->params.body, err, sizeof err)) {
-        reply_error(r, 400, err);
+        reply_error(r, CONTROL_STATE_INVALID, err);
         return;
     }
     cJSON *o = cJSON_CreateObject();
@@ -351,7 +380,7 @@ void admin_webhooks(struct req *r)
     }
     webhook_journal_free(list, n);
     if (!arr) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     envelope_plain(&r->reply, 200, arr);
@@ -364,11 +393,11 @@ void admin_webhook_resend(struct req *r)
     char *end = NULL;
     unsigned long long id = strtoull(s, &end, 10);
     if (!*s || *s < '0' || *s > '9' || *end || id == 0) {
-        reply_error(r, 400, "the delivery id is a positive whole number");
+        reply_error(r, CONTROL_BAD_PARAM, "the delivery id is a positive whole number");
         return;
     }
     if (!webhook_resend((uint64_t)id)) {
-        reply_error(r, 404, "no delivery with this id in the webhook journal");
+        reply_error(r, CONTROL_DELIVERY_NOT_FOUND, NULL);
         return;
     }
     cJSON *o = cJSON_CreateObject();
@@ -377,6 +406,72 @@ void admin_webhook_resend(struct req *r)
         cJSON_AddNumberToObject(o, "id", (double)id);
     }
     envelope_plain(&r->reply, 200, o);
+}
+
+/* The tenant holding imp_uid: the one ?imp_key= names, else the first that
+ * has it (imp_uids are random: one tenant at most in practice). Fills *ret_p
+ * (payment_fini it); false with the error rendered. */
+static bool payment_of(struct req *r, const char *imp_uid, int *ret_tid, struct payment *ret_p)
+{
+    bool scoped;
+    int only = tenant_of_query(r, &scoped);
+    if (only == -2)
+        return false;
+    size_t n = store_tenant_count(r->app->store);
+    for (size_t tid = 0; tid < n; tid++) {
+        if (scoped && (int)tid != only)
+            continue;
+        enum mock_err e = store_payment_get(r->app->store, (int)tid, imp_uid, ret_p);
+        if (e == MOCK_OK) {
+            *ret_tid = (int)tid;
+            return true;
+        }
+        if (e != MOCK_PAYMENT_NOT_FOUND) {
+            reply_error(r, CONTROL_INTERNAL, NULL);
+            return false;
+        }
+    }
+    reply_error(r, CONTROL_PAYMENT_NOT_FOUND, NULL);
+    return false;
+}
+
+/* POST /__mock/webhooks/trigger {imp_uid, status?}: the payment's notice
+ * sent now, with its current status or the one given, without a charge or
+ * any change to the payment (as `stripe trigger` sends an event), so a
+ * merchant's notice handler can be tested alone. */
+void admin_webhook_trigger(struct req *r)
+{
+    const char *imp_uid = NULL, *status_name = NULL;
+    if (!param_str(&r->params, "imp_uid", IMP_UID_MAX, true, &imp_uid) ||
+        !param_str(&r->params, "status", 16, false, &status_name)) {
+        reply_bad_param(r);
+        return;
+    }
+    enum pay_status status = PAY_READY;
+    if (status_name && !pay_status_parse(status_name, &status)) {
+        reply_error(r, CONTROL_BAD_PARAM, "status must be one of ready, paid, failed, cancelled");
+        return;
+    }
+    int tid;
+    struct payment p;
+    if (!payment_of(r, imp_uid, &tid, &p))
+        return;
+    if (!status_name)
+        status = p.status;
+    uint64_t id = notice_trigger(r->app->store, tid, &p, status);
+    cJSON *o = id ? cJSON_CreateObject() : NULL;
+    if (o) {
+        cJSON_AddBoolToObject(o, "triggered", 1);
+        cJSON_AddNumberToObject(o, "id", (double)id);
+        cJSON_AddStringToObject(o, "imp_uid", p.imp_uid);
+        cJSON_AddStringToObject(o, "merchant_uid", p.merchant_uid);
+        cJSON_AddStringToObject(o, "status", pay_status_name(status));
+    }
+    payment_fini(&p);
+    if (!id)
+        reply_error(r, CONTROL_NO_WEBHOOK_URL, NULL);
+    else
+        envelope_plain(&r->reply, 200, o);
 }
 
 /* The statuses a route may answer with, as a list (null: any). */

@@ -12,6 +12,7 @@
  */
 #include "base/limits.h"
 #include "http/api.h"
+#include "http/control.h"
 #include "http/render.h"
 #include "infra/scenario.h"
 
@@ -21,20 +22,16 @@
 
 #define DEFAULT_LIMIT 20 /* items per page when ?limit= is absent, as in the REST lists */
 
-static void reply_error(struct req *r, int status, const char *msg)
+static void reply_error(struct req *r, enum control_err e, const char *detail)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "error", msg);
-    envelope_plain(&r->reply, status, o);
+    control_fail(&r->reply, e, detail);
 }
 
 /* The failure a read recorded in r->params, in the control API's shape;
  * returns false for `return` chains. */
 static bool reply_bad_param(struct req *r)
 {
-    char message[512];
-    param_message(&r->params, message, sizeof message);
-    reply_error(r, 400, message);
+    control_fail_params(&r->reply, &r->params);
     return false;
 }
 
@@ -48,14 +45,14 @@ static bool tenant_of(struct req *r, int *ret_tid)
     if (!key) {
         struct merchant m;
         if (!store_tenant_merchant(r->app->store, 0, &m)) {
-            reply_error(r, 404, "no such tenant");
+            reply_error(r, CONTROL_TENANT_NOT_FOUND, NULL);
             return false;
         }
         *ret_tid = 0;
         return true;
     }
     if (!store_tenant_by_key(r->app->store, key, ret_tid, NULL)) {
-        reply_error(r, 404, "no tenant has this imp_key");
+        reply_error(r, CONTROL_TENANT_NOT_FOUND, NULL);
         return false;
     }
     return true;
@@ -105,7 +102,7 @@ static void reply_json(struct req *r, cJSON *o)
     if (o)
         envelope_plain(&r->reply, 200, o);
     else
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
 }
 
 /* ---- tenants ---- */
@@ -199,7 +196,7 @@ static bool read_status(struct req *r, bool schedule, int *ret_status)
         *ret_status = schedule ? (int)ss : (int)ps;
         return true;
     }
-    reply_error(r, 400,
+    reply_error(r, CONTROL_BAD_PARAM,
                 schedule ? "status is one of scheduled, executed, revoked (or all)"
                          : "status is one of ready, paid, failed, cancelled (or all)");
     return false;
@@ -227,7 +224,7 @@ static bool payment_by_imp_uid(struct req *r, int tid, const char *imp_uid,
     if (e == MOCK_PAYMENT_NOT_FOUND)
         return true;
     if (e != MOCK_OK) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return false;
     }
     if (!same_or_any(q->merchant_uid, p.merchant_uid) ||
@@ -239,7 +236,7 @@ static bool payment_by_imp_uid(struct req *r, int tid, const char *imp_uid,
     ret->items = malloc(sizeof *ret->items);
     if (!ret->items) {
         payment_fini(&p);
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return false;
     }
     ret->items[0] = p; /* moved: the page owns its strings now */
@@ -277,7 +274,7 @@ void admin_payments(struct req *r)
             pg.total = total;
         }
     } else if (store_payment_query(r->app->store, tid, &q, &pg) != MOCK_OK) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     cJSON *o = render_payment_page(&pg, page, limit);
@@ -302,7 +299,7 @@ void admin_customers(struct req *r)
     struct customer *keys = NULL;
     size_t n = 0;
     if (store_customer_list(r->app->store, tid, &keys, &n) != MOCK_OK) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     size_t total = 0, first = (page - 1) * limit;
@@ -340,7 +337,7 @@ void admin_schedules(struct req *r)
     q.limit = limit;
     struct sched_page pg;
     if (store_schedule_query(r->app->store, tid, &q, &pg) != MOCK_OK) {
-        reply_error(r, 500, "out of memory");
+        reply_error(r, CONTROL_INTERNAL, NULL);
         return;
     }
     cJSON *list = cJSON_CreateArray();
@@ -390,7 +387,7 @@ void admin_scenario_enabled(struct req *r)
 {
     bool enabled = true;
     if (!param_item(&r->params, "enabled", NULL)) {
-        reply_error(r, 400, "give {\"enabled\": true|false}");
+        reply_error(r, CONTROL_BAD_PARAM, "give {\"enabled\": true|false}");
         return;
     }
     if (!param_bool(&r->params, "enabled", &enabled)) {
@@ -398,7 +395,7 @@ void admin_scenario_enabled(struct req *r)
         return;
     }
     if (!scenario_set_enabled(r->args[0], enabled)) {
-        reply_error(r, 404, "no scenario has this name");
+        reply_error(r, CONTROL_SCENARIO_NOT_FOUND, NULL);
         return;
     }
     admin_scenarios_get(r);

@@ -93,6 +93,10 @@ extern const size_t route_count;
  * method NULL takes the first route of the path, whatever its method. */
 const struct route *route_find(const char *method, char *path, char **args, size_t *nargs,
                                bool *path_known);
+/* The methods a path takes, as an Allow header lists them ("GET, HEAD,
+ * POST"; HEAD wherever GET is), written to out; "" when no route has the
+ * path. */
+void route_allow(const char *path, char *out, size_t cap);
 /* Who calls the first route whose pattern matches path (any method);
  * FACE_REST for a path no route matches. */
 enum route_face route_face_of(const char *path);
@@ -133,6 +137,7 @@ void admin_clock_get(struct req *r);
 void admin_clock_post(struct req *r);
 void admin_reset(struct req *r);
 void admin_requests(struct req *r);
+void admin_requests_delete(struct req *r);
 void admin_scenarios_get(struct req *r);
 void admin_scenarios_post(struct req *r);
 void admin_scenarios_delete(struct req *r);
@@ -194,6 +199,7 @@ void api_escrow_put(struct req *r);
 /* admin.c: webhook deliveries */
 void admin_webhooks(struct req *r);
 void admin_webhook_resend(struct req *r);
+void admin_webhook_trigger(struct req *r);
 
 /* api_vbanks.c: virtual accounts, and the control API's deposit into one */
 void api_vbank_issue(struct req *r);
@@ -249,6 +255,7 @@ void api_paymentwall_delivery(struct req *r);
 /* admin_ui.c: the landing page and the dashboard's page, script and style */
 void admin_ui_landing(struct req *r);
 void admin_ui_asset(struct req *r);
+void admin_openapi(struct req *r);
 /* admin_data.c: the dashboard's reads (tenants, payments, billing keys,
  * schedules, the error table) and the scenario switch */
 void admin_tenants(struct req *r);

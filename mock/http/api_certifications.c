@@ -99,7 +99,8 @@ void api_cert_otp_request(struct req *r)
     }
     struct certification c;
     char detail[CERT_DETAIL_MAX];
-    enum mock_err e = cert_request_otp(r->app->store, r->tid, &r->app->fx.phones, &rq, &c, detail);
+    enum mock_err e =
+        cert_request_otp(r->app->store, r->tid, &app_fixtures(r->app)->phones, &rq, &c, detail);
     if (e != MOCK_OK) {
         envelope_fail(&r->reply, e, detail[0] ? detail : NULL);
         return;
@@ -122,8 +123,8 @@ void api_cert_otp_confirm(struct req *r)
     }
     struct certification c;
     char detail[CERT_DETAIL_MAX];
-    enum mock_err e =
-        cert_confirm(r->app->store, r->tid, &r->app->fx.phones, r->args[0], otp, &c, detail);
+    enum mock_err e = cert_confirm(r->app->store, r->tid, &app_fixtures(r->app)->phones, r->args[0],
+                                   otp, &c, detail);
     reply(r, e, &c, detail);
 }
 

@@ -84,7 +84,7 @@ void api_checkout_window_page(struct req *r)
 
 static struct billing billing_of(struct req *r)
 {
-    struct billing b = {r->app->store, &r->app->fx.cards};
+    struct billing b = {r->app->store, &app_fixtures(r->app)->cards};
     return b;
 }
 
@@ -447,7 +447,7 @@ void api_checkout_session(struct req *r)
     }
     struct merchant m;
     bool known = store_tenant_merchant(r->app->store, w.tid, &m);
-    const struct card_table *cards = &r->app->fx.cards;
+    const struct card_table *cards = &app_fixtures(r->app)->cards;
     cJSON *o = cJSON_CreateObject();
     cJSON *list = NULL, *rsp = NULL;
     bool ok = o && cJSON_AddStringToObject(o, "id", w.id) &&
@@ -528,7 +528,7 @@ void api_checkout_approve(struct req *r)
     }
     struct billing_window_pick pick = {
         .money = money,
-        .card_profile = has_card ? (int)card : (r->app->fx.cards.n ? 0 : -1),
+        .card_profile = has_card ? (int)card : (app_fixtures(r->app)->cards.n ? 0 : -1),
         .card_quota = (int)quota,
     };
     act(r, CHECKOUT_APPROVE, &pick);

@@ -268,7 +268,7 @@ void api_pay_foreign(struct req *r)
         .pwd_2digit = specs_str(&r->params, "pwd_2digit"),
     };
     const char *pg = specs_str(&r->params, "pg");
-    struct billing b = {r->app->store, &r->app->fx.cards};
+    struct billing b = {r->app->store, &app_fixtures(r->app)->cards};
     struct payment p;
     char detail[BILLING_DETAIL_MAX] = "";
     enum mock_err e =

@@ -82,7 +82,7 @@ static void fail(struct req *r, enum mock_err e, const char *detail)
 
 static struct billing billing_of(struct req *r)
 {
-    struct billing b = {r->app->store, &r->app->fx.cards};
+    struct billing b = {r->app->store, &app_fixtures(r->app)->cards};
     return b;
 }
 

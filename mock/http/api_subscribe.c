@@ -17,7 +17,7 @@
 
 static struct billing billing_of(struct req *r)
 {
-    struct billing b = {r->app->store, &r->app->fx.cards};
+    struct billing b = {r->app->store, &app_fixtures(r->app)->cards};
     return b;
 }
 

@@ -29,6 +29,8 @@ void api_get_token(struct req *r)
         envelope_fail(&r->reply, e, e == MOCK_TENANT_LIMIT ? max : NULL);
         return;
     }
+    /* the request is the tenant's from here on: its journal entry names it */
+    auth_resolve(r->app->store, token, &r->tid);
     /* written as text (the token is hex, the times whole numbers): the answer
      * every client asks for most often, with no tree to build and print */
     char text[IDS_TOKEN_LEN + 96];

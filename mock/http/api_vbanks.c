@@ -5,6 +5,7 @@
  * answers its refusals with HTTP 200 (routes.c, reference §16.0). */
 #include "domain/vbank.h"
 #include "http/api.h"
+#include "http/control.h"
 #include "http/fields.h"
 #include "http/render.h"
 
@@ -206,7 +207,7 @@ void api_vbank_holder(struct req *r)
         api_bad_param(r);
         return;
     }
-    enum mock_err e = vbank_holder(&r->app->fx.accounts, bank_code, bank_num, &holder);
+    enum mock_err e = vbank_holder(&app_fixtures(r->app)->accounts, bank_code, bank_num, &holder);
     if (e != MOCK_OK) {
         envelope_fail(&r->reply, e, NULL);
         return;
@@ -222,39 +223,19 @@ void api_vbank_holder(struct req *r)
 
 /* ---- the control API ---- */
 
-/* {"error": message, "code": name}: plain JSON, as the control API answers. */
-static void admin_fail(struct req *r, int status, enum mock_err e, const char *detail)
-{
-    char msg[1024];
-    const char *fmt = mock_err_message(e);
-    if (strstr(fmt, "%s"))
-        snprintf(msg, sizeof msg, fmt, detail ? detail : "");
-    else
-        snprintf(msg, sizeof msg, "%s", fmt);
-    cJSON *o = cJSON_CreateObject();
-    if (o && (!cJSON_AddStringToObject(o, "error", msg) ||
-              !cJSON_AddStringToObject(o, "code", mock_err_name(e)))) {
-        cJSON_Delete(o);
-        o = NULL;
-    }
-    envelope_plain(&r->reply, status, o);
-}
-
 /* The tenant holding imp_uid: the one ?imp_key= names, else the first that
  * has it (imp_uids are random, so one tenant at most in practice). */
 static bool deposit_tenant(struct req *r, const char *imp_uid, int *ret_tid)
 {
     const char *key = NULL;
     if (!param_str(&r->params, "imp_key", IMP_KEY_MAX, false, &key)) {
-        char text[512];
-        param_message(&r->params, text, sizeof text);
-        admin_fail(r, 400, MOCK_BAD_PARAM, text);
+        control_fail_params(&r->reply, &r->params);
         return false;
     }
     if (key) {
         if (store_tenant_by_key(r->app->store, key, ret_tid, NULL))
             return true;
-        admin_fail(r, 404, MOCK_BAD_PARAM, "no tenant has this imp_key");
+        control_fail(&r->reply, CONTROL_TENANT_NOT_FOUND, NULL);
         return false;
     }
     size_t n = store_tenant_count(r->app->store);
@@ -266,7 +247,7 @@ static bool deposit_tenant(struct req *r, const char *imp_uid, int *ret_tid)
             return true;
         }
     }
-    admin_fail(r, 404, MOCK_PAYMENT_NOT_FOUND, NULL);
+    control_fail(&r->reply, CONTROL_PAYMENT_NOT_FOUND, NULL);
     return false;
 }
 
@@ -282,13 +263,11 @@ void admin_vbank_deposit(struct req *r)
     int tid;
     if (!param_amount(&r->params, "amount", false, &amount, &has_amount) ||
         !param_str(&r->params, "depositor_name", TEXT_MAX, false, &depositor)) {
-        char text[512];
-        param_message(&r->params, text, sizeof text);
-        admin_fail(r, 400, MOCK_BAD_PARAM, text);
+        control_fail_params(&r->reply, &r->params);
         return;
     }
     if (strlen(imp_uid) > IMP_UID_MAX) {
-        admin_fail(r, 404, MOCK_PAYMENT_NOT_FOUND, NULL);
+        control_fail(&r->reply, CONTROL_PAYMENT_NOT_FOUND, NULL);
         return;
     }
     if (!deposit_tenant(r, imp_uid, &tid))
@@ -297,14 +276,13 @@ void admin_vbank_deposit(struct req *r)
     char detail[VBANK_DETAIL_MAX];
     enum mock_err e = vbank_deposit(r->app->store, tid, imp_uid, has_amount, amount, &p, detail);
     if (e != MOCK_OK) {
-        int status = e == MOCK_PAYMENT_NOT_FOUND ? 404 : e == MOCK_INTERNAL ? 500 : 409;
-        admin_fail(r, status, e, detail[0] ? detail : NULL);
+        control_fail_mock(&r->reply, e, detail[0] ? detail : NULL);
         return;
     }
     cJSON *o = render_payment(&p);
     payment_fini(&p);
     if (!o) {
-        admin_fail(r, 500, MOCK_INTERNAL, NULL);
+        control_fail(&r->reply, CONTROL_INTERNAL, NULL);
         return;
     }
     envelope_plain(&r->reply, 200, o);

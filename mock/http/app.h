@@ -14,7 +14,8 @@
 
 struct app {
     struct store *store;
-    struct fixtures fx;
+    struct fixtures_live
+        *fixtures; /* the set in force: app_fixtures(); a full reset may replace it */
     const struct merchant
         *open_template;                /* --open-tenants: what a new key pair gets; NULL: refused */
     size_t max_tenants;                /* --max-tenants: tenants made on the fly kept at once */
@@ -24,5 +25,11 @@ struct app {
     const char *const *scenario_files; /* --scenario FILEs, reloaded by a full reset */
     size_t n_scenario_files;
 };
+
+/* The fixtures in force; valid for as long as the request that took it. */
+static inline const struct fixtures *app_fixtures(struct app *a)
+{
+    return fixtures_now(a->fixtures);
+}
 
 #endif

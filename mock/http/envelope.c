@@ -122,6 +122,7 @@ void envelope_ok_json(struct reply *r, int http, const char *json, size_t len)
 void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message)
 {
     render(r, mock_err_http(e), envelope(mock_err_code(e), message, NULL));
+    r->refusal = mock_err_name(e);
 }
 
 void envelope_fail_args(struct reply *r, enum mock_err e, const char *const *args, size_t n)

@@ -1,6 +1,7 @@
 /* framing.c - see framing.h. */
 #include "http/framing.h"
 
+#include "http/control.h"
 #include "http/envelope.h"
 
 #include <civetweb.h>
@@ -49,12 +50,20 @@ static bool content_length_ok(const struct mg_request_info *ri, const char **ret
     return true;
 }
 
-bool framing_check(const struct mg_request_info *ri, struct reply *rep)
+static void refuse(struct reply *rep, bool control, enum mock_err e, const char *detail)
+{
+    if (control)
+        control_fail_mock(rep, e, detail);
+    else
+        envelope_fail(rep, e, detail);
+}
+
+bool framing_check(const struct mg_request_info *ri, bool control, struct reply *rep)
 {
     if (ri->num_headers >= MG_MAX_HEADERS) {
         char max[16];
         snprintf(max, sizeof max, "%d", MG_MAX_HEADERS - 1);
-        envelope_fail(rep, MOCK_TOO_MANY_HEADERS, max);
+        refuse(rep, control, MOCK_TOO_MANY_HEADERS, max);
         return false;
     }
     /* civetweb routes an absolute-form target naming its own host and port
@@ -65,7 +74,7 @@ bool framing_check(const struct mg_request_info *ri, struct reply *rep)
     }
     const char *why = NULL;
     if (!content_length_ok(ri, &why)) {
-        envelope_fail(rep, MOCK_BAD_HTTP, why);
+        refuse(rep, control, MOCK_BAD_HTTP, why);
         return false;
     }
     return true;

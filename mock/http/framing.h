@@ -28,8 +28,9 @@ struct mg_request_info;
 
 /* false with the refusal in rep (400 for a target that is not a path or
  * Content-Length headers that disagree or are not a number up to 2^63-1,
- * 431 for too many headers); the connection must then close. */
-bool framing_check(const struct mg_request_info *ri, struct reply *rep);
+ * 431 for too many headers), in the control API's shape when control is
+ * set (http/control.h); the connection must then close. */
+bool framing_check(const struct mg_request_info *ri, bool control, struct reply *rep);
 
 /* The refusal of a target civetweb did not route (see above). */
 void framing_unrouted_reply(struct reply *rep);

@@ -1,6 +1,7 @@
 /* guard.c - see guard.h. */
 #include "http/guard.h"
 
+#include "http/control.h"
 #include "http/envelope.h"
 
 #include <arpa/inet.h>
@@ -210,47 +211,24 @@ static void shown(const char *value, char *out, size_t cap)
     out[n] = '\0';
 }
 
-/* The control API's plain {"error": ...}. */
-static void refuse_plain(struct req *r, int status, const char *message)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (o && !cJSON_AddStringToObject(o, "error", message)) {
-        cJSON_Delete(o);
-        o = NULL;
-    }
-    envelope_plain(&r->reply, status, o);
-}
-
 static void refuse_host(struct req *r, enum route_face family, const char *host)
 {
     char name[128];
     shown(host, name, sizeof name);
-    if (family != FACE_CONTROL) {
+    if (family == FACE_CONTROL)
+        control_fail(&r->reply, CONTROL_HOST_NOT_ALLOWED, name);
+    else
         envelope_fail(&r->reply, MOCK_HOST_NOT_ALLOWED, name);
-        return;
-    }
-    char msg[512];
-    snprintf(msg, sizeof msg,
-             "Host '%s' does not name this server: impmock answers IP addresses, localhost, "
-             "this machine's name and --allowed-host names (IMPMOCK_ALLOWED_HOST), so that a "
-             "web page on a rebound DNS name cannot reach it",
-             name);
-    refuse_plain(r, 421, msg);
 }
 
 static void refuse_origin(struct req *r, enum route_face family, const char *origin)
 {
     char from[128];
     shown(origin ? origin : "-", from, sizeof from);
-    if (family == FACE_REST) {
+    if (family == FACE_REST)
         envelope_fail(&r->reply, MOCK_CROSS_ORIGIN, from);
-        return;
-    }
-    char msg[384];
-    snprintf(msg, sizeof msg,
-             "the control API takes no requests from web pages on other origins (Origin: %s)",
-             from);
-    refuse_plain(r, 403, msg);
+    else
+        control_fail(&r->reply, CONTROL_CROSS_ORIGIN, from);
 }
 
 static void answer_preflight(struct mg_connection *conn, struct req *r, enum route_face family,
@@ -318,9 +296,6 @@ bool guard_control_call(struct mg_connection *conn, struct req *r)
         has_value(mg_get_header(conn, "X-Impmock")) ||
         has_value(mg_get_header(conn, "X-Admin-Token")))
         return true;
-    refuse_plain(r, 403,
-                 "a control call that changes state needs Content-Type: application/json or the "
-                 "header X-Impmock: 1 (e.g. curl -H 'X-Impmock: 1'); a web page on another site "
-                 "can send neither without a preflight, which the control API refuses");
+    control_fail(&r->reply, CONTROL_CONTROL_HEADER_REQUIRED, NULL);
     return false;
 }

@@ -18,6 +18,8 @@ struct reply {
     const char *extra_headers; /* "Name: value\r\n" lines: static, or headers_owned */
     const char *cors_headers;  /* Access-Control-* lines chosen by guard.c; static, NULL none */
     char *headers_owned;       /* malloc'd, freed with the reply; NULL when static */
+    const char *refusal;       /* a refusal's name in the error table or the control
+                                  API's (static), for the access log; NULL otherwise */
 };
 
 void reply_fini(struct reply *r);

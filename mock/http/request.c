@@ -3,6 +3,7 @@
 
 #include "domain/auth.h"
 #include "http/conns.h"
+#include "http/control.h"
 #include "http/envelope.h"
 #include "http/form.h"
 #include "infra/json.h"
@@ -152,7 +153,7 @@ bool request_parse_params(struct req *r, struct mg_connection *conn, const char 
     if (query_string && *query_string) {
         *ret_query = form_parse(query_string, strlen(query_string), err, sizeof err);
         if (!*ret_query) {
-            envelope_fail(&r->reply, MOCK_BAD_PARAM, err);
+            control_refuse(r, MOCK_BAD_PARAM, err);
             return false;
         }
         r->params.query = *ret_query;
@@ -162,15 +163,15 @@ bool request_parse_params(struct req *r, struct mg_connection *conn, const char 
     if (!body_is_json(mg_get_header(conn, "Content-Type"), body, body_len)) {
         *ret_body = form_parse(body, body_len, err, sizeof err);
         if (!*ret_body) {
-            envelope_fail(&r->reply, MOCK_BAD_PARAM, err);
+            control_refuse(r, MOCK_BAD_PARAM, err);
             return false;
         }
         r->params.body_is_form = true;
     } else if (!utf8_valid(body, body_len)) {
-        envelope_fail(&r->reply, MOCK_BAD_ENCODING, NULL);
+        control_refuse(r, MOCK_BAD_ENCODING, NULL);
         return false;
     } else if (!(*ret_body = json_parse_object(body, body_len, err, sizeof err))) {
-        envelope_fail(&r->reply, MOCK_BAD_JSON, err);
+        control_refuse(r, MOCK_BAD_JSON, err);
         return false;
     }
     r->params.body = *ret_body;
@@ -188,9 +189,7 @@ bool request_authorize(struct req *r, struct mg_connection *conn)
     } else if (r->route->auth == AUTH_ADMIN && r->app->admin_token) {
         const char *given = mg_get_header(conn, "X-Admin-Token");
         if (!given || !secret_equal(given, r->app->admin_token)) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "error", "control API needs header X-Admin-Token");
-            envelope_plain(&r->reply, 401, o);
+            control_fail(&r->reply, CONTROL_ADMIN_TOKEN_REQUIRED, NULL);
             return false;
         }
     }

@@ -5,6 +5,7 @@
  * `python3 tools/route_statuses.py SWAGGER.json` checks it (--write writes it). */
 #include "http/api.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_SEGMENTS 16
@@ -30,6 +31,7 @@ const struct route route_table[] = {
     {"POST",   "/__mock/clock",                 admin_clock_post,       AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
     {"POST",   "/__mock/reset",                 admin_reset,            AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
     {"GET",    "/__mock/requests",              admin_requests,         AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
+    {"DELETE", "/__mock/requests",              admin_requests_delete,  AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
     {"GET",    "/__mock/scenarios",             admin_scenarios_get,    AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
     {"POST",   "/__mock/scenarios",             admin_scenarios_post,   AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
     {"DELETE", "/__mock/scenarios",             admin_scenarios_delete, AUTH_ADMIN, FACE_CONTROL,  OP_NONE,        {ARG_NONE}, ST_ALL},
@@ -56,6 +58,7 @@ const struct route route_table[] = {
     {"POST",   "/subscribe/payments/schedule",               api_schedule_post,       AUTH_TOKEN, FACE_REST,     SCN_OP_SCHEDULE, {ARG_NONE}, ST_200 | ST_401},
     {"POST",   "/subscribe/payments/unschedule",             api_unschedule,          AUTH_TOKEN, FACE_REST,     SCN_OP_SCHEDULE, {ARG_NONE}, ST_200 | ST_401},
     {"GET",    "/__mock/webhooks",                           admin_webhooks,          AUTH_ADMIN, FACE_CONTROL,  OP_NONE,         {ARG_NONE}, ST_ALL},
+    {"POST",   "/__mock/webhooks/trigger",                   admin_webhook_trigger,   AUTH_ADMIN, FACE_CONTROL,  OP_NONE,         {ARG_NONE}, ST_ALL},
     {"POST",   "/__mock/webhooks/{}/resend",                 admin_webhook_resend,    AUTH_ADMIN, FACE_CONTROL,  OP_NONE,         {ARG_OTHER}, ST_ALL},
 
     /* virtual accounts (reference §17); the holder lookup before {} takes "holder" */
@@ -123,6 +126,9 @@ const struct route route_table[] = {
     {"GET",    "/__mock/ui",                     admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
     {"GET",    "/__mock/ui/dashboard.js",        admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
     {"GET",    "/__mock/ui/ui.css",              admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/docs",                   admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/docs/docs.js",           admin_ui_asset,           AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
+    {"GET",    "/__mock/openapi.json",           admin_openapi,            AUTH_NONE, FACE_CONTROL,   OP_NONE,    {ARG_NONE}, ST_ALL},
     {"GET",    "/__mock/tenants",                admin_tenants,            AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_NONE}, ST_ALL},
     {"GET",    "/__mock/payments",               admin_payments,           AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_NONE}, ST_ALL},
     {"GET",    "/__mock/customers",              admin_customers,          AUTH_ADMIN, FACE_CONTROL,  OP_NONE,    {ARG_NONE}, ST_ALL},
@@ -220,6 +226,32 @@ const struct route *route_find(const char *method, char *path, char **args, size
         }
     }
     return NULL;
+}
+
+void route_allow(const char *path, char *out, size_t cap)
+{
+    static const char *const order[] = {"GET", "HEAD", "POST", "PUT", "DELETE"};
+    char copy[2048];
+    char *segs[MAX_SEGMENTS], *found[REQ_MAX_ARGS];
+    bool has[sizeof order / sizeof *order] = {false};
+    size_t n;
+    out[0] = '\0';
+    if (strlen(path) >= sizeof copy)
+        return;
+    strcpy(copy, path);
+    int nsegs = split_path(copy, segs);
+    for (size_t i = 0; nsegs >= 0 && i < route_count; i++) {
+        if (!pattern_matches(route_table[i].pattern, segs, nsegs, found, &n))
+            continue;
+        for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+            if (strcmp(route_table[i].method, order[k]) == 0)
+                has[k] = true;
+    }
+    has[1] = has[1] || has[0];
+    size_t len = 0;
+    for (size_t k = 0; k < sizeof order / sizeof *order && len < cap; k++)
+        if (has[k])
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", order[k]);
 }
 
 enum route_face route_face_of(const char *path)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *status_text(int status)
 {
@@ -54,6 +55,24 @@ static const char *status_text(int status)
     }
 }
 
+/* "Date: ...\r\n" for now, in wall-clock time (RFC 9110 6.6.1; the virtual
+ * clock is the API's, not the wire's); made once a second per worker. */
+static const char *date_line(void)
+{
+    static _Thread_local char line[48];
+    static _Thread_local time_t made = -1;
+    time_t now = time(NULL);
+    if (now != made) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        /* the C locale (impmock never sets another): English day and month names */
+        if (strftime(line, sizeof line, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm) == 0)
+            line[0] = '\0';
+        made = now;
+    }
+    return line;
+}
+
 static char *put_text(char *p, const char *s)
 {
     size_t n = strlen(s);
@@ -86,6 +105,7 @@ void send_reply(struct mg_connection *conn, const struct reply *rep, bool head_o
                            "\r\nContent-Length: ",
                            NULL /* length */,
                            "\r\nCache-Control: no-store\r\n",
+                           date_line(),
                            rep->cors_headers ? rep->cors_headers : "",
                            rep->extra_headers ? rep->extra_headers : "",
                            "Connection: ",
@@ -128,11 +148,12 @@ void send_reply(struct mg_connection *conn, const struct reply *rep, bool head_o
 static void send_drip(struct mg_connection *conn, const struct reply *rep, int drip_ms)
 {
     char hdr[512];
-    int hl = snprintf(hdr, sizeof hdr,
-                      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                      "Connection: close\r\n\r\n",
-                      rep->status, status_text(rep->status),
-                      rep->content_type ? rep->content_type : "application/json", rep->len);
+    int hl =
+        snprintf(hdr, sizeof hdr,
+                 "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                 "%sConnection: close\r\n\r\n",
+                 rep->status, status_text(rep->status),
+                 rep->content_type ? rep->content_type : "application/json", rep->len, date_line());
     mg_write(conn, hdr, (size_t)hl);
     size_t chunk = rep->len / 20 + 1; /* at most ~20 pauses, whatever the size */
     for (size_t off = 0; off < rep->len; off += chunk) {

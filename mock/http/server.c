@@ -4,6 +4,7 @@
 #include "http/access_log.h"
 #include "http/api.h"
 #include "http/conns.h"
+#include "http/control.h"
 #include "http/envelope.h"
 #include "http/framing.h"
 #include "http/guard.h"
@@ -40,13 +41,30 @@ struct server {
  * fitted to the operation's statuses like every answer (dispatch). */
 static bool ids_clean(struct req *r, bool path_control)
 {
+    bool control = control_answers(r);
     if (path_control)
-        envelope_fail(&r->reply, MOCK_ID_CONTROL_CHAR, "요청 경로");
-    else if (!param_ids_clean(&r->params))
-        envelope_fail_params(&r->reply, &r->params);
-    else
+        control_refuse(r, MOCK_ID_CONTROL_CHAR, control ? "the path" : "요청 경로");
+    else if (param_ids_clean(&r->params))
         return true;
+    else if (control)
+        control_fail_params(&r->reply, &r->params);
+    else
+        envelope_fail_params(&r->reply, &r->params);
     return false;
+}
+
+/* Adds "Allow: ..." to a 405: the methods the path takes (RFC 9110 15.5.6). */
+static void add_allow(struct req *r)
+{
+    char methods[96];
+    route_allow(r->path, methods, sizeof methods);
+    size_t n = strlen(methods) + 10;
+    char *h = malloc(n);
+    if (!h)
+        return;
+    snprintf(h, n, "Allow: %s\r\n", methods);
+    free(r->reply.headers_owned);
+    r->reply.extra_headers = r->reply.headers_owned = h;
 }
 
 /* Finds r->route and r->args (pointing into pathbuf); false with the 404 or
@@ -55,13 +73,14 @@ static bool route_request(struct req *r, char *pathbuf, size_t cap)
 {
     size_t len = strlen(r->path);
     if (len >= cap) {
-        envelope_fail(&r->reply, MOCK_NO_ROUTE, "(경로가 너무 깁니다)");
+        bool control = control_answers(r);
+        control_refuse(r, MOCK_NO_ROUTE, control ? "(a path that long)" : "(경로가 너무 깁니다)");
         return false;
     }
     /* ids from the path end up in messages, the journal and the log: the
      * answer must stay valid UTF-8 whatever %XX the client sent */
     if (!utf8_valid(r->path, len)) {
-        envelope_fail(&r->reply, MOCK_BAD_PATH_ENCODING, NULL);
+        control_refuse(r, MOCK_BAD_PATH_ENCODING, NULL);
         return false;
     }
     memcpy(pathbuf, r->path, len + 1);
@@ -69,10 +88,12 @@ static bool route_request(struct req *r, char *pathbuf, size_t cap)
     r->route = route_find(r->method, pathbuf, r->args, &r->nargs, &path_known);
     if (r->route)
         return true;
-    if (path_known)
-        envelope_fail(&r->reply, MOCK_METHOD_NOT_ALLOWED, r->method);
-    else
-        envelope_fail(&r->reply, MOCK_NO_ROUTE, r->path);
+    if (path_known) {
+        control_refuse(r, MOCK_METHOD_NOT_ALLOWED, r->method);
+        add_allow(r);
+    } else {
+        control_refuse(r, MOCK_NO_ROUTE, r->path);
+    }
     return false;
 }
 
@@ -90,7 +111,7 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
     if (too_large) {
         char lim[32];
         snprintf(lim, sizeof lim, "%zu", r->app->body_limit);
-        envelope_fail(&r->reply, MOCK_BODY_TOO_LARGE, lim);
+        control_refuse(r, MOCK_BODY_TOO_LARGE, lim);
         return;
     }
     cJSON *query, *parsed;
@@ -101,7 +122,7 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
         if (!scripted)
             r->route->fn(r);
         if (!r->reply.status)
-            envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
+            control_refuse(r, MOCK_INTERNAL, NULL);
     }
     /* only the statuses the operation lists; a scenario's scripted answer
      * is sent as written (it is the test's own fault injection) */
@@ -131,7 +152,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
     r.window_key = mg_get_header(conn, "X-Impmock-Window");
     r.remote_addr = ri->remote_addr;
 
-    bool framed = path && framing_check(ri, &r.reply);
+    bool framed = path && framing_check(ri, control_answers(&r), &r.reply);
     struct body_read got = {0};
     char *body = NULL;
     if (framed && ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
@@ -144,7 +165,7 @@ static int handle(struct mg_connection *conn, void *cbdata)
     else if (!framed)
         ; /* refused by framing_check */
     else if (got.broken)
-        envelope_fail(&r.reply, got.late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
+        control_refuse(&r, got.late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
     else
         dispatch(srv, conn, ri, &r, body, got.len, got.too_large, path_control);
     r.reply.cors_headers = r.cors;
@@ -157,13 +178,21 @@ static int handle(struct mg_connection *conn, void *cbdata)
     bool no_answer = r.fault == SCN_CLOSE || r.fault == SCN_DROP_ANSWER;
     /* journal before answering: a client that reads /__mock/requests right
      * after its answer must find the request there */
-    if (strncmp(r.path, "/__mock/", 8) != 0)
+    if (strncmp(r.path, "/__mock/", 8) != 0) {
+        struct journal_header headers[64];
+        size_t n_headers = 0;
+        for (int i = 0; i < ri->num_headers && n_headers < 64; i++)
+            if (ri->http_headers[i].name && ri->http_headers[i].value)
+                headers[n_headers++] =
+                    (struct journal_header){ri->http_headers[i].name, ri->http_headers[i].value};
         journal_record(r.tid, r.method, r.path, ri->query_string, no_answer ? 499 : r.reply.status,
-                       body, got.len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len);
+                       body, got.len, no_answer ? "" : r.reply.body, no_answer ? 0 : r.reply.len,
+                       headers, n_headers);
+    }
     send_answer(conn, &r, keep_alive);
     conns_end(c);
     if (!srv->opts.quiet)
-        access_log_write(&r, conns_now_ms() - t0, srv->opts.log_json);
+        access_log_write(&r, conns_now_ms() - t0);
     int status = r.reply.status;
     reply_fini(&r.reply);
     free(body);
@@ -193,22 +222,33 @@ static int on_http_error(struct mg_connection *conn, int status, const char *err
         for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
             unknown_method = unknown_method && strcmp(method, known[i]) != 0;
     }
-    struct reply rep;
-    memset(&rep, 0, sizeof rep);
+    /* the answer's shape follows the path, as for every other refusal */
+    struct req r;
+    memset(&r, 0, sizeof r);
+    /* only the request line's fields are this request's when civetweb
+     * refuses it: local_uri may still be the previous request's on the
+     * connection; request_uri is as sent (not decoded) */
+    char target[2048] = "/";
+    const char *uri = ri ? ri->request_uri : NULL;
+    if (uri && uri[0] == '/')
+        snprintf(target, sizeof target, "%.*s", (int)strcspn(uri, "?"), uri);
+    r.path = target;
+    r.method = method && *method ? method : "GET";
     if (unknown_method) {
         n = 0;
         for (const char *p = method; *p && n < 32; p++)
             if (*p > 0x20 && *p < 0x7f)
                 shown[n++] = *p;
         shown[n] = '\0';
-        envelope_fail(&rep, MOCK_METHOD_NOT_ALLOWED, shown);
+        control_refuse(&r, MOCK_METHOD_NOT_ALLOWED, shown);
+        add_allow(&r);
     } else {
-        envelope_fail(&rep, MOCK_BAD_HTTP, shown);
+        control_refuse(&r, MOCK_BAD_HTTP, shown);
         if (status >= 400 && status <= 599)
-            rep.status = status;
+            r.reply.status = status;
     }
-    send_reply(conn, &rep, false, false);
-    reply_fini(&rep);
+    send_reply(conn, &r.reply, false, false);
+    reply_fini(&r.reply);
     return 0;
 }
 

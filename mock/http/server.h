@@ -20,7 +20,6 @@ struct server_opts {
     int request_timeout_ms;           /* time a client has to send one request; 0 = 15000 */
     int keep_alive_timeout_ms;        /* how long an idle keep-alive connection is kept; 0 = 5000 */
     bool quiet;                       /* no access log */
-    bool log_json;                    /* access log as JSON lines instead of text */
     const char *const *allowed_hosts; /* Host names answered besides the built-in ones */
     size_t n_allowed_hosts;
     const char *const *cors_origins; /* origins whose pages may call the REST API */

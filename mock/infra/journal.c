@@ -18,13 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define STRIPES 64
 
 static pthread_mutex_t stripes[STRIPES]; /* slot i is guarded by stripes[i % STRIPES] */
 struct slot {
     struct journal_entry e; /* e.seq 0 = empty; the buffers stay for reuse */
-    size_t path_cap, req_cap, resp_cap;
+    size_t path_cap, hdr_cap, req_cap, resp_cap;
 };
 
 static struct slot *ring;
@@ -50,6 +51,7 @@ static pthread_mutex_t *stripe_of(size_t slot)
 static void entry_fini(struct journal_entry *e)
 {
     free(e->path);
+    free(e->headers);
     free(e->request_body);
     free(e->response_body);
     memset(e, 0, sizeof *e);
@@ -191,8 +193,78 @@ static bool put_target(char **buf, size_t *bufcap, const char *path, const char 
     return ok;
 }
 
+/* How much of a credential a header value keeps: the scheme word
+ * ("Bearer ") of an Authorization, then JOURNAL_CRED_SHOWN characters of a
+ * long credential (none of a short one, which they would mostly give away),
+ * then "****"; X-Admin-Token and cookies keep only "****". -1: not a
+ * credential, kept whole. *ret_prefix is the bytes of value kept. */
+static int credential_kept(const char *name, const char *value, size_t *ret_prefix)
+{
+    if (strcasecmp(name, "X-Admin-Token") == 0 || strcasecmp(name, "Cookie") == 0) {
+        *ret_prefix = 0;
+        return 0;
+    }
+    bool schemed =
+        strcasecmp(name, "Authorization") == 0 || strcasecmp(name, "Proxy-Authorization") == 0;
+    if (!schemed && strcasecmp(name, "X-ImpTokenHeader") != 0)
+        return -1;
+    const char *cred = value + strspn(value, " ");
+    if (schemed && cred[strcspn(cred, " ")] == ' ') { /* "Bearer x": x is the credential */
+        cred += strcspn(cred, " ");
+        cred += strspn(cred, " ");
+    }
+    size_t len = strlen(cred);
+    size_t shown = len >= 4 * JOURNAL_CRED_SHOWN ? JOURNAL_CRED_SHOWN : 0;
+    *ret_prefix = (size_t)(cred - value) + shown;
+    return 1;
+}
+
+/* Stores the header lines into *buf, credentials masked, cut at
+ * JOURNAL_HEADERS_MAX rendered bytes. */
+static bool put_headers(char **buf, size_t *bufcap, const struct journal_header *h, size_t n)
+{
+    size_t need = 1;
+    for (size_t i = 0; i < n; i++)
+        need += strlen(h[i].name) + strlen(h[i].value) + 8; /* ": ", "****", "\n" */
+    char small[2048];
+    char *text = need <= sizeof small ? small : malloc(need);
+    if (!text)
+        return false;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t prefix = 0;
+        int kind = credential_kept(h[i].name, h[i].value, &prefix);
+        size_t vlen = kind < 0 ? strlen(h[i].value) : prefix;
+        size_t nl = strlen(h[i].name);
+        memcpy(text + len, h[i].name, nl);
+        len += nl;
+        memcpy(text + len, ": ", 2);
+        len += 2;
+        for (size_t k = 0; k < vlen; k++) { /* one line each, whatever the value holds */
+            char c = h[i].value[k];
+            text[len++] = c == '\r' || c == '\n' ? ' ' : c;
+        }
+        if (kind >= 0) {
+            memcpy(text + len, "****", 4);
+            len += 4;
+        }
+        text[len++] = '\n';
+    }
+    size_t keep = fit_rendered(text, len, JOURNAL_HEADERS_MAX);
+    bool ok = fit(buf, bufcap, keep);
+    if (ok) {
+        memcpy(*buf, text, keep);
+        (*buf)[keep] = '\0';
+        make_utf8(*buf);
+    }
+    if (text != small)
+        free(text);
+    return ok;
+}
+
 void journal_record(int tid, const char *method, const char *path, const char *query, int status,
-                    const char *req_body, size_t req_len, const char *resp_body, size_t resp_len)
+                    const char *req_body, size_t req_len, const char *resp_body, size_t resp_len,
+                    const struct journal_header *headers, size_t n_headers)
 {
     if (!cap)
         return;
@@ -207,6 +279,7 @@ void journal_record(int tid, const char *method, const char *path, const char *q
         struct journal_entry *e = &sl->e;
         e->seq = 0; /* not readable while being written or when a copy fails */
         if (put_target(&e->path, &sl->path_cap, path, query) &&
+            put_headers(&e->headers, &sl->hdr_cap, headers, n_headers) &&
             put_body(&e->request_body, &sl->req_cap, req_body, req_len, true) &&
             put_body(&e->response_body, &sl->resp_cap, resp_body, resp_len, false)) {
             e->time = now;
@@ -244,6 +317,38 @@ static bool copy_text(char **dst, size_t *dcap, const char *src)
     return true;
 }
 
+uint64_t journal_last_seq(void)
+{
+    return atomic_load(&next_seq) - 1;
+}
+
+/* Copies entry number seq into *copy (its buffers reused, capacities in
+ * caps) when it is still in the ring and matches f; *ret_oom on a failed copy. */
+static bool take_copy(uint64_t seq, const struct journal_filter *f, struct journal_entry *copy,
+                      size_t caps[4], bool *ret_oom)
+{
+    size_t slot = (size_t)((seq - 1) % cap);
+    pthread_mutex_lock(stripe_of(slot));
+    const struct journal_entry *e = &ring[slot].e;
+    bool take = e->seq == seq && matches(e, f); /* else cleared, or not stored yet */
+    if (take) {
+        char *path = copy->path, *hdr = copy->headers;
+        char *req = copy->request_body, *resp = copy->response_body;
+        *copy = *e;
+        copy->path = path;
+        copy->headers = hdr;
+        copy->request_body = req;
+        copy->response_body = resp;
+        take = copy_text(&copy->path, &caps[0], e->path) &&
+               copy_text(&copy->headers, &caps[1], e->headers) &&
+               copy_text(&copy->request_body, &caps[2], e->request_body) &&
+               copy_text(&copy->response_body, &caps[3], e->response_body);
+        *ret_oom = *ret_oom || !take;
+    }
+    pthread_mutex_unlock(stripe_of(slot));
+    return take;
+}
+
 bool journal_walk(const struct journal_filter *f, journal_fn fn, void *ud)
 {
     uint64_t newest = atomic_load(&next_seq) - 1;
@@ -251,35 +356,24 @@ bool journal_walk(const struct journal_filter *f, journal_fn fn, void *ud)
         newest = f->before - 1;
     uint64_t oldest = atomic_load(&next_seq) - 1;
     oldest = oldest > cap ? oldest - cap : 0; /* numbers at or below are out of the ring */
+    bool forward = f->since > 0;
+    if (forward && f->since > oldest)
+        oldest = f->since;
     struct journal_entry copy = {0};
-    size_t caps[3] = {0, 0, 0}, shown = 0;
-    bool ok = true, more = true;
-    for (uint64_t seq = newest; more && seq > oldest; seq--) {
+    size_t caps[4] = {0, 0, 0, 0}, shown = 0;
+    bool oom = false, more = true;
+    /* newest down to oldest + 1, or (since) oldest + 1 up to newest */
+    for (uint64_t i = 0; more && newest > oldest && i < newest - oldest; i++) {
         if (f->limit && shown >= f->limit)
             break;
-        size_t slot = (size_t)((seq - 1) % cap);
-        pthread_mutex_lock(stripe_of(slot));
-        const struct journal_entry *e = &ring[slot].e;
-        bool take = e->seq == seq && matches(e, f); /* else cleared, or not stored yet */
-        if (take) {
-            char *path = copy.path, *req = copy.request_body, *resp = copy.response_body;
-            copy = *e;
-            copy.path = path;
-            copy.request_body = req;
-            copy.response_body = resp;
-            take = copy_text(&copy.path, &caps[0], e->path) &&
-                   copy_text(&copy.request_body, &caps[1], e->request_body) &&
-                   copy_text(&copy.response_body, &caps[2], e->response_body);
-            ok = ok && take;
-        }
-        pthread_mutex_unlock(stripe_of(slot));
-        if (take) {
+        uint64_t seq = forward ? oldest + 1 + i : newest - i;
+        if (take_copy(seq, f, &copy, caps, &oom)) {
             shown++;
             more = fn(&copy, ud);
         }
     }
     entry_fini(&copy);
-    return ok;
+    return !oom;
 }
 
 struct collect {
@@ -302,9 +396,10 @@ static bool collect_one(const struct journal_entry *e, void *ud)
     struct journal_entry *d = &c->out[c->n];
     *d = *e;
     d->path = strdup(e->path);
+    d->headers = strdup(e->headers);
     d->request_body = strdup(e->request_body);
     d->response_body = strdup(e->response_body);
-    if (!d->path || !d->request_body || !d->response_body) {
+    if (!d->path || !d->headers || !d->request_body || !d->response_body) {
         entry_fini(d); /* a short list rather than a hole */
         return !(c->oom = true);
     }
@@ -316,8 +411,8 @@ struct journal_entry *journal_list(const struct journal_filter *f, size_t *ret_n
 {
     struct collect c = {0};
     journal_walk(f, collect_one, &c);
-    /* oldest first */
-    for (size_t i = 0; i < c.n / 2; i++) {
+    /* oldest first (a since walk is already) */
+    for (size_t i = 0; !f->since && i < c.n / 2; i++) {
         struct journal_entry t = c.out[i];
         c.out[i] = c.out[c.n - 1 - i];
         c.out[c.n - 1 - i] = t;
@@ -333,15 +428,19 @@ void journal_list_free(struct journal_entry *list, size_t n)
     free(list);
 }
 
-void journal_clear(int tid)
+size_t journal_clear(int tid)
 {
     /* emptied slots keep their place (readers find entries by number) and
      * their buffers */
+    size_t n = 0;
     for (size_t slot = 0; slot < cap; slot++) {
         pthread_mutex_lock(stripe_of(slot));
         struct journal_entry *e = &ring[slot].e;
-        if (e->seq && (tid == -2 || e->tid == tid))
+        if (e->seq && (tid == -2 || e->tid == tid)) {
             e->seq = 0;
+            n++;
+        }
         pthread_mutex_unlock(stripe_of(slot));
     }
+    return n;
 }

@@ -240,6 +240,8 @@ static void journal_add(const struct hook *h, const char *kind, int64_t time, lo
     snprintf(a.merchant_uid, sizeof a.merchant_uid, "%s", h->merchant_uid);
     snprintf(a.event, sizeof a.event, "%s", h->event_status);
     snprintf(a.scenario, sizeof a.scenario, "%s", h->scenario);
+    if (opts.on_attempt)
+        opts.on_attempt(&a);
     webhook_journal_add(&a);
     free(error);
 }

@@ -60,10 +60,16 @@ void webhook_redirected(int tid, const char *imp_uid);
 #define WEBHOOK_RETRY_TOTAL_S   15    /* re-deliveries: whole attempt */
 #define WEBHOOK_HOLD_MAX_MS     30000 /* a reorder / after_redirect hold ends after this anyway */
 
+struct webhook_attempt; /* webhook_journal.h */
+
 struct webhook_opts {
     int retries;         /* attempts after the first on no answer or 5xx, 0..WEBHOOK_RETRIES_MAX */
     int retry_interval;  /* seconds of virtual clock between attempts (default 60) */
     size_t journal_size; /* attempts kept for GET /__mock/webhooks, 0 = none */
+    /* told of every attempt, answered, failed or dropped, as it is
+     * journaled (the log's webhook lines); NULL: nobody. Runs with the
+     * queue's lock held: it must be quick and not call this module. */
+    void (*on_attempt)(const struct webhook_attempt *a);
 };
 
 /* Starts the delivery worker. Call once, after curl_global_init and before

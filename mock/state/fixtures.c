@@ -599,3 +599,69 @@ bool fixtures_has_key(const struct fixtures *fx, const char *imp_key)
     }
     return false;
 }
+
+static bool channel_same(const struct channel *a, const struct channel *b)
+{
+    return strcmp(a->pg_provider, b->pg_provider) == 0 && strcmp(a->pg_id, b->pg_id) == 0 &&
+           a->kind == b->kind && strcmp(a->key, b->key) == 0 && strcmp(a->name, b->name) == 0 &&
+           a->sandbox == b->sandbox;
+}
+
+/* Field by field: the text fields are NUL-terminated in fixed arrays whose
+ * tails may differ. */
+static bool merchant_same(const struct merchant *a, const struct merchant *b)
+{
+    bool same = strcmp(a->merchant_code, b->merchant_code) == 0 &&
+                strcmp(a->imp_key, b->imp_key) == 0 && strcmp(a->imp_secret, b->imp_secret) == 0 &&
+                strcmp(a->name, b->name) == 0 && strcmp(a->default_pg, b->default_pg) == 0 &&
+                strcmp(a->webhook_url, b->webhook_url) == 0 && a->webhook_form == b->webhook_form &&
+                a->n_channels == b->n_channels && a->n_tiers == b->n_tiers;
+    for (size_t i = 0; same && i < a->n_channels; i++)
+        same = channel_same(&a->channels[i], &b->channels[i]);
+    for (size_t i = 0; same && i < a->n_tiers; i++)
+        same = strcmp(a->tiers[i].code, b->tiers[i].code) == 0 &&
+               strcmp(a->tiers[i].name, b->tiers[i].name) == 0;
+    return same;
+}
+
+bool fixtures_merchant_same(const struct fixtures *fx, const struct merchant *m)
+{
+    struct merchant *f = malloc(sizeof *f); /* several KiB: not on a worker's small stack */
+    char err[256];
+    bool same = false;
+    const cJSON *mo;
+    cJSON_ArrayForEach(mo, fx->merchants)
+    {
+        const char *key = opt_str(mo, "imp_key");
+        if (f && key && strcmp(key, m->imp_key) == 0)
+            same = fixtures__parse_merchant(mo, f, err, sizeof err) && merchant_same(f, m);
+    }
+    free(f);
+    return same;
+}
+
+bool fixtures_add_missing(const struct fixtures *fx, struct store *s, char *err, size_t errlen)
+{
+    struct merchant *m = malloc(sizeof *m);
+    bool ok = m != NULL;
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    const cJSON *mo;
+    const cJSON *list = ok ? fx->merchants : NULL;
+    cJSON_ArrayForEach(mo, list)
+    {
+        const char *key = opt_str(mo, "imp_key");
+        int tid;
+        if (!ok || !key || store_tenant_by_key(s, key, NULL, NULL))
+            continue;
+        ok = fixtures__parse_merchant(mo, m, err, errlen);
+        if (ok && store_tenant_add(s, m, &tid) != MOCK_OK) {
+            snprintf(err, errlen, "merchant %s: imp_key or merchant_code used twice",
+                     m->merchant_code);
+            ok = false;
+        }
+        ok = ok && seed(fx, s, tid, mo, m, err, errlen);
+    }
+    free(m);
+    return ok;
+}

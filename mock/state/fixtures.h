@@ -27,6 +27,15 @@ struct fixtures {
     struct phone_table phones;     /* identity verification ("certification") */
 };
 
+/* The fixtures of path (NULL: the embedded defaults) as the set in force,
+ * which a reset may replace (fixtures_seed.h). NULL with a message naming
+ * file and field. path is borrowed for the program's life. */
+struct fixtures_live *fixtures_live_open(const char *path, char *err, size_t errlen);
+/* Frees every set, the one in force and those it replaced. */
+void fixtures_live_free(struct fixtures_live *l);
+/* The set in force, to change before any thread reads it (start-up). */
+struct fixtures *fixtures_live_current(struct fixtures_live *l);
+
 /* path NULL: the embedded defaults. false with a message naming file and field. */
 bool fixtures_load(struct fixtures *fx, const char *path, char *err, size_t errlen);
 void fixtures_fini(struct fixtures *fx);

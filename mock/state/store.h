@@ -50,6 +50,9 @@ bool store_tenant_by_key(struct store *s, const char *imp_key, int *ret_tid,
 bool store_tenant_by_code(struct store *s, const char *merchant_code, int *ret_tid,
                           struct merchant *ret_m);
 bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m);
+/* Tenant tid's imp_key into ret_key (IMP_KEY_MAX + 1 bytes): the merchant
+ * without copying all of it, for a log line. false when there is none. */
+bool store_tenant_key(struct store *s, int tid, char *ret_key);
 /* Drops every payment, key, prepare and token of tenant tid (its merchant stays). */
 void store_tenant_clear(struct store *s, int tid);
 /* Forgets tenant tid entirely: its key pair and merchant code become

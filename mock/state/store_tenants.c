@@ -221,6 +221,16 @@ bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m)
     return t != NULL;
 }
 
+bool store_tenant_key(struct store *s, int tid, char *ret_key)
+{
+    store__lock(s);
+    struct tenant *t = store__tenant(s, tid);
+    if (t)
+        memcpy(ret_key, t->m.imp_key, sizeof t->m.imp_key);
+    store__unlock(s);
+    return t != NULL;
+}
+
 size_t store_tenant_count(struct store *s)
 {
     store__lock(s);

@@ -83,6 +83,8 @@ struct hres {
     char ctype[128];
     char connection[32];
     char www_auth[64];
+    char allow[96];
+    char date[64];
     char *body; /* NUL-terminated, owned */
     size_t len;
     bool complete; /* a whole answer arrived (Content-Length satisfied) */
@@ -205,6 +207,8 @@ static void read_answer(int fd, int timeout_ms, struct hres *h)
     find_header(head, "Content-Type", h->ctype, sizeof h->ctype);
     find_header(head, "Connection", h->connection, sizeof h->connection);
     find_header(head, "WWW-Authenticate", h->www_auth, sizeof h->www_auth);
+    find_header(head, "Allow", h->allow, sizeof h->allow);
+    find_header(head, "Date", h->date, sizeof h->date);
     free(head);
     h->len = len - head_len;
     h->complete = want >= 0 && len >= (size_t)want;
@@ -283,7 +287,7 @@ static bool utf8_ok(const unsigned char *s, size_t len)
 
 enum shape {
     ENVELOPE, /* {"code": non-zero, "message": string, "response": null} */
-    PLAIN,    /* control API: {"error": string} */
+    PLAIN,    /* control API: {"error": string, "code": "NAME"} */
     ANY_JSON, /* either */
 };
 
@@ -313,6 +317,10 @@ static void expect(const char *label, const struct hres *h, int want_status, enu
         bad(label, "content type '%s', wanted JSON", h->ctype);
         return;
     }
+    if (!strstr(h->date, " GMT")) {
+        bad(label, "no Date header");
+        return;
+    }
     cJSON *j = cJSON_ParseWithLength(h->body, h->len);
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
@@ -320,7 +328,9 @@ static void expect(const char *label, const struct hres *h, int want_status, enu
     const cJSON *error = cJSON_GetObjectItemCaseSensitive(j, "error");
     bool is_env =
         cJSON_IsNumber(code) && code->valueint != 0 && cJSON_IsString(msg) && cJSON_IsNull(resp);
-    bool is_plain = cJSON_IsString(error);
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "code");
+    bool is_plain = cJSON_IsString(error) && cJSON_IsString(name) && name->valuestring[0] &&
+                    cJSON_GetArraySize(j) == 2;
     const char *text = is_env ? msg->valuestring : is_plain ? error->valuestring : "";
     if ((shape == ENVELOPE && !is_env) || (shape == PLAIN && !is_plain) ||
         (shape == ANY_JSON && !is_env && !is_plain))
@@ -731,6 +741,13 @@ static const char *creds(const struct route *r)
     return r->auth == A_TOKEN ? auth_line : r->auth == A_ADMIN ? admin_line : "";
 }
 
+/* A route of the control API (its pages with it: the landing page at /
+ * too), which refuses as {"error", "code"}. */
+static bool control(const struct route *r)
+{
+    return strncmp(r->pattern, "/__mock", 7) == 0 || strcmp(r->pattern, "/") == 0;
+}
+
 static bool takes_body(const struct route *r)
 {
     return strcmp(r->method, "GET") != 0;
@@ -889,7 +906,9 @@ static void test_bodies(void **state)
             struct hres h;
             req(r->method, target, creds(r), bc->ctype, body, strlen(body), &h);
             snprintf(label, sizeof label, "%.15s %.160s: %.100s", r->method, r->pattern, bc->name);
-            expect(label, &h, as_listed(r, 400), ENVELOPE, bc->needle);
+            /* the control API answers in its own shape and in English */
+            expect(label, &h, as_listed(r, 400), control(r) ? PLAIN : ENVELOPE,
+                   control(r) ? NULL : bc->needle);
             hres_free(&h);
         }
     }
@@ -937,7 +956,8 @@ static void test_queries(void **state)
                 &h);
             snprintf(label, sizeof label, "%.15s %.160s?%.100s", r->method, r->pattern,
                      cases[c].query);
-            expect(label, &h, as_listed(r, 400), ENVELOPE, cases[c].needle);
+            expect(label, &h, as_listed(r, 400), control(r) ? PLAIN : ENVELOPE,
+                   control(r) ? NULL : cases[c].needle);
             hres_free(&h);
         }
     }
@@ -958,7 +978,8 @@ static void test_queries(void **state)
     end_cases("queries");
 }
 
-/* Unknown and unsupported methods on every path: 405 in the envelope. */
+/* Unknown and unsupported methods on every path: 405 in the envelope (the
+ * control API's shape under /__mock/), with Allow naming the route's method. */
 static void test_methods(void **state)
 {
     (void)state;
@@ -974,7 +995,10 @@ static void test_methods(void **state)
             struct hres h;
             req(methods[m], target, creds(r), NULL, NULL, 0, &h);
             snprintf(label, sizeof label, "%s %s", methods[m], target);
-            expect(label, &h, 405, ENVELOPE, methods[m]);
+            expect(label, &h, 405, control(r) ? PLAIN : ENVELOPE, methods[m]);
+            n_cases++;
+            if (!strstr(h.allow, r->method))
+                bad(label, "Allow '%s' does not name %s", h.allow, r->method);
             hres_free(&h);
         }
     }
@@ -983,6 +1007,9 @@ static void test_methods(void **state)
     req("DELETE", "/payments/prepare", auth_line, "application/json",
         "{\"merchant_uid\":\"order_h2\"}", 26, &h);
     expect("DELETE /payments/prepare", &h, 405, ENVELOPE, "DELETE");
+    n_cases++;
+    if (strcmp(h.allow, "GET, HEAD, POST, PUT") != 0)
+        bad("DELETE /payments/prepare", "Allow '%s', wanted 'GET, HEAD, POST, PUT'", h.allow);
     hres_free(&h);
     state_unchanged("methods");
     end_cases("methods");
@@ -2151,8 +2178,11 @@ static void test_access_log(void **state)
                     long_whole++;
                 cJSON_Delete(j);
             } else {
+                /* "2026-01-02T03:04:05.678Z 127.0.0.1 - \"GET /...\" ... 0.1ms": the
+                 * time, the address, no tenant (none logged in), the request */
                 size_t len = strlen(line);
-                if (strncmp(line, "127.0.0.1 \"", 11) != 0 || len < 3 ||
+                if (len < 40 || line[4] != '-' || line[10] != 'T' || line[23] != 'Z' ||
+                    strncmp(line + 24, " 127.0.0.1 - \"", 14) != 0 ||
                     strcmp(line + len - 2, "ms") != 0)
                     bad(label, "not one whole text record: %.200s", line);
                 for (const char *c = line; *c; c++)

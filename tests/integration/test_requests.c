@@ -89,6 +89,9 @@ static void check_wire(const struct http_res *r)
         fail_msg("no Content-Length in:\n%s", r->headers);
     assert_int_equal(strtoull(cl, NULL, 10), r->len);
     assert_string_equal(header(r->headers, "Content-Type"), "application/json; charset=UTF-8");
+    const char *date = header(r->headers, "Date"); /* RFC 9110 6.6.1: "Sun, 06 Nov 1994 08:49:37 GMT" */
+    if (!date || strlen(date) != 29 || strcmp(date + 25, " GMT") != 0)
+        fail_msg("no Date header of the IMF-fixdate form in:\n%s", r->headers);
     if (!cJSON_IsObject(r->json))
         fail_msg("body is not a JSON object: %.200s", r->body);
     assert_int_equal(cJSON_GetArraySize(r->json), 3);
@@ -417,7 +420,7 @@ static void test_keep_alive_reuses_connection(void **state)
 
 struct run {
     int status; /* exit code, or -1 when killed */
-    char out[8192], err[8192];
+    char out[16384], err[16384]; /* --help is about 9 KiB */
 };
 
 /* Runs impmock with args (NULL-terminated), collecting stdout and stderr;

@@ -427,7 +427,7 @@ static void test_deposits_full_partial_over(void **state)
         assert_int_equal(r.status, 409);
         assert_string_equal(json_str(r.json, "code"), "VBANK_DEPOSIT_AMOUNT");
         assert_string_equal(json_str(r.json, "error"),
-                            "입금액이 가상계좌 발급금액과 일치하지 않습니다. (발급금액: 25000원)");
+                            "a deposit must be the amount owed (25000 KRW)");
         http_res_free(&r);
         expect_status(imp_uid, "ready");
     }
@@ -493,7 +493,8 @@ static void test_expiry_by_clock_advance(void **state)
     deposit(other, NULL, &r);
     assert_int_equal(r.status, 409);
     assert_string_equal(json_str(r.json, "code"), "VBANK_EXPIRED");
-    assert_string_equal(json_str(r.json, "error"), "입금기한이 지난 가상계좌입니다.");
+    assert_string_equal(json_str(r.json, "error"),
+                        "the virtual account is past its deadline (vbank_date)");
     http_res_free(&r);
     deposit(imp_uid, NULL, &r);
     assert_int_equal(r.status, 409);

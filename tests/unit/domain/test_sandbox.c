@@ -93,7 +93,7 @@ static int setup(void **state)
     fixtures_template_merchant(&fx, "job-a", "secret-a", &m);
     if (store_tenant_add(f->s, &m, &f->made) != MOCK_OK)
         return -1;
-    f->sb = (struct sandbox){f->s, &fx.cards, &fx, scenario_files, 1};
+    f->sb = (struct sandbox){f->s, &fx.cards, &fx, scenario_files, 1, NULL};
     f->b = (struct billing){f->s, &fx.cards};
     *state = f;
     return 0;

@@ -1,8 +1,9 @@
 /*
  * test_journal.c - the request journal ring: newest entries win once it is
  * full, lists come oldest first and honour limit and filters, clearing one
- * tenant keeps the others, bodies are cut, card numbers masked, and
- * concurrent recorders lose nothing the ring has room for.
+ * tenant keeps the others, bodies are cut, card numbers masked, a since
+ * cursor walks forward, credentials in headers are masked, and concurrent
+ * recorders lose nothing the ring has room for.
  */
 #include "infra/journal.h"
 
@@ -20,7 +21,7 @@
 
 static void record(int tid, const char *method, const char *path, int status, const char *body)
 {
-    journal_record(tid, method, path, NULL, status, body, strlen(body), "{}", 2);
+    journal_record(tid, method, path, NULL, status, body, strlen(body), "{}", 2, NULL, 0);
 }
 
 static struct journal_filter any(void)
@@ -70,7 +71,7 @@ static void test_filters_and_query(void **state)
     journal_init(16);
     record(0, "POST", "/users/getToken", 200, "a");
     record(1, "GET", "/payments/imp_1", 404, "");
-    journal_record(1, "GET", "/payments/status/paid", "page=2", 200, "", 0, "{}", 2);
+    journal_record(1, "GET", "/payments/status/paid", "page=2", 200, "", 0, "{}", 2, NULL, 0);
     size_t n;
     struct journal_filter f = any();
     f.tid = 1;
@@ -209,6 +210,79 @@ static void test_concurrent_writers(void **state)
     journal_list_free(list, n);
 }
 
+static void test_since_walks_forward(void **state)
+{
+    (void)state;
+    journal_init(5);
+    char path[32];
+    for (int i = 1; i <= 8; i++) {
+        snprintf(path, sizeof path, "/p/%d", i);
+        record(i % 2, "GET", path, 200, "");
+    }
+    assert_int_equal(journal_last_seq(), 8);
+    size_t n;
+    struct journal_filter f = any();
+    f.since = 5; /* 6, 7, 8, oldest first */
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(list[0].seq, 6);
+    assert_int_equal(list[2].seq, 8);
+    journal_list_free(list, n);
+    f.limit = 2; /* the first two after the cursor, not the newest two */
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(list[0].seq, 6);
+    assert_int_equal(list[1].seq, 7);
+    journal_list_free(list, n);
+    f.limit = 0;
+    f.since = 1; /* a cursor older than the ring: what the ring still has */
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 5);
+    assert_int_equal(list[0].seq, 4);
+    journal_list_free(list, n);
+    f.since = 8; /* nothing newer */
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 0);
+    journal_list_free(list, n);
+    /* clearing counts what it forgot; numbering goes on */
+    assert_int_equal(journal_clear(1), 2); /* 5 and 7 of the kept 4..8 are tenant 1 */
+    assert_int_equal(journal_clear(-2), 3);
+    record(0, "GET", "/p/9", 200, "");
+    f.since = 8;
+    list = journal_list(&f, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].seq, 9);
+    journal_list_free(list, n);
+}
+
+static void test_headers_masked(void **state)
+{
+    (void)state;
+    journal_init(4);
+    const struct journal_header h[] = {
+        {"Host", "127.0.0.1:8080"},
+        {"Authorization", "Bearer 0123456789abcdef0123456789abcdef01234567"},
+        {"X-ImpTokenHeader", "0123456789abcdef0123456789abcdef01234567"},
+        {"authorization", "short"},
+        {"X-Admin-Token", "s3cret-admin"},
+        {"Cookie", "session=abcdef"},
+        {"X-Odd", "line\r\nbreak"},
+    };
+    journal_record(0, "GET", "/payments/x", NULL, 200, "", 0, "{}", 2, h, sizeof h / sizeof *h);
+    size_t n;
+    struct journal_filter f = any();
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0].headers, "Host: 127.0.0.1:8080\n"
+                                         "Authorization: Bearer 0123****\n"
+                                         "X-ImpTokenHeader: 0123****\n"
+                                         "authorization: ****\n"
+                                         "X-Admin-Token: ****\n"
+                                         "Cookie: ****\n"
+                                         "X-Odd: line  break\n");
+    journal_list_free(list, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +291,8 @@ int main(void)
         cmocka_unit_test_teardown(test_clear_one_tenant, teardown),
         cmocka_unit_test_teardown(test_bodies_cut_and_masked, teardown),
         cmocka_unit_test_teardown(test_disabled, teardown),
+        cmocka_unit_test_teardown(test_since_walks_forward, teardown),
+        cmocka_unit_test_teardown(test_headers_masked, teardown),
         cmocka_unit_test_teardown(test_concurrent_writers, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
