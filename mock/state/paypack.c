@@ -228,11 +228,15 @@ uint8_t *paypack_encode(struct paypack *pk, const struct payment *p)
     put_varint(&w, flags);
     const char *parts[5] = {p->pay_method, p->channel, p->pg_provider, p->pg_id, p->currency};
     char chan[PAY_METHOD_MAX + CHANNEL_MAX + PG_PROVIDER_MAX + PG_ID_MAX + CURRENCY_MAX + 8];
-    snprintf(chan, sizeof chan, "%s%c%s%c%s%c%s%c%s", parts[0], SEP, parts[1], SEP, parts[2], SEP,
-             parts[3], SEP, parts[4]);
+    size_t chan_len = 0;
     bool joinable = true; /* a part holding SEP itself could not be split again */
-    for (int i = 0; i < 5; i++)
-        joinable = joinable && !strchr(parts[i], SEP);
+    for (int i = 0; i < 5; i++) {
+        size_t n = strlen(parts[i]); /* each fits: it came from its fixed field */
+        joinable = joinable && !memchr(parts[i], SEP, n);
+        memcpy(chan + chan_len, parts[i], n);
+        chan_len += n;
+        chan[chan_len++] = i < 4 ? SEP : '\0';
+    }
     long chan_id = joinable ? intern(pk, chan, false) : -1;
     put_varint(&w, chan_id < 0 ? 0 : (uint64_t)chan_id + 1);
     for (int i = 0; chan_id < 0 && i < 5; i++)
