@@ -290,9 +290,33 @@ bool store__token_set(struct store *s, int tid, const char *token, int64_t expir
     return true;
 }
 
+/* The current token of t, when it is valid beyond the grace period: asking
+ * for one then changes nothing. */
+static bool token_current(const struct tenant *t, int64_t now, char *ret_token,
+                          int64_t *ret_expires_at)
+{
+    if (!t || !t->token[0] || now >= t->token_expires_at ||
+        t->token_expires_at - now <= STORE_TOKEN_GRACE)
+        return false;
+    memcpy(ret_token, t->token, sizeof t->token);
+    *ret_expires_at = t->token_expires_at;
+    return true;
+}
+
 void store_token_issue(struct store *s, int tid, int64_t now, const char *candidate,
                        char *ret_token, int64_t *ret_expires_at)
 {
+    /* most calls get the token the key already has: a shared look first, so
+     * they do not take the lock alone (and make every reader wait). Not
+     * with a durable log: there the answer waits for the log as before,
+     * which may still be writing the token another worker just made. */
+    if (!s->sink) {
+        store__lock_read(s);
+        bool current = token_current(store__tenant(s, tid), now, ret_token, ret_expires_at);
+        store__unlock(s);
+        if (current)
+            return;
+    }
     store__lock(s);
     struct tenant *t = store__tenant(s, tid);
     if (!t) {
