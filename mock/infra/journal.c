@@ -287,6 +287,7 @@ void journal_record(int tid, const char *method, const char *path, const char *q
     if (!cap)
         return;
     struct kept k;
+    memset(&k, 0, sizeof k); /* prepare fills it only when it succeeds: -O3 sees that */
     bool ready =
         prepare(&k, path, query, req_body, req_len, resp_body, resp_len, headers, n_headers);
     int64_t now = clock_now();
