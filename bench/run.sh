@@ -4,7 +4,7 @@
 # answers a fixed body of the size impmock answers. wrk on loopback,
 # keep-alive connections.
 #
-#   bash bench/run.sh            # about 7 minutes on 2 cores; prints a markdown report
+#   bash bench/run.sh            # about 9 minutes on 2 cores; prints a markdown report
 #
 # Measures, for impmock and the bare handler alike, in two modes:
 #   shared   server and wrk on the same two cores (taskset -c 0,1 for both)
