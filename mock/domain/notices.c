@@ -57,21 +57,20 @@ uint64_t notice_trigger(struct store *s, int tid, const struct payment *p, enum 
 uint64_t notice_payment(struct store *s, int tid, const struct payment *p, const char *status,
                         const char *cancellation_id)
 {
-    struct merchant *m = malloc(sizeof *m); /* several KiB: not on a worker's small stack */
-    if (!m || !store_tenant_merchant(s, tid, m)) {
-        free(m);
+    /* the key and the target only: every charge notifies, and the whole
+     * merchant is several KiB to copy */
+    char key[IMP_KEY_MAX + 1], url[URL_MAX + 1];
+    bool form;
+    if (!store_tenant_webhook(s, tid, key, url, &form))
         return 0;
-    }
     struct webhook_notice n = {
         .tid = tid,
-        .imp_key = m->imp_key,
-        .fallback_url = m->webhook_url,
-        .form = m->webhook_form,
+        .imp_key = key,
+        .fallback_url = url,
+        .form = form,
         .payment = p,
         .status = status,
         .cancellation_id = cancellation_id,
     };
-    uint64_t id = webhook_notify(&n);
-    free(m);
-    return id;
+    return webhook_notify(&n);
 }

@@ -21,11 +21,12 @@ void api_bad_page(struct req *r, size_t total, size_t limit)
 
 void api_reply_payment(struct req *r, const struct payment *p)
 {
-    cJSON *o = render_payment(p);
-    if (!o)
+    size_t len;
+    const char *text = render_payment_answer(p, &len);
+    if (!text)
         envelope_fail(&r->reply, MOCK_INTERNAL, NULL);
     else
-        envelope_ok(&r->reply, 200, o);
+        reply_borrowed(&r->reply, 200, "application/json; charset=UTF-8", text, len);
 }
 
 static bool parse_sorting(struct req *r, struct pay_query *q)

@@ -1,6 +1,8 @@
 /* envelope.c - see envelope.h. */
 #include "http/envelope.h"
 
+#include "infra/scratch.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,12 @@ void reply_static(struct reply *r, int status, const char *content_type, const c
     r->body = (char *)body;
     r->len = len;
     r->body_static = true;
+}
+
+void reply_borrowed(struct reply *r, int status, const char *content_type, const char *body,
+                    size_t len)
+{
+    reply_static(r, status, content_type, body, len);
 }
 
 void reply_owned(struct reply *r, int status, const char *content_type, char *body, size_t len)
@@ -81,8 +89,7 @@ void envelope_ok(struct reply *r, int http, cJSON *response)
 {
     /* the envelope written around the printed response: no wrapper object to
      * build, print and free on every successful answer (same bytes) */
-    static const char head[] = "{\"code\":0,\"message\":null,\"response\":";
-    /* a raw item (a payment written as text) is already what printing gives */
+    /* a raw item (an answer written as text) is already what printing gives */
     bool raw = cJSON_IsRaw(response) && response->valuestring;
     char *inner = response && !raw ? cJSON_PrintBuffered(response, 2048, 0) : NULL;
     if (response && !raw && !inner) {
@@ -91,21 +98,25 @@ void envelope_ok(struct reply *r, int http, cJSON *response)
         return;
     }
     const char *in = raw ? response->valuestring : inner ? inner : "null";
-    size_t hl = sizeof head - 1, n = strlen(in);
-    char *text = malloc(hl + n + 2);
+    envelope_ok_json(r, http, in, strlen(in));
+    cJSON_free(inner);
+    cJSON_Delete(response);
+}
+
+void envelope_ok_json(struct reply *r, int http, const char *json, size_t len)
+{
+    size_t hl = sizeof ENVELOPE_OK_HEAD - 1;
+    /* in the worker's own buffer: no malloc and free for every answer */
+    char *text = scratch_get(SCRATCH_BODY, hl + len + 2);
     if (!text) {
-        cJSON_free(inner);
-        cJSON_Delete(response);
         send_oom(r);
         return;
     }
-    memcpy(text, head, hl);
-    memcpy(text + hl, in, n);
-    text[hl + n] = '}';
-    text[hl + n + 1] = '\0';
-    cJSON_free(inner);
-    cJSON_Delete(response);
-    reply_owned(r, http, "application/json; charset=UTF-8", text, hl + n + 1);
+    memcpy(text, ENVELOPE_OK_HEAD, hl);
+    memcpy(text + hl, json, len);
+    text[hl + len] = '}';
+    text[hl + len + 1] = '\0';
+    reply_borrowed(r, http, "application/json; charset=UTF-8", text, hl + len + 1);
 }
 
 void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message)

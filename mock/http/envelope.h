@@ -13,8 +13,14 @@
 
 #include <cjson/cJSON.h>
 
-/* code 0, message null, response (NULL renders null). http is 200 or 207. */
+/* What a successful envelope starts with; "}" ends it. */
+#define ENVELOPE_OK_HEAD "{\"code\":0,\"message\":null,\"response\":"
+
+/* code 0, message null, response (NULL renders null). http is 200 or 207.
+ * The body is the worker's scratch (valid until its next answer). */
 void envelope_ok(struct reply *r, int http, cJSON *response);
+/* The same around a response already written as JSON text (len bytes). */
+void envelope_ok_json(struct reply *r, int http, const char *json, size_t len);
 /* The error with an explicit message text (for messages built elsewhere). */
 void envelope_fail_msg(struct reply *r, enum mock_err e, const char *message);
 /* The error's status, code and message; detail fills the message's "%s". */

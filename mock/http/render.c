@@ -1,6 +1,9 @@
 /* render.c - see render.h. */
 #include "http/render.h"
 
+#include "http/envelope.h"
+#include "infra/scratch.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +83,7 @@ struct jw {
     char *buf;
     size_t len, cap;
     bool oom;
+    bool scratch; /* buf is the worker's SCRATCH_BODY, not malloc'd */
 };
 
 static void jw_put(struct jw *w, const char *s, size_t n)
@@ -90,7 +94,7 @@ static void jw_put(struct jw *w, const char *s, size_t n)
         size_t ncap = w->cap ? w->cap : 2048;
         while (ncap < w->len + n + 1)
             ncap *= 2;
-        char *nb = realloc(w->buf, ncap);
+        char *nb = w->scratch ? scratch_grow(SCRATCH_BODY, ncap) : realloc(w->buf, ncap);
         if (!nb) {
             w->oom = true;
             return;
@@ -307,6 +311,18 @@ cJSON *render_payment(const struct payment *p)
     cJSON_free(item->valuestring);
     item->valuestring = w.buf;
     return item;
+}
+
+const char *render_payment_answer(const struct payment *p, size_t *ret_len)
+{
+    /* straight into the worker's buffer, envelope and all: a lookup answer
+     * is written once and copied only into the wire buffer */
+    struct jw w = {.scratch = true};
+    LIT(&w, ENVELOPE_OK_HEAD);
+    write_payment(&w, p);
+    LIT(&w, "}");
+    *ret_len = w.len;
+    return w.oom ? NULL : w.buf;
 }
 
 cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit)

@@ -13,6 +13,10 @@
 /* A raw item holding the payment's JSON text (it prints as an object; do not
  * look fields up in it). */
 cJSON *render_payment(const struct payment *p);
+/* The whole answer of a payment lookup, the success envelope around the
+ * payment, as text in the worker's SCRATCH_BODY buffer (valid until its next
+ * answer); NULL on OOM. */
+const char *render_payment_answer(const struct payment *p, size_t *ret_len);
 /* {total, previous, next, list}: previous/next are page numbers, 0 when none. */
 cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit);
 cJSON *render_customer(const struct customer *c);

@@ -12,7 +12,7 @@
 struct reply {
     int status;               /* HTTP status; 0 = nothing rendered yet */
     const char *content_type; /* static string */
-    char *body;               /* owned unless body_static */
+    char *body;               /* owned unless body_static (static or borrowed) */
     size_t len;
     bool body_static;
     const char *extra_headers; /* "Name: value\r\n" lines: static, or headers_owned */
@@ -26,6 +26,10 @@ void reply_fini(struct reply *r);
 /* A body that lives as long as the program (no copy made). */
 void reply_static(struct reply *r, int status, const char *content_type, const char *body,
                   size_t len);
+/* A body that stays valid until the answer is sent: the worker's scratch
+ * buffer (infra/scratch.h), neither copied nor freed. */
+void reply_borrowed(struct reply *r, int status, const char *content_type, const char *body,
+                    size_t len);
 /* Takes ownership of a malloc'd body. */
 void reply_owned(struct reply *r, int status, const char *content_type, char *body, size_t len);
 

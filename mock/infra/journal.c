@@ -6,11 +6,15 @@
  * few striped locks, so two requests meet on a lock only when their slots
  * share a stripe. Readers walk the numbers down from the newest. A slot keeps
  * its buffers for the next entry, so recording allocates nothing once the
- * ring is warm (no frees of another worker's memory, no malloc arena waits). */
+ * ring is warm (no frees of another worker's memory, no malloc arena waits).
+ * What an entry keeps is masked and cut in the worker's scratch buffer
+ * before the stripe is locked: a worker preempted while holding a stripe
+ * held it for a copy, not for the masking. */
 #include "infra/journal.h"
 
 #include "infra/clock.h"
 #include "infra/redact.h"
+#include "infra/scratch.h"
 #include "infra/utf8.h"
 
 #include <pthread.h>
@@ -70,10 +74,12 @@ void journal_fini(void)
 
 /* Replaces every byte that is not valid UTF-8 with '?': the journal is served
  * as JSON, and a refused body, a body cut at JOURNAL_BODY_MAX or a path with
- * %FF must not make GET /__mock/requests invalid. */
-static void make_utf8(char *s)
+ * %FF must not make GET /__mock/requests invalid. Returns strlen(s). */
+static size_t make_utf8(char *s)
 {
     size_t len = strlen(s);
+    if (utf8_valid(s, len)) /* nearly always: checked eight bytes at a time */
+        return len;
     for (size_t i = 0; i < len;) {
         size_t n = utf8_seq_len(s + i, len - i);
         if (n == 0)
@@ -81,6 +87,7 @@ static void make_utf8(char *s)
         else
             i += n;
     }
+    return len;
 }
 
 /* Makes *buf (capacity *bufcap) hold n bytes and a NUL. A buffer far larger
@@ -105,6 +112,8 @@ static bool fit(char **buf, size_t *bufcap, size_t n)
  * what GET /__mock/requests will have to write. */
 static size_t fit_rendered(const char *s, size_t len, size_t max)
 {
+    if (len <= max / 6) /* fits even if every byte were a control byte */
+        return len;
     size_t cost = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -120,77 +129,20 @@ static size_t fit_rendered(const char *s, size_t len, size_t max)
     return len;
 }
 
-/* Stores s into *buf, masked by mask (redact_body or redact_target) when it
- * may hold a secret; never the text in clear when masking fails. */
-static bool put_masked(char **buf, size_t *bufcap, const char *s, size_t len, bool cut,
-                       size_t (*mask)(const char *, size_t, bool, char *))
+/* Writes s (len bytes) to out (REDACT_OUT_MAX(len) bytes), masked by mask
+ * (redact_body or redact_target) when it may hold a secret, then made
+ * valid UTF-8; never the text in clear when masking fails (out is then
+ * empty). Returns the length kept, up to the first NUL. */
+static size_t keep_masked(const char *s, size_t len, bool cut, char *out,
+                          size_t (*mask)(const char *, size_t, bool, char *))
 {
     if (!redact_may_hold_secret(s, len, cut)) { /* most requests hold none */
-        if (!fit(buf, bufcap, len))
-            return false;
-        memcpy(*buf, s, len);
-        (*buf)[len] = '\0';
-        make_utf8(*buf);
-        return true;
+        memcpy(out, s, len);
+        out[len] = '\0';
+    } else {
+        mask(s, len, cut, out);
     }
-    char *tmp = malloc(REDACT_OUT_MAX(len));
-    size_t n = tmp ? mask(s, len, cut, tmp) : 0;
-    bool ok = fit(buf, bufcap, n);
-    if (ok) {
-        memcpy(*buf, tmp ? tmp : "", n);
-        (*buf)[n] = '\0';
-        make_utf8(*buf);
-    }
-    free(tmp);
-    return ok;
-}
-
-/* Stores a body into *buf, cut at JOURNAL_BODY_MAX rendered bytes. */
-static bool put_body(char **buf, size_t *bufcap, const char *s, size_t len, bool request)
-{
-    if (!s) {
-        s = "";
-        len = 0;
-    }
-    size_t keep = fit_rendered(s, len, JOURNAL_BODY_MAX);
-    if (request) /* anything the client sent */
-        return put_masked(buf, bufcap, s, keep, keep < len, redact_body);
-    if (!fit(buf, bufcap, keep))
-        return false;
-    char *out = *buf;
-    if (keep)
-        memcpy(out, s, keep);
-    out[keep] = '\0';
-    if (keep < len) { /* our own answer, valid but maybe cut mid-character */
-        size_t k = keep;
-        while (k > 0 && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
-            k--;
-        if (k > 0 && (unsigned char)out[k - 1] >= 0xc0 &&
-            utf8_seq_len(out + k - 1, keep - (k - 1)) == 0)
-            out[k - 1] = '\0';
-    }
-    return true;
-}
-
-/* Stores "path?query" into *buf, cut at JOURNAL_PATH_MAX rendered bytes. */
-static bool put_target(char **buf, size_t *bufcap, const char *path, const char *query)
-{
-    size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
-    size_t plen = pl + (ql ? ql + 1 : 0);
-    char small[512];
-    char *whole = plen < sizeof small ? small : malloc(plen + 1);
-    if (!whole)
-        return false;
-    memcpy(whole, path, pl);
-    if (ql) {
-        whole[pl] = '?';
-        memcpy(whole + pl + 1, query, ql);
-    }
-    size_t keep = fit_rendered(whole, plen, JOURNAL_PATH_MAX);
-    bool ok = put_masked(buf, bufcap, whole, keep, keep < plen, redact_target);
-    if (whole != small)
-        free(whole);
-    return ok;
+    return make_utf8(out);
 }
 
 /* How much of a credential a header value keeps: the scheme word
@@ -219,47 +171,113 @@ static int credential_kept(const char *name, const char *value, size_t *ret_pref
     return 1;
 }
 
-/* Stores the header lines into *buf, credentials masked, cut at
- * JOURNAL_HEADERS_MAX rendered bytes. */
-static bool put_headers(char **buf, size_t *bufcap, const struct journal_header *h, size_t n)
+/* Room the header lines may take in keep_headers. */
+static size_t headers_room(const struct journal_header *h, size_t n)
 {
     size_t need = 1;
     for (size_t i = 0; i < n; i++)
         need += strlen(h[i].name) + strlen(h[i].value) + 8; /* ": ", "****", "\n" */
-    char small[2048];
-    char *text = need <= sizeof small ? small : malloc(need);
-    if (!text)
-        return false;
+    return need;
+}
+
+/* Writes the header lines to out (headers_room bytes), credentials masked,
+ * cut at JOURNAL_HEADERS_MAX rendered bytes. Returns the length kept. */
+static size_t keep_headers(const struct journal_header *h, size_t n, char *out)
+{
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
         size_t prefix = 0;
         int kind = credential_kept(h[i].name, h[i].value, &prefix);
         size_t vlen = kind < 0 ? strlen(h[i].value) : prefix;
         size_t nl = strlen(h[i].name);
-        memcpy(text + len, h[i].name, nl);
+        memcpy(out + len, h[i].name, nl);
         len += nl;
-        memcpy(text + len, ": ", 2);
+        memcpy(out + len, ": ", 2);
         len += 2;
         for (size_t k = 0; k < vlen; k++) { /* one line each, whatever the value holds */
             char c = h[i].value[k];
-            text[len++] = c == '\r' || c == '\n' ? ' ' : c;
+            out[len++] = c == '\r' || c == '\n' ? ' ' : c;
         }
         if (kind >= 0) {
-            memcpy(text + len, "****", 4);
+            memcpy(out + len, "****", 4);
             len += 4;
         }
-        text[len++] = '\n';
+        out[len++] = '\n';
     }
-    size_t keep = fit_rendered(text, len, JOURNAL_HEADERS_MAX);
-    bool ok = fit(buf, bufcap, keep);
-    if (ok) {
-        memcpy(*buf, text, keep);
-        (*buf)[keep] = '\0';
-        make_utf8(*buf);
+    out[fit_rendered(out, len, JOURNAL_HEADERS_MAX)] = '\0';
+    return make_utf8(out);
+}
+
+/* Our own answer, cut at JOURNAL_BODY_MAX rendered bytes: valid UTF-8, but
+ * a cut may fall inside a character, which is then dropped. */
+static size_t answer_kept(const char *s, size_t len)
+{
+    size_t keep = fit_rendered(s, len, JOURNAL_BODY_MAX);
+    if (keep < len) {
+        size_t k = keep;
+        while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80)
+            k--;
+        if (k > 0 && (unsigned char)s[k - 1] >= 0xc0 &&
+            utf8_seq_len(s + k - 1, keep - (k - 1)) == 0)
+            return k - 1;
     }
-    if (text != small)
-        free(text);
-    return ok;
+    return keep;
+}
+
+/* One request as an entry keeps it: path, headers, request and response body. */
+enum { K_PATH, K_HEADERS, K_REQUEST, K_RESPONSE, K__COUNT };
+struct kept {
+    const char *text[K__COUNT];
+    size_t len[K__COUNT];
+};
+
+/* Prepares what an entry keeps, masked, cut and made valid UTF-8, in the
+ * worker's scratch buffer, before any lock is taken: the stripe lock is
+ * then held only to copy it in. false when out of memory. */
+static bool prepare(struct kept *k, const char *path, const char *query, const char *req_body,
+                    size_t req_len, const char *resp_body, size_t resp_len,
+                    const struct journal_header *headers, size_t n_headers)
+{
+    size_t pl = strlen(path), ql = query && *query ? strlen(query) : 0;
+    size_t plen = pl + (ql ? ql + 1 : 0);
+    if (!req_body)
+        req_len = 0;
+    size_t req_keep = fit_rendered(req_body, req_len, JOURNAL_BODY_MAX);
+    size_t hroom = headers_room(headers, n_headers);
+    /* the target as one string, then the three texts written for the entry */
+    char *whole = scratch_get(SCRATCH_JOURNAL,
+                              plen + 1 + REDACT_OUT_MAX(plen) + hroom + REDACT_OUT_MAX(req_keep));
+    if (!whole)
+        return false;
+    char *target = whole + plen + 1, *hdr = target + REDACT_OUT_MAX(plen);
+    char *req = hdr + hroom;
+    memcpy(whole, path, pl);
+    if (ql) {
+        whole[pl] = '?';
+        memcpy(whole + pl + 1, query, ql);
+    }
+    size_t keep = fit_rendered(whole, plen, JOURNAL_PATH_MAX);
+    k->text[K_PATH] = target;
+    k->len[K_PATH] = keep_masked(whole, keep, keep < plen, target, redact_target);
+    k->text[K_HEADERS] = hdr;
+    k->len[K_HEADERS] = keep_headers(headers, n_headers, hdr);
+    /* anything the client sent is masked */
+    k->text[K_REQUEST] = req;
+    k->len[K_REQUEST] =
+        keep_masked(req_body ? req_body : "", req_keep, req_keep < req_len, req, redact_body);
+    k->text[K_RESPONSE] = resp_body ? resp_body : "";
+    k->len[K_RESPONSE] = resp_body ? answer_kept(resp_body, resp_len) : 0;
+    return true;
+}
+
+/* Copies n bytes of s and a NUL into *buf (capacity *bufcap). */
+static bool put(char **buf, size_t *bufcap, const char *s, size_t n)
+{
+    if (!fit(buf, bufcap, n))
+        return false;
+    memcpy(*buf, s, n);
+    (*buf)[n] = '\0';
+    return true;
 }
 
 void journal_record(int tid, const char *method, const char *path, const char *query, int status,
@@ -268,6 +286,10 @@ void journal_record(int tid, const char *method, const char *path, const char *q
 {
     if (!cap)
         return;
+    struct kept k;
+    memset(&k, 0, sizeof k); /* prepare fills it only when it succeeds: -O3 sees that */
+    bool ready =
+        prepare(&k, path, query, req_body, req_len, resp_body, resp_len, headers, n_headers);
     int64_t now = clock_now();
     uint64_t seq = atomic_fetch_add(&next_seq, 1);
     size_t idx = (size_t)((seq - 1) % cap);
@@ -278,10 +300,10 @@ void journal_record(int tid, const char *method, const char *path, const char *q
     if (sl->e.seq < seq) {
         struct journal_entry *e = &sl->e;
         e->seq = 0; /* not readable while being written or when a copy fails */
-        if (put_target(&e->path, &sl->path_cap, path, query) &&
-            put_headers(&e->headers, &sl->hdr_cap, headers, n_headers) &&
-            put_body(&e->request_body, &sl->req_cap, req_body, req_len, true) &&
-            put_body(&e->response_body, &sl->resp_cap, resp_body, resp_len, false)) {
+        if (ready && put(&e->path, &sl->path_cap, k.text[K_PATH], k.len[K_PATH]) &&
+            put(&e->headers, &sl->hdr_cap, k.text[K_HEADERS], k.len[K_HEADERS]) &&
+            put(&e->request_body, &sl->req_cap, k.text[K_REQUEST], k.len[K_REQUEST]) &&
+            put(&e->response_body, &sl->resp_cap, k.text[K_RESPONSE], k.len[K_RESPONSE])) {
             e->time = now;
             e->tid = tid;
             size_t ml = strnlen(method, sizeof e->method - 1);

@@ -20,7 +20,8 @@
  * becomes a string of the same characters ("birth":880101 -> "******").
  * Text starting with '{' or '[' is read as JSON (malformed or cut JSON
  * too), anything else as a form body.
- * Thread-safety: pure functions.
+ * Thread-safety: callable from any thread; the decoding works in the
+ * calling thread's scratch buffer (infra/scratch.h).
  */
 #ifndef IMPMOCK_REDACT_H
 #define IMPMOCK_REDACT_H

@@ -3,7 +3,8 @@
  * ("imp_"/"imps_" + 12 digits), Kakao Pay TIDs ("T" + 19 hex), access tokens
  * (40 hex), cancellation ids, receipt hashes. Random from libsodium, or a
  * deterministic stream when seeded (--seed), so runs can be snapshot-tested.
- * Thread-safety: callable from any thread; the seeded stream has a mutex.
+ * Thread-safety: callable from any thread; each thread draws OS randomness
+ * from a block of its own, the seeded stream numbers its blocks atomically.
  */
 #ifndef IMPMOCK_IDS_H
 #define IMPMOCK_IDS_H

@@ -18,7 +18,10 @@
  *   zigzag   amount, cancel_amount, tax_free, cancel_tax_free, card_type, card_quota
  *   [string  pg_tid NUL]
  *   [bitmap  which PAYMENT_STR_FIELDS are not null, then each present one:
- *            istr for the few interned fields, string NUL for the rest]
+ *            istr for the few interned fields, string NUL for the rest;
+ *            receipt_url as varint 0 and string NUL, or, when it holds
+ *            pg_tid (as every URL the mock makes does), varint 1, istr of
+ *            what comes before pg_tid and istr of what comes after]
  *   [varint  n_cancels, then each: pg_tid NUL, zigzag amount, tax_free,
  *            cancelled_at, flag + reason NUL, cancellation_id NUL,
  *            flag + receipt_url NUL]
@@ -26,7 +29,8 @@
  *            started_at as above; only virtual accounts have them (bit 7)]
  *
  * istr: varint 0 and an inline string NUL, or varint k + 1 for interned k.
- * A payment as fixtures seed it packs into 52 bytes: one 64-byte malloc chunk. */
+ * A payment as fixtures seed it packs into 52 bytes: one 64-byte malloc chunk;
+ * a charge over the API into about 115: one 128-byte chunk. */
 #include "state/paypack.h"
 
 #include <stdio.h>
@@ -61,8 +65,13 @@ enum str_field {
 static bool interned_field(int f)
 {
     return f == SF_emb_pg_provider || f == SF_bank_code || f == SF_bank_name || f == SF_card_code ||
-           f == SF_card_name || f == SF_vbank_code || f == SF_vbank_name;
+           f == SF_card_name || f == SF_card_number || f == SF_customer_uid || f == SF_vbank_code ||
+           f == SF_vbank_name;
 }
+
+/* Longest receipt_url stored as the two parts around pg_tid; longer ones are
+ * stored whole. */
+#define RECEIPT_SPLICE_MAX 512
 
 static const char *const usages[] = {"issue", "payment", "payment.scheduled"};
 
@@ -179,6 +188,25 @@ static void put_istr(struct wbuf *w, struct paypack *pk, const char *s)
         put_str(w, s);
 }
 
+/* A receipt URL is mostly the PG's address around the payment's pg_tid: the
+ * two constant parts are interned, so the URL costs a few bytes, not ~90. */
+static void put_receipt(struct wbuf *w, struct paypack *pk, const char *url, const char *pg_tid)
+{
+    const char *at = pg_tid[0] ? strstr(url, pg_tid) : NULL;
+    size_t len = strlen(url);
+    if (!at || len >= RECEIPT_SPLICE_MAX) {
+        put_varint(w, 0);
+        put_str(w, url);
+        return;
+    }
+    char before[RECEIPT_SPLICE_MAX];
+    memcpy(before, url, (size_t)(at - url));
+    before[at - url] = '\0';
+    put_varint(w, 1);
+    put_istr(w, pk, before);
+    put_istr(w, pk, at + strlen(pg_tid));
+}
+
 uint8_t *paypack_encode(struct paypack *pk, const struct payment *p)
 {
     struct wbuf w = {pk->scratch, 0, pk->scratch_cap, false};
@@ -200,11 +228,15 @@ uint8_t *paypack_encode(struct paypack *pk, const struct payment *p)
     put_varint(&w, flags);
     const char *parts[5] = {p->pay_method, p->channel, p->pg_provider, p->pg_id, p->currency};
     char chan[PAY_METHOD_MAX + CHANNEL_MAX + PG_PROVIDER_MAX + PG_ID_MAX + CURRENCY_MAX + 8];
-    snprintf(chan, sizeof chan, "%s%c%s%c%s%c%s%c%s", parts[0], SEP, parts[1], SEP, parts[2], SEP,
-             parts[3], SEP, parts[4]);
+    size_t chan_len = 0;
     bool joinable = true; /* a part holding SEP itself could not be split again */
-    for (int i = 0; i < 5; i++)
-        joinable = joinable && !strchr(parts[i], SEP);
+    for (int i = 0; i < 5; i++) {
+        size_t n = strlen(parts[i]); /* each fits: it came from its fixed field */
+        joinable = joinable && !memchr(parts[i], SEP, n);
+        memcpy(chan + chan_len, parts[i], n);
+        chan_len += n;
+        chan[chan_len++] = i < 4 ? SEP : '\0';
+    }
     long chan_id = joinable ? intern(pk, chan, false) : -1;
     put_varint(&w, chan_id < 0 ? 0 : (uint64_t)chan_id + 1);
     for (int i = 0; chan_id < 0 && i < 5; i++)
@@ -245,7 +277,9 @@ uint8_t *paypack_encode(struct paypack *pk, const struct payment *p)
         for (int f = 0; f < SF__COUNT; f++) {
             if (!strs[f])
                 continue;
-            if (interned_field(f))
+            if (f == SF_receipt_url)
+                put_receipt(&w, pk, strs[f], p->pg_tid);
+            else if (interned_field(f))
                 put_istr(&w, pk, strs[f]);
             else
                 put_str(&w, strs[f]);
@@ -331,6 +365,21 @@ static const char *get_istr(struct rbuf *r, const struct paypack *pk)
     return id ? pk->strs[id - 1] : get_str(r);
 }
 
+/* The string field f at r; a spliced receipt_url is put together in buf. */
+static const char *get_field(struct rbuf *r, const struct paypack *pk, int f, const char *pg_tid,
+                             char buf[RECEIPT_SPLICE_MAX])
+{
+    if (f == SF_receipt_url) {
+        if (get_varint(r) == 0)
+            return get_str(r);
+        const char *before = get_istr(r, pk);
+        const char *after = get_istr(r, pk);
+        snprintf(buf, RECEIPT_SPLICE_MAX, "%s%s%s", before, pg_tid, after);
+        return buf;
+    }
+    return interned_field(f) ? get_istr(r, pk) : get_str(r);
+}
+
 const char *paypack_imp_uid(const uint8_t *rec)
 {
     return (const char *)rec;
@@ -390,14 +439,14 @@ const char *paypack_customer_uid(const struct paypack *pk, const uint8_t *rec)
     unsigned flags = read_head(&r, NULL, &h, NULL, NULL, NULL, NULL);
     if (!(flags & F_STRINGS))
         return NULL;
-    if (flags & F_PG_TID)
-        get_str(&r);
+    const char *pg_tid = flags & F_PG_TID ? get_str(&r) : "";
     const uint8_t *bitmap = r.p;
     r.p += BITMAP_BYTES;
+    char buf[RECEIPT_SPLICE_MAX];
     for (int f = 0; f < SF__COUNT; f++) {
         if (!(bitmap[f / 8] & (1u << (f % 8))))
             continue;
-        const char *s = interned_field(f) ? get_istr(&r, pk) : get_str(&r);
+        const char *s = get_field(&r, pk, f, pg_tid, buf);
         if (f == SF_customer_uid)
             return s;
     }
@@ -474,10 +523,11 @@ bool paypack_decode(const struct paypack *pk, const uint8_t *rec, struct payment
     if (flags & F_STRINGS) {
         const uint8_t *bitmap = r.p;
         r.p += BITMAP_BYTES;
+        char buf[RECEIPT_SPLICE_MAX];
         for (int f = 0; f < SF__COUNT; f++) {
             if (!(bitmap[f / 8] & (1u << (f % 8))))
                 continue;
-            const char *s = interned_field(f) ? get_istr(&r, pk) : get_str(&r);
+            const char *s = get_field(&r, pk, f, ret->pg_tid, buf);
             ok = ok && dup_into(dst[f], s);
         }
     }

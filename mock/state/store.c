@@ -1,7 +1,6 @@
 /* store.c - see store.h; the insides are in store_internal.h. Here: the
  * store's life cycle, the change events and their sink, emptying and
  * removing a tenant, and replaying a logged change. */
-#define _GNU_SOURCE /* PTHREAD_MUTEX_ADAPTIVE_NP */
 #include "state/store_internal.h"
 
 #include <stdio.h>
@@ -9,21 +8,14 @@
 #include <string.h>
 
 _Thread_local const struct store *store__holder;
+_Thread_local bool store__holder_writes;
 
 struct store *store_new(void)
 {
     struct store *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    /* every request takes this lock briefly: spin a little before sleeping,
-     * so a holder on the other core is waited for without a futex round trip */
-    pthread_mutexattr_t ma;
-    pthread_mutexattr_init(&ma);
-#if defined(PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP)
-    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
-#endif
-    pthread_mutex_init(&s->lock, &ma);
-    pthread_mutexattr_destroy(&ma);
+    pthread_rwlock_init(&s->lock, NULL);
     pthread_mutex_init(&s->flush_lock, NULL);
     paypack_init(&s->pack);
     return s;
@@ -66,7 +58,7 @@ void store_free(struct store *s)
     }
     store__unlock(s);
     pthread_mutex_destroy(&s->flush_lock);
-    pthread_mutex_destroy(&s->lock);
+    pthread_rwlock_destroy(&s->lock);
     free(s);
 }
 
@@ -161,7 +153,7 @@ static void store__pending_append(struct store *s, struct pending *n)
 
 void store__emit(struct store *s, enum store_event_kind kind, int tid, const void *value)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     if (!s->sink)
         return;
     struct pending *n = store__pending_new(s, kind, tid);
@@ -237,7 +229,7 @@ void store_tenant_clear(struct store *s, int tid)
 
 void store__tenant_free(struct store *s, int tid)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     struct tenant *t = store__tenant(s, tid);
     if (!t)
         return;

@@ -53,6 +53,10 @@ bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m);
 /* Tenant tid's imp_key into ret_key (IMP_KEY_MAX + 1 bytes): the merchant
  * without copying all of it, for a log line. false when there is none. */
 bool store_tenant_key(struct store *s, int tid, char *ret_key);
+/* The same with where tenant tid's webhooks go: its webhook_url into
+ * ret_url (URL_MAX + 1 bytes, "" for none) and webhook_form, for every
+ * notice. false when there is none. */
+bool store_tenant_webhook(struct store *s, int tid, char *ret_key, char *ret_url, bool *ret_form);
 /* Drops every payment, key, prepare and token of tenant tid (its merchant stays). */
 void store_tenant_clear(struct store *s, int tid);
 /* Forgets tenant tid entirely: its key pair and merchant code become

@@ -15,7 +15,7 @@ static struct customer *store__customer_find(struct store *s, struct tenant *t,
 
 struct customer *store__customer_store(struct store *s, struct tenant *t, struct customer *c)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     struct customer *cur = store__customer_find(s, t, c->customer_uid);
     if (cur) {
         customer_fini(cur);
@@ -54,7 +54,7 @@ enum mock_err store_customer_get(struct store *s, int tid, const char *customer_
                                  struct customer *ret_customer)
 {
     enum mock_err err = MOCK_CUSTOMER_NOT_FOUND;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     const struct customer *c = t ? store__customer_find(s, t, customer_uid) : NULL;
     if (c)
@@ -164,7 +164,7 @@ enum mock_err store_customer_list(struct store *s, int tid, struct customer **re
     enum mock_err err = MOCK_INTERNAL;
     struct customer *list = NULL;
     size_t n = 0;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (!t)
         goto out;

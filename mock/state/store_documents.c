@@ -166,7 +166,7 @@ enum mock_err store_receipt_get(struct store *s, int tid, bool external, const c
                                 struct receipt *ret_receipt)
 {
     enum mock_err err = MOCK_RECEIPT_NOT_FOUND;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     const struct receipt *r = t ? store__doc_find(s, receipts_of(t, external), key) : NULL;
     if (r) {
@@ -293,7 +293,7 @@ enum mock_err store_cert_get(struct store *s, int tid, const char *imp_uid,
                              struct certification *ret_cert)
 {
     enum mock_err err = MOCK_CERT_NOT_FOUND;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     const struct certification *c = t ? store__doc_find(s, &t->certs, imp_uid) : NULL;
     if (c) {
@@ -352,7 +352,7 @@ enum mock_err store_logis_get(struct store *s, int tid, const char *imp_uid,
                               struct escrow_logis *ret_logis)
 {
     enum mock_err err = MOCK_ESCROW_LOGIS_NONE;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     const struct escrow_logis *l = t ? store__doc_find(s, &t->logis, imp_uid) : NULL;
     if (l) {

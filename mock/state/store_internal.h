@@ -11,13 +11,17 @@
  *   store_vbanks.c     the index of scripted virtual-account deposits
  *   store_documents.c  cash receipts, certifications, escrow shipping records
  *
- * Locking: one mutex, store.lock, guards everything below unless a field says
- * otherwise. It is taken and released only through store__lock and
- * store__unlock, which also mark the calling thread as its holder. A function
- * named store__x (other than the lock wrappers) assumes the lock is held and
- * asserts it first thing, so a missing lock fails loudly in every test run.
- * Public functions (store_x) take the lock themselves; never call one while
- * holding it (the mutex is not recursive).
+ * Locking: one readers-writer lock, store.lock, guards everything below
+ * unless a field says otherwise. Calls that only read take it shared
+ * (store__lock_read), so a lookup never waits for another lookup, nor for
+ * a reader preempted while holding it; calls that change anything take it
+ * alone (store__lock). It is taken and released only through these wrappers
+ * and store__unlock, which also mark the calling thread as its holder. A
+ * function named store__x (other than the lock wrappers) assumes the lock is
+ * held and asserts it first thing (store__assert_writing when it changes
+ * anything), so a missing lock fails loudly in every test run. Public
+ * functions (store_x) take the lock themselves; never call one while
+ * holding it (the lock is not recursive).
  */
 #ifndef IMPMOCK_STORE_INTERNAL_H
 #define IMPMOCK_STORE_INTERNAL_H
@@ -124,7 +128,7 @@ struct pending {
 };
 
 struct store {
-    pthread_mutex_t lock;    /* guards every field below not marked otherwise */
+    pthread_rwlock_t lock;   /* guards every field below not marked otherwise */
     struct tenant **tenants; /* by tenant id; NULL: a free slot */
     size_t n_tenants, cap_tenants;
     uint32_t *free_tids; /* free slots, the last freed on top */
@@ -155,26 +159,44 @@ struct store {
 
 /* ---- the lock ---- */
 
-/* The store whose lock this thread holds, or NULL. Thread-local, so reading
- * it races with nobody; it costs one write per lock and unlock. */
+/* The store whose lock this thread holds, or NULL, and whether it holds it
+ * alone. Thread-local, so reading them races with nobody; they cost one
+ * write per lock and unlock. */
 extern _Thread_local const struct store *store__holder;
+extern _Thread_local bool store__holder_writes;
 
+/* Takes the lock alone: for calls that change the store. */
 static inline void store__lock(struct store *s)
 {
-    pthread_mutex_lock(&s->lock);
+    pthread_rwlock_wrlock(&s->lock);
     store__holder = s;
+    store__holder_writes = true;
+}
+
+/* Takes the lock shared: for calls that only read. */
+static inline void store__lock_read(struct store *s)
+{
+    pthread_rwlock_rdlock(&s->lock);
+    store__holder = s;
+    store__holder_writes = false;
 }
 
 static inline void store__unlock(struct store *s)
 {
     store__holder = NULL;
-    pthread_mutex_unlock(&s->lock);
+    pthread_rwlock_unlock(&s->lock);
 }
 
 static inline void store__assert_locked(const struct store *s)
 {
     assert(store__holder == s && "the store lock must be held");
     (void)s; /* only assert reads it, and NDEBUG drops assert */
+}
+
+static inline void store__assert_writing(const struct store *s)
+{
+    assert(store__holder == s && store__holder_writes && "the store lock must be held alone");
+    (void)s;
 }
 
 /* Ends a mutating call: releases the lock, then hands the changes it queued

@@ -67,7 +67,7 @@ enum mock_err store_payment_get(struct store *s, int tid, const char *imp_uid,
                                 struct payment *ret_payment)
 {
     enum mock_err err = MOCK_PAYMENT_NOT_FOUND;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     long i = t ? store__payment_index(s, t, imp_uid) : -1;
     if (i >= 0)
@@ -79,7 +79,7 @@ enum mock_err store_payment_get(struct store *s, int tid, const char *imp_uid,
 /* Packs np as t's newest payment and indexes it; false when out of memory. */
 static bool store__payment_append(struct store *s, struct tenant *t, const struct payment *np)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     if (!grow_array((void **)&t->pays, &t->cap_pays, t->n_pays + 1, sizeof *t->pays))
         return false;
     uint8_t *rec = paypack_encode(&s->pack, np);
@@ -176,7 +176,7 @@ enum mock_err store_payment_all(struct store *s, int tid, struct pay_page *ret_p
 {
     enum mock_err err = MOCK_INTERNAL;
     memset(ret_page, 0, sizeof *ret_page);
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (t) {
         ret_page->items = t->n_pays ? calloc(t->n_pays, sizeof *ret_page->items) : NULL;
@@ -305,7 +305,7 @@ enum mock_err store_payment_query(struct store *s, int tid, const struct pay_que
     struct sort_item *items = NULL;
     size_t n = 0;
     memset(ret_page, 0, sizeof *ret_page);
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (!t || !store__payment_select(s, t, q, &items, &n))
         goto out;
@@ -355,7 +355,7 @@ bool store__order_paid(struct store *s, struct tenant *t, const char *merchant_u
 
 enum mock_err store_order_check(struct store *s, int tid, const char *merchant_uid)
 {
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     enum mock_err err = t && store__order_paid(s, t, merchant_uid) ? MOCK_ALREADY_PAID : MOCK_OK;
     store__unlock(s);
@@ -454,7 +454,7 @@ enum mock_err store_prepare_get(struct store *s, int tid, const char *merchant_u
 {
     enum mock_err err = MOCK_PREPARE_NOT_FOUND;
     uint32_t i;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (t && hmap_get(&t->by_prep, merchant_uid, &i)) {
         *ret_prepare = *t->preps[i];
@@ -469,7 +469,7 @@ enum mock_err store_prepare_list(struct store *s, int tid, struct prepare **ret_
     enum mock_err err = MOCK_INTERNAL;
     struct prepare *list = NULL;
     size_t n = 0;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (t) {
         list = t->n_preps ? malloc(t->n_preps * sizeof *list) : NULL;

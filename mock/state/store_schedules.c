@@ -304,7 +304,7 @@ out:
 
 bool store__schedule_restore(struct store *s, int tid, struct schedule *sc)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     struct tenant *t = store__tenant(s, tid);
     if (!t || !store__due_reserve(s, 1))
         return false;
@@ -341,7 +341,7 @@ enum mock_err store_schedule_get(struct store *s, int tid, const char *merchant_
                                  struct schedule *ret_schedule)
 {
     enum mock_err err = MOCK_SCHEDULE_NOT_FOUND;
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     const struct schedule *sc = t ? store__sched_find(s, t, merchant_uid, NULL) : NULL;
     if (sc)
@@ -385,7 +385,7 @@ enum mock_err store_schedule_query(struct store *s, int tid, const struct sched_
     struct sched_sort *items = NULL;
     size_t n = 0;
     memset(ret_page, 0, sizeof *ret_page);
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (!t)
         goto out;
@@ -440,7 +440,7 @@ void store_sched_page_free(struct sched_page *page)
 
 size_t store_schedule_pending(struct store *s)
 {
-    store__lock(s);
+    store__lock_read(s);
     size_t n = store__sched_waiting(s);
     store__unlock(s);
     return n;
@@ -450,7 +450,7 @@ enum mock_err store_schedule_all(struct store *s, int tid, struct sched_page *re
 {
     enum mock_err err = MOCK_INTERNAL;
     memset(ret_page, 0, sizeof *ret_page);
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (t) {
         ret_page->items = t->n_scheds ? calloc(t->n_scheds, sizeof *ret_page->items) : NULL;

@@ -10,7 +10,7 @@
 
 bool store__free_push(struct store *s, uint32_t tid)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     if (!grow_array((void **)&s->free_tids, &s->cap_free, s->n_free + 1, sizeof *s->free_tids))
         return false; /* out of memory: the slot stays free, unused */
     s->free_tids[s->n_free++] = tid;
@@ -47,7 +47,7 @@ bool store__slots_extend(struct store *s, size_t n)
 
 bool store__tenant_place(struct store *s, int tid, struct tenant *t)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     if (!store__slots_extend(s, (size_t)tid + 1))
         return false;
     store__free_take(s, (uint32_t)tid);
@@ -188,7 +188,7 @@ static bool tenant_lookup(struct store *s, struct hmap *index, const char *key, 
                           struct merchant *ret_m)
 {
     uint32_t tid;
-    store__lock(s);
+    store__lock_read(s);
     bool found = hmap_get(index, key, &tid);
     if (found) {
         if (ret_tid)
@@ -213,7 +213,7 @@ bool store_tenant_by_code(struct store *s, const char *merchant_code, int *ret_t
 
 bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m)
 {
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (t)
         *ret_m = t->m;
@@ -223,7 +223,7 @@ bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m)
 
 bool store_tenant_key(struct store *s, int tid, char *ret_key)
 {
-    store__lock(s);
+    store__lock_read(s);
     struct tenant *t = store__tenant(s, tid);
     if (t)
         memcpy(ret_key, t->m.imp_key, sizeof t->m.imp_key);
@@ -231,9 +231,22 @@ bool store_tenant_key(struct store *s, int tid, char *ret_key)
     return t != NULL;
 }
 
+bool store_tenant_webhook(struct store *s, int tid, char *ret_key, char *ret_url, bool *ret_form)
+{
+    store__lock_read(s);
+    struct tenant *t = store__tenant(s, tid);
+    if (t) {
+        memcpy(ret_key, t->m.imp_key, sizeof t->m.imp_key);
+        memcpy(ret_url, t->m.webhook_url, strlen(t->m.webhook_url) + 1);
+        *ret_form = t->m.webhook_form;
+    }
+    store__unlock(s);
+    return t != NULL;
+}
+
 size_t store_tenant_count(struct store *s)
 {
-    store__lock(s);
+    store__lock_read(s);
     size_t n = s->n_tenants;
     store__unlock(s);
     return n;
@@ -242,7 +255,7 @@ size_t store_tenant_count(struct store *s)
 bool store_tenant_slot(struct store *s, int tid, struct merchant *ret_m, bool *ret_removed,
                        char *ret_token, int64_t *ret_token_expires_at)
 {
-    store__lock(s);
+    store__lock_read(s);
     bool ok = tid >= 0 && (size_t)tid < s->n_tenants;
     const struct tenant *t = ok ? s->tenants[tid] : NULL;
     if (t) {
@@ -264,7 +277,7 @@ bool store_tenant_slot(struct store *s, int tid, struct merchant *ret_m, bool *r
 
 bool store__token_set(struct store *s, int tid, const char *token, int64_t expires_at)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     struct tenant *t = s->tenants[tid];
     if (t->token[0])
         hmap_del(&s->by_token, t->token);
@@ -277,9 +290,33 @@ bool store__token_set(struct store *s, int tid, const char *token, int64_t expir
     return true;
 }
 
+/* The current token of t, when it is valid beyond the grace period: asking
+ * for one then changes nothing. */
+static bool token_current(const struct tenant *t, int64_t now, char *ret_token,
+                          int64_t *ret_expires_at)
+{
+    if (!t || !t->token[0] || now >= t->token_expires_at ||
+        t->token_expires_at - now <= STORE_TOKEN_GRACE)
+        return false;
+    memcpy(ret_token, t->token, sizeof t->token);
+    *ret_expires_at = t->token_expires_at;
+    return true;
+}
+
 void store_token_issue(struct store *s, int tid, int64_t now, const char *candidate,
                        char *ret_token, int64_t *ret_expires_at)
 {
+    /* most calls get the token the key already has: a shared look first, so
+     * they do not take the lock alone (and make every reader wait). Not
+     * with a durable log: there the answer waits for the log as before,
+     * which may still be writing the token another worker just made. */
+    if (!s->sink) {
+        store__lock_read(s);
+        bool current = token_current(store__tenant(s, tid), now, ret_token, ret_expires_at);
+        store__unlock(s);
+        if (current)
+            return;
+    }
     store__lock(s);
     struct tenant *t = store__tenant(s, tid);
     if (!t) {
@@ -313,7 +350,7 @@ bool store_token_lookup(struct store *s, const char *token, int64_t now, int *re
 {
     uint32_t tid;
     bool ok = false;
-    store__lock(s);
+    store__lock_read(s);
     if (hmap_get(&s->by_token, token, &tid) && now < s->tenants[tid]->token_expires_at) {
         *ret_tid = (int)tid;
         ok = true;

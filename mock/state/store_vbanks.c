@@ -24,14 +24,14 @@ static void store__vbank_drop(struct store *s, size_t i)
 
 bool store__vbank_reserve(struct store *s)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     return grow_array((void **)&s->vbank_due, &s->cap_vbank_due, s->n_vbank_due + 1,
                       sizeof *s->vbank_due);
 }
 
 void store__vbank_track(struct store *s, int tid, const struct payment *p)
 {
-    store__assert_locked(s);
+    store__assert_writing(s);
     if (strcmp(p->pay_method, "vbank") != 0)
         return; /* only a virtual account can be in the index, and stays one */
     long i = store__vbank_find(s, tid, p->imp_uid);
@@ -76,7 +76,7 @@ static bool before(const struct vbank_pending *a, const struct vbank_pending *b)
 size_t store_vbank_due(struct store *s, int64_t until, size_t max, struct vbank_due *ret)
 {
     size_t n = 0;
-    store__lock(s);
+    store__lock_read(s);
     /* the max earliest due entries, by insertion into ret: max is small */
     uint64_t seqs[64];
     if (max > sizeof seqs / sizeof seqs[0])

@@ -5,7 +5,8 @@
  * any other becomes HTTP 200 with the envelope unchanged, which needs every
  * refusal of the error table to carry a code other than 0. The column's
  * agreement with the Swagger is checked by tools/route_statuses.py and the
- * contract test (tests/contract); this test holds the mechanism.
+ * contract test (tests/contract); this test holds the mechanism, and that
+ * the look-up finds what a scan of the table in order finds.
  */
 #include "base/errors.h"
 #include "http/api.h"
@@ -113,6 +114,112 @@ static void test_any_status_only_outside_the_swagger(void **state)
     assert_false(route_lists_status(row("GET", "/cards"), 302));
 }
 
+/* Splits s as a request path is split: leading slashes skipped, then one
+ * segment per slash (empty ones too), none after a final slash. */
+static int segments(const char *s, const char **seg, size_t *len, int max)
+{
+    int n = 0;
+    while (*s == '/')
+        s++;
+    while (*s && n < max) {
+        seg[n] = s;
+        len[n] = strcspn(s, "/");
+        s += len[n++];
+        if (*s == '/')
+            s++;
+    }
+    return n;
+}
+
+/* Whether path fits pattern, segment by segment ("{}" takes any one
+ * non-empty segment): the table's rule, written plainly, to check the
+ * grouped look-up against. */
+static bool fits_pattern(const char *pattern, const char *path)
+{
+    const char *ps[32], *ss[32];
+    size_t pl[32], sl[32];
+    int np = segments(pattern, ps, pl, 32), ns = segments(path, ss, sl, 32);
+    if (np != ns)
+        return false;
+    for (int i = 0; i < np; i++) {
+        bool capture = pl[i] == 2 && !strncmp(ps[i], "{}", 2);
+        if (capture ? sl[i] == 0 : pl[i] != sl[i] || strncmp(ps[i], ss[i], pl[i]))
+            return false;
+    }
+    return true;
+}
+
+/* What a scan of the whole table in order finds for method and path. */
+static const struct route *scan(const char *method, const char *path, bool *ret_known)
+{
+    *ret_known = false;
+    for (size_t i = 0; i < route_count; i++) {
+        if (!fits_pattern(route_table[i].pattern, path))
+            continue;
+        *ret_known = true;
+        if (!strcmp(route_table[i].method, method) ||
+            (!strcmp(method, "HEAD") && !strcmp(route_table[i].method, "GET")))
+            return &route_table[i];
+    }
+    return NULL;
+}
+
+static void finds_as_a_scan(const char *method, const char *path)
+{
+    char buf[256];
+    char *args[REQ_MAX_ARGS];
+    size_t nargs;
+    bool known, want_known;
+    snprintf(buf, sizeof buf, "%s", path);
+    const struct route *got = route_find(method, buf, args, &nargs, &known);
+    const struct route *want = scan(method, path, &want_known);
+    if (got != want || known != want_known)
+        fail_msg("%s %s: found %s, a scan finds %s", method, path, got ? got->pattern : "none",
+                 want ? want->pattern : "none");
+    const struct route *any = NULL; /* route_face_of: the first that fits, any method */
+    for (size_t i = 0; i < route_count && !any; i++)
+        if (fits_pattern(route_table[i].pattern, path))
+            any = &route_table[i];
+    assert_int_equal(route_face_of(path), any ? any->face : FACE_REST);
+}
+
+/* Routes are looked up by their first segment; what is found is what a scan
+ * of the table in order finds, first match winning, for a path of every
+ * route's shape and for paths no route has. */
+static void test_lookup_finds_the_first_match(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < route_count; i++) {
+        char path[256];
+        size_t n = 0;
+        for (const char *p = route_table[i].pattern; *p && n < sizeof path - 4; p++) {
+            if (p[0] == '{' && p[1] == '}') {
+                memcpy(path + n, "x1", 2);
+                n += 2;
+                p++;
+            } else {
+                path[n++] = *p;
+            }
+        }
+        path[n] = '\0';
+        finds_as_a_scan(route_table[i].method, path);
+        finds_as_a_scan("HEAD", path);
+        finds_as_a_scan("DELETE", path);
+    }
+    static const char *const others[] = {"/",
+                                         "",
+                                         "/nope",
+                                         "/payments",
+                                         "/payments/a/b/c/d/e",
+                                         "//users//getToken",
+                                         "/users/getToken/",
+                                         "/__mock"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+        finds_as_a_scan("GET", others[i]);
+        finds_as_a_scan("POST", others[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_fit_status),
         cmocka_unit_test(test_401_everywhere_a_token_is_needed),
         cmocka_unit_test(test_any_status_only_outside_the_swagger),
+        cmocka_unit_test(test_lookup_finds_the_first_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * test_journal.c - the request journal ring: newest entries win once it is
  * full, lists come oldest first and honour limit and filters, clearing one
- * tenant keeps the others, bodies are cut, card numbers masked, a since
+ * tenant keeps the others, bodies are cut, card numbers masked, what is
+ * kept is valid UTF-8 and cut by its size as JSON, a since
  * cursor walks forward, credentials in headers are masked, and concurrent
  * recorders lose nothing the ring has room for.
  */
@@ -158,6 +159,50 @@ static void test_bodies_cut_and_masked(void **state)
     free(body);
 }
 
+/* What an entry keeps is valid UTF-8 (a stray byte becomes '?'), a body is
+ * cut where its JSON string would pass JOURNAL_BODY_MAX bytes (a control
+ * byte counts 6), and an answer cut inside a character drops the
+ * character; a secret in the target is masked like one in a body. */
+static void test_kept_text_valid_and_cut(void **state)
+{
+    (void)state;
+    journal_init(8);
+    record(0, "POST", "/stray", 200,
+           "a\xff"
+           "b");
+    size_t ctl = JOURNAL_BODY_MAX / 6 + 5;
+    char *controls = malloc(ctl + 1);
+    assert_non_null(controls);
+    memset(controls, '\x01', ctl);
+    controls[ctl] = '\0';
+    record(0, "POST", "/controls", 200, controls);
+    controls[JOURNAL_BODY_MAX / 6] = '\0'; /* exactly what fits */
+    record(0, "POST", "/fits", 200, controls);
+    size_t alen = JOURNAL_BODY_MAX + 2;
+    char *answer = malloc(alen + 1);
+    assert_non_null(answer);
+    memset(answer, 'x', JOURNAL_BODY_MAX - 1);
+    memcpy(answer + JOURNAL_BODY_MAX - 1, "\xed\x95\x9c", 3); /* 한 across the cut */
+    answer[alen] = '\0';
+    journal_record(0, "GET", "/answer", NULL, 200, NULL, 0, answer, alen, NULL, 0);
+    journal_record(0, "GET", "/payments/x", "card=4242424242424242", 200, NULL, 0, "{}", 2, NULL,
+                   0);
+    size_t n;
+    struct journal_filter f = any();
+    struct journal_entry *list = journal_list(&f, &n);
+    assert_int_equal(n, 5);
+    assert_string_equal(list[0].request_body, "a?b");
+    assert_int_equal(strlen(list[1].request_body), JOURNAL_BODY_MAX / 6);
+    assert_int_equal(strlen(list[2].request_body), JOURNAL_BODY_MAX / 6);
+    assert_int_equal(strlen(list[3].response_body), JOURNAL_BODY_MAX - 1);
+    assert_string_equal(list[3].request_body, "");
+    assert_null(strstr(list[4].path, "4242424242424242"));
+    assert_non_null(strstr(list[4].path, "/payments/x?card="));
+    journal_list_free(list, n);
+    free(answer);
+    free(controls);
+}
+
 static void test_disabled(void **state)
 {
     (void)state;
@@ -290,6 +335,7 @@ int main(void)
         cmocka_unit_test_teardown(test_filters_and_query, teardown),
         cmocka_unit_test_teardown(test_clear_one_tenant, teardown),
         cmocka_unit_test_teardown(test_bodies_cut_and_masked, teardown),
+        cmocka_unit_test_teardown(test_kept_text_valid_and_cut, teardown),
         cmocka_unit_test_teardown(test_disabled, teardown),
         cmocka_unit_test_teardown(test_since_walks_forward, teardown),
         cmocka_unit_test_teardown(test_headers_masked, teardown),

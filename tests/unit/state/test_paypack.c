@@ -101,6 +101,13 @@ static void rnd_payment(struct payment *p)
 #define X(f) p->f = maybe_str();
     PAYMENT_STR_FIELDS(X)
 #undef X
+    if (p->receipt_url && p->pg_tid[0] && rnd(2)) { /* as the mock makes them: pg_tid inside */
+        char url[256];
+        snprintf(url, sizeof url, "%s%s%s", rnd(2) ? "https://pg.example/receipt?tid=" : "",
+                 p->pg_tid, rnd(2) ? "&type=0" : "");
+        free(p->receipt_url);
+        p->receipt_url = strdup(url);
+    }
     p->n_cancels = (size_t)rnd(4);
     p->cancels = p->n_cancels ? calloc(p->n_cancels, sizeof *p->cancels) : NULL;
     for (size_t i = 0; i < p->n_cancels; i++) {
@@ -181,6 +188,67 @@ static void test_minimal_is_small(void **state)
     paypack_fini(&pk);
 }
 
+/* a charge as the API makes it: the receipt URL around pg_tid, the masked
+ * card number and the billing key's customer_uid cost a few bytes each once
+ * they are interned; URLs that do not hold pg_tid, or are long, come back
+ * unchanged too */
+static void test_charge_is_small(void **state)
+{
+    (void)state;
+    struct paypack pk;
+    paypack_init(&pk);
+    struct payment p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.imp_uid, sizeof p.imp_uid, "imps_392418453001");
+    snprintf(p.merchant_uid, sizeof p.merchant_uid, "r1_1_123456");
+    snprintf(p.pay_method, sizeof p.pay_method, "card");
+    snprintf(p.channel, sizeof p.channel, "api");
+    snprintf(p.pg_provider, sizeof p.pg_provider, "nice");
+    snprintf(p.pg_id, sizeof p.pg_id, "nictest04m");
+    snprintf(p.pg_tid, sizeof p.pg_tid, "nictest04m01162612061925538138");
+    snprintf(p.currency, sizeof p.currency, "KRW");
+    p.status = PAY_PAID;
+    p.amount = 9900;
+    p.started_at = p.paid_at = p.updated_at = 1796552753;
+    p.version = 1;
+    assert_true(str_set(&p.apply_num, "88615535") && str_set(&p.card_code, "366") &&
+                str_set(&p.card_name, "\xec\x8b\xa0\xed\x95\x9c\xec\xb9\xb4\xeb\x93\x9c") &&
+                str_set(&p.card_number, "424242******4242") && str_set(&p.name, "bench") &&
+                str_set(&p.customer_uid, "bench_cust"));
+    assert_true(str_set(&p.receipt_url, "https://npg.nicepay.co.kr/issue/IssueLoader.do?TID="
+                                        "nictest04m01162612061925538138&type=0"));
+    p.customer_uid_usage = "payment";
+    free(paypack_encode(&pk, &p)); /* interns the shared strings */
+    uint8_t *rec = paypack_encode(&pk, &p);
+    assert_non_null(rec);
+    assert_true(malloc_usable_size(rec) <= 120); /* was 232 with the URL and these inline */
+    struct payment back;
+    assert_true(paypack_decode(&pk, rec, &back));
+    unit_assert_payment_equal(&p, &back);
+    unit_assert_str_or_null(paypack_customer_uid(&pk, rec), "bench_cust");
+    payment_fini(&back);
+    free(rec);
+    char long_url[700];
+    memset(long_url, 'u', sizeof long_url - 1);
+    long_url[sizeof long_url - 1] = '\0';
+    memcpy(long_url + 600, p.pg_tid, strlen(p.pg_tid));
+    const char *urls[] = {"nictest04m01162612061925538138",
+                          "https://x/?a=nictest04m01162612061925538138"
+                          "&b=nictest04m01162612061925538138",
+                          "https://x/receipt", long_url};
+    for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
+        assert_true(str_set(&p.receipt_url, urls[i]));
+        rec = paypack_encode(&pk, &p);
+        assert_non_null(rec);
+        assert_true(paypack_decode(&pk, rec, &back));
+        unit_assert_payment_equal(&p, &back);
+        payment_fini(&back);
+        free(rec);
+    }
+    payment_fini(&p);
+    paypack_fini(&pk);
+}
+
 static const char *keys[5000];
 
 static const char *key_at(const void *ud, uint32_t val)
@@ -236,6 +304,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_minimal_is_small),
+        cmocka_unit_test(test_charge_is_small),
         cmocka_unit_test(test_hidx_against_a_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
