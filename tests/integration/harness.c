@@ -307,7 +307,23 @@ void env_refused(const struct http_res *res, long http, int code, const char *me
     if (res->status != http || env_code(res) != code)
         fail_msg("expected HTTP %ld with code %d, got HTTP %ld: %.300s", http, code, res->status,
                  res->body);
-    if (message)
-        assert_string_equal(env_message(res), message);
+    if (message && (!env_message(res) || strcmp(env_message(res), message) != 0))
+        fail_msg("expected message '%s', got: %.300s", message, res->body);
     assert_true(cJSON_IsNull(env_response(res)));
+}
+
+void env_is(const struct http_res *res, long status, int code, const char *message)
+{
+    if (res->status != status)
+        fail_msg("HTTP %ld, expected %ld: %.300s", res->status, status, res->body);
+    assert_non_null(res->json);
+    assert_int_equal(cJSON_GetArraySize(res->json), 3);
+    assert_int_equal(env_code(res), code);
+    if (message) {
+        assert_string_equal(env_message(res), message);
+        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(res->json, "response")));
+    } else {
+        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(res->json, "message")));
+        assert_non_null(env_response(res));
+    }
 }

@@ -81,5 +81,9 @@ cJSON *env_response(const struct http_res *res);
  * env_refused: HTTP http, code, message (unless NULL), response null. */
 cJSON *env_ok(const struct http_res *res);
 void env_refused(const struct http_res *res, long http, int code, const char *message);
+/* env_is: HTTP status, exactly the three envelope fields, code; with a
+ * message (a refusal), that message and response null; without, message
+ * null and a response. */
+void env_is(const struct http_res *res, long status, int code, const char *message);
 
 #endif

@@ -46,31 +46,12 @@ static void send_form(const struct mock *m, const char *method, const char *path
     http_do(m, method, path, FORM, body, m->token, r);
 }
 
-static cJSON *ok_response(const struct http_res *r)
-{
-    if (r->status != 200 || env_code(r) != 0)
-        fail_msg("expected success, got %ld %s", r->status, r->body);
-    assert_null(env_message(r));
-    cJSON *resp = env_response(r);
-    assert_non_null(resp);
-    return resp;
-}
-
-static void assert_refused(const struct http_res *r, long http, int code, const char *message)
-{
-    if (r->status != http || env_code(r) != code)
-        fail_msg("expected %ld code %d, got %ld %s", http, code, r->status, r->body);
-    if (message && (!env_message(r) || strcmp(env_message(r), message) != 0))
-        fail_msg("expected message '%s', got %s", message, r->body);
-    assert_true(cJSON_IsNull(env_response(r)));
-}
-
 static void expect(const char *method, const char *path, const char *form, long http, int code,
                    const char *message)
 {
     struct http_res r;
     send_form(&M, method, path, form, &r);
-    assert_refused(&r, http, code, message);
+    env_refused(&r, http, code, message);
     http_res_free(&r);
 }
 
@@ -81,7 +62,7 @@ static void request_otp(const struct mock *m, const char *phone, const char *ext
     snprintf(body, sizeof body, PERSON "&phone=%s%s", phone, extra ? extra : "");
     struct http_res r;
     send_form(m, "POST", "/certifications/otp/request", body, &r);
-    cJSON *resp = ok_response(&r);
+    cJSON *resp = env_ok(&r);
     assert_int_equal(cJSON_GetArraySize(resp), 1); /* {imp_uid} only */
     const char *u = json_str(resp, "imp_uid");
     assert_non_null(u);
@@ -99,7 +80,7 @@ static char *confirm(const struct mock *m, const char *uid, const char *otp)
     snprintf(body, sizeof body, "otp=%s", otp);
     struct http_res r;
     send_form(m, "POST", path, body, &r);
-    char *text = cJSON_PrintUnformatted(ok_response(&r));
+    char *text = cJSON_PrintUnformatted(env_ok(&r));
     http_res_free(&r);
     return text;
 }
@@ -119,7 +100,7 @@ static cJSON *get_cert(const char *uid, struct http_res *r)
     char path[96];
     snprintf(path, sizeof path, "/certifications/%s", uid);
     http_get(&M, path, r);
-    return ok_response(r);
+    return env_ok(r);
 }
 
 static bool is_null(const cJSON *o, const char *name)
@@ -192,7 +173,7 @@ static void test_people(void **state)
                    "{\"name\":\"김영희\",\"phone\":\"010.0000.5678\",\"birth\":\"01-02-28\","
                    "\"gender_digit\":\"4\",\"carrier\":\"KT\",\"is_mvno\":true}",
                    &r);
-    snprintf(uid, sizeof uid, "%s", json_str(ok_response(&r), "imp_uid"));
+    snprintf(uid, sizeof uid, "%s", json_str(env_ok(&r), "imp_uid"));
     http_res_free(&r);
     cJSON *o = confirm_json(&M, uid, GOOD_OTP);
     assert_string_equal(json_str(o, "gender"), "female");
@@ -203,7 +184,7 @@ static void test_people(void **state)
     send_form(&M, "POST", "/certifications/otp/request",
               "name=John&birth=850101&gender_digit=5&carrier=LGT&phone=01000001111&pg=kcp_v2.MID",
               &r);
-    snprintf(uid, sizeof uid, "%s", json_str(ok_response(&r), "imp_uid"));
+    snprintf(uid, sizeof uid, "%s", json_str(env_ok(&r), "imp_uid"));
     http_res_free(&r);
     o = confirm_json(&M, uid, GOOD_OTP);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "foreigner")));
@@ -223,7 +204,7 @@ static void test_people(void **state)
     char path[96];
     snprintf(path, sizeof path, "/certifications/otp/confirm/%s", uid);
     send_form(&M, "POST", path, NULL, &r);
-    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ok_response(&r), "certified")));
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(env_ok(&r), "certified")));
     http_res_free(&r);
 }
 
@@ -261,7 +242,7 @@ static void test_request_refusals(void **state)
            "본인인증 대상자 정보가 올바르지 않습니다.");
     struct http_res r;
     http_do(&M, "POST", p, FORM, PERSON "&phone=01000001234", NULL, &r);
-    assert_refused(&r, 401, -1, "Unauthorized");
+    env_refused(&r, 401, -1, "Unauthorized");
     http_res_free(&r);
 }
 
@@ -281,7 +262,7 @@ static void test_confirm_refusals(void **state)
     expect("POST", path, "otp=123456", 400, 1, "이미 본인인증이 완료된 건입니다.");
     struct http_res r;
     http_do(&M, "POST", path, FORM, "otp=123456", NULL, &r);
-    assert_refused(&r, 401, -1, "Unauthorized");
+    env_refused(&r, 401, -1, "Unauthorized");
     http_res_free(&r);
 }
 
@@ -294,7 +275,7 @@ static void test_delete(void **state)
     snprintf(path, sizeof path, "/certifications/%s", uid);
     struct http_res r;
     send_form(&M, "DELETE", path, NULL, &r);
-    char *deleted = cJSON_PrintUnformatted(ok_response(&r));
+    char *deleted = cJSON_PrintUnformatted(env_ok(&r));
     assert_string_equal(done, deleted); /* the result as it was */
     http_res_free(&r);
     expect("GET", path, NULL, 404, -1, "인증결과가 존재하지 않습니다.");
@@ -302,7 +283,7 @@ static void test_delete(void **state)
     snprintf(path, sizeof path, "/certifications/otp/confirm/%s", uid);
     expect("POST", path, "otp=123456", 404, -1, "인증결과가 존재하지 않습니다.");
     http_do(&M, "DELETE", "/certifications/imp_1", NULL, NULL, NULL, &r);
-    assert_refused(&r, 401, -1, "Unauthorized");
+    env_refused(&r, 401, -1, "Unauthorized");
     http_res_free(&r);
     cJSON_free(done);
     cJSON_free(deleted);
@@ -320,17 +301,17 @@ static void test_tenant_isolation(void **state)
     struct mock other = M;
     struct http_res r;
     http_do(&M, "POST", "/users/getToken", FORM, "imp_key=job-2&imp_secret=s2", NULL, &r);
-    snprintf(other.token, sizeof other.token, "%s", json_str(ok_response(&r), "access_token"));
+    snprintf(other.token, sizeof other.token, "%s", json_str(env_ok(&r), "access_token"));
     http_res_free(&r);
     char uid[32], path[96];
     request_otp(&M, "010-0000-5555", NULL, uid);
     cJSON *mine = confirm_json(&M, uid, GOOD_OTP);
     snprintf(path, sizeof path, "/certifications/%s", uid);
     http_do(&other, "GET", path, NULL, NULL, other.token, &r);
-    assert_refused(&r, 404, -1, NULL);
+    env_refused(&r, 404, -1, NULL);
     http_res_free(&r);
     http_do(&other, "DELETE", path, NULL, NULL, other.token, &r);
-    assert_refused(&r, 404, -1, NULL);
+    env_refused(&r, 404, -1, NULL);
     http_res_free(&r);
     /* the same person at another merchant: the same CI, a DI of its own */
     char uid2[32];
@@ -440,7 +421,7 @@ static void test_state_dir_and_export(void **state)
     snprintf(path, sizeof path, "/certifications/%s", gone_uid);
     struct http_res r;
     send_form(&M, "DELETE", path, NULL, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     char *before = export_text();
     assert_int_equal(mock_stop(&M), 0);

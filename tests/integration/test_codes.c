@@ -104,22 +104,6 @@ static int group_teardown(void **state)
 
 /* ---- checks ---- */
 
-static void envelope_is(const struct http_res *r, long status, int code, const char *message)
-{
-    if (r->status != status)
-        fail_msg("HTTP %ld, expected %ld: %.300s", r->status, status, r->body);
-    assert_non_null(r->json);
-    assert_int_equal(cJSON_GetArraySize(r->json), 3);
-    assert_int_equal(env_code(r), code);
-    if (message) {
-        assert_string_equal(env_message(r), message);
-        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json, "response")));
-    } else {
-        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json, "message")));
-        assert_non_null(env_response(r));
-    }
-}
-
 /* A StandardCode object: exactly {code, name}, both strings. */
 static void code_is(const cJSON *o, const char *code, const char *name)
 {
@@ -144,7 +128,7 @@ static void test_cards(void **state)
     struct ctx *c = *state;
     struct http_res r;
     http_get(&c->m, "/cards", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     const cJSON *list = env_response(&r);
     assert_true(cJSON_IsArray(list));
     assert_int_equal(cJSON_GetArraySize(list), 27);
@@ -160,18 +144,18 @@ static void test_cards(void **state)
     http_res_free(&r);
 
     http_get(&c->m, "/cards/361", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     code_is(env_response(&r), "361", "BC카드");
     http_res_free(&r);
     http_get(&c->m, "/cards/MAS", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     code_is(env_response(&r), "MAS", "해외마스터카드");
     http_res_free(&r);
     http_get(&c->m, "/cards/999", &r);
-    envelope_is(&r, 404, -1, CARD_404);
+    env_is(&r, 404, -1, CARD_404);
     http_res_free(&r);
     http_get(&c->m, "/cards/004", &r); /* a bank code is no card company */
-    envelope_is(&r, 404, -1, CARD_404);
+    env_is(&r, 404, -1, CARD_404);
     http_res_free(&r);
 }
 
@@ -180,25 +164,25 @@ static void test_banks(void **state)
     struct ctx *c = *state;
     struct http_res r;
     http_get(&c->m, "/banks", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     const cJSON *list = env_response(&r);
     assert_int_equal(cJSON_GetArraySize(list), 47);
     code_is(cJSON_GetArrayItem(list, 0), "002", "산업은행");
     http_res_free(&r);
 
     http_get(&c->m, "/banks/004", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     code_is(env_response(&r), "004", "KB국민은행");
     http_res_free(&r);
     http_get(&c->m, "/banks/090", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     code_is(env_response(&r), "090", "카카오뱅크");
     http_res_free(&r);
     http_get(&c->m, "/banks/999", &r);
-    envelope_is(&r, 404, -1, BANK_404);
+    env_is(&r, 404, -1, BANK_404);
     http_res_free(&r);
     http_get(&c->m, "/banks/361", &r);
-    envelope_is(&r, 404, -1, BANK_404);
+    env_is(&r, 404, -1, BANK_404);
     http_res_free(&r);
 }
 
@@ -211,10 +195,10 @@ static void test_unauthorized(void **state)
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
         struct http_res r;
         get_as(&c->m, NULL, paths[i], &r);
-        envelope_is(&r, 401, -1, "Unauthorized");
+        env_is(&r, 401, -1, "Unauthorized");
         http_res_free(&r);
         get_as(&c->m, "0000000000000000000000000000000000000000", paths[i], &r);
-        envelope_is(&r, 401, -1, "Unauthorized");
+        env_is(&r, 401, -1, "Unauthorized");
         http_res_free(&r);
     }
 }
@@ -246,7 +230,7 @@ static void users_pg_of_a(const struct mock *m)
 {
     struct http_res r;
     http_get(m, "/users/pg", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     const cJSON *list = env_response(&r);
     assert_int_equal(cJSON_GetArraySize(list), 3);
     pg_is(cJSON_GetArrayItem(list, 0), "kakaopay", "TC0ONETIME", true, "payment", "카카오페이 일반",
@@ -265,7 +249,7 @@ static void test_users_pg(void **state)
     /* B declared no key: one of the console's shape, the same at every call */
     struct http_res r, again;
     get_as(&c->m, c->token_b, "/users/pg", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     assert_int_equal(cJSON_GetArraySize(env_response(&r)), 1);
     const cJSON *o = cJSON_GetArrayItem(env_response(&r), 0);
     pg_is(o, "nice", "nictest04m", false, "api_payment", NULL, NULL);
@@ -287,9 +271,9 @@ static void tier_is(const struct mock *m, const char *token, const char *code, c
     snprintf(path, sizeof path, "/tiers/%s", code);
     get_as(m, token, path, &r);
     if (!name) {
-        envelope_is(&r, 404, -1, TIER_404);
+        env_is(&r, 404, -1, TIER_404);
     } else {
-        envelope_is(&r, 200, 0, NULL);
+        env_is(&r, 200, 0, NULL);
         const cJSON *o = env_response(&r);
         assert_int_equal(cJSON_GetArraySize(o), 2);
         assert_string_equal(json_str(o, "tier_code"), code);

@@ -47,31 +47,36 @@ static const char
                                                                              "o_welcome", "paid",
                                                                              "welcome",
                                                                              "true") "," PAY("imp_"
-                                                                                             "10000"
-                                                                                             "00000"
+                                                                                             "1000"
+                                                                                             "0"
+                                                                                             "0000"
+                                                                                             "0"
                                                                                              "08",
                                                                                              "o_"
                                                                                              "kaka"
                                                                                              "o",
-                                                                                             "paid",
-                                                                                             "kakao"
+                                                                                             "pai"
+                                                                                             "d",
+                                                                                             "kaka"
+                                                                                             "o"
                                                                                              "pay",
-                                                                                             "true") "," PAY("imp_100000000009",
-                                                                                                             "o_smartro",
-                                                                                                             "paid",
-                                                                                                             "smartro_v2",
-                                                                                                             "true") "]},"
-                                                                                                                     "{\"merchant_code\":\"imp11111111\",\"imp_key\":\"" OTHER_KEY
-                                                                                                                     "\","
-                                                                                                                     "\"imp_secret\":\"" OTHER_SECRET
-                                                                                                                     "\",\"channels\":["
-                                                                                                                     "{\"pg_provider\":\"html5_inicis\",\"pg_id\":\"INIpayTest\",\"kind\":\"onetime\"}],"
-                                                                                                                     "\"payments\":[" PAY(
-                                                                                                                         "imp_100000000001",
-                                                                                                                         "o_inicis",
-                                                                                                                         "paid",
-                                                                                                                         "html5_inicis",
-                                                                                                                         "true") "]}]}";
+                                                                                             "tru"
+                                                                                             "e") "," PAY("imp_100000000009",
+                                                                                                          "o_smartro",
+                                                                                                          "paid",
+                                                                                                          "smartro_v2",
+                                                                                                          "true") "]},"
+                                                                                                                  "{\"merchant_code\":\"imp11111111\",\"imp_key\":\"" OTHER_KEY
+                                                                                                                  "\","
+                                                                                                                  "\"imp_secret\":\"" OTHER_SECRET
+                                                                                                                  "\",\"channels\":["
+                                                                                                                  "{\"pg_provider\":\"html5_inicis\",\"pg_id\":\"INIpayTest\",\"kind\":\"onetime\"}],"
+                                                                                                                  "\"payments\":[" PAY(
+                                                                                                                      "imp_100000000001",
+                                                                                                                      "o_inicis",
+                                                                                                                      "paid",
+                                                                                                                      "html5_inicis",
+                                                                                                                      "true") "]}]}";
 
 /* What KG이니시스 requires: the sender and receiver in full. */
 #define PEOPLE                                                                                      \
@@ -107,25 +112,6 @@ static int teardown(void **state)
 
 /* ---- helpers ---- */
 
-static cJSON *ok_response(const struct http_res *r)
-{
-    if (r->status != 200 || env_code(r) != 0)
-        fail_msg("expected success, got %ld %s", r->status, r->body);
-    assert_null(env_message(r));
-    cJSON *resp = env_response(r);
-    assert_non_null(resp);
-    return resp;
-}
-
-static void assert_refused(const struct http_res *r, long http, int code, const char *message)
-{
-    if (r->status != http || env_code(r) != code)
-        fail_msg("expected %ld code %d, got %ld %s", http, code, r->status, r->body);
-    if (message && (!env_message(r) || strcmp(env_message(r), message) != 0))
-        fail_msg("expected message '%s', got %s", message, r->body);
-    assert_true(cJSON_IsNull(env_response(r)));
-}
-
 static void send_json(const char *method, const char *uid, const char *json, struct http_res *r)
 {
     char path[96];
@@ -138,7 +124,7 @@ static void expect(const char *method, const char *uid, const char *json, long h
 {
     struct http_res r;
     send_json(method, uid, json, &r);
-    assert_refused(&r, http, code, message);
+    env_refused(&r, http, code, message);
     http_res_free(&r);
 }
 
@@ -148,7 +134,7 @@ static void saved(const char *method, const char *uid, const char *json, const c
 {
     struct http_res r;
     send_json(method, uid, json, &r);
-    cJSON *l = ok_response(&r);
+    cJSON *l = env_ok(&r);
     assert_int_equal(cJSON_GetArraySize(l), 4);
     assert_string_equal(json_str(l, "company"), company);
     assert_string_equal(json_str(l, "invoice"), invoice);
@@ -172,7 +158,7 @@ static void test_register_edit_get(void **state)
            "이미 배송정보가 등록된 거래건입니다.");
     struct http_res r;
     send_json("GET", u, NULL, &r);
-    assert_string_equal(json_str(ok_response(&r), "invoice"), "640012345678");
+    assert_string_equal(json_str(env_ok(&r), "invoice"), "640012345678");
     http_res_free(&r);
     /* an edit, form-encoded two levels deep; a code outside the table is ETC */
     http_do(&M, "PUT", "/escrows/logis/imp_100000000001", FORM,
@@ -180,12 +166,12 @@ static void test_register_edit_get(void **state)
             "receiver[tel]=2&receiver[addr]=y&receiver[postcode]=2&logis[company]=UNKNOWN&"
             "logis[invoice]=99&logis[sent_at]=1700000500",
             M.token, &r);
-    cJSON *l = ok_response(&r);
+    cJSON *l = env_ok(&r);
     assert_string_equal(json_str(l, "company"), "ETC");
     assert_int_equal((long)json_num(l, "sent_at"), 1700000500L);
     http_res_free(&r);
     send_json("GET", u, NULL, &r);
-    assert_string_equal(json_str(ok_response(&r), "invoice"), "99");
+    assert_string_equal(json_str(env_ok(&r), "invoice"), "99");
     http_res_free(&r);
     /* the retired LOGEN is still taken as it is (the official Java client sends it) */
     saved("PUT", u, "{" PEOPLE "," LOGIS("LOGEN", "7", "1700000600") "}", "LOGEN", "7", 1700000600);
@@ -234,10 +220,10 @@ static void test_refusals(void **state)
            "{\"sender\":{},\"receiver\":{}," LOGIS("EPOST", "6", "1") "}", 400, 1, unsupported);
     struct http_res r;
     http_do(&M, "GET", "/escrows/logis/imp_100000000001", NULL, NULL, NULL, &r);
-    assert_refused(&r, 401, -1, "Unauthorized");
+    env_refused(&r, 401, -1, "Unauthorized");
     http_res_free(&r);
     http_do(&M, "POST", "/escrows/logis/imp_100000000001", "application/json", good, NULL, &r);
-    assert_refused(&r, 401, -1, "Unauthorized");
+    env_refused(&r, 401, -1, "Unauthorized");
     http_res_free(&r);
 }
 
@@ -294,18 +280,18 @@ static void test_tenant_isolation(void **state)
     struct http_res r;
     http_do(&M, "POST", "/users/getToken", FORM, "imp_key=" OTHER_KEY "&imp_secret=" OTHER_SECRET,
             NULL, &r);
-    snprintf(other.token, sizeof other.token, "%s", json_str(ok_response(&r), "access_token"));
+    snprintf(other.token, sizeof other.token, "%s", json_str(env_ok(&r), "access_token"));
     http_res_free(&r);
     /* its payment of the same imp_uid has no record, and gets its own */
     http_do(&other, "GET", "/escrows/logis/imp_100000000001", NULL, NULL, other.token, &r);
-    assert_refused(&r, 409, 1, NULL);
+    env_refused(&r, 409, 1, NULL);
     http_res_free(&r);
     http_do(&other, "POST", "/escrows/logis/imp_100000000001", "application/json",
             "{" PEOPLE "," LOGIS("EPOST", "2", "2") "}", other.token, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     send_json("GET", "imp_100000000001", NULL, &r);
-    assert_string_equal(json_str(ok_response(&r), "company"), "CJGLS");
+    assert_string_equal(json_str(env_ok(&r), "company"), "CJGLS");
     http_res_free(&r);
     /* a reset forgets the records */
     http_do(&M, "POST", "/__mock/reset", NULL, NULL, NULL, &r);
@@ -370,7 +356,7 @@ static void test_state_dir_and_export(void **state)
     assert_string_equal(before, imported);
     mock_login(&M);
     send_json("GET", "imp_100000000001", NULL, &r);
-    assert_string_equal(json_str(ok_response(&r), "company"), "HANJIN");
+    assert_string_equal(json_str(env_ok(&r), "company"), "HANJIN");
     http_res_free(&r);
     free(before);
     free(after);

@@ -144,22 +144,6 @@ static int group_teardown(void **state)
 
 /* ---- checks ---- */
 
-static void envelope_is(const struct http_res *r, long status, int code, const char *message)
-{
-    if (r->status != status)
-        fail_msg("HTTP %ld, expected %ld: %.300s", r->status, status, r->body);
-    assert_non_null(r->json);
-    assert_int_equal(cJSON_GetArraySize(r->json), 3);
-    assert_int_equal(env_code(r), code);
-    if (message) {
-        assert_string_equal(env_message(r), message);
-        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json, "response")));
-    } else {
-        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json, "message")));
-        assert_non_null(env_response(r));
-    }
-}
-
 static const cJSON *field(const cJSON *o, const char *name)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -247,7 +231,7 @@ static void test_orders_of_a_day(void **state)
     struct ctx *c = *state;
     struct http_res r;
     http_get(&c->m, ORDERS "20240105", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     const cJSON *resp = env_response(&r);
     page_is(resp, 1, 6, true, true, 1, 6);
     str_is(resp, "payment_request_date", "20240105");
@@ -309,12 +293,12 @@ static void test_orders_of_a_day(void **state)
 
     /* the day before holds k7 only */
     http_get(&c->m, ORDERS "20240104", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     assert_string_equal(order_ids(env_response(&r)), "order-k7");
     http_res_free(&r);
     /* a day without orders */
     http_get(&c->m, ORDERS "20231231", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     page_is(env_response(&r), 1, 0, true, true, 0, 0);
     http_res_free(&r);
 }
@@ -325,7 +309,7 @@ static void test_orders_cid_and_pages(void **state)
     struct http_res r;
     /* the subscription CID: the 0-won key issuance */
     http_get(&c->m, ORDERS "20240105&cid=TCSUBSCRIP", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     str_is(env_response(&r), "cid", "TCSUBSCRIP");
     assert_string_equal(order_ids(env_response(&r)), "order-k8");
     const cJSON *k8 = order_of(env_response(&r), "order-k8");
@@ -336,12 +320,12 @@ static void test_orders_cid_and_pages(void **state)
     http_res_free(&r);
     /* an empty cid means the default one; page 0 is the first page */
     http_get(&c->m, ORDERS "20240105&cid=&page=0", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     page_is(env_response(&r), 1, 6, true, true, 1, 6);
     http_res_free(&r);
     /* past the last page: an empty page, not a refusal (only 200 is listed) */
     http_get(&c->m, ORDERS "20240105&page=2", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     page_is(env_response(&r), 2, 0, false, true, 1, 6);
     assert_string_equal(order_ids(env_response(&r)), "");
     http_res_free(&r);
@@ -353,10 +337,10 @@ static void test_orders_after_a_cancel(void **state)
     struct http_res r;
     http_post_json(&c->m, "/payments/cancel", "{\"imp_uid\":\"imp_000000000006\",\"amount\":5000}",
                    &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     http_res_free(&r);
     http_get(&c->m, ORDERS "20240105", &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     const cJSON *k6 = order_of(env_response(&r), "order-k6");
     str_is(k6, "status", "PART_CANCEL_PAYMENT");
     amount_is(k6, "cancel_available_amount", 15000, 0, 1364);
@@ -396,21 +380,21 @@ static void test_orders_refused(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_res r;
         http_get(&c->m, cases[i].path, &r);
-        envelope_is(&r, 200, cases[i].code, cases[i].message);
+        env_is(&r, 200, cases[i].code, cases[i].message);
         http_res_free(&r);
     }
     struct http_res r;
     /* a merchant without Kakao Pay */
     http_do(&c->m, "GET", ORDERS "20240105", NULL, NULL, c->token_b, &r);
-    envelope_is(&r, 200, 1, "카카오페이 사용정보를 찾을 수 없습니다.");
+    env_is(&r, 200, 1, "카카오페이 사용정보를 찾을 수 없습니다.");
     http_res_free(&r);
     /* another tenant's payments are not listed */
     http_do(&c->m, "GET", ORDERS "20240105", NULL, NULL, c->token_c, &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     page_is(env_response(&r), 1, 0, true, true, 0, 0);
     http_res_free(&r);
     http_do(&c->m, "GET", ORDERS "20240105", NULL, NULL, NULL, &r);
-    envelope_is(&r, 401, -1, "Unauthorized");
+    env_is(&r, 401, -1, "Unauthorized");
     http_res_free(&r);
 }
 
@@ -430,7 +414,7 @@ static void test_foreign_paid(void **state)
             "\"expiry\":\"2030-12\",\"cvc\":\"123\",\"name\":\"Order\",\"buyer_name\":\"Kim\","
             "\"currency\":\"KRW\",\"custom_data\":{\"k\":1}}",
             &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     const cJSON *p = env_response(&r);
     str_is(p, "merchant_uid", "f-visa");
     str_is(p, "status", "paid");
@@ -449,7 +433,7 @@ static void test_foreign_paid(void **state)
     http_res_free(&r);
     /* stored like any payment */
     http_get(&c->m, path, &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     str_is(env_response(&r), "card_code", "VIS");
     http_res_free(&r);
     /* the same order again */
@@ -457,13 +441,13 @@ static void test_foreign_paid(void **state)
             "{\"merchant_uid\":\"f-visa\",\"amount\":12000,\"card_number\":\"4242424242424242\","
             "\"expiry\":\"2030-12\"}",
             &r);
-    envelope_is(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
+    env_is(&r, 200, 1, "이미 결제가 이루어진 거래건입니다.");
     http_res_free(&r);
     /* form bodies, a Mastercard test card (only test cards are approved) */
     http_do(&c->m, "POST", "/subscribe/payments/foreign", "application/x-www-form-urlencoded",
             "merchant_uid=f-master&amount=3000&card_number=5555-5555-5555-4444&expiry=203012",
             c->token_b, &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     str_is(env_response(&r), "card_code", "MAS");
     str_is(env_response(&r), "card_name", "해외마스터카드");
     http_res_free(&r);
@@ -478,7 +462,7 @@ static void test_foreign_declined(void **state)
             "{\"merchant_uid\":\"f-decline\",\"amount\":1000,"
             "\"card_number\":\"4000-0000-0000-0002\",\"expiry\":\"2030-12\"}",
             &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     str_is(env_response(&r), "status", "failed");
     str_is(env_response(&r), "fail_reason", "[F601]거래거절 카드사 승인거절");
     str_is(env_response(&r), "card_code", "VIS");
@@ -498,11 +482,11 @@ static void test_foreign_declined(void **state)
             "{\"merchant_uid\":\"f-expired\",\"amount\":1000,"
             "\"card_number\":\"4242424242424242\",\"expiry\":\"2020-01\"}",
             &r);
-    envelope_is(&r, 200, -1, "카드정보 인증에 실패하였습니다. [F112]유효기간 경과카드");
+    env_is(&r, 200, -1, "카드정보 인증에 실패하였습니다. [F112]유효기간 경과카드");
     http_res_free(&r);
     /* nothing was stored for the refused orders */
     http_get(&c->m, "/payments/find/f-py", &r);
-    envelope_is(&r, 404, -1, "존재하지 않는 결제정보입니다.");
+    env_is(&r, 404, -1, "존재하지 않는 결제정보입니다.");
     http_res_free(&r);
 }
 
@@ -526,7 +510,7 @@ static void test_foreign_scenario(void **state)
             "{\"merchant_uid\":\"fs-decline-1\",\"amount\":1000,"
             "\"card_number\":\"4242424242424242\",\"expiry\":\"2030-12\"}",
             &r);
-    envelope_is(&r, 200, 0, NULL);
+    env_is(&r, 200, 0, NULL);
     str_is(env_response(&r), "status", "failed");
     str_is(env_response(&r), "fail_reason", "[F999]해외카드 거절");
     http_res_free(&r);
@@ -534,7 +518,7 @@ static void test_foreign_scenario(void **state)
             "{\"merchant_uid\":\"fs-pg-1\",\"amount\":1000,"
             "\"card_number\":\"4242424242424242\",\"expiry\":\"2030-12\"}",
             &r);
-    envelope_is(&r, 200, -1, "PG사 통신 오류");
+    env_is(&r, 200, -1, "PG사 통신 오류");
     http_res_free(&r);
     http_do(&c->m, "DELETE", "/__mock/scenarios?name=foreign-decline", NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
@@ -575,7 +559,7 @@ static void test_foreign_refused(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct http_res r;
         foreign(&c->m, c->m.token, cases[i].body, &r);
-        envelope_is(&r, 200, -1, cases[i].message); /* a bad field: -1, at HTTP 200 */
+        env_is(&r, 200, -1, cases[i].message); /* a bad field: -1, at HTTP 200 */
         http_res_free(&r);
     }
     struct http_res r;
@@ -584,10 +568,10 @@ static void test_foreign_refused(void **state)
             "{\"merchant_uid\":\"f-c\",\"amount\":1000,\"card_number\":\"4242424242424242\","
             "\"expiry\":\"2030-12\"}",
             &r);
-    envelope_is(&r, 200, 1, "비인증결제모듈 사용정보를 찾을 수 없습니다.");
+    env_is(&r, 200, 1, "비인증결제모듈 사용정보를 찾을 수 없습니다.");
     http_res_free(&r);
     foreign(&c->m, NULL, "{}", &r);
-    envelope_is(&r, 401, -1, "Unauthorized");
+    env_is(&r, 401, -1, "Unauthorized");
     http_res_free(&r);
 }
 

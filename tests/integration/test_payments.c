@@ -122,24 +122,9 @@ static int group_teardown(void **state)
 
 /* ---- checks ---- */
 
-static void envelope_is(const struct http_res *r, long status, int code, const char *message)
-{
-    if (r->status != status)
-        fail_msg("HTTP %ld, expected %ld: %.300s", r->status, status, r->body);
-    assert_non_null(r->json);
-    assert_int_equal(env_code(r), code);
-    if (message) {
-        assert_string_equal(env_message(r), message);
-        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json, "response")));
-    } else {
-        assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json, "message")));
-        assert_non_null(env_response(r));
-    }
-}
-
 static void ok(const struct http_res *r, long status)
 {
-    envelope_is(r, status, 0, NULL);
+    env_is(r, status, 0, NULL);
 }
 
 static void get(const struct ctx *c, const char *path, struct http_res *r)
@@ -385,11 +370,11 @@ static void test_get_payment_unknown(void **state)
     struct ctx *c = *state;
     struct http_res r;
     get(c, "/payments/imp_999999999999", &r);
-    envelope_is(&r, 404, -1, NOTHING);
+    env_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
     /* another merchant's payment is as unknown as a missing one */
     http_do(&c->m, "GET", "/payments/imp_100000000001", NULL, NULL, c->token_b, &r);
-    envelope_is(&r, 404, -1, NOTHING);
+    env_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
 }
 
@@ -418,11 +403,11 @@ static void test_multiple_payments(void **state)
     assert_string_equal(uids(env_response(&r)), "imp_100000000001,imp_100000000003");
     http_res_free(&r);
     get(c, "/payments?imp_uid[]=imp_999999999999&merchant_uid[]=nope", &r);
-    envelope_is(&r, 404, -1, NOTHING);
+    env_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
     /* GET /payments lists no 400 (reference §16.0): bad requests are HTTP 200 */
     get(c, "/payments", &r);
-    envelope_is(&r, 200, -1, "imp_uid[] 또는 merchant_uid[] 파라미터를 1개 이상 지정해주세요.");
+    env_is(&r, 200, -1, "imp_uid[] 또는 merchant_uid[] 파라미터를 1개 이상 지정해주세요.");
     http_res_free(&r);
     /* at most 100 ids in all */
     char path[4096];
@@ -431,8 +416,7 @@ static void test_multiple_payments(void **state)
         n += (size_t)snprintf(path + n, sizeof path - n, "%s%s[]=x%d", i ? "&" : "",
                               i < 60 ? "imp_uid" : "merchant_uid", i);
     get(c, path, &r);
-    envelope_is(&r, 200, -1,
-                "imp_uid[]와 merchant_uid[]는 합쳐서 최대 100개까지 지정할 수 있습니다.");
+    env_is(&r, 200, -1, "imp_uid[]와 merchant_uid[]는 합쳐서 최대 100개까지 지정할 수 있습니다.");
     http_res_free(&r);
 }
 
@@ -460,17 +444,17 @@ static void test_find(void **state)
     find_is(c, "/payments/find/order-many/failed", "imp_100000000013");
     find_is(c, "/payments/find/order-many/failed?sorting=started", "imp_100000000010");
     get(c, "/payments/find/order-1/cancelled", &r);
-    envelope_is(&r, 404, -1, NOTHING);
+    env_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
     get(c, "/payments/find/nope", &r);
-    envelope_is(&r, 404, -1, NOTHING);
+    env_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
     /* find lists no 400 (reference §16.0): bad requests are HTTP 200 */
     get(c, "/payments/find/order-1/bogus", &r);
-    envelope_is(&r, 200, -1, "지원되지 않는 상태값입니다.");
+    env_is(&r, 200, -1, "지원되지 않는 상태값입니다.");
     http_res_free(&r);
     get(c, "/payments/find/order-1?sorting=-amount", &r);
-    envelope_is(&r, 200, -1, "지원되지 않는 정렬방식입니다: -amount");
+    env_is(&r, 200, -1, "지원되지 않는 정렬방식입니다: -amount");
     http_res_free(&r);
 }
 
@@ -492,7 +476,7 @@ static void test_find_all_paging(void **state)
     page_is(&r, 5, 2, 0, "imp_100000000010");
     http_res_free(&r);
     get(c, "/payments/findAll/order-many?limit=2&page=4", &r);
-    envelope_is(&r, 400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 5건, 페이지당 2건).");
+    env_is(&r, 400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 5건, 페이지당 2건).");
     http_res_free(&r);
     get(c, "/payments/findAll/order-many", &r); /* defaults: page 1, limit 20 */
     page_is(&r, 5, 0, 0,
@@ -506,26 +490,26 @@ static void test_find_all_paging(void **state)
     page_is(&r, 1, 0, 0, "imp_100000000014");
     http_res_free(&r);
     get(c, "/payments/findAll/order-many/cancelled", &r);
-    envelope_is(&r, 404, -1, NOTHING);
+    env_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
     get(c, "/payments/findAll/nope", &r);
-    envelope_is(&r, 404, -1, NOTHING);
+    env_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
     get(c, "/payments/findAll/order-many/bogus", &r);
-    envelope_is(&r, 400, -1, "지원되지 않는 상태값입니다.");
+    env_is(&r, 400, -1, "지원되지 않는 상태값입니다.");
     http_res_free(&r);
     get(c, "/payments/findAll/order-many?limit=1001", &r);
-    envelope_is(&r, 400, -1, "limit 파라미터는 1 이상 1000 이하여야 합니다.");
+    env_is(&r, 400, -1, "limit 파라미터는 1 이상 1000 이하여야 합니다.");
     http_res_free(&r);
     /* page 0 is the first page, as clients that count from 0 send it */
     get(c, "/payments/findAll/order-many?limit=2&page=0", &r);
     page_is(&r, 5, 0, 2, "imp_100000000014,imp_100000000013");
     http_res_free(&r);
     get(c, "/payments/findAll/order-many?page=-1", &r);
-    envelope_is(&r, 400, -1, "page 파라미터는 0 이상 1000000000 이하여야 합니다.");
+    env_is(&r, 400, -1, "page 파라미터는 0 이상 1000000000 이하여야 합니다.");
     http_res_free(&r);
     get(c, "/payments/findAll/order-many?page=two", &r);
-    envelope_is(&r, 400, -1, "page 파라미터는 정수여야 합니다.");
+    env_is(&r, 400, -1, "page 파라미터는 정수여야 합니다.");
     http_res_free(&r);
 }
 
@@ -566,7 +550,7 @@ static void test_status_lists(void **state)
     page_is(&r, 3, 1, 0, "imp_100000000001");
     http_res_free(&r);
     get(c, "/payments/status/paid?limit=2&page=3", &r);
-    envelope_is(&r, 400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 3건, 페이지당 2건).");
+    env_is(&r, 400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 3건, 페이지당 2건).");
     http_res_free(&r);
 
     /* sorting keys */
@@ -613,11 +597,11 @@ static void test_status_time_window(void **state)
 
     snprintf(path, sizeof path, "/payments/status/all?from=%lld&to=%lld", T0, T0 - 1);
     get(c, path, &r);
-    envelope_is(&r, 400, -1, "from 파라미터는 to보다 클 수 없습니다.");
+    env_is(&r, 400, -1, "from 파라미터는 to보다 클 수 없습니다.");
     http_res_free(&r);
     snprintf(path, sizeof path, "/payments/status/all?from=%lld&to=%lld", T0 - 90 * DAY - 1, T0);
     get(c, path, &r);
-    envelope_is(&r, 400, -1, "from과 to의 간격은 최대 90일까지 지정할 수 있습니다.");
+    env_is(&r, 400, -1, "from과 to의 간격은 최대 90일까지 지정할 수 있습니다.");
     http_res_free(&r);
     snprintf(path, sizeof path, "/payments/status/all?from=%lld&to=%lld", T0 - 90 * DAY, T0);
     get(c, path, &r); /* exactly 90 days is allowed */
@@ -630,26 +614,26 @@ static void test_status_errors(void **state)
     struct ctx *c = *state;
     struct http_res r;
     get(c, "/payments/status/bogus", &r);
-    envelope_is(&r, 400, -1, "지원되지 않는 상태값입니다.");
+    env_is(&r, 400, -1, "지원되지 않는 상태값입니다.");
     http_res_free(&r);
     get(c, "/payments/status/all?page=99", &r);
-    envelope_is(&r, 400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 10건, 페이지당 20건).");
+    env_is(&r, 400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 10건, 페이지당 20건).");
     http_res_free(&r);
     get(c, "/payments/status/all?sorting=bogus", &r);
-    envelope_is(&r, 400, -1, "지원되지 않는 정렬방식입니다: bogus");
+    env_is(&r, 400, -1, "지원되지 않는 정렬방식입니다: bogus");
     http_res_free(&r);
     get(c, "/payments/status/all?limit=0", &r);
-    envelope_is(&r, 400, -1, "limit 파라미터는 1 이상 1000 이하여야 합니다.");
+    env_is(&r, 400, -1, "limit 파라미터는 1 이상 1000 이하여야 합니다.");
     http_res_free(&r);
     get(c, "/payments/status/all?from=yesterday", &r);
-    envelope_is(&r, 400, -1, "from 파라미터는 정수여야 합니다.");
+    env_is(&r, 400, -1, "from 파라미터는 정수여야 합니다.");
     http_res_free(&r);
     /* a merchant without payments: an empty first page, and no second one */
     http_do(&c->m, "GET", "/payments/status/all", NULL, NULL, c->token_b, &r);
     page_is(&r, 0, 0, 0, "");
     http_res_free(&r);
     http_do(&c->m, "GET", "/payments/status/all?page=2", NULL, NULL, c->token_b, &r);
-    envelope_is(&r, 400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 0건, 페이지당 20건).");
+    env_is(&r, 400, -1, "page 파라미터가 범위를 벗어났습니다 (전체 0건, 페이지당 20건).");
     http_res_free(&r);
 }
 
@@ -672,11 +656,11 @@ static void test_balance(void **state)
     struct ctx *c = *state;
     struct http_res r;
     get(c, "/payments/imp_999999999999/balance", &r);
-    envelope_is(&r, 404, -1, NOTHING);
+    env_is(&r, 404, -1, NOTHING);
     http_res_free(&r);
     /* a payment of another PG: 404 (the only listed status that fits) with code 1 (§23.3) */
     get(c, "/payments/imp_100000000001/balance", &r);
-    envelope_is(&r, 404, 1, "PAYCO 결제건에 대해서만 조회가 가능합니다.");
+    env_is(&r, 404, 1, "PAYCO 결제건에 대해서만 조회가 가능합니다.");
     http_res_free(&r);
     /* 11000 with 1000 tax-free: 10000 taxable = 9091 supply + 909 VAT */
     get(c, "/payments/imp_100000000005/balance", &r);
@@ -698,7 +682,7 @@ static void test_balance(void **state)
     block_is(env_response(&r), "primary", 0, 0, 0);
     http_res_free(&r);
     http_do(&c->m, "POST", "/payments/imp_100000000005/balance", NULL, NULL, c->m.token, &r);
-    envelope_is(&r, 405, -1, "허용되지 않는 HTTP 메소드입니다: POST");
+    env_is(&r, 405, -1, "허용되지 않는 HTTP 메소드입니다: POST");
     http_res_free(&r);
 }
 
@@ -724,7 +708,7 @@ static void test_prepare(void **state)
     struct http_res r;
     const char *none = "사전등록된 결제정보가 존재하지 않습니다.";
     get(c, "/payments/prepare/prep-1", &r);
-    envelope_is(&r, 404, -1, none);
+    env_is(&r, 404, -1, none);
     http_res_free(&r);
     http_post_json(&c->m, "/payments/prepare", "{\"merchant_uid\":\"prep-1\",\"amount\":5000}", &r);
     prepare_is(&r, "prep-1", 5000, NULL);
@@ -734,8 +718,7 @@ static void test_prepare(void **state)
     http_res_free(&r);
     /* a second POST is refused (code 1) and changes nothing */
     http_post_json(&c->m, "/payments/prepare", "{\"merchant_uid\":\"prep-1\",\"amount\":9000}", &r);
-    envelope_is(&r, 200, 1,
-                "이미 사전등록된 merchant_uid입니다. 금액 변경은 PUT으로 요청해주세요.");
+    env_is(&r, 200, 1, "이미 사전등록된 merchant_uid입니다. 금액 변경은 PUT으로 요청해주세요.");
     http_res_free(&r);
     get(c, "/payments/prepare/prep-1", &r);
     prepare_is(&r, "prep-1", 5000, NULL);
@@ -750,7 +733,7 @@ static void test_prepare(void **state)
     http_res_free(&r);
     http_do(&c->m, "PUT", "/payments/prepare", "application/json",
             "{\"merchant_uid\":\"prep-unknown\",\"amount\":7000}", c->m.token, &r);
-    envelope_is(&r, 404, -1, none);
+    env_is(&r, 404, -1, none);
     http_res_free(&r);
     /* a form body works the same, its text amount read as a number */
     http_do(&c->m, "POST", "/payments/prepare", "application/x-www-form-urlencoded",
@@ -787,12 +770,12 @@ static void test_prepare_bad_fields(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         /* POST /payments/prepare lists 200 and 401 only (reference §16.0) */
         http_post_json(&c->m, "/payments/prepare", cases[i].body, &r);
-        envelope_is(&r, 200, -1, cases[i].message);
+        env_is(&r, 200, -1, cases[i].message);
         http_res_free(&r);
     }
     /* none of them registered anything */
     get(c, "/payments/prepare/prep-x", &r);
-    envelope_is(&r, 404, -1, "사전등록된 결제정보가 존재하지 않습니다.");
+    env_is(&r, 404, -1, "사전등록된 결제정보가 존재하지 않습니다.");
     http_res_free(&r);
 }
 

@@ -94,32 +94,12 @@ static void send_form(const char *method, const char *path, const char *body, st
     http_do(&M, method, path, FORM, body, M.token, r);
 }
 
-static cJSON *ok_response(const struct http_res *r)
-{
-    if (r->status != 200 || env_code(r) != 0)
-        fail_msg("expected success, got %ld %s", r->status, r->body);
-    assert_null(env_message(r));
-    cJSON *resp = env_response(r);
-    assert_non_null(resp);
-    return resp;
-}
-
-/* A refusal: its HTTP status, code and message (NULL: any), response null. */
-static void assert_refused(const struct http_res *r, long http, int code, const char *message)
-{
-    if (r->status != http || env_code(r) != code)
-        fail_msg("expected %ld code %d, got %ld %s", http, code, r->status, r->body);
-    if (message && (!env_message(r) || strcmp(env_message(r), message) != 0))
-        fail_msg("expected message '%s', got %s", message, r->body);
-    assert_true(cJSON_IsNull(env_response(r)));
-}
-
 static void expect(const char *method, const char *path, const char *form, long http, int code,
                    const char *message)
 {
     struct http_res r;
     send_form(method, path, form, &r);
-    assert_refused(&r, http, code, message);
+    env_refused(&r, http, code, message);
     http_res_free(&r);
 }
 
@@ -137,7 +117,7 @@ static bool receipt_flag(const char *imp_uid)
     struct http_res r;
     snprintf(path, sizeof path, "/payments/%s", imp_uid);
     http_get(&M, path, &r);
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(ok_response(&r), "cash_receipt_issued");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(env_ok(&r), "cash_receipt_issued");
     assert_true(cJSON_IsBool(f));
     bool v = cJSON_IsTrue(f);
     http_res_free(&r);
@@ -148,7 +128,7 @@ static void issue_ok(const char *path, const char *form, long amount, long vat)
 {
     struct http_res r;
     send_form("POST", path, form, &r);
-    cJSON *rc = ok_response(&r);
+    cJSON *rc = env_ok(&r);
     assert_int_equal(num(rc, "amount"), amount);
     assert_int_equal(num(rc, "vat"), vat);
     http_res_free(&r);
@@ -162,7 +142,7 @@ static void test_issue_lookup_revoke(void **state)
     struct http_res r;
     assert_false(receipt_flag("imp_100000000001"));
     send_form("POST", "/receipts/imp_100000000001", "identifier=010-0000-0000", &r);
-    cJSON *rc = ok_response(&r);
+    cJSON *rc = env_ok(&r);
     assert_string_equal(json_str(rc, "imp_uid"), "imp_100000000001");
     assert_string_equal(json_str(rc, "type"), "person");
     assert_int_equal(num(rc, "amount"), 11000);
@@ -179,26 +159,26 @@ static void test_issue_lookup_revoke(void **state)
     assert_true(receipt_flag("imp_100000000001"));
 
     http_get(&M, "/receipts/imp_100000000001", &r);
-    char *looked_up = cJSON_PrintUnformatted(ok_response(&r));
+    char *looked_up = cJSON_PrintUnformatted(env_ok(&r));
     assert_string_equal(issued, looked_up);
     http_res_free(&r);
 
     send_form("DELETE", "/receipts/imp_100000000001", NULL, &r);
-    rc = ok_response(&r);
+    rc = env_ok(&r);
     assert_true(num(rc, "cancelled_at") >= num(rc, "applied_at"));
     assert_true(num(rc, "cancelled_at") > 0);
     http_res_free(&r);
     assert_false(receipt_flag("imp_100000000001"));
     /* a revoked receipt is still there to look up, and cannot be revoked twice */
     http_get(&M, "/receipts/imp_100000000001", &r);
-    assert_true(num(ok_response(&r), "cancelled_at") > 0);
+    assert_true(num(env_ok(&r), "cancelled_at") > 0);
     http_res_free(&r);
     expect("DELETE", "/receipts/imp_100000000001", NULL, 200, 1,
            "이미 발급취소된 현금영수증입니다.");
     /* a new one may be issued in its place, as a company's (지출증빙), JSON this time */
     http_post_json(&M, "/receipts/imp_100000000001",
                    "{\"identifier\":\"1234567890\",\"type\":\"company\"}", &r);
-    rc = ok_response(&r);
+    rc = env_ok(&r);
     assert_string_equal(json_str(rc, "type"), "company");
     assert_int_equal(num(rc, "cancelled_at"), 0);
     assert_string_not_equal(json_str(rc, "receipt_tid"), first_tid);
@@ -302,7 +282,7 @@ static void test_unauthorized(void **state)
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         struct http_res r;
         http_do(&M, calls[i][0], calls[i][1], FORM, "identifier=01000000000", NULL, &r);
-        assert_refused(&r, 401, -1, "Unauthorized");
+        env_refused(&r, 401, -1, "Unauthorized");
         http_res_free(&r);
     }
 }
@@ -315,7 +295,7 @@ static void test_external(void **state)
     struct http_res r;
     const char *body = "channel_key=nice&name=현장판매&amount=33000&identifier=01000000000";
     send_form("POST", "/receipts/external/cash-0001", body, &r);
-    cJSON *rc = ok_response(&r);
+    cJSON *rc = env_ok(&r);
     assert_string_equal(json_str(rc, "merchant_uid"), "cash-0001");
     assert_null(cJSON_GetObjectItemCaseSensitive(rc, "imp_uid"));
     assert_int_equal(num(rc, "amount"), 33000);
@@ -325,18 +305,18 @@ static void test_external(void **state)
     expect("POST", "/receipts/external/cash-0001", body, 400, 1,
            "이미 현금영수증이 발행된 merchant_uid입니다: cash-0001");
     http_get(&M, "/receipts/external/cash-0001", &r);
-    assert_int_equal(num(ok_response(&r), "amount"), 33000);
+    assert_int_equal(num(env_ok(&r), "amount"), 33000);
     http_res_free(&r);
     /* "{pg}.{MID}" names the channel too; JSON bodies work as forms do */
     http_post_json(&M, "/receipts/external/cash-0002",
                    "{\"channel_key\":\"nice.nictest04m\",\"name\":\"x\",\"amount\":1100,"
                    "\"identifier\":\"01000000000\",\"tax_free\":100,\"pay_method\":\"trans\"}",
                    &r);
-    assert_int_equal(num(ok_response(&r), "vat"), 91);
+    assert_int_equal(num(env_ok(&r), "vat"), 91);
     http_res_free(&r);
 
     send_form("DELETE", "/receipts/external/cash-0001", NULL, &r);
-    assert_true(num(ok_response(&r), "cancelled_at") > 0);
+    assert_true(num(env_ok(&r), "cancelled_at") > 0);
     http_res_free(&r);
     expect("DELETE", "/receipts/external/cash-0001", NULL, 200, 1,
            "이미 발급취소된 현금영수증입니다.");
@@ -394,7 +374,7 @@ static void login_other(struct mock *other)
     struct http_res r;
     http_do(&M, "POST", "/users/getToken", FORM, "imp_key=" OTHER_KEY "&imp_secret=" OTHER_SECRET,
             NULL, &r);
-    snprintf(other->token, sizeof other->token, "%s", json_str(ok_response(&r), "access_token"));
+    snprintf(other->token, sizeof other->token, "%s", json_str(env_ok(&r), "access_token"));
     http_res_free(&r);
 }
 
@@ -411,32 +391,32 @@ static void test_tenant_isolation(void **state)
     /* the other merchant has a payment of the same imp_uid, with no receipt */
     struct http_res r;
     http_do(&other, "GET", "/receipts/imp_100000000001", NULL, NULL, other.token, &r);
-    assert_refused(&r, 404, -1, NULL);
+    env_refused(&r, 404, -1, NULL);
     http_res_free(&r);
     http_do(&other, "GET", "/receipts/external/cash-1", NULL, NULL, other.token, &r);
-    assert_refused(&r, 404, -1, NULL);
+    env_refused(&r, 404, -1, NULL);
     http_res_free(&r);
     http_do(&other, "DELETE", "/receipts/imp_100000000001", NULL, NULL, other.token, &r);
-    assert_refused(&r, 400, -1, NULL);
+    env_refused(&r, 400, -1, NULL);
     http_res_free(&r);
     /* and issues its own, which leaves the first merchant's as it was */
     http_do(&other, "POST", "/receipts/imp_100000000001", FORM, "identifier=01000000000",
             other.token, &r);
-    assert_int_equal(num(ok_response(&r), "amount"), 5000);
+    assert_int_equal(num(env_ok(&r), "amount"), 5000);
     http_res_free(&r);
     http_get(&M, "/receipts/imp_100000000001", &r);
-    assert_int_equal(num(ok_response(&r), "amount"), 11000);
+    assert_int_equal(num(env_ok(&r), "amount"), 11000);
     http_res_free(&r);
     /* a reset of the other merchant forgets its receipt only */
     http_do(&M, "POST", "/__mock/reset?imp_key=" OTHER_KEY, NULL, NULL, NULL, &r);
     assert_int_equal(r.status, 200);
     http_res_free(&r);
     http_get(&M, "/receipts/imp_100000000001", &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     login_other(&other);
     http_do(&other, "GET", "/receipts/imp_100000000001", NULL, NULL, other.token, &r);
-    assert_refused(&r, 404, -1, NULL);
+    env_refused(&r, 404, -1, NULL);
     http_res_free(&r);
 }
 
@@ -469,7 +449,7 @@ static void test_scenario_fails_receipt(void **state)
     issue_ok("/receipts/imp_100000000001", "identifier=01000000000", 11000, 1000);
     struct http_res r;
     send_form("DELETE", "/receipts/imp_100000000001", NULL, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     /* each order fails once: an outside sale's first call too */
     const char *ext = "channel_key=nice&name=x&amount=1100&identifier=01000000000";
@@ -486,7 +466,7 @@ static void test_scenario_fails_receipt(void **state)
     assert_int_equal(r.status, 503);
     http_res_free(&r);
     http_get(&M, "/receipts/imp_100000000001", &r); /* lookups are op lookup */
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
 }
 
@@ -498,7 +478,7 @@ static void make_receipts(void)
     issue_ok("/receipts/imp_100000000004", "identifier=01000000000", 11000, 1000);
     struct http_res r;
     send_form("DELETE", "/receipts/imp_100000000004", NULL, &r);
-    ok_response(&r);
+    env_ok(&r);
     http_res_free(&r);
     issue_ok("/receipts/external/cash-1",
              "channel_key=nice&name=x&amount=1100&identifier="
@@ -561,7 +541,7 @@ static void test_export_import(void **state)
     assert_string_equal(before, after);
     mock_login(&M);
     http_get(&M, "/receipts/external/cash-1", &r);
-    assert_int_equal(num(ok_response(&r), "amount"), 1100);
+    assert_int_equal(num(env_ok(&r), "amount"), 1100);
     http_res_free(&r);
     assert_true(receipt_flag("imp_100000000001"));
     /* a bad receipt record changes nothing */
