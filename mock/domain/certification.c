@@ -15,24 +15,6 @@
 
 /* ---- the person ---- */
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
 /* The digits of s with '-', '.', '/' and ' ' dropped; false when another
  * character appears or there are not exactly n digits. */
 static bool digits_of(const char *s, char *out, size_t n)
@@ -67,13 +49,13 @@ enum mock_err cert_read_person(const struct cert_request *rq, struct certificati
                (birth[1] - '0');
     int month = (birth[2] - '0') * 10 + (birth[3] - '0');
     int day = (birth[4] - '0') * 10 + (birth[5] - '0');
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
+    if (month < 1 || month > 12 || day < 1 || day > clock_days_in_month(year, month))
         return MOCK_CERT_BAD_BIRTH;
     snprintf(c->gender, sizeof c->gender, "%s", digit % 2 ? "male" : "female");
     char day_text[32]; /* roomier than needed: the compiler cannot bound the numbers */
     snprintf(day_text, sizeof day_text, "%04d-%02d-%02d", year, month, day);
     snprintf(c->birthday, sizeof c->birthday, "%.10s", day_text);
-    c->birth = days_from_civil(year, month, day) * 86400 - KST_OFFSET;
+    c->birth = clock_days_from_civil(year, month, day) * 86400 - KST_OFFSET;
     c->foreigner = digit >= 5;
     snprintf(c->phone, sizeof c->phone, "%s", phone);
     snprintf(c->carrier, sizeof c->carrier, "%s%s", rq->carrier, rq->is_mvno ? "_MVNO" : "");

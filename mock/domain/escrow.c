@@ -83,9 +83,7 @@ static bool valid_day(const char *s)
         return false;
     int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
     int m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] && (m != 2 || d < 29 || leap);
+    return m >= 1 && m <= 12 && d >= 1 && d <= clock_days_in_month(y, m);
 }
 
 /* The payment's refusals for op, in order; *ret_payment filled on MOCK_OK. */

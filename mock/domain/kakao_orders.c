@@ -1,6 +1,8 @@
 /* kakao_orders.c - see kakao_orders.h. */
 #include "domain/kakao_orders.h"
 
+#include "infra/clock.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,17 +11,6 @@
 
 /* The start of the text a payment window leaves when the buyer closes it (checkout.c). */
 static const char quit_reason[] = "사용자가 결제를 취소";
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), after H. Hinnant. */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 bool kakao_orders_date(const char *s, int64_t *ret_day_start)
 {
@@ -31,11 +22,9 @@ bool kakao_orders_date(const char *s, int64_t *ret_day_start)
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[4] - '0') * 10 + (s[5] - '0');
     int d = (s[6] - '0') * 10 + (s[7] - '0');
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+    if (y < 1970 || m < 1 || m > 12 || d < 1 || d > clock_days_in_month(y, m))
         return false;
-    *ret_day_start = days_from_civil(y, m, d) * DAY - KST_OFFSET;
+    *ret_day_start = clock_days_from_civil(y, m, d) * DAY - KST_OFFSET;
     return true;
 }
 

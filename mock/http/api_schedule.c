@@ -372,9 +372,7 @@ static int64_t window_end(int64_t from)
     int mon = tm.tm_mon + WINDOW_MONTHS;
     int year = tm.tm_year + 1900 + mon / 12;
     mon %= 12;
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    int last = days[mon] + (mon == 1 && leap);
+    int last = clock_days_in_month(year, mon + 1);
     if (tm.tm_mday > last)
         tm.tm_mday = last;
     tm.tm_year = year - 1900;

@@ -121,3 +121,22 @@ void clock_sleep_ms(int ms)
     while (ms > 0 && nanosleep(&ts, &ts) != 0)
         ; /* interrupted by a signal: sleep the rest */
 }
+
+int clock_days_in_month(int year, int month)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* Counts whole 400-year eras from 0000-03-01, so that the leap day ends its
+ * year; 719468 is the day number of 1970-01-01 on that count. */
+int64_t clock_days_from_civil(int64_t year, int64_t month, int64_t day)
+{
+    year -= month <= 2;
+    int64_t era = (year >= 0 ? year : year - 399) / 400;
+    int64_t yoe = year - era * 400;
+    int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}

@@ -28,4 +28,11 @@ void clock_restore_state(bool frozen, int64_t value);
  * delays and slow answers are felt by real clients). */
 void clock_sleep_ms(int ms);
 
+/* Calendar arithmetic for the rules that read dates (birthdays, order days,
+ * shipping dates, schedule windows), proleptic Gregorian. */
+/* Days in MONTH (1..12) of YEAR. */
+int clock_days_in_month(int year, int month);
+/* Days from 1970-01-01 to YEAR-MONTH-DAY (negative before it). */
+int64_t clock_days_from_civil(int64_t year, int64_t month, int64_t day);
+
 #endif

@@ -86,6 +86,28 @@ static void test_reset_returns_to_real_time(void **state)
     near(clock_now(), (int64_t)time(NULL));
 }
 
+/* February by the Gregorian rule: every 4th year, not every 100th, every 400th */
+static void test_days_in_month(void **state)
+{
+    (void)state;
+    assert_int_equal(clock_days_in_month(2024, 2), 29);
+    assert_int_equal(clock_days_in_month(2023, 2), 28);
+    assert_int_equal(clock_days_in_month(1900, 2), 28);
+    assert_int_equal(clock_days_in_month(2000, 2), 29);
+    assert_int_equal(clock_days_in_month(2023, 4), 30);
+    assert_int_equal(clock_days_in_month(2023, 12), 31);
+}
+
+static void test_days_from_civil(void **state)
+{
+    (void)state;
+    assert_int_equal(clock_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(clock_days_from_civil(1969, 12, 31), -1);
+    assert_int_equal(clock_days_from_civil(2000, 3, 1), 11017);
+    assert_int_equal(clock_days_from_civil(2024, 2, 29), 19782);
+    assert_int_equal(clock_days_from_civil(1900, 3, 1), -25508);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -93,6 +115,8 @@ int main(void)
         cmocka_unit_test_setup(test_frozen_set_and_advance, reset),
         cmocka_unit_test_setup(test_unfreeze_continues_from_reading, reset),
         cmocka_unit_test_setup(test_reset_returns_to_real_time, reset),
+        cmocka_unit_test(test_days_in_month),
+        cmocka_unit_test(test_days_from_civil),
     };
     return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
 }
