@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(char c)
+int form_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -25,7 +25,7 @@ bool form_url_decode(const char *s, size_t len, char *out, bool plus_is_space)
         if (s[i] == '%') {
             if (i + 2 >= len)
                 return false;
-            int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+            int hi = form_hex_digit(s[i + 1]), lo = form_hex_digit(s[i + 2]);
             if (hi < 0 || lo < 0)
                 return false;
             out[o++] = (char)(hi * 16 + lo);

@@ -23,5 +23,7 @@
 cJSON *form_parse(const char *s, size_t len, char *err, size_t errlen);
 /* Decodes %XX and '+' of s[0..len) into out (len + 1 bytes); false on a bad escape. */
 bool form_url_decode(const char *s, size_t len, char *out, bool plus_is_space);
+/* The value of one hexadecimal digit, or -1. */
+int form_hex_digit(char c);
 
 #endif

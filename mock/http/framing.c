@@ -3,6 +3,7 @@
 
 #include "http/control.h"
 #include "http/envelope.h"
+#include "http/form.h"
 
 #include <civetweb.h>
 #include <stdint.h>
@@ -85,17 +86,6 @@ void framing_unrouted_reply(struct reply *rep)
     envelope_fail(rep, MOCK_BAD_HTTP, "the request target must be a path (/...), not a URL or *");
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *framing_path(const char *raw, bool *ret_control)
 {
     size_t len = strlen(raw);
@@ -106,8 +96,8 @@ char *framing_path(const char *raw, bool *ret_control)
     bool control = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)raw[i];
-        int hi = c == '%' && i + 2 < len ? hex_value(raw[i + 1]) : -1;
-        int lo = hi >= 0 ? hex_value(raw[i + 2]) : -1;
+        int hi = c == '%' && i + 2 < len ? form_hex_digit(raw[i + 1]) : -1;
+        int lo = hi >= 0 ? form_hex_digit(raw[i + 2]) : -1;
         if (lo >= 0) {
             c = (unsigned char)(hi * 16 + lo);
             i += 2;
