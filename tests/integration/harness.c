@@ -268,13 +268,19 @@ void mock_load_scenario(const struct mock *m, const char *json)
 
 void mock_login(struct mock *m)
 {
+    mock_login_as(m, TEST_IMP_KEY, TEST_IMP_SECRET, m->token);
+}
+
+void mock_login_as(const struct mock *m, const char *key, const char *secret, char ret_token[64])
+{
+    char body[256];
     struct http_res r;
-    http_do(m, "POST", "/users/getToken", "application/json",
-            "{\"imp_key\":\"" TEST_IMP_KEY "\",\"imp_secret\":\"" TEST_IMP_SECRET "\"}", NULL, &r);
+    snprintf(body, sizeof body, "{\"imp_key\":\"%s\",\"imp_secret\":\"%s\"}", key, secret);
+    http_do(m, "POST", "/users/getToken", "application/json", body, NULL, &r);
     const char *t = json_str(env_response(&r), "access_token");
     if (r.status != 200 || !t)
-        die("getToken failed: %ld %s", r.status, r.body);
-    snprintf(m->token, sizeof m->token, "%s", t);
+        die("getToken %s failed: %ld %s", key, r.status, r.body);
+    snprintf(ret_token, 64, "%s", t);
     http_res_free(&r);
 }
 

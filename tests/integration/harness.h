@@ -56,6 +56,8 @@ void mock_start_logged(struct mock *m, const char *const *extra_args);
 int mock_stop(struct mock *m);
 /* getToken with the default test key pair; stores the token in m->token. */
 void mock_login(struct mock *m);
+/* getToken with KEY and SECRET; stores the token in ret_token. */
+void mock_login_as(const struct mock *m, const char *key, const char *secret, char ret_token[64]);
 
 /* Sends METHOD PATH with optional body and content type; token (may be NULL)
  * as Authorization; to /__mock/ paths with the header X-Impmock: 1. */

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static struct mock M;
-static char work_dir[] = "/tmp/impmock-cert-XXXXXX";
+static char work_dir[SCRATCH_DIR_MAX];
 
 #define FORM     "application/x-www-form-urlencoded"
 #define PERSON   "name=홍길동&birth=930708&gender_digit=1&carrier=SKT"
@@ -356,15 +356,12 @@ static void test_fixture_phones(void **state)
     assert_int_equal(mock_stop(&M), 0);
     char path[128];
     snprintf(path, sizeof path, "%s/phones.json", work_dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("{\"merchants\":[{\"merchant_code\":\"imp00000000\",\"imp_key\":\"" TEST_IMP_KEY "\","
-          "\"imp_secret\":\"" TEST_IMP_SECRET "\",\"channels\":[{\"pg_provider\":\"kakaopay\","
-          "\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]}],"
-          "\"certification\":{\"otp\":\"654321\",\"test_phones\":["
-          "{\"phone\":\"010-1234-5678\",\"outcome\":\"send\",\"disclose\":false}]}}",
-          f);
-    assert_int_equal(fclose(f), 0);
+    file_write(
+        path, "{\"merchants\":[{\"merchant_code\":\"imp00000000\",\"imp_key\":\"" TEST_IMP_KEY "\","
+              "\"imp_secret\":\"" TEST_IMP_SECRET "\",\"channels\":[{\"pg_provider\":\"kakaopay\","
+              "\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]}],"
+              "\"certification\":{\"otp\":\"654321\",\"test_phones\":["
+              "{\"phone\":\"010-1234-5678\",\"outcome\":\"send\",\"disclose\":false}]}}");
     const char *args[] = {"--fixtures", path, NULL};
     mock_start(&M, args);
     mock_login(&M);
@@ -378,14 +375,10 @@ static void test_fixture_phones(void **state)
     assert_null(cJSON_GetObjectItemCaseSensitive(o, "phone"));
     cJSON_Delete(o);
     /* a bad block stops start-up naming the field */
-    f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("{\"merchants\":[{\"merchant_code\":\"imp00000000\",\"imp_key\":\"k\","
-          "\"imp_secret\":\"s\",\"channels\":[{\"pg_provider\":\"kakaopay\","
-          "\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]}],"
-          "\"certification\":{\"otp\":\"12345\",\"test_phones\":[]}}",
-          f);
-    assert_int_equal(fclose(f), 0);
+    file_write(path, "{\"merchants\":[{\"merchant_code\":\"imp00000000\",\"imp_key\":\"k\","
+                     "\"imp_secret\":\"s\",\"channels\":[{\"pg_provider\":\"kakaopay\","
+                     "\"pg_id\":\"TC0ONETIME\",\"kind\":\"onetime\"}]}],"
+                     "\"certification\":{\"otp\":\"12345\",\"test_phones\":[]}}");
     char cmd[512];
     snprintf(cmd, sizeof cmd, "timeout 20 %s --port 0 --quiet --fixtures '%s' 2>&1 | grep -q otp",
              getenv("IMPMOCK_BIN"), path);
@@ -449,26 +442,23 @@ static void test_state_dir_and_export(void **state)
     free(confirmed);
     free(imported);
     assert_int_equal(mock_stop(&M), 0);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_true(scratch_dir_remove(dir));
 }
 
 static int group_setup(void **state)
 {
     (void)state;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    return mkdtemp(work_dir) ? 0 : -1;
+    scratch_dir_new(work_dir);
+    return 0;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", work_dir);
-    int rc = system(cmd);
+    bool removed = scratch_dir_remove(work_dir);
     curl_global_cleanup();
-    return rc == 0 ? 0 : -1;
+    return removed ? 0 : -1;
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -51,25 +51,12 @@ struct ctx {
     char token_b[64];
 };
 
-static void login(const struct mock *m, const char *key, const char *secret, char *out)
-{
-    char body[128];
-    struct http_res r;
-    snprintf(body, sizeof body, "{\"imp_key\":\"%s\",\"imp_secret\":\"%s\"}", key, secret);
-    http_do(m, "POST", "/users/getToken", "application/json", body, NULL, &r);
-    const char *t = json_str(env_response(&r), "access_token");
-    if (r.status != 200 || !t)
-        fail_msg("getToken %s: %ld %s", key, r.status, r.body);
-    snprintf(out, 64, "%s", t);
-    http_res_free(&r);
-}
-
 static void start(struct ctx *c)
 {
     const char *args[] = {"--fixtures", c->path, "--state-dir", c->state_dir, NULL};
     mock_start(&c->m, args);
-    login(&c->m, "key-a", "secret-a", c->m.token);
-    login(&c->m, "key-b", "secret-b", c->token_b);
+    mock_login_as(&c->m, "key-a", "secret-a", c->m.token);
+    mock_login_as(&c->m, "key-b", "secret-b", c->token_b);
 }
 
 static int group_setup(void **state)
@@ -77,14 +64,10 @@ static int group_setup(void **state)
     struct ctx *c = calloc(1, sizeof *c);
     if (!c)
         return -1;
-    snprintf(c->dir, sizeof c->dir, "/tmp/impmock-codes-XXXXXX");
-    if (!mkdtemp(c->dir))
-        return -1;
+    scratch_dir_new(c->dir);
     snprintf(c->path, sizeof c->path, "%s/fixtures.json", c->dir);
     snprintf(c->state_dir, sizeof c->state_dir, "%s/state", c->dir);
-    FILE *f = fopen(c->path, "w");
-    if (!f || fputs(fixtures_json, f) < 0 || fclose(f) != 0)
-        return -1;
+    file_write(c->path, fixtures_json);
     start(c);
     *state = c;
     return 0;
@@ -94,9 +77,7 @@ static int group_teardown(void **state)
 {
     struct ctx *c = *state;
     int rc = mock_stop(&c->m);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", c->dir);
-    if (system(cmd) != 0)
+    if (!scratch_dir_remove(c->dir))
         fprintf(stderr, "could not remove %s\n", c->dir);
     free(c);
     return rc == 0 ? 0 : -1;
@@ -300,7 +281,7 @@ static void test_restart(void **state)
     assert_int_equal(mock_stop(&c->m), 0);
     const char *args[] = {"--state-dir", c->state_dir, NULL};
     mock_start(&c->m, args);
-    login(&c->m, "key-a", "secret-a", c->m.token);
+    mock_login_as(&c->m, "key-a", "secret-a", c->m.token);
     users_pg_of_a(&c->m);
     tier_is(&c->m, c->m.token, "X9Z", "부산점");
 }
@@ -337,19 +318,14 @@ static void test_bad_fixtures(void **state)
                  "{\"merchants\":[{\"merchant_code\":\"m\",\"imp_key\":\"k\","
                  "\"imp_secret\":\"s\",\"channels\":[%s%s]%s}]}",
                  channel, cases[i].channels_rest, cases[i].merchant_rest);
-        FILE *f = fopen(path, "w");
-        assert_non_null(f);
-        fputs(doc, f);
-        fclose(f);
+        file_write(path, doc);
         snprintf(cmd, sizeof cmd,
                  "timeout 10 '%s' --port 0 --quiet --fixtures '%s' >/dev/null 2>'%s'",
                  getenv("IMPMOCK_BIN"), path, errpath);
         int rc = system(cmd);
-        f = fopen(errpath, "r");
-        size_t n = f ? fread(err, 1, sizeof err - 1, f) : 0;
-        if (f)
-            fclose(f);
-        err[n] = '\0';
+        char *text = file_read(errpath, NULL);
+        snprintf(err, sizeof err, "%s", text ? text : "");
+        free(text);
         if (!WIFEXITED(rc) || WEXITSTATUS(rc) != 1 || !strstr(err, cases[i].field))
             fail_msg("fixture %zu: status %d, stderr '%s': %s", i, rc, err, doc);
     }

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static struct mock M;
-static char fixture_dir[] = "/tmp/impmock-efx-XXXXXX";
+static char fixture_dir[SCRATCH_DIR_MAX];
 static char fixture_path[128];
 
 #define OTHER_KEY    "imp_other"
@@ -362,33 +362,25 @@ static void test_state_dir_and_export(void **state)
     free(after);
     free(imported);
     assert_int_equal(mock_stop(&M), 0);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_true(scratch_dir_remove(dir));
 }
 
 static int group_setup(void **state)
 {
     (void)state;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (!mkdtemp(fixture_dir))
-        return -1;
+    scratch_dir_new(fixture_dir);
     snprintf(fixture_path, sizeof fixture_path, "%s/escrow.json", fixture_dir);
-    FILE *f = fopen(fixture_path, "w");
-    if (!f)
-        return -1;
-    fputs(fixture_json, f);
-    return fclose(f);
+    file_write(fixture_path, fixture_json);
+    return 0;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fixture_dir);
-    int rc = system(cmd);
+    bool removed = scratch_dir_remove(fixture_dir);
     curl_global_cleanup();
-    return rc == 0 ? 0 : -1;
+    return removed ? 0 : -1;
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -82,19 +82,6 @@ struct ctx {
     char token_b[64];
 };
 
-static void login(const struct mock *m, const char *key, const char *secret, char *out)
-{
-    char body[128];
-    struct http_res r;
-    snprintf(body, sizeof body, "{\"imp_key\":\"%s\",\"imp_secret\":\"%s\"}", key, secret);
-    http_do(m, "POST", "/users/getToken", "application/json", body, NULL, &r);
-    const char *t = json_str(env_response(&r), "access_token");
-    if (r.status != 200 || !t)
-        fail_msg("getToken %s: %ld %s", key, r.status, r.body);
-    snprintf(out, 64, "%s", t);
-    http_res_free(&r);
-}
-
 /* One server for the whole file: the lookups only read, and the prepare
  * tests each use their own merchant_uids. */
 static int group_setup(void **state)
@@ -104,8 +91,8 @@ static int group_setup(void **state)
         return -1;
     const char *args[] = {"--clock", "1700000000", NULL};
     mock_start_fixtures(&c->m, fixtures_json, args);
-    login(&c->m, "key-a", "secret-a", c->m.token);
-    login(&c->m, "key-b", "secret-b", c->token_b);
+    mock_login_as(&c->m, "key-a", "secret-a", c->m.token);
+    mock_login_as(&c->m, "key-b", "secret-b", c->token_b);
     *state = c;
     return 0;
 }

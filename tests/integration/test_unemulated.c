@@ -69,42 +69,19 @@ static const char fixtures_json[] =
 
 struct ctx {
     struct mock m;
-    char dir[64];
-    char path[128];
     char token_p[64];
 };
 
 static struct ctx *C;
-
-static void login(const struct mock *m, const char *key, const char *secret, char *out)
-{
-    char body[128];
-    struct http_res r;
-    snprintf(body, sizeof body, "{\"imp_key\":\"%s\",\"imp_secret\":\"%s\"}", key, secret);
-    http_do(m, "POST", "/users/getToken", JSON, body, NULL, &r);
-    const char *t = json_str(env_response(&r), "access_token");
-    if (r.status != 200 || !t)
-        fail_msg("getToken %s: %ld %s", key, r.status, r.body);
-    snprintf(out, 64, "%s", t);
-    http_res_free(&r);
-}
 
 static int group_setup(void **state)
 {
     struct ctx *c = calloc(1, sizeof *c);
     if (!c)
         return -1;
-    snprintf(c->dir, sizeof c->dir, "/tmp/impmock-pgx-XXXXXX");
-    if (!mkdtemp(c->dir))
-        return -1;
-    snprintf(c->path, sizeof c->path, "%s/fixtures.json", c->dir);
-    FILE *f = fopen(c->path, "w");
-    if (!f || fputs(fixtures_json, f) < 0 || fclose(f) != 0)
-        return -1;
-    const char *args[] = {"--fixtures", c->path, NULL};
-    mock_start(&c->m, args);
-    login(&c->m, "key-a", "secret-a", c->m.token);
-    login(&c->m, "key-p", "secret-p", c->token_p);
+    mock_start_fixtures(&c->m, fixtures_json, NULL);
+    mock_login_as(&c->m, "key-a", "secret-a", c->m.token);
+    mock_login_as(&c->m, "key-p", "secret-p", c->token_p);
     C = c;
     *state = c;
     return 0;
@@ -114,8 +91,6 @@ static int group_teardown(void **state)
 {
     struct ctx *c = *state;
     int rc = mock_stop(&c->m);
-    unlink(c->path);
-    rmdir(c->dir);
     free(c);
     return rc == 0 ? 0 : -1;
 }

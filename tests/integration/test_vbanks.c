@@ -28,7 +28,7 @@
 
 static struct mock M;
 static struct receiver *RX;
-static char STATE_DIR[128];
+static char STATE_DIR[SCRATCH_DIR_MAX];
 
 static void start_with(const char *const *extra)
 {
@@ -65,9 +65,7 @@ static int stop(void **state)
         RX = NULL;
     }
     if (STATE_DIR[0]) {
-        char cmd[200];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", STATE_DIR);
-        if (system(cmd) != 0)
+        if (!scratch_dir_remove(STATE_DIR))
             return -1;
         STATE_DIR[0] = '\0';
     }
@@ -669,10 +667,7 @@ static char *export_text(void)
 static void test_state_dir_keeps_accounts(void **state)
 {
     (void)state;
-    snprintf(STATE_DIR, sizeof STATE_DIR, "/tmp/impmock-vbank-state-%d", (int)getpid());
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", STATE_DIR);
-    assert_int_equal(system(cmd), 0);
+    scratch_dir_new(STATE_DIR);
     const char *args[] = {"--state-dir", STATE_DIR, NULL};
     start_with(args);
     char waiting[64], paid[64];
@@ -781,10 +776,8 @@ static void test_scenario_deposits_an_hour_later(void **state)
 static void test_scripted_deposit_survives_restart(void **state)
 {
     (void)state;
-    snprintf(STATE_DIR, sizeof STATE_DIR, "/tmp/impmock-vbank-state-%d", (int)getpid());
-    char cmd[200], path[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", STATE_DIR);
-    assert_int_equal(system(cmd), 0);
+    scratch_dir_new(STATE_DIR);
+    char path[512];
     const char *dir = getenv("TEST_SCENARIO_DIR");
     assert_non_null(dir);
     snprintf(path, sizeof path, "%s/vbank-paid-an-hour-later.json", dir);
