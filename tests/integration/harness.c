@@ -284,6 +284,16 @@ void mock_login_as(const struct mock *m, const char *key, const char *secret, ch
     http_res_free(&r);
 }
 
+char *mock_export(const struct mock *m)
+{
+    struct http_res r;
+    http_do(m, "GET", "/__mock/export", NULL, NULL, NULL, &r);
+    assert_int_equal(r.status, 200);
+    char *text = strdup(r.body);
+    http_res_free(&r);
+    return text;
+}
+
 int env_code(const struct http_res *res)
 {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(res->json, "code");

@@ -73,6 +73,9 @@ void mock_load_scenario(const struct mock *m, const char *json);
 void http_get(const struct mock *m, const char *path, struct http_res *res);
 void http_post_json(const struct mock *m, const char *path, const char *json, struct http_res *res);
 void http_res_free(struct http_res *res);
+/* GET /__mock/export: the whole state as text (owned, free()); fails the
+ * test unless it answered 200. */
+char *mock_export(const struct mock *m);
 
 /* Field access on the parsed envelope. */
 int env_code(const struct http_res *res);

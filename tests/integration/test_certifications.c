@@ -387,16 +387,6 @@ static void test_fixture_phones(void **state)
 
 /* ---- state across restarts, export / import ---- */
 
-static char *export_text(void)
-{
-    struct http_res r;
-    http_do(&M, "GET", "/__mock/export", NULL, NULL, NULL, &r);
-    assert_int_equal(r.status, 200);
-    char *text = strdup(r.body);
-    http_res_free(&r);
-    return text;
-}
-
 static void test_state_dir_and_export(void **state)
 {
     (void)state;
@@ -416,22 +406,22 @@ static void test_state_dir_and_export(void **state)
     send_form(&M, "DELETE", path, NULL, &r);
     env_ok(&r);
     http_res_free(&r);
-    char *before = export_text();
+    char *before = mock_export(&M);
     assert_int_equal(mock_stop(&M), 0);
     mock_start(&M, more);
     mock_login(&M);
-    char *after = export_text();
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     expect("GET", path, NULL, 404, -1, NULL);    /* the deletion was kept */
     cJSON_free(confirm(&M, open_uid, GOOD_OTP)); /* the open request still takes its code */
-    char *confirmed = export_text();
+    char *confirmed = mock_export(&M);
     /* export / import: the same state back, after a reset */
     http_do(&M, "POST", "/__mock/reset", NULL, NULL, NULL, &r);
     http_res_free(&r);
     http_do(&M, "POST", "/__mock/import", "application/json", confirmed, NULL, &r);
     assert_int_equal(r.status, 200);
     http_res_free(&r);
-    char *imported = export_text();
+    char *imported = mock_export(&M);
     assert_string_equal(confirmed, imported);
     mock_login(&M);
     cJSON *c = get_cert(done_uid, &r);

@@ -18,8 +18,7 @@
 #include <unistd.h>
 
 static struct mock M;
-static char fixture_dir[SCRATCH_DIR_MAX];
-static char fixture_path[128];
+static char work_dir[SCRATCH_DIR_MAX]; /* state directories of the restart tests */
 
 #define OTHER_KEY    "imp_other"
 #define OTHER_SECRET "other-secret"
@@ -88,12 +87,7 @@ static const char
 
 static void start_with(const char *const *more)
 {
-    const char *args[12] = {"--fixtures", fixture_path};
-    size_t n = 2;
-    for (size_t i = 0; more && more[i] && n < 11; i++)
-        args[n++] = more[i];
-    args[n] = NULL;
-    mock_start(&M, args);
+    mock_start_fixtures(&M, fixture_json, more);
     mock_login(&M);
 }
 
@@ -318,32 +312,22 @@ static void test_scenario(void **state)
     saved("POST", "imp_100000000002", body, "CJGLS", "1", 1); /* kcp: not matched */
 }
 
-static char *export_text(void)
-{
-    struct http_res r;
-    http_do(&M, "GET", "/__mock/export", NULL, NULL, NULL, &r);
-    assert_int_equal(r.status, 200);
-    char *text = strdup(r.body);
-    http_res_free(&r);
-    return text;
-}
-
 static void test_state_dir_and_export(void **state)
 {
     (void)state;
     assert_int_equal(mock_stop(&M), 0);
     char dir[160];
-    snprintf(dir, sizeof dir, "%s/state", fixture_dir);
+    snprintf(dir, sizeof dir, "%s/state", work_dir);
     const char *more[] = {"--state-dir", dir, NULL};
     start_with(more);
     saved("POST", "imp_100000000001", "{" PEOPLE "," LOGIS("CJGLS", "1", "1") "}", "CJGLS", "1", 1);
     saved("PUT", "imp_100000000001", "{" PEOPLE "," LOGIS("HANJIN", "2", "2") "}", "HANJIN", "2",
           2);
-    char *before = export_text();
+    char *before = mock_export(&M);
     assert_non_null(strstr(before, "\"escrow_logis\""));
     assert_int_equal(mock_stop(&M), 0);
     start_with(more);
-    char *after = export_text();
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     expect("POST", "imp_100000000001", "{" PEOPLE "," LOGIS("CJGLS", "1", "1") "}", 409, 1, NULL);
     struct http_res r;
@@ -352,7 +336,7 @@ static void test_state_dir_and_export(void **state)
     http_do(&M, "POST", "/__mock/import", "application/json", before, NULL, &r);
     assert_int_equal(r.status, 200);
     http_res_free(&r);
-    char *imported = export_text();
+    char *imported = mock_export(&M);
     assert_string_equal(before, imported);
     mock_login(&M);
     send_json("GET", "imp_100000000001", NULL, &r);
@@ -369,16 +353,14 @@ static int group_setup(void **state)
 {
     (void)state;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    scratch_dir_new(fixture_dir);
-    snprintf(fixture_path, sizeof fixture_path, "%s/escrow.json", fixture_dir);
-    file_write(fixture_path, fixture_json);
+    scratch_dir_new(work_dir);
     return 0;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    bool removed = scratch_dir_remove(fixture_dir);
+    bool removed = scratch_dir_remove(work_dir);
     curl_global_cleanup();
     return removed ? 0 : -1;
 }

@@ -19,8 +19,7 @@
 #include <unistd.h>
 
 static struct mock M;
-static char fixture_dir[SCRATCH_DIR_MAX];
-static char fixture_path[128];
+static char work_dir[SCRATCH_DIR_MAX]; /* state directories of the restart tests */
 static char state_dir[160];
 
 #define OTHER_KEY    "imp_other"
@@ -67,12 +66,7 @@ static const char fixture_json[] =
 
 static void start_with(const char *const *more)
 {
-    const char *args[12] = {"--fixtures", fixture_path};
-    size_t n = 2;
-    for (size_t i = 0; more && more[i] && n < 11; i++)
-        args[n++] = more[i];
-    args[n] = NULL;
-    mock_start(&M, args);
+    mock_start_fixtures(&M, fixture_json, more);
     mock_login(&M);
 }
 
@@ -486,30 +480,20 @@ static void make_receipts(void)
              1100, 100);
 }
 
-static char *export_text(void)
-{
-    struct http_res r;
-    http_do(&M, "GET", "/__mock/export", NULL, NULL, NULL, &r);
-    assert_int_equal(r.status, 200);
-    char *text = strdup(r.body);
-    http_res_free(&r);
-    return text;
-}
-
 static void test_state_dir_restart(void **state)
 {
     (void)state;
     assert_int_equal(mock_stop(&M), 0);
-    snprintf(state_dir, sizeof state_dir, "%s/state", fixture_dir);
+    snprintf(state_dir, sizeof state_dir, "%s/state", work_dir);
     const char *more[] = {"--state-dir", state_dir, NULL};
     start_with(more);
     make_receipts();
-    char *before = export_text();
+    char *before = mock_export(&M);
     assert_non_null(strstr(before, "\"receipts\""));
     assert_null(strstr(before, "01000000000")); /* the identifier is kept nowhere */
     assert_int_equal(mock_stop(&M), 0);
     start_with(more);
-    char *after = export_text();
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     assert_true(receipt_flag("imp_100000000001"));
     assert_false(receipt_flag("imp_100000000004"));
@@ -529,14 +513,14 @@ static void test_export_import(void **state)
 {
     (void)state;
     make_receipts();
-    char *before = export_text();
+    char *before = mock_export(&M);
     struct http_res r;
     http_do(&M, "POST", "/__mock/reset", NULL, NULL, NULL, &r);
     http_res_free(&r);
     http_do(&M, "POST", "/__mock/import", "application/json", before, NULL, &r);
     assert_int_equal(r.status, 200);
     http_res_free(&r);
-    char *after = export_text();
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     mock_login(&M);
     http_get(&M, "/receipts/external/cash-1", &r);
@@ -549,7 +533,7 @@ static void test_export_import(void **state)
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(r.body, "receipts[0]"));
     http_res_free(&r);
-    char *still = export_text();
+    char *still = mock_export(&M);
     assert_string_equal(before, still);
     free(before);
     free(after);
@@ -560,16 +544,14 @@ static int group_setup(void **state)
 {
     (void)state;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    scratch_dir_new(fixture_dir);
-    snprintf(fixture_path, sizeof fixture_path, "%s/receipts.json", fixture_dir);
-    file_write(fixture_path, fixture_json);
+    scratch_dir_new(work_dir);
     return 0;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    bool removed = scratch_dir_remove(fixture_dir);
+    bool removed = scratch_dir_remove(work_dir);
     curl_global_cleanup();
     return removed ? 0 : -1;
 }

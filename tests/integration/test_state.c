@@ -54,23 +54,13 @@ static void make_history(struct mock *m)
     http_res_free(&r);
 }
 
-static char *export_text(struct mock *m)
-{
-    struct http_res r;
-    http_do(m, "GET", "/__mock/export", NULL, NULL, NULL, &r);
-    assert_int_equal(r.status, 200);
-    char *text = strdup(r.body);
-    http_res_free(&r);
-    return text;
-}
-
 static void test_export_import_roundtrip(void **state)
 {
     (void)state;
     mock_start(&M, NULL);
     mock_login(&M);
     make_history(&M);
-    char *before = export_text(&M);
+    char *before = mock_export(&M);
     assert_null(strstr(before, "4000000000003220")); /* only the masked number */
     assert_non_null(strstr(before, "400000******3220"));
     struct http_res r;
@@ -79,7 +69,7 @@ static void test_export_import_roundtrip(void **state)
     http_do(&M, "POST", "/__mock/import", "application/json", before, NULL, &r);
     assert_int_equal(r.status, 200);
     http_res_free(&r);
-    char *after = export_text(&M);
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     /* the key's charge count came back: the approve-twice card now declines */
     mock_login(&M);
@@ -97,7 +87,7 @@ static void test_bad_import_changes_nothing(void **state)
     mock_start(&M, NULL);
     mock_login(&M);
     make_history(&M);
-    char *before = export_text(&M);
+    char *before = mock_export(&M);
     static const char *const bad[][2] = {
         {"{\"format\":2}", "format"},
         {"{\"format\":1,\"payments\":[{\"imp_uid\":\"x\"}]}", "payments[0]"},
@@ -120,7 +110,7 @@ static void test_bad_import_changes_nothing(void **state)
                      bad[i][1]);
         http_res_free(&r);
     }
-    char *after = export_text(&M);
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     free(before);
     free(after);
@@ -184,10 +174,10 @@ static void test_restart_keeps_everything(void **state)
     http_do(&M, "POST", "/__mock/clock", "application/json", "{\"freeze\":true,\"set\":1750000000}",
             NULL, &r);
     http_res_free(&r);
-    char *before = export_text(&M);
+    char *before = mock_export(&M);
     assert_int_equal(mock_stop(&M), 0);
     start_on_state(NULL);
-    char *after = export_text(&M);
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     http_do(&M, "GET", "/__mock/clock", NULL, NULL, NULL, &r);
     assert_int_equal((long)json_num(r.json, "now"), 1750000000L);
@@ -289,7 +279,7 @@ static void test_torn_last_record_is_skipped(void **state)
     start_on_state(NULL);
     mock_login(&M);
     make_history(&M);
-    char *before = export_text(&M);
+    char *before = mock_export(&M);
     assert_int_equal(mock_stop(&M), 0);
     char path[256];
     snprintf(path, sizeof path, "%s/state.log", state_dir);
@@ -298,7 +288,7 @@ static void test_torn_last_record_is_skipped(void **state)
     fputs("0badc0de {\"ev\":\"payment\",\"tid\":0,\"payment\":{\"imp_uid\":\"imps_9", f); /* torn */
     fclose(f);
     start_on_state(NULL);
-    char *after = export_text(&M);
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     char log[256];
     snprintf(log, sizeof log, "%s/log", M.dir);
@@ -403,7 +393,7 @@ static void test_compaction_keeps_state(void **state)
         http_post_json(&M, "/payments/prepare", body, &r);
         http_res_free(&r);
     }
-    char *before = export_text(&M);
+    char *before = mock_export(&M);
     assert_int_equal(mock_stop(&M), 0);
     /* a restart on a log that ends cleanly replays it as is; then compact by restart
      * after appending a torn tail (which forces a fresh snapshot + log) */
@@ -420,7 +410,7 @@ static void test_compaction_keeps_state(void **state)
     free(log_text);
     assert_true(log_len < 200); /* just the header: everything moved into the snapshot */
     start_on_state(NULL);
-    char *after = export_text(&M);
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     free(before);
     free(after);
@@ -447,11 +437,11 @@ static void test_schedules_survive_restart_and_export(void **state)
     http_res_free(&r);
     http_do(&M, "POST", "/__mock/clock", "application/json", "{\"advance\":3600}", NULL, &r);
     http_res_free(&r); /* m1 runs */
-    char *before = export_text(&M);
+    char *before = mock_export(&M);
     assert_non_null(strstr(before, "\"schedules\""));
     assert_int_equal(mock_stop(&M), 0);
     start_on_state(NULL); /* no --clock: the kept clock comes back */
-    char *after = export_text(&M);
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     mock_login(&M);
     http_get(&M, "/subscribe/payments/schedule/m1", &r);
@@ -640,7 +630,7 @@ static void test_older_format_starts_and_is_upgraded(void **state)
     start_on_state(NULL);
     mock_login(&M);
     make_history(&M);
-    char *before = export_text(&M);
+    char *before = mock_export(&M);
     assert_int_equal(mock_stop(&M), 0);
     struct state_files good;
     files_read(&good);
@@ -653,7 +643,7 @@ static void test_older_format_starts_and_is_upgraded(void **state)
     files_write(&older);
 
     start_on_state(NULL);
-    char *after = export_text(&M);
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     assert_int_equal(mock_stop(&M), 0);
     struct state_files now;
@@ -663,7 +653,7 @@ static void test_older_format_starts_and_is_upgraded(void **state)
     assert_non_null(strstr(now.data[1], "\"impmock_state\":2"));
     files_free(&now);
     start_on_state(NULL); /* and it starts again as any current directory */
-    char *again = export_text(&M);
+    char *again = mock_export(&M);
     assert_string_equal(before, again);
     free(before);
     free(after);
@@ -697,7 +687,7 @@ static void test_repair_keeps_a_copy_and_what_is_readable(void **state)
     start_on_state(NULL);
     mock_login(&M);
     make_history(&M);
-    char *full = export_text(&M);
+    char *full = mock_export(&M);
     assert_int_equal(mock_stop(&M), 0);
     struct state_files good;
     files_read(&good);
@@ -715,7 +705,7 @@ static void test_repair_keeps_a_copy_and_what_is_readable(void **state)
     char log[256];
     snprintf(log, sizeof log, "%s/log", M.dir);
     assert_non_null(strstr(slurp(log, NULL), "copied to"));
-    char *repaired = export_text(&M);
+    char *repaired = mock_export(&M);
     assert_string_not_equal(repaired, full); /* the last change (prepare p1) is gone */
     assert_null(strstr(repaired, "\"p1\""));
     assert_non_null(strstr(full, "\"p1\""));
@@ -725,7 +715,7 @@ static void test_repair_keeps_a_copy_and_what_is_readable(void **state)
     assert_int_equal(copy_len, bad.len[1]);
     assert_memory_equal(copy, bad.data[1], copy_len);
     start_on_state(NULL); /* a plain start accepts the repaired state */
-    char *again = export_text(&M);
+    char *again = mock_export(&M);
     assert_string_equal(again, repaired);
     assert_int_equal(mock_stop(&M), 0);
     free(again);
@@ -740,7 +730,7 @@ static void test_repair_keeps_a_copy_and_what_is_readable(void **state)
     remove(mark);
     failed_start();
     start_on_state(repair);
-    char *kept = export_text(&M);
+    char *kept = mock_export(&M);
     assert_string_equal(kept, full);
     assert_int_equal(mock_stop(&M), 0);
     start_on_state(NULL);
@@ -852,12 +842,12 @@ static void test_full_disk_refuses_then_recovers(void **state)
     if (first_ok < 0 || i - first_ok < 20)
         fail_msg("after space came back: first acknowledged charge %d, last %d", first_ok, i);
     all_paid(acked, n_acked);
-    char *before = export_text(&M);
+    char *before = mock_export(&M);
     assert_int_equal(mock_stop(&M), 0);
     start_on_state(NULL); /* the restart replays cleanly */
     mock_login(&M);
     all_paid(acked, n_acked);
-    char *after = export_text(&M);
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     free(before);
     free(after);

@@ -654,16 +654,6 @@ static void test_tenants_are_isolated(void **state)
 
 /* ---- persistence and export ---- */
 
-static char *export_text(void)
-{
-    struct http_res r;
-    http_do(&M, "GET", "/__mock/export", NULL, NULL, NULL, &r);
-    assert_int_equal(r.status, 200);
-    char *text = strdup(r.body);
-    http_res_free(&r);
-    return text;
-}
-
 static void test_state_dir_keeps_accounts(void **state)
 {
     (void)state;
@@ -676,11 +666,11 @@ static void test_state_dir_keeps_accounts(void **state)
     struct http_res r;
     deposit(paid, NULL, &r);
     http_res_free(&r);
-    char *before = export_text();
+    char *before = mock_export(&M);
     assert_non_null(strstr(before, "\"vbank_num\""));
     assert_int_equal(mock_stop(&M), 0);
     start_with(args);
-    char *after = export_text();
+    char *after = mock_export(&M);
     assert_string_equal(before, after);
     cJSON *p = payment(waiting, &r);
     assert_string_equal(json_str(p, "status"), "ready");
