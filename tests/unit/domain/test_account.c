@@ -13,10 +13,9 @@
 
 #include "domain/account.h"
 #include "domain/kakao_orders.h"
-#include "state/ids.h"
 #include "state/store.h"
+#include "unit_harness.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,13 +228,10 @@ static void test_order_list(void **state)
 
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
-    ids_init(true, 7);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_channels),   cmocka_unit_test(test_tiers),
         cmocka_unit_test(test_order_day),  cmocka_unit_test(test_order_status),
         cmocka_unit_test(test_order_list),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

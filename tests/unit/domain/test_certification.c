@@ -9,9 +9,8 @@
 #include <cmocka.h>
 
 #include "domain/certification.h"
-#include "state/ids.h"
+#include "unit_harness.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,15 +221,6 @@ static void test_code_pair(void **state)
     assert_int_equal(store_cert_get(w->store, w->tid, c.imp_uid, &got), MOCK_CERT_NOT_FOUND);
 }
 
-static int setup_all(void **state)
-{
-    (void)state;
-    if (sodium_init() < 0)
-        return -1;
-    ids_init(true, 11);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,5 +230,5 @@ int main(void)
         cmocka_unit_test(test_phones),
         cmocka_unit_test_setup_teardown(test_code_pair, world_setup, world_teardown),
     };
-    return cmocka_run_group_tests(tests, setup_all, NULL);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

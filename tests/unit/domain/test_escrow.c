@@ -9,9 +9,8 @@
 #include <cmocka.h>
 
 #include "domain/escrow.h"
-#include "state/ids.h"
+#include "unit_harness.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -162,15 +161,6 @@ static void test_save(void **state)
     }
 }
 
-static int setup_all(void **state)
-{
-    (void)state;
-    if (sodium_init() < 0)
-        return -1;
-    ids_init(true, 3);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,5 +169,5 @@ int main(void)
         cmocka_unit_test(test_courier),
         cmocka_unit_test_setup_teardown(test_save, world_setup, world_teardown),
     };
-    return cmocka_run_group_tests(tests, setup_all, NULL);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

@@ -11,9 +11,8 @@
 
 #include "domain/receipt.h"
 #include "infra/scenario.h"
-#include "state/ids.h"
+#include "unit_harness.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -256,15 +255,6 @@ static void test_scenario_failure(void **state)
     assert_int_equal(receipt_issue(w->store, w->tid, "imp_1", &rq, &rc, detail), MOCK_OK);
 }
 
-static int setup_all(void **state)
-{
-    (void)state;
-    if (sodium_init() < 0)
-        return -1;
-    ids_init(true, 7);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,5 +267,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_external, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_scenario_failure, world_setup, world_teardown),
     };
-    return cmocka_run_group_tests(tests, setup_all, NULL);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }
