@@ -67,9 +67,11 @@ static bool is_separator(int c)
     return c == '-' || c == ' ' || c == '+';
 }
 
+/* Whitespace as cJSON reads it: every byte up to 0x20, NUL and control
+ * bytes included. Reading less would let "birth":\x01"880101" through. */
 static bool is_space(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    return (unsigned char)c <= ' ';
 }
 
 /* ---- masking the decoded characters ---- */

@@ -25,9 +25,8 @@ static void check(const char *text, size_t len, bool cut, bool target)
         abort();
     if (!redact_may_hold_secret(text, len, cut) && (n != len || memcmp(out, text, len) != 0))
         abort();     /* said there was nothing to mask, yet masked */
-    size_t lead = 0; /* text is not NUL-terminated */
-    while (lead < len &&
-           (text[lead] == ' ' || text[lead] == '\t' || text[lead] == '\r' || text[lead] == '\n'))
+    size_t lead = 0; /* text is not NUL-terminated; cJSON skips every byte <= ' ' */
+    while (lead < len && (unsigned char)text[lead] <= ' ')
         lead++;
     if (!target && !cut && lead < len && (text[lead] == '{' || text[lead] == '[')) {
         cJSON *before = json_parse_value(text, len);

@@ -2235,6 +2235,8 @@ static const struct secret_case secret_cases[] = {
      "\",\"birth\":\"880101\",\"cards\":[{\"cvc\":\"531\",\"PWD_2DIGIT\":\"97\"}]}}"},
     {"JSON secret holding an object", "POST", "/hostile/secrets", J,
      "{\"imp_secret\":{\"a\":[\"" TEST_IMP_SECRET "\"]}}"},
+    {"JSON control bytes between tokens", "POST", "/hostile/secrets", J,
+     "{\"birth\":\x01\"880101\",\"imp_secret\"\x1f:\x02\"" TEST_IMP_SECRET "\"}"},
     {"malformed JSON", "POST", "/hostile/secrets", J,
      "{\"card_number\":\"" CARD_ESC "\",\"birth\":\"880101\""},
     {"form %-escapes", "POST", "/hostile/secrets", F, "card_number=" CARD_PCT "&expiry=2030-12"},

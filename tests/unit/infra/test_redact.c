@@ -168,6 +168,11 @@ static const struct {
      "imp_123456789012 1700000000&order=202401021234"},
     {"longer runs stay", "{\"ids\":\"12345678901234567890123\"}",
      "{\"ids\":\"12345678901234567890123\"}"},
+    /* cJSON takes every byte up to 0x20 outside a string as whitespace */
+    {"control bytes between tokens",
+     "\x01{\"birth\":\x01\"880101\",\"cvc\"\x1f:\x02"
+     "123}",
+     "\x01{\"birth\":\x01\"******\",\"cvc\"\x1f:\x02\"***\"}"},
 };
 
 static void test_every_encoding(void **state)
@@ -179,6 +184,20 @@ static void test_every_encoding(void **state)
             fail_msg("%s:\n  in   %s\n  out  %s\n  want %s", cases[i].name, cases[i].in, out,
                      cases[i].out);
     }
+}
+
+/* A NUL outside a string is whitespace to cJSON too: the number after it is
+ * still a number, masked and quoted, and the body still parses. */
+static void test_nul_between_tokens(void **state)
+{
+    (void)state;
+    static const char in[] = "[\0\0\0"
+                             "4242424242424242] ";
+    static const char want[] = "[\0\0\0\"424242******4242\"] ";
+    char out[REDACT_OUT_MAX(sizeof in)];
+    size_t n = redact_body(in, sizeof in - 1, false, out);
+    assert_int_equal(n, sizeof want - 1);
+    assert_memory_equal(out, want, n);
 }
 
 /* A number cut by the journal's size limit keeps at most its first 6 digits. */
@@ -219,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_no_means_nothing_to_mask),
         cmocka_unit_test(test_quick_check_examples),
         cmocka_unit_test(test_every_encoding),
+        cmocka_unit_test(test_nul_between_tokens),
         cmocka_unit_test(test_cut),
         cmocka_unit_test(test_targets),
     };
