@@ -347,12 +347,7 @@ enum mock_err billing_issue_key(const struct billing *b, int tid, const char *cu
 
 enum mock_err billing_key_known(const struct billing *b, int tid, const char *customer_uid)
 {
-    struct customer key;
-    enum mock_err e = store_customer_get(b->store, tid, customer_uid, &key);
-    if (e != MOCK_OK)
-        return e == MOCK_CUSTOMER_NOT_FOUND ? MOCK_CUSTOMER_UNKNOWN : e;
-    customer_fini(&key);
-    return MOCK_OK;
+    return store_customer_exists(b->store, tid, customer_uid) ? MOCK_OK : MOCK_CUSTOMER_UNKNOWN;
 }
 
 enum mock_err billing_charge_key(const struct billing *b, int tid, const char *customer_uid,

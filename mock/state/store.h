@@ -138,6 +138,8 @@ enum mock_err store_prepare_get(struct store *s, int tid, const char *merchant_u
 
 /* ---- billing keys (reference §5; store_customers.c) ---- */
 
+/* Whether tenant tid has a billing key customer_uid (nothing copied). */
+bool store_customer_exists(struct store *s, int tid, const char *customer_uid);
 enum mock_err store_customer_get(struct store *s, int tid, const char *customer_uid,
                                  struct customer *ret_customer);
 /* Inserts or replaces (keeping `inserted` and resetting the charge count). */

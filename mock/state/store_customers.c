@@ -50,6 +50,15 @@ void store__customers_clear(struct store *s, struct tenant *t)
     hmap_fini(&t->by_cust);
 }
 
+bool store_customer_exists(struct store *s, int tid, const char *customer_uid)
+{
+    store__lock_read(s);
+    struct tenant *t = store__tenant(s, tid);
+    bool found = t && store__customer_find(s, t, customer_uid);
+    store__unlock(s);
+    return found;
+}
+
 enum mock_err store_customer_get(struct store *s, int tid, const char *customer_uid,
                                  struct customer *ret_customer)
 {

@@ -50,11 +50,6 @@ void store__payments_clear(struct store *s, struct tenant *t)
     t->n_pays = t->cap_pays = 0;
     hidx_fini(&t->by_imp_uid);
     hidx_fini(&t->by_order);
-    for (size_t i = 0; i < t->n_inflight; i++)
-        free(t->inflight[i]);
-    free(t->inflight);
-    t->inflight = NULL;
-    t->n_inflight = t->cap_inflight = 0;
     for (size_t i = 0; i < t->n_preps; i++)
         free(t->preps[i]);
     free(t->preps);
@@ -109,12 +104,12 @@ enum mock_err store_payment_insert(struct store *s, int tid, const struct paymen
                                    struct payment *ret_payment)
 {
     enum mock_err err = MOCK_INTERNAL;
+    /* a shallow copy: its strings stay the caller's, the record gets its own */
+    struct payment np = *p;
     store__lock(s);
     struct tenant *t = store__tenant(s, tid);
     if (!t)
         goto out;
-    /* a shallow copy: its strings stay the caller's, the record gets its own */
-    struct payment np = *p;
     if (np.imp_uid[0] && store__payment_index(s, t, np.imp_uid) >= 0) {
         err = MOCK_BAD_PARAM; /* only fixtures choose their own imp_uid */
         goto out;
@@ -130,14 +125,12 @@ enum mock_err store_payment_insert(struct store *s, int tid, const struct paymen
     store__vbank_track(s, tid, &np);
     err = MOCK_OK;
     store__emit(s, STORE_EV_PAYMENT, tid, &np);
-    if (ret_payment && !payment_copy(ret_payment, &np))
-        err = MOCK_INTERNAL;
 out:
-    if (!store__unlock_publish(s) && err == MOCK_OK) {
-        if (ret_payment) /* not logged: answered as an error, the copy is not the caller's */
-            payment_fini(ret_payment);
+    if (!store__unlock_publish(s))
+        err = MOCK_INTERNAL; /* not logged: answered as an error */
+    /* np's strings are the caller's: the copy needs no lock */
+    if (err == MOCK_OK && ret_payment && !payment_copy(ret_payment, &np))
         err = MOCK_INTERNAL;
-    }
     return err;
 }
 
@@ -362,48 +355,85 @@ enum mock_err store_order_check(struct store *s, int tid, const char *merchant_u
     return err;
 }
 
-enum mock_err store_order_reserve(struct store *s, int tid, const char *merchant_uid)
+/* Claims (tid, merchant_uid): MOCK_IN_PROGRESS when another charge holds it. */
+static enum mock_err claim_take(struct store *s, int tid, const char *merchant_uid)
 {
     enum mock_err err = MOCK_INTERNAL;
-    store__lock(s);
-    struct tenant *t = store__tenant(s, tid);
-    if (!t)
-        goto out;
-    if (store__order_paid(s, t, merchant_uid)) {
-        err = MOCK_ALREADY_PAID;
-        goto out;
-    }
-    for (size_t i = 0; i < t->n_inflight; i++) {
-        if (strcmp(t->inflight[i], merchant_uid) == 0) {
+    pthread_mutex_lock(&s->claims_lock);
+    for (size_t i = 0; i < s->n_claims; i++) {
+        if (s->claims[i].tid == (uint32_t)tid &&
+            strcmp(s->claims[i].merchant_uid, merchant_uid) == 0) {
             err = MOCK_IN_PROGRESS;
             goto out;
         }
     }
-    if (!grow_array((void **)&t->inflight, &t->cap_inflight, t->n_inflight + 1,
-                    sizeof *t->inflight))
+    if (!grow_array((void **)&s->claims, &s->cap_claims, s->n_claims + 1, sizeof *s->claims))
         goto out;
     char *copy = strdup(merchant_uid);
     if (!copy)
         goto out;
-    t->inflight[t->n_inflight++] = copy;
+    s->claims[s->n_claims++] = (struct order_claim){(uint32_t)tid, copy};
     err = MOCK_OK;
 out:
+    pthread_mutex_unlock(&s->claims_lock);
+    return err;
+}
+
+enum mock_err store_order_reserve(struct store *s, int tid, const char *merchant_uid)
+{
+    /* Claim first, then look for a payment: a charge of the same order that
+     * ended before the claim had stored its payment before dropping its own
+     * claim, so the look below sees it. */
+    enum mock_err claim = claim_take(s, tid, merchant_uid);
+    if (claim == MOCK_INTERNAL)
+        return claim;
+    store__lock_read(s);
+    struct tenant *t = store__tenant(s, tid);
+    enum mock_err err = !t                                      ? MOCK_INTERNAL
+                        : store__order_paid(s, t, merchant_uid) ? MOCK_ALREADY_PAID
+                                                                : claim;
     store__unlock(s);
+    if (claim == MOCK_OK && err != MOCK_OK)
+        store_order_release(s, tid, merchant_uid);
     return err;
 }
 
 void store_order_release(struct store *s, int tid, const char *merchant_uid)
 {
-    store__lock(s);
-    struct tenant *t = store__tenant(s, tid);
-    for (size_t i = 0; t && i < t->n_inflight; i++) {
-        if (strcmp(t->inflight[i], merchant_uid) == 0) {
-            free(t->inflight[i]);
-            t->inflight[i] = t->inflight[--t->n_inflight];
+    pthread_mutex_lock(&s->claims_lock);
+    for (size_t i = 0; i < s->n_claims; i++) {
+        if (s->claims[i].tid == (uint32_t)tid &&
+            strcmp(s->claims[i].merchant_uid, merchant_uid) == 0) {
+            free(s->claims[i].merchant_uid);
+            s->claims[i] = s->claims[--s->n_claims];
             break;
         }
     }
-    store__unlock(s);
+    pthread_mutex_unlock(&s->claims_lock);
+}
+
+void store__claims_drop(struct store *s, int tid)
+{
+    pthread_mutex_lock(&s->claims_lock);
+    for (size_t i = 0; i < s->n_claims;) {
+        if (s->claims[i].tid == (uint32_t)tid) {
+            free(s->claims[i].merchant_uid);
+            s->claims[i] = s->claims[--s->n_claims];
+        } else {
+            i++;
+        }
+    }
+    pthread_mutex_unlock(&s->claims_lock);
+}
+
+bool store__claims_held(struct store *s, int tid)
+{
+    bool held = false;
+    pthread_mutex_lock(&s->claims_lock);
+    for (size_t i = 0; i < s->n_claims && !held; i++)
+        held = s->claims[i].tid == (uint32_t)tid;
+    pthread_mutex_unlock(&s->claims_lock);
+    return held;
 }
 
 /* ---- pre-registrations ---- */

@@ -118,19 +118,18 @@ enum mock_err store__tenant_restore(struct store *s, const struct merchant *m, i
 
 /* ---- tenants made on the fly ---- */
 
-/* Whether t holds nothing: no payment (or charge under way), billing key,
- * pre-registration, schedule item, cash receipt, certification or shipping
- * record. */
+/* Whether t holds nothing: no payment, billing key, pre-registration,
+ * schedule item, cash receipt, certification or shipping record. */
 static bool tenant_empty(const struct tenant *t)
 {
-    return t->n_pays == 0 && t->n_inflight == 0 && t->n_preps == 0 && t->by_cust.live == 0 &&
-           t->n_scheds == 0 && t->receipts.index.live == 0 && t->ext_receipts.index.live == 0 &&
+    return t->n_pays == 0 && t->n_preps == 0 && t->by_cust.live == 0 && t->n_scheds == 0 &&
+           t->receipts.index.live == 0 && t->ext_receipts.index.live == 0 &&
            t->certs.index.live == 0 && t->logis.index.live == 0;
 }
 
-/* Removes every tenant made on the fly that is empty and has no token
- * current at now, appending their ids to evicted (room for all of them);
- * notes when the next one may become evictable. */
+/* Removes every tenant made on the fly that is empty, has no charge under
+ * way and no token current at now, appending their ids to evicted (room for
+ * all of them); notes when the next one may become evictable. */
 static size_t store__evict_idle(struct store *s, int64_t now, int *evicted)
 {
     store__assert_locked(s);
@@ -140,6 +139,10 @@ static size_t store__evict_idle(struct store *s, int64_t now, int *evicted)
         struct tenant *t = s->tenants[i];
         if (!t || !t->m.on_the_fly || !tenant_empty(t))
             continue;
+        if (store__claims_held(s, (int)i)) {
+            next = now < next ? now : next; /* a charge that stores nothing leaves it empty */
+            continue;
+        }
         if (t->token[0] && now < t->token_expires_at) {
             next = t->token_expires_at < next ? t->token_expires_at : next;
             continue;

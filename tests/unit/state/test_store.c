@@ -434,6 +434,52 @@ static void test_order_claims(void **state)
     assert_int_equal(store_payment_insert(f->s, f->a, &p, false, NULL), MOCK_OK);
     assert_int_equal(store_order_reserve(f->s, f->a, "ord-c"), MOCK_ALREADY_PAID);
     assert_int_equal(store_order_check(f->s, f->b, "ord-c"), MOCK_OK);
+
+    /* paid wins over under way, and a refused claim is not kept */
+    assert_int_equal(store_order_reserve(f->s, f->b, "ord-p"), MOCK_OK);
+    pay_init(&p, "", "ord-p", PAY_PAID, T0, 1000);
+    assert_int_equal(store_payment_insert(f->s, f->b, &p, false, NULL), MOCK_OK);
+    assert_int_equal(store_order_reserve(f->s, f->b, "ord-p"), MOCK_ALREADY_PAID);
+    store_order_release(f->s, f->b, "ord-p");
+    store_tenant_clear(f->s, f->b);
+    assert_int_equal(store_order_reserve(f->s, f->b, "ord-p"), MOCK_OK);
+
+    /* emptying a tenant drops the claims of its charges under way */
+    assert_int_equal(store_order_reserve(f->s, f->b, "ord-q"), MOCK_OK);
+    store_tenant_clear(f->s, f->b);
+    assert_int_equal(store_order_reserve(f->s, f->b, "ord-q"), MOCK_OK);
+    assert_int_equal(store_order_reserve(f->s, f->b, "ord-p"), MOCK_OK);
+    store_order_release(f->s, f->b, "ord-p");
+    store_order_release(f->s, f->b, "ord-q");
+}
+
+/* A tenant made on the fly is not evicted while a charge of it is under way,
+ * and is once the charge ends with nothing stored. */
+static void test_claim_keeps_open_tenant(void **state)
+{
+    struct unit_world *f = *state;
+    struct merchant m;
+    int first = -1, second = -1, *evicted = NULL;
+    size_t n_evicted = 0;
+    unit_merchant(&m, "fly-1", "");
+    m.on_the_fly = true;
+    assert_int_equal(store_tenant_add_open(f->s, &m, 1, T0, &first, &evicted, &n_evicted), MOCK_OK);
+    free(evicted);
+    assert_int_equal(store_order_reserve(f->s, first, "ord"), MOCK_OK);
+    unit_merchant(&m, "fly-2", "");
+    m.on_the_fly = true;
+    evicted = NULL;
+    assert_int_equal(store_tenant_add_open(f->s, &m, 1, T0, &second, &evicted, &n_evicted),
+                     MOCK_TENANT_LIMIT);
+    free(evicted);
+    store_order_release(f->s, first, "ord");
+    evicted = NULL;
+    n_evicted = 0;
+    assert_int_equal(store_tenant_add_open(f->s, &m, 1, T0, &second, &evicted, &n_evicted),
+                     MOCK_OK);
+    assert_int_equal(n_evicted, 1);
+    assert_int_equal(evicted[0], first);
+    free(evicted);
 }
 
 /* ---- pre-registrations ---- */
@@ -744,6 +790,7 @@ int main(void)
         T(test_payment_query_sort_keys),
         T(test_payment_query_filters),
         T(test_order_claims),
+        T(test_claim_keeps_open_tenant),
         T(test_prepare),
         T(test_customers),
         T(test_change_events_and_replay),
