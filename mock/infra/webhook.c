@@ -501,12 +501,17 @@ uint64_t webhook_notify(const struct webhook_notice *n)
 {
     const struct payment *p = n->payment;
     char *urls[WEBHOOK_URLS_MAX];
+    size_t count = webhook_wire_targets(p->notice_url, n->fallback_url, urls);
+    if (count == 0)
+        return 0; /* nobody to tell: the queue (and its lock) is not needed */
     pthread_mutex_lock(&mu);
     bool on = started;
     pthread_mutex_unlock(&mu);
-    if (!on)
+    if (!on) {
+        for (size_t i = 0; i < count; i++)
+            free(urls[i]);
         return 0;
-    size_t count = webhook_wire_targets(p->notice_url, n->fallback_url, urls);
+    }
     char *body = count ? webhook_wire_body(p->imp_uid, p->merchant_uid, n->status,
                                            n->cancellation_id, n->form)
                        : NULL;

@@ -19,6 +19,7 @@
 #include "harness.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -565,6 +566,29 @@ static void test_rest_no_cors_by_default(void **state)
     http_res_free(&r);
 }
 
+/* impmock answers for itself: a .htpasswd file on the host (civetweb
+ * looks for /.htpasswd when no authorization handler is set) must not turn
+ * every request into civetweb's 401 digest challenge. Needs root to make
+ * the file, and leaves one that was there alone. */
+static void test_rest_ignores_htpasswd(void **state)
+{
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    int fd = open("/.htpasswd", O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        skip(); /* there already, or / is read-only */
+    close(fd);
+    struct http_res r;
+    const char *json[] = {"Content-Type: application/json", NULL};
+    send_with(&M, "POST", "/users/getToken", json, token_body, &r);
+    unlink("/.htpasswd");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(env_code(&r), 0);
+    assert_null(strstr(r.headers, "WWW-Authenticate"));
+    http_res_free(&r);
+}
+
 static void test_rest_cors_origin_option(void **state)
 {
     (void)state;
@@ -825,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_control_preflight_refused),
         cmocka_unit_test(test_control_admin_token),
         cmocka_unit_test(test_rest_no_cors_by_default),
+        cmocka_unit_test(test_rest_ignores_htpasswd),
         cmocka_unit_test(test_rest_cors_origin_option),
         cmocka_unit_test(test_checkout_cross_origin),
         cmocka_unit_test(test_window_needs_its_key),
