@@ -10,7 +10,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 /* Set before the server starts, read-only afterwards (see billing_set_outcome_hook). */
 static billing_outcome_fn outcome_hook;
@@ -135,14 +134,13 @@ static void make_pg_tid(const char *provider, const char *pg_id, int64_t now,
         ids_kakao_tid(out);
         return;
     }
-    time_t t = (time_t)(now + KST_OFFSET);
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    gmtime_r(&t, &tm);
+    struct clock_civil kst;
+    clock_civil_of(now + KST_OFFSET, &kst);
     uint16_t r;
     ids_bytes(&r, sizeof r);
-    snprintf(out, PG_TID_MAX + 1, "%.50s0116%02d%02d%02d%02d%02d%02d%04u", pg_id, tm.tm_year % 100,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(r % 10000));
+    snprintf(out, PG_TID_MAX + 1, "%.50s0116%02d%02d%02d%02d%02d%02d%04u", pg_id,
+             (int)(kst.year % 100), kst.month, kst.day, kst.hour, kst.min, kst.sec,
+             (unsigned)(r % 10000));
 }
 
 /* Sales-slip URL of a paid payment (never fetched by the mock). */
@@ -196,7 +194,9 @@ static const char *key_method(const struct customer *key)
     return key->pay_method[0] ? key->pay_method : "card";
 }
 
-/* Builds and stores the payment an approved or declined charge leaves. */
+/* Builds and stores the payment an approved or declined charge leaves, and
+ * drops the order's claim (charge_begin) in the same step, whatever the
+ * outcome. */
 static enum mock_err store_charge(const struct billing *b, int tid, const struct charge_src *src,
                                   const struct billing_order *o, const struct billing_outcome *out,
                                   struct payment *ret_payment)
@@ -249,21 +249,31 @@ static enum mock_err store_charge(const struct billing *b, int tid, const struct
         str_set(&p.fail_reason, approved ? NULL : out->message) &&
         str_set(&p.receipt_url, approved ? receipt : NULL) &&
         str_set(&p.apply_num, approved ? apply_num : NULL);
-    enum mock_err e =
-        ok ? store_payment_insert(b->store, tid, &p, true, ret_payment) : MOCK_INTERNAL;
+    enum mock_err e = MOCK_INTERNAL;
+    if (ok)
+        e = store_order_settle(b->store, tid, &p, ret_payment);
+    else
+        store_order_release(b->store, tid, o->merchant_uid);
     payment_fini(&p);
     return e;
 }
 
-/* The guards every charge passes before reaching the card company. On
- * MOCK_OK the order is reserved: release it with store_order_release. */
-static enum mock_err charge_begin(const struct billing *b, int tid, const struct billing_order *o)
+/* The checks of the order every charge passes before it is claimed. */
+static enum mock_err charge_check(const struct billing *b, int tid, const struct billing_order *o)
 {
     /* card companies take installments only from 50,000 KRW (reference §6.1) */
     enum mock_err e = order_check_quota(o);
     if (e != MOCK_OK)
         return e;
-    e = billing_check_prepare(b->store, tid, o->merchant_uid, o->amount, o->currency);
+    return billing_check_prepare(b->store, tid, o->merchant_uid, o->amount, o->currency);
+}
+
+/* The guards every charge passes before reaching the card company. On
+ * MOCK_OK the order is claimed: store_charge, or store_order_release when
+ * no payment is stored, ends the claim. */
+static enum mock_err charge_begin(const struct billing *b, int tid, const struct billing_order *o)
+{
+    enum mock_err e = charge_check(b, tid, o);
     if (e != MOCK_OK)
         return e;
     return store_order_reserve(b->store, tid, o->merchant_uid);
@@ -359,12 +369,13 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
     /* an unknown key is refused before the order is looked at */
     enum mock_err e = billing_key_known(b, tid, customer_uid);
     if (e == MOCK_OK)
-        e = charge_begin(b, tid, o);
+        e = charge_check(b, tid, o);
     if (e != MOCK_OK)
         return e;
-    /* the key as it is when counted: a concurrent re-issue cannot split them */
+    /* the order claimed and the key counted and copied at once: a concurrent
+     * re-issue cannot split the card counted from the card charged */
     uint64_t charge_no = 0;
-    e = store_customer_charge(b->store, tid, customer_uid, &key, &charge_no);
+    e = store_order_reserve_key(b->store, tid, o->merchant_uid, customer_uid, &key, &charge_no);
     if (e == MOCK_OK) {
         struct billing_attempt a = {
             .door = door,
@@ -397,11 +408,12 @@ enum mock_err billing_charge_key(const struct billing *b, int tid, const char *c
                 .card_type = key.card_type,
                 .fallback = &key,
             };
-            e = store_charge(b, tid, &src, o, &out, ret_payment);
+            e = store_charge(b, tid, &src, o, &out, ret_payment); /* ends the claim */
+        } else {
+            store_order_release(b->store, tid, o->merchant_uid);
         }
         customer_fini(&key);
     }
-    store_order_release(b->store, tid, o->merchant_uid);
     /* a scheduled run notifies once its item has recorded the outcome (schedule.c) */
     if (e == MOCK_OK && door != BILLING_DOOR_SCHEDULE)
         notice_charge(b->store, tid, door, ret_payment);
@@ -473,9 +485,10 @@ static enum mock_err charge_card(const struct billing *b, int tid, const char *p
             .card_type = info.card_type,
             .fallback = NULL,
         };
-        e = store_charge(b, tid, &src, o, &out, ret_payment);
+        e = store_charge(b, tid, &src, o, &out, ret_payment); /* ends the claim */
+    } else {
+        store_order_release(b->store, tid, o->merchant_uid);
     }
-    store_order_release(b->store, tid, o->merchant_uid);
     if (e == MOCK_OK)
         notice_charge(b->store, tid, BILLING_DOOR_ONETIME, ret_payment);
     return e;

@@ -131,6 +131,28 @@ int clock_days_in_month(int year, int month)
 
 /* Counts whole 400-year eras from 0000-03-01, so that the leap day ends its
  * year; 719468 is the day number of 1970-01-01 on that count. */
+void clock_civil_of(int64_t unix_secs, struct clock_civil *ret)
+{
+    int64_t days = unix_secs / 86400, rem = unix_secs % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    /* the inverse of clock_days_from_civil: eras of 400 years from 0000-03-01 */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    ret->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    ret->month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    ret->year = yoe + era * 400 + (ret->month <= 2);
+    ret->hour = (int)(rem / 3600);
+    ret->min = (int)(rem / 60 % 60);
+    ret->sec = (int)(rem % 60);
+}
+
 int64_t clock_days_from_civil(int64_t year, int64_t month, int64_t day)
 {
     year -= month <= 2;

@@ -35,4 +35,13 @@ int clock_days_in_month(int year, int month);
 /* Days from 1970-01-01 to YEAR-MONTH-DAY (negative before it). */
 int64_t clock_days_from_civil(int64_t year, int64_t month, int64_t day);
 
+/* A moment broken down in UTC, as gmtime_r would, without the C library's
+ * time-zone lock (gmtime_r takes it on every call: a charge path made
+ * 128 workers queue on it). */
+struct clock_civil {
+    int64_t year;
+    int month, day, hour, min, sec; /* 1..12, 1..31, 0..23, 0..59, 0..59 */
+};
+void clock_civil_of(int64_t unix_secs, struct clock_civil *ret);
+
 #endif

@@ -17,16 +17,14 @@ struct store *store_new(void)
         return NULL;
     pthread_rwlock_init(&s->lock, NULL);
     pthread_mutex_init(&s->flush_lock, NULL);
-    pthread_mutex_init(&s->claims_lock, NULL);
     paypack_init(&s->pack);
     return s;
 }
 
-/* Frees every record of tenant tid (t); its merchant and token stay. */
-static void store__tenant_records_clear(struct store *s, int tid, struct tenant *t)
+/* Frees every record of tenant t; its merchant and token stay. */
+static void store__tenant_records_clear(struct store *s, struct tenant *t)
 {
     store__assert_locked(s);
-    store__claims_drop(s, tid);
     store__payments_clear(s, t);
     store__vbanks_clear(s, t);
     store__customers_clear(s, t);
@@ -42,7 +40,7 @@ void store_free(struct store *s)
     for (size_t i = 0; i < s->n_tenants; i++) {
         if (!s->tenants[i])
             continue;
-        store__tenant_records_clear(s, (int)i, s->tenants[i]);
+        store__tenant_records_clear(s, s->tenants[i]);
         free(s->tenants[i]);
     }
     free(s->tenants);
@@ -53,7 +51,6 @@ void store_free(struct store *s)
     hmap_fini(&s->by_token);
     free(s->due);
     free(s->vbank_due);
-    free(s->claims); /* each emptied with its tenant above */
     for (struct pending *n = s->pending_head, *next; n; n = next) {
         next = n->next;
         store_event_fini(&n->ev);
@@ -61,7 +58,6 @@ void store_free(struct store *s)
     }
     store__unlock(s);
     pthread_mutex_destroy(&s->flush_lock);
-    pthread_mutex_destroy(&s->claims_lock);
     pthread_rwlock_destroy(&s->lock);
     free(s);
 }
@@ -224,7 +220,7 @@ void store_tenant_clear(struct store *s, int tid)
     struct tenant *t = store__tenant(s, tid);
     if (t) {
         store__token_set(s, tid, "", 0);
-        store__tenant_records_clear(s, tid, t);
+        store__tenant_records_clear(s, t);
         store__emit(s, STORE_EV_TENANT_CLEAR, tid, NULL);
         s->evict_after = INT64_MIN; /* an empty tenant may be evictable now */
     }
@@ -241,7 +237,7 @@ void store__tenant_free(struct store *s, int tid)
     hmap_del(&s->by_key, t->m.imp_key);
     if (t->m.merchant_code[0])
         hmap_del(&s->by_code, t->m.merchant_code);
-    store__tenant_records_clear(s, tid, t);
+    store__tenant_records_clear(s, t);
     s->n_on_the_fly -= t->m.on_the_fly;
     free(t);
     s->tenants[tid] = NULL;

@@ -125,6 +125,11 @@ void store_page_free(struct pay_page *page);
  * attempt holds it. Release with store_order_release once stored. */
 enum mock_err store_order_reserve(struct store *s, int tid, const char *merchant_uid);
 void store_order_release(struct store *s, int tid, const char *merchant_uid);
+/* Stores p (a charge over the API, of a claimed order) as
+ * store_payment_insert does and drops the claim on p->merchant_uid, in one
+ * turn of the lock; the claim is dropped whatever the outcome. */
+enum mock_err store_order_settle(struct store *s, int tid, const struct payment *p,
+                                 struct payment *ret_payment);
 /* MOCK_ALREADY_PAID or MOCK_OK, without claiming. */
 enum mock_err store_order_check(struct store *s, int tid, const char *merchant_uid);
 
@@ -151,11 +156,13 @@ enum mock_err store_customer_delete(struct store *s, int tid, const char *custom
 enum mock_err store_customer_count_charge(struct store *s, int tid, const char *customer_uid,
                                           uint64_t *ret_count);
 
-/* Counts one charge attempt with the key and copies the key as it is at that
- * moment, in one step (so the card charged is the card counted).
- * MOCK_CUSTOMER_UNKNOWN when there is no such key. */
-enum mock_err store_customer_charge(struct store *s, int tid, const char *customer_uid,
-                                    struct customer *ret_customer, uint64_t *ret_count);
+/* store_order_reserve for a charge on billing key customer_uid, which in the
+ * same step is counted and copied as it is at that moment (so the card
+ * charged is the card counted): one turn of the lock for both.
+ * MOCK_CUSTOMER_UNKNOWN when there is no such key (nothing claimed). */
+enum mock_err store_order_reserve_key(struct store *s, int tid, const char *merchant_uid,
+                                      const char *customer_uid, struct customer *ret_customer,
+                                      uint64_t *ret_count);
 
 /* ---- whole-tenant reads (export, snapshots; each in its records' file) ---- */
 

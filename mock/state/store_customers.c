@@ -146,22 +146,30 @@ enum mock_err store_customer_count_charge(struct store *s, int tid, const char *
     return err;
 }
 
-enum mock_err store_customer_charge(struct store *s, int tid, const char *customer_uid,
-                                    struct customer *ret_customer, uint64_t *ret_count)
+enum mock_err store_order_reserve_key(struct store *s, int tid, const char *merchant_uid,
+                                      const char *customer_uid, struct customer *ret_customer,
+                                      uint64_t *ret_count)
 {
-    enum mock_err err = MOCK_CUSTOMER_UNKNOWN;
+    enum mock_err err = MOCK_INTERNAL;
     store__lock(s);
     struct tenant *t = store__tenant(s, tid);
-    struct customer *c = t ? store__customer_find(s, t, customer_uid) : NULL;
-    if (c) {
-        err = customer_copy(ret_customer, c) ? MOCK_OK : MOCK_INTERNAL;
-        if (err == MOCK_OK) {
-            *ret_count = ++c->charges;
-            store__emit(s, STORE_EV_CUSTOMER, tid, c);
-        }
+    if (!t)
+        goto out;
+    struct customer *c = store__customer_find(s, t, customer_uid);
+    err = c ? store__order_claim(s, t, merchant_uid) : MOCK_CUSTOMER_UNKNOWN;
+    if (err != MOCK_OK)
+        goto out;
+    if (!customer_copy(ret_customer, c)) {
+        store__order_unclaim(s, t, merchant_uid);
+        err = MOCK_INTERNAL;
+        goto out;
     }
+    *ret_count = ++c->charges;
+    store__emit(s, STORE_EV_CUSTOMER, tid, c);
+out:
     if (!store__unlock_publish(s) && err == MOCK_OK) {
         customer_fini(ret_customer);
+        store_order_release(s, tid, merchant_uid);
         err = MOCK_INTERNAL;
     }
     return err;

@@ -22,11 +22,6 @@
  * anything), so a missing lock fails loudly in every test run. Public
  * functions (store_x) take the lock themselves; never call one while
  * holding it (the lock is not recursive).
- *
- * The one exception is the claims on orders (store.claims): a charge takes
- * and drops its claim under store.claims_lock alone, so a claim never waits
- * for readers nor makes them wait. claims_lock is taken alone or while
- * holding store.lock, never the other way around.
  */
 #ifndef IMPMOCK_STORE_INTERNAL_H
 #define IMPMOCK_STORE_INTERNAL_H
@@ -101,6 +96,8 @@ struct tenant {
     size_t n_pays, cap_pays;
     struct hidx by_imp_uid; /* imp_uid -> index (keys read from the records) */
     struct hidx by_order;   /* merchant_uid -> index of the newest payment */
+    char **inflight;        /* merchant_uids claimed by charges under way (owned) */
+    size_t n_inflight, cap_inflight;
     struct prepare **preps; /* pre-registrations, insertion order (owned) */
     size_t n_preps, cap_preps;
     struct hmap by_prep; /* merchant_uid -> index */
@@ -122,12 +119,6 @@ struct tenant {
     struct doc_table ext_receipts; /* cash receipts of outside sales, by merchant_uid */
     struct doc_table certs;        /* identity verifications, by imp_uid */
     struct doc_table logis;        /* escrow shipping records, by imp_uid */
-};
-
-/* A merchant_uid claimed by a charge under way. Guarded by claims_lock. */
-struct order_claim {
-    uint32_t tid;
-    char *merchant_uid; /* owned */
 };
 
 /* A change waiting to be handed to the sink. Guarded by store.lock. */
@@ -164,10 +155,6 @@ struct store {
     struct pending *pending_head, *pending_tail;
     bool sink_failed;           /* a change could not be queued since the last publish */
     pthread_mutex_t flush_lock; /* orders sink calls; taken before lock, never while holding it */
-
-    pthread_mutex_t claims_lock; /* guards the claims, and only them */
-    struct order_claim *claims;  /* orders with a charge under way, any tenant */
-    size_t n_claims, cap_claims;
 };
 
 /* ---- the lock ---- */
@@ -254,6 +241,11 @@ long store__payment_index(struct store *s, struct tenant *t, const char *imp_uid
 int store__payment_status(struct store *s, struct tenant *t, const char *imp_uid);
 /* Whether a payment of merchant_uid is paid, or was paid and then cancelled. */
 bool store__order_paid(struct store *s, struct tenant *t, const char *merchant_uid);
+/* Claims merchant_uid of t for one charge: MOCK_ALREADY_PAID, MOCK_IN_PROGRESS
+ * (another charge holds it), MOCK_INTERNAL (out of memory) or MOCK_OK. */
+enum mock_err store__order_claim(struct store *s, struct tenant *t, const char *merchant_uid);
+/* Drops the claim on merchant_uid of t, if any. */
+void store__order_unclaim(struct store *s, struct tenant *t, const char *merchant_uid);
 
 /* Moves *c (its strings included) into t's billing keys, replacing the key
  * of the same customer_uid as is: NULL when out of memory (*c untouched),
@@ -288,12 +280,6 @@ bool store__tenant_place(struct store *s, int tid, struct tenant *t);
 /* Replay: adds merchant m in slot tid unless a tenant is there already
  * (the log repeats what a snapshot holds); queues the change. */
 enum mock_err store__tenant_restore(struct store *s, const struct merchant *m, int tid);
-
-/* Drops the claims of tenant tid (emptied or removed): the charges under
- * way then find nothing to release. Takes claims_lock. */
-void store__claims_drop(struct store *s, int tid);
-/* Whether a charge of tenant tid is under way. Takes claims_lock. */
-bool store__claims_held(struct store *s, int tid);
 
 /* Frees every record of t (what store_tenant_clear drops), one file each. */
 void store__payments_clear(struct store *s, struct tenant *t);

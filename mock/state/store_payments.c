@@ -50,6 +50,11 @@ void store__payments_clear(struct store *s, struct tenant *t)
     t->n_pays = t->cap_pays = 0;
     hidx_fini(&t->by_imp_uid);
     hidx_fini(&t->by_order);
+    for (size_t i = 0; i < t->n_inflight; i++)
+        free(t->inflight[i]);
+    free(t->inflight);
+    t->inflight = NULL;
+    t->n_inflight = t->cap_inflight = 0;
     for (size_t i = 0; i < t->n_preps; i++)
         free(t->preps[i]);
     free(t->preps);
@@ -100,38 +105,67 @@ static bool store__payment_append(struct store *s, struct tenant *t, const struc
     return true;
 }
 
-enum mock_err store_payment_insert(struct store *s, int tid, const struct payment *p, bool api,
-                                   struct payment *ret_payment)
+/* Stores *np (its imp_uid drawn unless given) in t; the lock is held alone. */
+static enum mock_err store__payment_insert(struct store *s, int tid, struct tenant *t,
+                                           struct payment *np, bool api)
 {
-    enum mock_err err = MOCK_INTERNAL;
+    store__assert_writing(s);
+    if (np->imp_uid[0] && store__payment_index(s, t, np->imp_uid) >= 0)
+        return MOCK_BAD_PARAM; /* only fixtures choose their own imp_uid */
+    for (int tries = 0; !np->imp_uid[0] && tries < 64; tries++) {
+        ids_imp_uid(api, np->imp_uid);
+        if (store__payment_index(s, t, np->imp_uid) >= 0)
+            np->imp_uid[0] = '\0';
+    }
+    np->version = 1;
+    if (!np->imp_uid[0] || !store__vbank_reserve(s) || !store__payment_append(s, t, np))
+        return MOCK_INTERNAL;
+    store__vbank_track(s, tid, np);
+    store__emit(s, STORE_EV_PAYMENT, tid, np);
+    return MOCK_OK;
+}
+
+void store__order_unclaim(struct store *s, struct tenant *t, const char *merchant_uid)
+{
+    store__assert_writing(s);
+    for (size_t i = 0; i < t->n_inflight; i++) {
+        if (strcmp(t->inflight[i], merchant_uid) == 0) {
+            free(t->inflight[i]);
+            t->inflight[i] = t->inflight[--t->n_inflight];
+            return;
+        }
+    }
+}
+
+/* insert (settle = false) and settle: one turn of the lock either way. */
+static enum mock_err payment_store(struct store *s, int tid, const struct payment *p, bool api,
+                                   bool settle, struct payment *ret_payment)
+{
     /* a shallow copy: its strings stay the caller's, the record gets its own */
     struct payment np = *p;
     store__lock(s);
     struct tenant *t = store__tenant(s, tid);
-    if (!t)
-        goto out;
-    if (np.imp_uid[0] && store__payment_index(s, t, np.imp_uid) >= 0) {
-        err = MOCK_BAD_PARAM; /* only fixtures choose their own imp_uid */
-        goto out;
-    }
-    for (int tries = 0; !np.imp_uid[0] && tries < 64; tries++) {
-        ids_imp_uid(api, np.imp_uid);
-        if (store__payment_index(s, t, np.imp_uid) >= 0)
-            np.imp_uid[0] = '\0';
-    }
-    np.version = 1;
-    if (!np.imp_uid[0] || !store__vbank_reserve(s) || !store__payment_append(s, t, &np))
-        goto out;
-    store__vbank_track(s, tid, &np);
-    err = MOCK_OK;
-    store__emit(s, STORE_EV_PAYMENT, tid, &np);
-out:
+    enum mock_err err = t ? store__payment_insert(s, tid, t, &np, api) : MOCK_INTERNAL;
+    if (t && settle)
+        store__order_unclaim(s, t, p->merchant_uid);
     if (!store__unlock_publish(s))
         err = MOCK_INTERNAL; /* not logged: answered as an error */
     /* np's strings are the caller's: the copy needs no lock */
     if (err == MOCK_OK && ret_payment && !payment_copy(ret_payment, &np))
         err = MOCK_INTERNAL;
     return err;
+}
+
+enum mock_err store_payment_insert(struct store *s, int tid, const struct payment *p, bool api,
+                                   struct payment *ret_payment)
+{
+    return payment_store(s, tid, p, api, false, ret_payment);
+}
+
+enum mock_err store_order_settle(struct store *s, int tid, const struct payment *p,
+                                 struct payment *ret_payment)
+{
+    return payment_store(s, tid, p, true, true, ret_payment);
 }
 
 enum mock_err store_payment_replace(struct store *s, int tid, const struct payment *p)
@@ -355,85 +389,40 @@ enum mock_err store_order_check(struct store *s, int tid, const char *merchant_u
     return err;
 }
 
-/* Claims (tid, merchant_uid): MOCK_IN_PROGRESS when another charge holds it. */
-static enum mock_err claim_take(struct store *s, int tid, const char *merchant_uid)
+enum mock_err store__order_claim(struct store *s, struct tenant *t, const char *merchant_uid)
 {
-    enum mock_err err = MOCK_INTERNAL;
-    pthread_mutex_lock(&s->claims_lock);
-    for (size_t i = 0; i < s->n_claims; i++) {
-        if (s->claims[i].tid == (uint32_t)tid &&
-            strcmp(s->claims[i].merchant_uid, merchant_uid) == 0) {
-            err = MOCK_IN_PROGRESS;
-            goto out;
-        }
-    }
-    if (!grow_array((void **)&s->claims, &s->cap_claims, s->n_claims + 1, sizeof *s->claims))
-        goto out;
+    store__assert_writing(s);
+    if (store__order_paid(s, t, merchant_uid))
+        return MOCK_ALREADY_PAID;
+    for (size_t i = 0; i < t->n_inflight; i++)
+        if (strcmp(t->inflight[i], merchant_uid) == 0)
+            return MOCK_IN_PROGRESS;
+    if (!grow_array((void **)&t->inflight, &t->cap_inflight, t->n_inflight + 1,
+                    sizeof *t->inflight))
+        return MOCK_INTERNAL;
     char *copy = strdup(merchant_uid);
     if (!copy)
-        goto out;
-    s->claims[s->n_claims++] = (struct order_claim){(uint32_t)tid, copy};
-    err = MOCK_OK;
-out:
-    pthread_mutex_unlock(&s->claims_lock);
-    return err;
+        return MOCK_INTERNAL;
+    t->inflight[t->n_inflight++] = copy;
+    return MOCK_OK;
 }
 
 enum mock_err store_order_reserve(struct store *s, int tid, const char *merchant_uid)
 {
-    /* Claim first, then look for a payment: a charge of the same order that
-     * ended before the claim had stored its payment before dropping its own
-     * claim, so the look below sees it. */
-    enum mock_err claim = claim_take(s, tid, merchant_uid);
-    if (claim == MOCK_INTERNAL)
-        return claim;
-    store__lock_read(s);
+    store__lock(s);
     struct tenant *t = store__tenant(s, tid);
-    enum mock_err err = !t                                      ? MOCK_INTERNAL
-                        : store__order_paid(s, t, merchant_uid) ? MOCK_ALREADY_PAID
-                                                                : claim;
+    enum mock_err err = t ? store__order_claim(s, t, merchant_uid) : MOCK_INTERNAL;
     store__unlock(s);
-    if (claim == MOCK_OK && err != MOCK_OK)
-        store_order_release(s, tid, merchant_uid);
     return err;
 }
 
 void store_order_release(struct store *s, int tid, const char *merchant_uid)
 {
-    pthread_mutex_lock(&s->claims_lock);
-    for (size_t i = 0; i < s->n_claims; i++) {
-        if (s->claims[i].tid == (uint32_t)tid &&
-            strcmp(s->claims[i].merchant_uid, merchant_uid) == 0) {
-            free(s->claims[i].merchant_uid);
-            s->claims[i] = s->claims[--s->n_claims];
-            break;
-        }
-    }
-    pthread_mutex_unlock(&s->claims_lock);
-}
-
-void store__claims_drop(struct store *s, int tid)
-{
-    pthread_mutex_lock(&s->claims_lock);
-    for (size_t i = 0; i < s->n_claims;) {
-        if (s->claims[i].tid == (uint32_t)tid) {
-            free(s->claims[i].merchant_uid);
-            s->claims[i] = s->claims[--s->n_claims];
-        } else {
-            i++;
-        }
-    }
-    pthread_mutex_unlock(&s->claims_lock);
-}
-
-bool store__claims_held(struct store *s, int tid)
-{
-    bool held = false;
-    pthread_mutex_lock(&s->claims_lock);
-    for (size_t i = 0; i < s->n_claims && !held; i++)
-        held = s->claims[i].tid == (uint32_t)tid;
-    pthread_mutex_unlock(&s->claims_lock);
-    return held;
+    store__lock(s);
+    struct tenant *t = store__tenant(s, tid);
+    if (t)
+        store__order_unclaim(s, t, merchant_uid);
+    store__unlock(s);
 }
 
 /* ---- pre-registrations ---- */

@@ -139,7 +139,7 @@ static size_t store__evict_idle(struct store *s, int64_t now, int *evicted)
         struct tenant *t = s->tenants[i];
         if (!t || !t->m.on_the_fly || !tenant_empty(t))
             continue;
-        if (store__claims_held(s, (int)i)) {
+        if (t->n_inflight) {
             next = now < next ? now : next; /* a charge that stores nothing leaves it empty */
             continue;
         }

@@ -108,6 +108,27 @@ static void test_days_from_civil(void **state)
     assert_int_equal(clock_days_from_civil(1900, 3, 1), -25508);
 }
 
+/* clock_civil_of agrees with gmtime_r: every day boundary of 1900..2300 and
+ * a spread of moments inside days, before 1970 too. */
+static void test_civil_of_matches_gmtime(void **state)
+{
+    (void)state;
+    const int64_t first = -2208988800LL, last = 10413792000LL; /* 1900-01-01, 2300-01-01 */
+    for (int64_t t = first; t < last; t += 86400 + 3607) {     /* about 146,000 moments */
+        for (int64_t at = t - 1; at <= t; at++) {
+            time_t tt = (time_t)at;
+            struct tm tm;
+            assert_non_null(gmtime_r(&tt, &tm));
+            struct clock_civil c;
+            clock_civil_of(at, &c);
+            if (c.year != tm.tm_year + 1900LL || c.month != tm.tm_mon + 1 || c.day != tm.tm_mday ||
+                c.hour != tm.tm_hour || c.min != tm.tm_min || c.sec != tm.tm_sec)
+                fail_msg("%lld: %lld-%d-%d %d:%d:%d", (long long)at, (long long)c.year, c.month,
+                         c.day, c.hour, c.min, c.sec);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -117,6 +138,7 @@ int main(void)
         cmocka_unit_test_setup(test_reset_returns_to_real_time, reset),
         cmocka_unit_test(test_days_in_month),
         cmocka_unit_test(test_days_from_civil),
+        cmocka_unit_test(test_civil_of_matches_gmtime),
     };
     return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
 }

@@ -453,6 +453,46 @@ static void test_order_claims(void **state)
     store_order_release(f->s, f->b, "ord-q");
 }
 
+/* A charge on a billing key claims its order and counts the key in one
+ * step; store_order_settle stores its payment and ends the claim. */
+static void test_claim_with_key(void **state)
+{
+    struct unit_world *f = *state;
+    struct customer c, got;
+    uint64_t n = 0;
+    unit_customer(&c, "cust-k", T0);
+    assert_int_equal(store_customer_put(f->s, f->a, &c, NULL), MOCK_OK);
+    /* no key: nothing claimed */
+    assert_int_equal(store_order_reserve_key(f->s, f->a, "ord-k", "nobody", &got, &n),
+                     MOCK_CUSTOMER_UNKNOWN);
+    assert_int_equal(store_order_reserve(f->s, f->a, "ord-k"), MOCK_OK);
+    /* the order taken: refused, and the key not counted */
+    assert_int_equal(store_order_reserve_key(f->s, f->a, "ord-k", "cust-k", &got, &n),
+                     MOCK_IN_PROGRESS);
+    store_order_release(f->s, f->a, "ord-k");
+    assert_int_equal(store_order_reserve_key(f->s, f->a, "ord-k", "cust-k", &got, &n), MOCK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(got.customer_uid, "cust-k");
+    customer_fini(&got);
+    assert_int_equal(store_order_reserve(f->s, f->a, "ord-k"), MOCK_IN_PROGRESS);
+    /* a declined payment settles the order: stored, claim gone, order open */
+    struct payment p, stored, got_pay;
+    pay_init(&p, "", "ord-k", PAY_FAILED, T0, 1000);
+    assert_int_equal(store_order_settle(f->s, f->a, &p, &stored), MOCK_OK);
+    assert_int_equal(store_payment_get(f->s, f->a, stored.imp_uid, &got_pay), MOCK_OK);
+    payment_fini(&got_pay);
+    payment_fini(&stored);
+    assert_int_equal(store_order_reserve_key(f->s, f->a, "ord-k", "cust-k", &got, &n), MOCK_OK);
+    assert_int_equal(n, 2);
+    customer_fini(&got);
+    /* a paid one closes it */
+    pay_init(&p, "", "ord-k", PAY_PAID, T0 + 1, 1000);
+    assert_int_equal(store_order_settle(f->s, f->a, &p, NULL), MOCK_OK);
+    assert_int_equal(store_order_reserve_key(f->s, f->a, "ord-k", "cust-k", &got, &n),
+                     MOCK_ALREADY_PAID);
+    assert_int_equal(store_order_check(f->s, f->a, "ord-k"), MOCK_ALREADY_PAID);
+}
+
 /* A tenant made on the fly is not evicted while a charge of it is under way,
  * and is once the charge ends with nothing stored. */
 static void test_claim_keeps_open_tenant(void **state)
@@ -637,7 +677,8 @@ static void make_changes(struct store *s, char *ret_imp_uid)
     uint64_t n;
     unit_customer(&c, "cust-1", T0);
     assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_OK);
-    assert_int_equal(store_customer_charge(s, tid, "cust-1", &got, &n), MOCK_OK);
+    assert_int_equal(store_order_reserve_key(s, tid, "order-k", "cust-1", &got, &n), MOCK_OK);
+    store_order_release(s, tid, "order-k");
     customer_fini(&got);
     unit_customer(&c, "cust-2", T0);
     assert_int_equal(store_customer_put(s, tid, &c, NULL), MOCK_OK);
@@ -791,6 +832,7 @@ int main(void)
         T(test_payment_query_filters),
         T(test_order_claims),
         T(test_claim_keeps_open_tenant),
+        T(test_claim_with_key),
         T(test_prepare),
         T(test_customers),
         T(test_change_events_and_replay),
