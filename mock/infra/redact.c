@@ -412,9 +412,10 @@ bool redact_may_hold_secret(const char *text, size_t len, bool cut)
             return true;
         digits = 0;
         for (size_t k = 0; k < sizeof needles / sizeof *needles; k++) {
+            if ((c | 0x20) != needles[k][0])
+                continue; /* the first letter first: this runs for every byte of a body */
             size_t nl = strlen(needles[k]);
-            if ((c | 0x20) == needles[k][0] && i + nl <= len &&
-                strncasecmp(text + i, needles[k], nl) == 0)
+            if (i + nl <= len && strncasecmp(text + i, needles[k], nl) == 0)
                 return true;
         }
     }
