@@ -512,9 +512,8 @@ uint64_t webhook_notify(const struct webhook_notice *n)
             free(urls[i]);
         return 0;
     }
-    char *body = count ? webhook_wire_body(p->imp_uid, p->merchant_uid, n->status,
-                                           n->cancellation_id, n->form)
-                       : NULL;
+    char *body =
+        webhook_wire_body(p->imp_uid, p->merchant_uid, n->status, n->cancellation_id, n->form);
     struct hook *hooks[WEBHOOK_URLS_MAX] = {NULL};
     for (size_t i = 0; i < count; i++) {
         struct hook *h = body ? calloc(1, sizeof *h) : NULL;
