@@ -370,17 +370,48 @@ static bool seed_customer(const struct fixtures *fx, struct store *s, int tid,
     return true;
 }
 
-/* The string fields of a payment by name: a seeded payment's keys are looked
- * up once each, not every field searched for among its keys. */
-static bool str_fields_index(struct hmap *names)
+/* Every field a seeded payment may have. Its keys are read in one pass, each
+ * looked up once in a table of these names, instead of every field searched
+ * for among its keys (a million seeded payments would compare names some
+ * forty million times). */
+#define SEED_FIXED_FIELDS(X)                                                                       \
+    X(imp_uid)                                                                                     \
+    X(merchant_uid)                                                                                \
+    X(status)                                                                                      \
+    X(pay_method)                                                                                  \
+    X(channel)                                                                                     \
+    X(pg_provider)                                                                                 \
+    X(pg_id)                                                                                       \
+    X(pg_tid)                                                                                      \
+    X(currency)                                                                                    \
+    X(escrow)                                                                                      \
+    X(amount)                                                                                      \
+    X(cancel_amount)                                                                               \
+    X(tax_free)                                                                                    \
+    X(cancel_tax_free)                                                                             \
+    X(started_at)                                                                                  \
+    X(paid_at)                                                                                     \
+    X(failed_at)                                                                                   \
+    X(cancelled_at)                                                                                \
+    X(vbank_date)                                                                                  \
+    X(vbank_issued_at)
+
+enum seed_field {
+#define X(f) SF_##f,
+    SEED_FIXED_FIELDS(X) PAYMENT_STR_FIELDS(X)
+#undef X
+        SF_COUNT
+};
+
+static bool seed_fields_index(struct hmap *names)
 {
     static const char *const fields[] = {
 #define X(f) #f,
-        PAYMENT_STR_FIELDS(X)
+        SEED_FIXED_FIELDS(X) PAYMENT_STR_FIELDS(X)
 #undef X
     };
     hmap_init(names);
-    for (uint32_t f = 0; f < sizeof fields / sizeof *fields; f++)
+    for (uint32_t f = 0; f < SF_COUNT; f++)
         if (!hmap_put(names, fields[f], f))
             return false;
     return true;
@@ -392,40 +423,41 @@ static bool str_fields_index(struct hmap *names)
 static bool seed_payment_at(struct store *s, int tid, const struct merchant *m,
                             const struct hmap *names, const cJSON *o, char *err, size_t errlen)
 {
+    const cJSON *f[SF_COUNT] = {0};
+    /* keys are unique: json_parse_object refuses an object that repeats one */
+    for (const cJSON *c = o->child; c; c = c->next) {
+        uint32_t k;
+        if (hmap_get(names, c->string, &k))
+            f[k] = c;
+    }
     struct payment p;
     memset(&p, 0, sizeof p);
     char status[16];
     const char *where = "";
-    if (!fixtures__copy_str(o, "imp_uid", p.imp_uid, sizeof p.imp_uid, false, where, err, errlen) ||
-        !fixtures__copy_str(o, "merchant_uid", p.merchant_uid, sizeof p.merchant_uid, true, where,
-                            err, errlen) ||
-        !fixtures__copy_str(o, "status", status, sizeof status, true, where, err, errlen) ||
-        !fixtures__copy_str(o, "pay_method", p.pay_method, sizeof p.pay_method, false, where, err,
-                            errlen) ||
-        !fixtures__copy_str(o, "channel", p.channel, sizeof p.channel, false, where, err, errlen) ||
-        !fixtures__copy_str(o, "pg_provider", p.pg_provider, sizeof p.pg_provider, false, where,
-                            err, errlen) ||
-        !fixtures__copy_str(o, "pg_id", p.pg_id, sizeof p.pg_id, false, where, err, errlen) ||
-        !fixtures__copy_str(o, "pg_tid", p.pg_tid, sizeof p.pg_tid, false, where, err, errlen) ||
-        !fixtures__copy_str(o, "currency", p.currency, sizeof p.currency, false, where, err,
-                            errlen))
+#define STR(name, dst, required)                                                                   \
+    fixtures__str_item(f[SF_##name], #name, dst, sizeof dst, required, where, err, errlen)
+    if (!STR(imp_uid, p.imp_uid, false) || !STR(merchant_uid, p.merchant_uid, true) ||
+        !STR(status, status, true) || !STR(pay_method, p.pay_method, false) ||
+        !STR(channel, p.channel, false) || !STR(pg_provider, p.pg_provider, false) ||
+        !STR(pg_id, p.pg_id, false) || !STR(pg_tid, p.pg_tid, false) ||
+        !STR(currency, p.currency, false))
         return false;
+#undef STR
     if (!pay_status_parse(status, &p.status)) {
         snprintf(err, errlen, "%s: field \"status\" must be ready, paid, failed or cancelled",
                  where);
         return false;
     }
-    if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "amount"))) {
+    if (!cJSON_IsNumber(f[SF_amount])) {
         snprintf(err, errlen, "%s: field \"amount\" is required (a whole number from 0)", where);
         return false;
     }
     bool cancelled = p.status == PAY_CANCELLED;
-    if (!fixtures__opt_num(o, "amount", 0, &p.amount, where, err, errlen) ||
-        !fixtures__opt_num(o, "cancel_amount", cancelled ? p.amount : 0, &p.cancel_amount, where,
-                           err, errlen) ||
-        !fixtures__opt_num(o, "tax_free", 0, &p.tax_free, where, err, errlen) ||
-        !fixtures__opt_num(o, "cancel_tax_free", cancelled ? p.tax_free : 0, &p.cancel_tax_free,
-                           where, err, errlen))
+#define NUM(name, dflt, dst) fixtures__num_item(f[SF_##name], #name, dflt, dst, where, err, errlen)
+    if (!NUM(amount, 0, &p.amount) ||
+        !NUM(cancel_amount, cancelled ? p.amount : 0, &p.cancel_amount) ||
+        !NUM(tax_free, 0, &p.tax_free) ||
+        !NUM(cancel_tax_free, cancelled ? p.tax_free : 0, &p.cancel_tax_free))
         return false;
     /* the balance and cancel rules assume these never exceed what was paid */
     const char *over = p.cancel_amount > p.amount            ? "cancel_amount"
@@ -449,18 +481,15 @@ static bool seed_payment_at(struct store *s, int tid, const struct merchant *m,
     if (!p.currency[0])
         memcpy(p.currency, "KRW", 4);
     p.card_type = -1;
-    p.escrow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "escrow"));
+    p.escrow = cJSON_IsTrue(f[SF_escrow]);
     int64_t now = clock_now();
-    if (!fixtures__opt_num(o, "started_at", now, &p.started_at, where, err, errlen) ||
-        !fixtures__opt_num(o, "paid_at", p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at,
-                           where, err, errlen) ||
-        !fixtures__opt_num(o, "failed_at", p.status == PAY_FAILED ? now : 0, &p.failed_at, where,
-                           err, errlen) ||
-        !fixtures__opt_num(o, "cancelled_at", cancelled ? now : 0, &p.cancelled_at, where, err,
-                           errlen) ||
-        !fixtures__opt_num(o, "vbank_date", 0, &p.vbank_date, where, err, errlen) ||
-        !fixtures__opt_num(o, "vbank_issued_at", 0, &p.vbank_issued_at, where, err, errlen))
+    if (!NUM(started_at, now, &p.started_at) ||
+        !NUM(paid_at, p.status == PAY_PAID || cancelled ? now : 0, &p.paid_at) ||
+        !NUM(failed_at, p.status == PAY_FAILED ? now : 0, &p.failed_at) ||
+        !NUM(cancelled_at, cancelled ? now : 0, &p.cancelled_at) ||
+        !NUM(vbank_date, 0, &p.vbank_date) || !NUM(vbank_issued_at, 0, &p.vbank_issued_at))
         return false;
+#undef NUM
     p.updated_at = p.started_at;
     if (p.paid_at > p.updated_at)
         p.updated_at = p.paid_at;
@@ -468,18 +497,12 @@ static bool seed_payment_at(struct store *s, int tid, const struct merchant *m,
         p.updated_at = p.failed_at;
     if (p.cancelled_at > p.updated_at)
         p.updated_at = p.cancelled_at;
-    char **fields[] = {
-#define X(f) &p.f,
-        PAYMENT_STR_FIELDS(X)
-#undef X
-    };
     bool ok = true;
-    /* keys are unique: json_parse_object refuses an object that repeats one */
-    for (const cJSON *c = o->child; ok && c; c = c->next) {
-        uint32_t f;
-        if (cJSON_IsString(c) && hmap_get(names, c->string, &f))
-            ok = str_set(fields[f], c->valuestring);
-    }
+#define X(name)                                                                                    \
+    if (ok && cJSON_IsString(f[SF_##name]))                                                        \
+        ok = str_set(&p.name, f[SF_##name]->valuestring);
+    PAYMENT_STR_FIELDS(X)
+#undef X
     enum mock_err e = ok ? store_payment_insert(s, tid, &p, false, NULL) : MOCK_INTERNAL;
     payment_fini(&p);
     if (e != MOCK_OK) {
@@ -521,7 +544,7 @@ static bool seed(const struct fixtures *fx, struct store *s, int tid, const cJSO
     if (!cJSON_IsArray(arr))
         arr = NULL;
     struct hmap names;
-    bool ok = str_fields_index(&names);
+    bool ok = seed_fields_index(&names);
     if (!ok)
         snprintf(err, errlen, "out of memory");
     for (it = ok && arr ? arr->child : NULL; ok && it; it = it->next)

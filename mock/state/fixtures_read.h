@@ -32,6 +32,12 @@ bool fixtures__copy_str(const cJSON *o, const char *name, char *dst, size_t cap,
 /* A whole number from 0 to 2^53 (times, amounts); dflt when absent or null. */
 bool fixtures__opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret,
                        const char *where, char *err, size_t errlen);
+/* The same two for a field already found (NULL: absent); name only names it
+ * in err. For records read by one pass over their keys (seeded payments). */
+bool fixtures__str_item(const cJSON *it, const char *name, char *dst, size_t cap, bool required,
+                        const char *where, char *err, size_t errlen);
+bool fixtures__num_item(const cJSON *it, const char *name, int64_t dflt, int64_t *ret,
+                        const char *where, char *err, size_t errlen);
 /* One merchant object, validated (channels, tiers). */
 bool fixtures__parse_merchant(const cJSON *o, struct merchant *m, char *err, size_t errlen);
 /* Test card `index` of the test_cards array. */

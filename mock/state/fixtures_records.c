@@ -10,7 +10,13 @@
 bool fixtures__copy_str(const cJSON *o, const char *name, char *dst, size_t cap, bool required,
                         const char *where, char *err, size_t errlen)
 {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    return fixtures__str_item(cJSON_GetObjectItemCaseSensitive(o, name), name, dst, cap, required,
+                              where, err, errlen);
+}
+
+bool fixtures__str_item(const cJSON *it, const char *name, char *dst, size_t cap, bool required,
+                        const char *where, char *err, size_t errlen)
+{
     if (!it || cJSON_IsNull(it)) {
         if (required) {
             snprintf(err, errlen, "%s: field \"%s\" is required", where, name);
@@ -19,12 +25,13 @@ bool fixtures__copy_str(const cJSON *o, const char *name, char *dst, size_t cap,
         dst[0] = '\0';
         return true;
     }
-    if (!cJSON_IsString(it) || strlen(it->valuestring) >= cap) {
+    size_t len = cJSON_IsString(it) ? strlen(it->valuestring) : cap;
+    if (len >= cap) {
         snprintf(err, errlen, "%s: field \"%s\" must be a string of at most %zu bytes", where, name,
                  cap - 1);
         return false;
     }
-    memcpy(dst, it->valuestring, strlen(it->valuestring) + 1);
+    memcpy(dst, it->valuestring, len + 1);
     return true;
 }
 
@@ -44,7 +51,13 @@ int fixtures__tag_index(const cJSON *o, int dflt)
 bool fixtures__opt_num(const cJSON *o, const char *name, int64_t dflt, int64_t *ret,
                        const char *where, char *err, size_t errlen)
 {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    return fixtures__num_item(cJSON_GetObjectItemCaseSensitive(o, name), name, dflt, ret, where,
+                              err, errlen);
+}
+
+bool fixtures__num_item(const cJSON *it, const char *name, int64_t dflt, int64_t *ret,
+                        const char *where, char *err, size_t errlen)
+{
     if (!it || cJSON_IsNull(it)) {
         *ret = dflt;
         return true;

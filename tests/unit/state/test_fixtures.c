@@ -304,6 +304,13 @@ static void test_seed_errors_name_file_and_record(void **state)
          "\"amount\":1},{\"imp_uid\":\"imp_1\",\"merchant_uid\":\"p\",\"status\":\"paid\","
          "\"amount\":1}]",
          "payments[1]: could not be stored"},
+        {"\"payments\":[{\"status\":\"paid\",\"amount\":1}]",
+         "payments[0]: field \"merchant_uid\" is required"},
+        {"\"payments\":[{\"merchant_uid\":\"o\",\"status\":\"paid\",\"amount\":1,\"pg_tid\":5}]",
+         "payments[0]: field \"pg_tid\" must be a string"},
+        {"\"payments\":[{\"merchant_uid\":\"o\",\"status\":\"paid\",\"amount\":1,"
+         "\"vbank_date\":-1}]",
+         "payments[0]: field \"vbank_date\" must be a whole number"},
         {"\"customers\":[{\"customer_uid\":\"c\",\"card_number\":\"4242\"}]",
          "customers[0]: field \"card_number\""},
         {"\"customers\":[{\"card_number\":\"4242424242424242\"}]",
