@@ -45,7 +45,8 @@ bool guard_host_allowed(const struct guard *g, const char *host);
 /* Whether an Origin header value is the origin the Host header names. */
 bool guard_same_origin(const char *origin, const char *host);
 
-/* Screens r before routing: the Host check, the answer to a CORS preflight
+/* Screens r once it is routed (r->route, NULL when no route has its method), before
+ * a miss is answered: the Host check, the answer to a CORS preflight
  * (OPTIONS), the refusal of other origins, and r->cors for the answer.
  * false when r->reply holds the answer already (a refusal or a preflight's). */
 bool guard_admit(const struct guard *g, struct mg_connection *conn, struct req *r);

@@ -67,32 +67,51 @@ static void add_allow(struct req *r)
     r->reply.extra_headers = r->reply.headers_owned = h;
 }
 
-/* Finds r->route and r->args (pointing into pathbuf); false with the 404 or
- * 405 rendered. */
-static bool route_request(struct req *r, char *pathbuf, size_t cap)
+enum route_lookup {
+    ROUTE_FOUND,
+    ROUTE_TOO_LONG,
+    ROUTE_BAD_ENCODING,
+    ROUTE_WRONG_METHOD,
+    ROUTE_NONE
+};
+
+/* Finds r->route and r->args (pointing into pathbuf), once a request: the
+ * guard asks the route's face before route_refuse renders a miss. */
+static enum route_lookup route_lookup(struct req *r, char *pathbuf, size_t cap)
 {
     size_t len = strlen(r->path);
-    if (len >= cap) {
-        bool control = control_answers(r);
-        control_refuse(r, MOCK_NO_ROUTE, control ? "(a path that long)" : "(경로가 너무 깁니다)");
-        return false;
-    }
+    if (len >= cap)
+        return ROUTE_TOO_LONG;
     /* ids from the path end up in messages, the journal and the log: the
      * answer must stay valid UTF-8 whatever %XX the client sent */
-    if (!utf8_valid(r->path, len)) {
-        control_refuse(r, MOCK_BAD_PATH_ENCODING, NULL);
-        return false;
-    }
+    if (!utf8_valid(r->path, len))
+        return ROUTE_BAD_ENCODING;
     memcpy(pathbuf, r->path, len + 1);
     bool path_known;
     r->route = route_find(r->method, pathbuf, r->args, &r->nargs, &path_known);
-    if (r->route)
+    return r->route ? ROUTE_FOUND : path_known ? ROUTE_WRONG_METHOD : ROUTE_NONE;
+}
+
+/* true when the request has a route; false with the 404 or 405 rendered. */
+static bool route_refuse(struct req *r, enum route_lookup found)
+{
+    switch (found) {
+    case ROUTE_FOUND:
         return true;
-    if (path_known) {
+    case ROUTE_TOO_LONG:
+        control_refuse(r, MOCK_NO_ROUTE,
+                       control_answers(r) ? "(a path that long)" : "(경로가 너무 깁니다)");
+        break;
+    case ROUTE_BAD_ENCODING:
+        control_refuse(r, MOCK_BAD_PATH_ENCODING, NULL);
+        break;
+    case ROUTE_WRONG_METHOD:
         control_refuse(r, MOCK_METHOD_NOT_ALLOWED, r->method);
         add_allow(r);
-    } else {
+        break;
+    case ROUTE_NONE:
         control_refuse(r, MOCK_NO_ROUTE, r->path);
+        break;
     }
     return false;
 }
@@ -105,7 +124,8 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
                      size_t body_len, bool too_large, bool path_control)
 {
     char pathbuf[2048];
-    if (!guard_admit(srv->guard, conn, r) || !route_request(r, pathbuf, sizeof pathbuf) ||
+    enum route_lookup found = route_lookup(r, pathbuf, sizeof pathbuf);
+    if (!guard_admit(srv->guard, conn, r) || !route_refuse(r, found) ||
         !guard_control_call(conn, r))
         return;
     if (too_large) {
