@@ -156,17 +156,44 @@ static bool any_masked(const struct run *r)
     return false;
 }
 
+/* Character c (-1: not ASCII) stands for letter l of a field's name. */
+static bool name_letter(int c, char l)
+{
+    return c >= 0 && (c | 0x20) == (l | 0x20);
+}
+
 static enum secret field_kind(const struct dchar *d, size_t n)
 {
     for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
         const char *name = fields[f].name;
         size_t k = 0;
-        while (k < n && name[k] && d[k].c >= 0 && (d[k].c | 0x20) == (name[k] | 0x20))
+        while (k < n && name[k] && name_letter(d[k].c, name[k]))
             k++;
         if (k == n && !name[k])
             return fields[f].kind;
     }
     return S_NONE;
+}
+
+/* field_kind of text whose characters are its bytes. */
+static enum secret field_kind_plain(const char *s, size_t n)
+{
+    for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+        const char *name = fields[f].name;
+        size_t k = 0;
+        while (k < n && name[k] && name_letter((unsigned char)s[k] < 0x80 ? s[k] : -1, name[k]))
+            k++;
+        if (k == n && !name[k])
+            return fields[f].kind;
+    }
+    return S_NONE;
+}
+
+/* Writes the n characters of a secret, every one masked. */
+static void put_stars(struct run *r, size_t n)
+{
+    memset(r->out + r->nout, '*', n);
+    r->nout += n;
 }
 
 /* ---- JSON ---- */
@@ -231,6 +258,40 @@ static void json_bare(struct run *r, size_t *pos, enum secret kind)
     *pos = i;
 }
 
+/* The common string, with no backslash: its characters are its bytes, so
+ * a key, a secret (all stars) and a string with too few digits for the net
+ * (at most 6) are written without decoding it, as json_string and
+ * mask_secret would write them. false when it needs them (escapes, a card
+ * number's field, more digits); nothing is written then. */
+static bool json_plain_string(struct run *r, size_t *pos, enum secret kind,
+                              enum secret *ret_pending)
+{
+    const char *s = r->text;
+    size_t from = *pos + 1, end = from, digits = 0;
+    while (end < r->len && s[end] != '"' && s[end] != '\\')
+        digits += is_digit(s[end++]);
+    if (end < r->len && s[end] == '\\')
+        return false;
+    bool closed = end < r->len;
+    size_t j = closed ? end + 1 : end;
+    while (j < r->len && is_space(s[j]))
+        j++;
+    bool is_key = closed && j < r->len && s[j] == ':';
+    enum secret k = is_key ? S_NONE : kind;
+    if (k == S_CARD || (k == S_NONE && digits > 6))
+        return false;
+    put(r, "\"", 1);
+    if (k == S_ALL)
+        put_stars(r, end - from);
+    else
+        put(r, s + from, end - from);
+    if (closed)
+        put(r, "\"", 1);
+    *ret_pending = is_key ? field_kind_plain(s + from, end - from) : S_NONE;
+    *pos = closed ? end + 1 : r->len;
+    return true;
+}
+
 static void redact_json(struct run *r)
 {
     size_t depth = 0, secret_depth = 0; /* secret_depth: inside a secret's container */
@@ -238,6 +299,8 @@ static void redact_json(struct run *r)
     for (size_t i = 0; i < r->len;) {
         char c = r->text[i];
         enum secret kind = pending != S_NONE ? pending : container;
+        if (c == '"' && json_plain_string(r, &i, kind, &pending))
+            continue;
         if (c == '"') {
             bool closed = json_string(r, &i);
             size_t j = i;
@@ -317,6 +380,26 @@ static enum secret form_name_kind(const struct dchar *d, size_t n)
     return field_kind(d, n);
 }
 
+/* The common form value, with no %XX: its characters are its bytes ('+'
+ * a space), so a secret (all stars) and a value with too few digits for the
+ * net (at most 6) are written without decoding it. false when it needs
+ * decoding; nothing is written then. */
+static bool form_plain_value(struct run *r, size_t from, size_t to, enum secret kind)
+{
+    if (kind == S_CARD || memchr(r->text + from, '%', to - from))
+        return false;
+    size_t digits = 0;
+    for (size_t i = from; i < to; i++)
+        digits += is_digit(r->text[i]);
+    if (kind == S_ALL)
+        put_stars(r, to - from);
+    else if (digits <= 6)
+        put(r, r->text + from, to - from);
+    else
+        return false;
+    return true;
+}
+
 static void redact_form(struct run *r, size_t from, size_t to, bool open_end)
 {
     for (size_t seg = from; seg <= to;) {
@@ -336,9 +419,11 @@ static void redact_form(struct run *r, size_t from, size_t to, bool open_end)
             put(r, "=", 1);
             seg = eq + 1;
         }
-        form_decode(r, seg, amp, true);
-        mask_secret(r->d, r->nd, kind, last);
-        put_decoded(r);
+        if (!form_plain_value(r, seg, amp, kind)) {
+            form_decode(r, seg, amp, true);
+            mask_secret(r->d, r->nd, kind, last);
+            put_decoded(r);
+        }
         if (amp < to)
             put(r, "&", 1);
         seg = amp + 1;
