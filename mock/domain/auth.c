@@ -14,7 +14,7 @@
 /* A tenant for a new key pair (--open-tenants), within max of them. */
 static enum mock_err open_tenant(struct store *s, const struct merchant *open_template, size_t max,
                                  const char *imp_key, const char *imp_secret, int *ret_tid,
-                                 struct merchant *ret_m)
+                                 char ret_secret[IMP_SECRET_MAX + 1])
 {
     struct merchant fresh = *open_template;
     snprintf(fresh.imp_key, sizeof fresh.imp_key, "%s", imp_key);
@@ -28,9 +28,9 @@ static enum mock_err open_tenant(struct store *s, const struct merchant *open_te
         sandbox_forget_tenant(evicted[i]);
     free(evicted);
     if (err == MOCK_OK)
-        *ret_m = fresh;
+        memcpy(ret_secret, fresh.imp_secret, IMP_SECRET_MAX + 1);
     /* a concurrent getToken may have created it first: then look it up */
-    else if (err == MOCK_BAD_PARAM && store_tenant_by_key(s, imp_key, ret_tid, ret_m))
+    else if (err == MOCK_BAD_PARAM && store_tenant_secret(s, imp_key, ret_tid, ret_secret))
         err = MOCK_OK;
     else if (err != MOCK_TENANT_LIMIT)
         err = MOCK_INTERNAL;
@@ -41,16 +41,17 @@ enum mock_err auth_get_token(struct store *s, const struct merchant *open_templa
                              const char *imp_key, const char *imp_secret, char *ret_token,
                              int64_t *ret_now, int64_t *ret_expires_at)
 {
-    struct merchant m;
+    char secret[IMP_SECRET_MAX + 1];
     int tid;
-    if (!store_tenant_by_key(s, imp_key, &tid, &m)) {
+    if (!store_tenant_secret(s, imp_key, &tid, secret)) {
         if (!open_template)
             return MOCK_BAD_CREDENTIALS;
-        enum mock_err err = open_tenant(s, open_template, max_open, imp_key, imp_secret, &tid, &m);
+        enum mock_err err =
+            open_tenant(s, open_template, max_open, imp_key, imp_secret, &tid, secret);
         if (err != MOCK_OK)
             return err;
     }
-    if (!secret_equal(m.imp_secret, imp_secret))
+    if (!secret_equal(secret, imp_secret))
         return MOCK_BAD_CREDENTIALS;
     int64_t now = clock_now();
     /* the current token when there is one: random bytes only for a new one */

@@ -120,11 +120,9 @@ static bool route_refuse(struct req *r, enum route_lookup found)
  * limits, parsing, credentials, then a scenario's scripted answer or the
  * route's handler. */
 static void dispatch(const struct server *srv, struct mg_connection *conn,
-                     const struct mg_request_info *ri, struct req *r, const char *body,
-                     size_t body_len, bool too_large, bool path_control)
+                     const struct mg_request_info *ri, struct req *r, enum route_lookup found,
+                     const char *body, size_t body_len, bool too_large, bool path_control)
 {
-    char pathbuf[2048];
-    enum route_lookup found = route_lookup(r, pathbuf, sizeof pathbuf);
     if (!guard_admit(srv->guard, conn, r) || !route_refuse(r, found) ||
         !guard_control_call(conn, r))
         return;
@@ -153,6 +151,14 @@ static void dispatch(const struct server *srv, struct mg_connection *conn,
     cJSON_Delete(parsed);
 }
 
+/* A body that stopped coming (late) or ended early; the message names the timeout. */
+static void refuse_broken_body(struct req *r, bool late, int timeout_ms)
+{
+    char timeout[16];
+    snprintf(timeout, sizeof timeout, "%d", timeout_ms);
+    control_refuse(r, late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
+}
+
 static int handle(struct mg_connection *conn, void *cbdata)
 {
     struct server *srv = cbdata;
@@ -172,22 +178,22 @@ static int handle(struct mg_connection *conn, void *cbdata)
     r.window_key = mg_get_header(conn, "X-Impmock-Window");
     r.remote_addr = ri->remote_addr;
 
+    char pathbuf[2048]; /* r.args point into it */
+    enum route_lookup found = route_lookup(&r, pathbuf, sizeof pathbuf);
     bool framed = path && framing_check(ri, control_answers(&r), &r.reply);
     struct body_read got = {0};
     char *body = NULL;
     if (framed && ri->content_length != 0 && strcmp(r.method, "GET") != 0 &&
         strcmp(r.method, "HEAD") != 0)
         body = request_read_body(conn, ri->content_length, srv->app->body_limit, deadline, &got);
-    char timeout[16];
-    snprintf(timeout, sizeof timeout, "%d", srv->timeout_ms);
     if (!path)
         envelope_fail(&r.reply, MOCK_INTERNAL, NULL);
     else if (!framed)
         ; /* refused by framing_check */
     else if (got.broken)
-        control_refuse(&r, got.late ? MOCK_BODY_TIMEOUT : MOCK_BODY_INCOMPLETE, timeout);
+        refuse_broken_body(&r, got.late, srv->timeout_ms);
     else
-        dispatch(srv, conn, ri, &r, body, got.len, got.too_large, path_control);
+        dispatch(srv, conn, ri, &r, found, body, got.len, got.too_large, path_control);
     r.reply.cors_headers = r.cors;
     /* a connection whose framing is in doubt, whose body was not read to
      * its end, or while every worker holds one, is not kept */

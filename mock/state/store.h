@@ -50,6 +50,11 @@ bool store_tenant_by_key(struct store *s, const char *imp_key, int *ret_tid,
 bool store_tenant_by_code(struct store *s, const char *merchant_code, int *ret_tid,
                           struct merchant *ret_m);
 bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m);
+/* The tenant of imp_key and its imp_secret, without copying the whole
+ * merchant (several KiB) as store_tenant_by_key would: what every getToken
+ * needs. false when unknown. */
+bool store_tenant_secret(struct store *s, const char *imp_key, int *ret_tid,
+                         char ret_secret[IMP_SECRET_MAX + 1]);
 /* Tenant tid's imp_key into ret_key (IMP_KEY_MAX + 1 bytes): the merchant
  * without copying all of it, for a log line. false when there is none. */
 bool store_tenant_key(struct store *s, int tid, char *ret_key);

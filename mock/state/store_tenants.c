@@ -208,6 +208,20 @@ bool store_tenant_by_key(struct store *s, const char *imp_key, int *ret_tid, str
     return tenant_lookup(s, &s->by_key, imp_key, ret_tid, ret_m);
 }
 
+bool store_tenant_secret(struct store *s, const char *imp_key, int *ret_tid,
+                         char ret_secret[IMP_SECRET_MAX + 1])
+{
+    uint32_t tid;
+    store__lock_read(s);
+    bool found = hmap_get(&s->by_key, imp_key, &tid);
+    if (found) {
+        *ret_tid = (int)tid;
+        memcpy(ret_secret, s->tenants[tid]->m.imp_secret, IMP_SECRET_MAX + 1);
+    }
+    store__unlock(s);
+    return found;
+}
+
 bool store_tenant_by_code(struct store *s, const char *merchant_code, int *ret_tid,
                           struct merchant *ret_m)
 {
