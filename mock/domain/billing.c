@@ -171,18 +171,34 @@ static void make_pg_tid(const char *provider, const char *pg_id, int64_t now,
     copy_cut(out, PG_TID_MAX + 1, tid);
 }
 
+/* Appends s to out (cap bytes, *len used), cut to fit. */
+static void append(char *out, size_t cap, size_t *len, const char *s)
+{
+    copy_cut(out + *len, cap - *len, s);
+    *len += strlen(out + *len);
+}
+
 /* Sales-slip URL of a paid payment (never fetched by the mock). */
 static void make_receipt_url(const char *provider, const char *pg_tid, char *out, size_t cap)
 {
+    size_t len = 0;
     if (strcmp(provider, "kakaopay") == 0) {
         char hash[65];
         ids_hex(hash, 64);
-        snprintf(out, cap, "https://mockup-pg-web.kakao.com/v1/confirmation/p/%s/%s", pg_tid, hash);
+        append(out, cap, &len, "https://mockup-pg-web.kakao.com/v1/confirmation/p/");
+        append(out, cap, &len, pg_tid);
+        append(out, cap, &len, "/");
+        append(out, cap, &len, hash);
     } else if (strcmp(provider, "nice") == 0) {
-        snprintf(out, cap, "https://npg.nicepay.co.kr/issue/IssueLoader.do?TID=%s&type=0", pg_tid);
+        append(out, cap, &len, "https://npg.nicepay.co.kr/issue/IssueLoader.do?TID=");
+        append(out, cap, &len, pg_tid);
+        append(out, cap, &len, "&type=0");
     } else {
         /* no known slip host: a reserved .invalid name that can never resolve */
-        snprintf(out, cap, "https://receipt.impmock.invalid/%s/%s", provider, pg_tid);
+        append(out, cap, &len, "https://receipt.impmock.invalid/");
+        append(out, cap, &len, provider);
+        append(out, cap, &len, "/");
+        append(out, cap, &len, pg_tid);
     }
 }
 
