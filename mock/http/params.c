@@ -9,8 +9,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The bit of a name in the filter (FNV-1a, top six bits). */
+static uint64_t name_bit(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 16777619u;
+    return (uint64_t)1 << (h >> 26);
+}
+
+static uint64_t names_of(const cJSON *o)
+{
+    uint64_t bits = 0;
+    for (const cJSON *c = o ? o->child : NULL; c; c = c->next)
+        if (c->string)
+            bits |= name_bit(c->string);
+    return bits;
+}
+
+void param_index(struct params *p)
+{
+    p->names = names_of(p->body) | names_of(p->query);
+    p->names_known = true;
+}
+
 const cJSON *param_item(const struct params *p, const char *name, bool *ret_textual)
 {
+    if (p->names_known && !(p->names & name_bit(name)))
+        return NULL;
     const cJSON *it = p->body ? cJSON_GetObjectItemCaseSensitive(p->body, name) : NULL;
     bool textual = p->body_is_form;
     if (!it || cJSON_IsNull(it)) {

@@ -24,7 +24,12 @@ struct params {
     const cJSON *body;  /* object or NULL; borrowed */
     const cJSON *query; /* object or NULL; borrowed */
     bool body_is_form;  /* leaves are text */
-    enum mock_err err;  /* the row a failed read broke; MOCK_OK until one fails */
+    /* the names body and query hold, a bit each of 64 (param_index): a read
+     * of a field in neither returns without walking their keys. Unset
+     * (false) until param_index runs: every read walks. */
+    uint64_t names;
+    bool names_known;
+    enum mock_err err; /* the row a failed read broke; MOCK_OK until one fails */
     char err_args[PARAM_ARGS_MAX][PARAM_ARG_MAX]; /* its message's "%s"s, in order */
     size_t n_err_args;
 };
@@ -37,6 +42,9 @@ bool param_fail1(struct params *p, enum mock_err e, const char *arg);
 /* The recorded failure's message as the envelope writes it. */
 size_t param_message(const struct params *p, char *buf, size_t cap);
 
+/* Notes the names p's body and query hold (p->names); run it again after
+ * either changes. A charge reads some twenty fields, most of them absent. */
+void param_index(struct params *p);
 /* The raw item and whether it is text-typed (form/query); NULL when absent or JSON null. */
 const cJSON *param_item(const struct params *p, const char *name, bool *ret_textual);
 

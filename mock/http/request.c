@@ -158,8 +158,10 @@ bool request_parse_params(struct req *r, struct mg_connection *conn, const char 
         }
         r->params.query = *ret_query;
     }
-    if (!body || body_len == 0)
+    if (!body || body_len == 0) {
+        param_index(&r->params);
         return true;
+    }
     if (!body_is_json(mg_get_header(conn, "Content-Type"), body, body_len)) {
         *ret_body = form_parse(body, body_len, err, sizeof err);
         if (!*ret_body) {
@@ -175,6 +177,7 @@ bool request_parse_params(struct req *r, struct mg_connection *conn, const char 
         return false;
     }
     r->params.body = *ret_body;
+    param_index(&r->params);
     return true;
 }
 
