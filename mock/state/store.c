@@ -1,11 +1,17 @@
 /* store.c - see store.h; the insides are in store_internal.h. Here: the
  * store's life cycle, the change events and their sink, emptying and
  * removing a tenant, and replaying a logged change. */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "state/store_internal.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Tries at the lock before sleeping on it, when the process may run on
+ * more than one core (store__lock). */
+#define STORE_LOCK_SPINS 100
 
 _Thread_local const struct store *store__holder;
 _Thread_local bool store__holder_writes;
@@ -16,6 +22,9 @@ struct store *store_new(void)
     if (!s)
         return NULL;
     pthread_rwlock_init(&s->lock, NULL);
+    cpu_set_t cpus;
+    bool several = sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 1;
+    s->lock_spins = several ? STORE_LOCK_SPINS : 0;
     pthread_mutex_init(&s->flush_lock, NULL);
     paypack_init(&s->pack);
     return s;

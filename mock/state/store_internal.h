@@ -129,6 +129,7 @@ struct pending {
 
 struct store {
     pthread_rwlock_t lock;   /* guards every field below not marked otherwise */
+    int lock_spins;          /* tries before sleeping on it (store__lock); set once */
     struct tenant **tenants; /* by tenant id; NULL: a free slot */
     size_t n_tenants, cap_tenants;
     uint32_t *free_tids; /* free slots, the last freed on top */
@@ -165,10 +166,25 @@ struct store {
 extern _Thread_local const struct store *store__holder;
 extern _Thread_local bool store__holder_writes;
 
-/* Takes the lock alone: for calls that change the store. */
+/* Lets a sibling hyperthread run while spinning. */
+static inline void store__cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/* Takes the lock alone: for calls that change the store. A holder running
+ * on another core lets go within a few microseconds, so a few tries first
+ * spare most waiters the sleep and the wake-up (two futex calls and a
+ * context switch). With one core the holder cannot be running: no tries. */
 static inline void store__lock(struct store *s)
 {
-    pthread_rwlock_wrlock(&s->lock);
+    int tries = s->lock_spins;
+    while (tries-- > 0 && pthread_rwlock_trywrlock(&s->lock) != 0)
+        store__cpu_relax();
+    if (tries < 0)
+        pthread_rwlock_wrlock(&s->lock);
     store__holder = s;
     store__holder_writes = true;
 }
@@ -176,7 +192,11 @@ static inline void store__lock(struct store *s)
 /* Takes the lock shared: for calls that only read. */
 static inline void store__lock_read(struct store *s)
 {
-    pthread_rwlock_rdlock(&s->lock);
+    int tries = s->lock_spins;
+    while (tries-- > 0 && pthread_rwlock_tryrdlock(&s->lock) != 0)
+        store__cpu_relax();
+    if (tries < 0)
+        pthread_rwlock_rdlock(&s->lock);
     store__holder = s;
     store__holder_writes = false;
 }

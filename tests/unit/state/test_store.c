@@ -2,10 +2,13 @@
  * test_store.c - mock/state/store.c: tenants, the access-token lifetime rules driven
  * by explicit `now` values, payments (insert/get/replace/query with paging,
  * sorting and filters), order claims, pre-registrations and billing keys,
- * and the change events a sink receives and store_apply replays.
+ * the change events a sink receives and store_apply replays, and when the
+ * lock is tried before a waiter sleeps.
  */
+#define _GNU_SOURCE /* sched_setaffinity */
 #include "state/ids.h"
 #include "state/store.h"
+#include "state/store_internal.h" /* the lock's policy */
 #include "unit_harness.h"
 
 #include <setjmp.h>
@@ -15,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -815,6 +819,33 @@ static void test_sink_refusal(void **state)
     store_free(s);
 }
 
+/* Waiters try the lock a few times before sleeping only when the process
+ * may run on several cores: on one, the holder cannot be running meanwhile. */
+static void test_lock_tries_only_with_several_cores(void **state)
+{
+    (void)state;
+    cpu_set_t all, one;
+    assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+    CPU_ZERO(&one);
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (CPU_ISSET(c, &all)) {
+            CPU_SET(c, &one);
+            break;
+        }
+    }
+    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    struct store *s = store_new();
+    assert_int_equal(s->lock_spins, 0);
+    store_free(s);
+    assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+    s = store_new();
+    if (CPU_COUNT(&all) > 1)
+        assert_true(s->lock_spins > 0);
+    else
+        assert_int_equal(s->lock_spins, 0);
+    store_free(s);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, unit_world_setup, unit_world_teardown)
@@ -837,6 +868,7 @@ int main(void)
         T(test_customers),
         T(test_change_events_and_replay),
         T(test_sink_refusal),
+        cmocka_unit_test(test_lock_tries_only_with_several_cores),
     };
 #undef T
     return cmocka_run_group_tests_name("store", tests, unit_group_setup, unit_group_teardown);
