@@ -129,8 +129,6 @@ int clock_days_in_month(int year, int month)
     return month == 2 && leap ? 29 : days[month - 1];
 }
 
-/* Counts whole 400-year eras from 0000-03-01, so that the leap day ends its
- * year; 719468 is the day number of 1970-01-01 on that count. */
 void clock_civil_of(int64_t unix_secs, struct clock_civil *ret)
 {
     int64_t days = unix_secs / 86400, rem = unix_secs % 86400;
@@ -153,6 +151,8 @@ void clock_civil_of(int64_t unix_secs, struct clock_civil *ret)
     ret->sec = (int)(rem % 60);
 }
 
+/* Counts whole 400-year eras from 0000-03-01, so that the leap day ends its
+ * year; 719468 is the day number of 1970-01-01 on that count. */
 int64_t clock_days_from_civil(int64_t year, int64_t month, int64_t day)
 {
     year -= month <= 2;

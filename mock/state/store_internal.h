@@ -174,16 +174,25 @@ static inline void store__cpu_relax(void)
 #endif
 }
 
-/* Takes the lock alone: for calls that change the store. A holder running
- * on another core lets go within a few microseconds, so a few tries first
- * spare most waiters the sleep and the wake-up (two futex calls and a
- * context switch). With one core the holder cannot be running: no tries. */
+/* Tries the lock with try_lock up to s->lock_spins times; true once held.
+ * A holder running on another core lets go within a few microseconds, so a
+ * few tries first spare most waiters the sleep and the wake-up (two futex
+ * calls and a context switch). With one core the holder cannot be running:
+ * no tries. */
+static inline bool store__spin(struct store *s, int (*try_lock)(pthread_rwlock_t *))
+{
+    for (int i = 0; i < s->lock_spins; i++) {
+        if (try_lock(&s->lock) == 0)
+            return true;
+        store__cpu_relax();
+    }
+    return false;
+}
+
+/* Takes the lock alone: for calls that change the store. */
 static inline void store__lock(struct store *s)
 {
-    int tries = s->lock_spins;
-    while (tries-- > 0 && pthread_rwlock_trywrlock(&s->lock) != 0)
-        store__cpu_relax();
-    if (tries < 0)
+    if (!store__spin(s, pthread_rwlock_trywrlock))
         pthread_rwlock_wrlock(&s->lock);
     store__holder = s;
     store__holder_writes = true;
@@ -192,10 +201,7 @@ static inline void store__lock(struct store *s)
 /* Takes the lock shared: for calls that only read. */
 static inline void store__lock_read(struct store *s)
 {
-    int tries = s->lock_spins;
-    while (tries-- > 0 && pthread_rwlock_tryrdlock(&s->lock) != 0)
-        store__cpu_relax();
-    if (tries < 0)
+    if (!store__spin(s, pthread_rwlock_tryrdlock))
         pthread_rwlock_rdlock(&s->lock);
     store__holder = s;
     store__holder_writes = false;

@@ -187,8 +187,10 @@ out:
     return err;
 }
 
+/* The tenant of key in index; ret_m gets its whole merchant, ret_secret its
+ * imp_secret alone (either may be NULL). */
 static bool tenant_lookup(struct store *s, struct hmap *index, const char *key, int *ret_tid,
-                          struct merchant *ret_m)
+                          struct merchant *ret_m, char *ret_secret)
 {
     uint32_t tid;
     store__lock_read(s);
@@ -198,6 +200,8 @@ static bool tenant_lookup(struct store *s, struct hmap *index, const char *key, 
             *ret_tid = (int)tid;
         if (ret_m)
             *ret_m = s->tenants[tid]->m;
+        if (ret_secret)
+            memcpy(ret_secret, s->tenants[tid]->m.imp_secret, IMP_SECRET_MAX + 1);
     }
     store__unlock(s);
     return found;
@@ -205,27 +209,19 @@ static bool tenant_lookup(struct store *s, struct hmap *index, const char *key, 
 
 bool store_tenant_by_key(struct store *s, const char *imp_key, int *ret_tid, struct merchant *ret_m)
 {
-    return tenant_lookup(s, &s->by_key, imp_key, ret_tid, ret_m);
+    return tenant_lookup(s, &s->by_key, imp_key, ret_tid, ret_m, NULL);
 }
 
 bool store_tenant_secret(struct store *s, const char *imp_key, int *ret_tid,
                          char ret_secret[IMP_SECRET_MAX + 1])
 {
-    uint32_t tid;
-    store__lock_read(s);
-    bool found = hmap_get(&s->by_key, imp_key, &tid);
-    if (found) {
-        *ret_tid = (int)tid;
-        memcpy(ret_secret, s->tenants[tid]->m.imp_secret, IMP_SECRET_MAX + 1);
-    }
-    store__unlock(s);
-    return found;
+    return tenant_lookup(s, &s->by_key, imp_key, ret_tid, NULL, ret_secret);
 }
 
 bool store_tenant_by_code(struct store *s, const char *merchant_code, int *ret_tid,
                           struct merchant *ret_m)
 {
-    return tenant_lookup(s, &s->by_code, merchant_code, ret_tid, ret_m);
+    return tenant_lookup(s, &s->by_code, merchant_code, ret_tid, ret_m, NULL);
 }
 
 bool store_tenant_merchant(struct store *s, int tid, struct merchant *ret_m)
