@@ -126,12 +126,14 @@ enum mock_err billing_check_prepare(struct store *s, int tid, const char *mercha
 /* ---- PG artefacts ---- */
 
 /* dst (cap bytes) = src, cut to fit as snprintf "%s" would cut it: a charge
- * fills a dozen fields, and the formatter was a tenth of its time. */
-static void copy_cut(char *dst, size_t cap, const char *src)
+ * fills a dozen fields, and the formatter was a tenth of its time. Returns
+ * the bytes copied. */
+static size_t copy_cut(char *dst, size_t cap, const char *src)
 {
     size_t n = strnlen(src, cap - 1);
     memcpy(dst, src, n);
     dst[n] = '\0';
+    return n;
 }
 
 /* Writes v as exactly `width` decimal digits (v < 10^width) at out. */
@@ -174,8 +176,7 @@ static void make_pg_tid(const char *provider, const char *pg_id, int64_t now,
 /* Appends s to out (cap bytes, *len used), cut to fit. */
 static void append(char *out, size_t cap, size_t *len, const char *s)
 {
-    copy_cut(out + *len, cap - *len, s);
-    *len += strlen(out + *len);
+    *len += copy_cut(out + *len, cap - *len, s);
 }
 
 /* Sales-slip URL of a paid payment (never fetched by the mock). */

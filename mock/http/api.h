@@ -100,6 +100,8 @@ void route_allow(const char *path, char *out, size_t cap);
 /* Who calls the first route whose pattern matches path (any method);
  * FACE_REST for a path no route matches. */
 enum route_face route_face_of(const char *path);
+/* Who r answers to: its route's face once routed, else its path's. */
+enum route_face route_face_of_req(const struct req *r);
 /* Names for the route listing: "none", "token", "admin"; "imp_uid",
  * "merchant_uid", "customer_uid", "other" (NULL for ARG_NONE). */
 const char *route_auth_name(enum route_auth auth);

@@ -192,11 +192,7 @@ void control_fail_mock(struct reply *rep, enum mock_err e, const char *detail)
 
 bool control_answers(const struct req *r)
 {
-    if (r->route)
-        return r->route->face == FACE_CONTROL;
-    /* a control path asked with another method; a path no route has
-     * answers as the REST API (routes.c) */
-    return route_face_of(r->path) == FACE_CONTROL;
+    return route_face_of_req(r) == FACE_CONTROL;
 }
 
 void control_refuse(struct req *r, enum mock_err e, const char *detail)

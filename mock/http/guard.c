@@ -249,8 +249,7 @@ static void answer_preflight(struct mg_connection *conn, struct req *r, enum rou
 
 bool guard_admit(const struct guard *g, struct mg_connection *conn, struct req *r)
 {
-    /* routed already (server.c); a path with no route for this method asks the table */
-    enum route_face family = r->route ? r->route->face : route_face_of(r->path);
+    enum route_face family = route_face_of_req(r); /* routed already (server.c) */
     const char *host = mg_get_header(conn, "Host");
     if (!guard_host_allowed(g, host)) {
         refuse_host(r, family, host);

@@ -338,6 +338,13 @@ enum route_face route_face_of(const char *path)
     return rt ? rt->face : FACE_REST; /* an unknown path answers as the REST API */
 }
 
+enum route_face route_face_of_req(const struct req *r)
+{
+    /* no route: a path asked with another method, or one no route has
+     * (answered as the REST API) */
+    return r->route ? r->route->face : route_face_of(r->path);
+}
+
 const char *route_auth_name(enum route_auth auth)
 {
     switch (auth) {
