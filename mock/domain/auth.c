@@ -38,11 +38,11 @@ static enum mock_err open_tenant(struct store *s, const struct merchant *open_te
 }
 
 enum mock_err auth_get_token(struct store *s, const struct merchant *open_template, size_t max_open,
-                             const char *imp_key, const char *imp_secret, char *ret_token,
-                             int64_t *ret_now, int64_t *ret_expires_at)
+                             const char *imp_key, const char *imp_secret, struct auth_grant *ret)
 {
     char secret[IMP_SECRET_MAX + 1];
     int tid;
+    memset(ret, 0, sizeof *ret);
     if (!store_tenant_secret(s, imp_key, &tid, secret)) {
         if (!open_template)
             return MOCK_BAD_CREDENTIALS;
@@ -55,15 +55,16 @@ enum mock_err auth_get_token(struct store *s, const struct merchant *open_templa
         return MOCK_BAD_CREDENTIALS;
     int64_t now = clock_now();
     /* the current token when there is one: random bytes only for a new one */
-    store_token_issue(s, tid, now, NULL, ret_token, ret_expires_at);
-    if (!ret_token[0]) {
+    store_token_issue(s, tid, now, NULL, ret->token, &ret->expires_at);
+    if (!ret->token[0]) {
         char candidate[IDS_TOKEN_LEN + 1];
         ids_hex(candidate, IDS_TOKEN_LEN);
-        store_token_issue(s, tid, now, candidate, ret_token, ret_expires_at);
+        store_token_issue(s, tid, now, candidate, ret->token, &ret->expires_at);
     }
-    if (!ret_token[0])
+    if (!ret->token[0])
         return MOCK_INTERNAL;
-    *ret_now = now;
+    ret->now = now;
+    ret->tid = tid;
     return MOCK_OK;
 }
 

@@ -8,18 +8,25 @@
 
 #include "base/errors.h"
 #include "base/model.h"
+#include "state/ids.h"
 #include "state/store.h"
 
 #include <stdint.h>
 
-/* ret_token holds 41 bytes. MOCK_BAD_CREDENTIALS for an unknown key or a
- * wrong secret; with open_template (--open-tenants) an unknown key pair
- * becomes a fresh tenant with the template's channels and settings, up to
- * max_open of them at once (store_tenant_add_open: idle empty ones make
- * room, else MOCK_TENANT_LIMIT). */
+/* What a getToken grants: the token, the clock when granted, when it
+ * expires, and the tenant it opens. */
+struct auth_grant {
+    char token[IDS_TOKEN_LEN + 1];
+    int64_t now, expires_at;
+    int tid;
+};
+
+/* MOCK_BAD_CREDENTIALS for an unknown key or a wrong secret; with
+ * open_template (--open-tenants) an unknown key pair becomes a fresh tenant
+ * with the template's channels and settings, up to max_open of them at once
+ * (store_tenant_add_open: idle empty ones make room, else MOCK_TENANT_LIMIT). */
 enum mock_err auth_get_token(struct store *s, const struct merchant *open_template, size_t max_open,
-                             const char *imp_key, const char *imp_secret, char *ret_token,
-                             int64_t *ret_now, int64_t *ret_expires_at);
+                             const char *imp_key, const char *imp_secret, struct auth_grant *ret);
 /* MOCK_UNAUTHORIZED unless token is current. */
 enum mock_err auth_resolve(struct store *s, const char *token, int *ret_tid);
 

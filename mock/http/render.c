@@ -334,6 +334,19 @@ const char *render_payment_answer(const struct payment *p, size_t *ret_len)
     return w.oom ? NULL : w.buf;
 }
 
+const char *render_token_answer(const char *token, int64_t now, int64_t expired_at, size_t *ret_len)
+{
+    /* the answer every client asks for most often: no tree to build and print */
+    struct jw w = {.scratch = true};
+    LIT(&w, ENVELOPE_OK_HEAD "{\"access_token\":");
+    jw_str(&w, token);
+    INT(&w, "now", now);
+    INT(&w, "expired_at", expired_at);
+    LIT(&w, "}}");
+    *ret_len = w.len;
+    return w.oom ? NULL : w.buf;
+}
+
 cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit)
 {
     cJSON *o = cJSON_CreateObject();

@@ -17,6 +17,10 @@ cJSON *render_payment(const struct payment *p);
  * payment, as text in the worker's SCRATCH_BODY buffer (valid until its next
  * answer); NULL on OOM. */
 const char *render_payment_answer(const struct payment *p, size_t *ret_len);
+/* The whole answer of a getToken, {access_token, now, expired_at} in the
+ * success envelope, in the worker's SCRATCH_BODY buffer as above. */
+const char *render_token_answer(const char *token, int64_t now, int64_t expired_at,
+                                size_t *ret_len);
 /* {total, previous, next, list}: previous/next are page numbers, 0 when none. */
 cJSON *render_payment_page(const struct pay_page *pg, size_t page, size_t limit);
 cJSON *render_customer(const struct customer *c);

@@ -40,6 +40,7 @@ struct grant {
     enum mock_err err;
     char token[IDS_TOKEN_LEN + 1];
     int64_t now, expires_at;
+    int tid;
 };
 
 static struct grant get_token(struct unit_world *w, const struct merchant *open_template,
@@ -47,7 +48,12 @@ static struct grant get_token(struct unit_world *w, const struct merchant *open_
 {
     struct grant g;
     memset(&g, 0, sizeof g);
-    g.err = auth_get_token(w->s, open_template, 100, key, secret, g.token, &g.now, &g.expires_at);
+    struct auth_grant a;
+    g.err = auth_get_token(w->s, open_template, 100, key, secret, &a);
+    memcpy(g.token, a.token, sizeof g.token);
+    g.now = a.now;
+    g.expires_at = a.expires_at;
+    g.tid = a.tid;
     return g;
 }
 
@@ -70,6 +76,7 @@ static void test_issue_and_resolve(void **state)
     int tid = -1;
     assert_int_equal(auth_resolve(w->s, g.token, &tid), MOCK_OK);
     assert_int_equal(tid, w->a);
+    assert_int_equal(g.tid, w->a); /* the grant names the tenant it opens */
 
     struct grant gb = get_token(w, NULL, "key-b", "secret-key-b");
     assert_int_equal(gb.err, MOCK_OK);
@@ -187,27 +194,21 @@ static void test_open_tenants_capped(void **state)
     fixtures_template_merchant(unit_fixtures(), "", "", &tmpl);
     size_t slots = store_tenant_count(w->s);
     char key[32];
+    struct auth_grant ga;
     for (int i = 0; i < 3; i++) {
         snprintf(key, sizeof key, "job-%d", i);
-        struct grant g;
-        memset(&g, 0, sizeof g);
-        g.err = auth_get_token(w->s, &tmpl, 3, key, "s", g.token, &g.now, &g.expires_at);
-        assert_int_equal(g.err, MOCK_OK);
+        assert_int_equal(auth_get_token(w->s, &tmpl, 3, key, "s", &ga), MOCK_OK);
     }
-    struct grant g;
-    g.err = auth_get_token(w->s, &tmpl, 3, "job-3", "s", g.token, &g.now, &g.expires_at);
-    assert_int_equal(g.err, MOCK_TENANT_LIMIT);
+    assert_int_equal(auth_get_token(w->s, &tmpl, 3, "job-3", "s", &ga), MOCK_TENANT_LIMIT);
     /* known pairs still get their token at the cap */
-    g.err = auth_get_token(w->s, &tmpl, 3, "job-1", "s", g.token, &g.now, &g.expires_at);
-    assert_int_equal(g.err, MOCK_OK);
+    assert_int_equal(auth_get_token(w->s, &tmpl, 3, "job-1", "s", &ga), MOCK_OK);
     /* the fixture tenants do not count, and are never dropped */
     assert_int_equal(get_token(w, &tmpl, "key-a", "secret-key-a").err, MOCK_OK);
     /* once the tokens expired, the idle empty tenants make room */
     clock_advance(STORE_TOKEN_TTL + 1);
     for (int i = 3; i < 6; i++) {
         snprintf(key, sizeof key, "job-%d", i);
-        g.err = auth_get_token(w->s, &tmpl, 3, key, "s", g.token, &g.now, &g.expires_at);
-        assert_int_equal(g.err, MOCK_OK);
+        assert_int_equal(auth_get_token(w->s, &tmpl, 3, key, "s", &ga), MOCK_OK);
     }
     assert_false(store_tenant_by_key(w->s, "job-0", NULL, NULL));
     assert_true(store_tenant_by_key(w->s, "key-a", NULL, NULL));
