@@ -2,6 +2,7 @@
 #include "http/render.h"
 
 #include "http/envelope.h"
+#include "infra/json.h"
 #include "infra/scratch.h"
 
 #include <stdint.h>
@@ -121,19 +122,6 @@ static void jw_lit(struct jw *w, const char *s)
     jw_put(w, s, strlen(s));
 }
 
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* Whether any of the 8 bytes of x is below 32, '"' or '\\' (bit tricks:
- * a byte below n makes (x - n) borrow into its high bit). */
-static bool word_needs_escape(uint64_t x)
-{
-    uint64_t below32 = (x - ONES * 32) & ~x & HIGHS;
-    uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
-    uint64_t quote = (q - ONES) & ~q & HIGHS, backslash = (b - ONES) & ~b & HIGHS;
-    return (below32 | quote | backslash) != 0;
-}
-
 /* A JSON string as cJSON prints it: '"' '\\' and control characters escaped,
  * everything else (UTF-8 included) as it is; null for NULL. */
 static void jw_str(struct jw *w, const char *s)
@@ -148,7 +136,7 @@ static void jw_str(struct jw *w, const char *s)
     for (; i + 8 <= n; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        if (word_needs_escape(x))
+        if (json_word_special(x))
             break;
     }
     while (i < n && (unsigned char)s[i] >= 32 && s[i] != '"' && s[i] != '\\')

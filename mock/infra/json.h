@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define JSON_MAX_DEPTH 64
 
@@ -21,5 +22,17 @@ cJSON *json_parse_object(const char *s, size_t len, char *err, size_t errlen);
 cJSON *json_parse_value(const char *s, size_t len);
 /* Adds s as a string, or null when s is NULL; false on OOM (o keeps what it had). */
 bool json_add_str(cJSON *o, const char *name, const char *s);
+
+/* Whether any of the 8 bytes of x is one a JSON string cannot hold as it
+ * is: below 32, '"' or '\\'. Lets a scanner pass plain text eight bytes at
+ * a time (a byte below n makes (x - n) borrow into its high bit). */
+static inline bool json_word_special(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t below32 = (x - ones * 32) & ~x & highs;
+    uint64_t quote = (q - ones) & ~q & highs, backslash = (b - ones) & ~b & highs;
+    return (below32 | quote | backslash) != 0;
+}
 
 #endif
