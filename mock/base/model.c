@@ -57,6 +57,14 @@ bool tier_code_valid(const char *code)
     return true;
 }
 
+size_t str_copy_cut(char *dst, size_t cap, const char *s)
+{
+    size_t n = strnlen(s, cap - 1);
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+    return n;
+}
+
 bool str_set(char **field, const char *s)
 {
     char *copy = NULL;

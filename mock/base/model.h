@@ -167,6 +167,10 @@ bool payment_copy(struct payment *dst, const struct payment *src);
 void payment_fini(struct payment *p);
 /* Replace an owned string field with a copy of s (NULL allowed); false on OOM. */
 bool str_set(char **field, const char *s);
+/* Copies s into a fixed field dst of cap bytes, cut to fit as snprintf "%s"
+ * would cut it, without the formatter (charges and lookups fill a dozen);
+ * returns the bytes copied. */
+size_t str_copy_cut(char *dst, size_t cap, const char *s);
 
 #define CUSTOMER_STR_FIELDS(X)                                                                     \
     X(customer_id)                                                                                 \

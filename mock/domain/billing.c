@@ -125,17 +125,6 @@ enum mock_err billing_check_prepare(struct store *s, int tid, const char *mercha
 
 /* ---- PG artefacts ---- */
 
-/* dst (cap bytes) = src, cut to fit as snprintf "%s" would cut it: a charge
- * fills a dozen fields, and the formatter was a tenth of its time. Returns
- * the bytes copied. */
-static size_t copy_cut(char *dst, size_t cap, const char *src)
-{
-    size_t n = strnlen(src, cap - 1);
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-    return n;
-}
-
 /* Writes v as exactly `width` decimal digits (v < 10^width) at out. */
 static char *put_digits(char *out, unsigned v, int width)
 {
@@ -170,13 +159,13 @@ static void make_pg_tid(const char *provider, const char *pg_id, int64_t now,
     o = put_digits(o, (unsigned)kst.sec, 2);
     o = put_digits(o, (unsigned)(r % 10000), 4);
     *o = '\0';
-    copy_cut(out, PG_TID_MAX + 1, tid);
+    str_copy_cut(out, PG_TID_MAX + 1, tid);
 }
 
 /* Appends s to out (cap bytes, *len used), cut to fit. */
 static void append(char *out, size_t cap, size_t *len, const char *s)
 {
-    *len += copy_cut(out + *len, cap - *len, s);
+    *len += str_copy_cut(out + *len, cap - *len, s);
 }
 
 /* Sales-slip URL of a paid payment (never fetched by the mock). */
@@ -251,12 +240,12 @@ static enum mock_err store_charge(const struct billing *b, int tid, const struct
     const struct customer *fb = src->fallback;
     struct payment p;
     memset(&p, 0, sizeof p);
-    copy_cut(p.merchant_uid, sizeof p.merchant_uid, o->merchant_uid);
-    copy_cut(p.pay_method, sizeof p.pay_method, src->pay_method);
-    copy_cut(p.channel, sizeof p.channel, "api");
-    copy_cut(p.pg_provider, sizeof p.pg_provider, src->pg_provider);
-    copy_cut(p.pg_id, sizeof p.pg_id, src->pg_id);
-    copy_cut(p.currency, sizeof p.currency, o->currency ? o->currency : "KRW");
+    str_copy_cut(p.merchant_uid, sizeof p.merchant_uid, o->merchant_uid);
+    str_copy_cut(p.pay_method, sizeof p.pay_method, src->pay_method);
+    str_copy_cut(p.channel, sizeof p.channel, "api");
+    str_copy_cut(p.pg_provider, sizeof p.pg_provider, src->pg_provider);
+    str_copy_cut(p.pg_id, sizeof p.pg_id, src->pg_id);
+    str_copy_cut(p.currency, sizeof p.currency, o->currency ? o->currency : "KRW");
     make_pg_tid(src->pg_provider, src->pg_id, now, p.pg_tid);
     p.customer_uid_usage = src->usage;
     bool money = strcmp(src->pay_method, "point") == 0;
