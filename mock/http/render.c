@@ -188,7 +188,8 @@ static void jw_str(struct jw *w, const char *s)
 static void jw_int(struct jw *w, int64_t v)
 {
     char text[24];
-    jw_lit(w, digits(v, text + sizeof text));
+    const char *start = digits(v, text + sizeof text);
+    jw_put(w, start, (size_t)(text + sizeof text - 1 - start)); /* the last byte is the NUL */
 }
 
 /* A literal piece of JSON: its length is known when compiling. */

@@ -189,30 +189,44 @@ static void finds_as_a_scan(const char *method, const char *path)
 static void test_lookup_finds_the_first_match(void **state)
 {
     (void)state;
+    /* every route's shape with its captures filled, left empty, and with
+     * one segment too many */
+    static const char *const fills[] = {"x1", "", "x1/more"};
     for (size_t i = 0; i < route_count; i++) {
-        char path[256];
-        size_t n = 0;
-        for (const char *p = route_table[i].pattern; *p && n < sizeof path - 4; p++) {
-            if (p[0] == '{' && p[1] == '}') {
-                memcpy(path + n, "x1", 2);
-                n += 2;
-                p++;
-            } else {
-                path[n++] = *p;
+        for (size_t f = 0; f < sizeof fills / sizeof *fills; f++) {
+            char path[256];
+            size_t n = 0;
+            for (const char *p = route_table[i].pattern; *p && n < sizeof path - 8; p++) {
+                if (p[0] == '{' && p[1] == '}') {
+                    memcpy(path + n, fills[f], strlen(fills[f]));
+                    n += strlen(fills[f]);
+                    p++;
+                } else {
+                    path[n++] = *p;
+                }
             }
+            path[n] = '\0';
+            finds_as_a_scan(route_table[i].method, path);
+            finds_as_a_scan("HEAD", path);
+            finds_as_a_scan("DELETE", path);
         }
-        path[n] = '\0';
-        finds_as_a_scan(route_table[i].method, path);
-        finds_as_a_scan("HEAD", path);
-        finds_as_a_scan("DELETE", path);
     }
     static const char *const others[] = {"/",
                                          "",
+                                         "///",
                                          "/nope",
                                          "/payments",
+                                         "/payments/",
                                          "/payments/a/b/c/d/e",
+                                         "/payments//balance",
+                                         "/payments/{}",
+                                         "/paymentsx/a",
+                                         "/payment/a",
                                          "//users//getToken",
                                          "/users/getToken/",
+                                         "/users/getTokens",
+                                         "/users/getToke",
+                                         "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q",
                                          "/__mock"};
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
         finds_as_a_scan("GET", others[i]);
