@@ -156,6 +156,28 @@ const struct route route_table[] = {
 
 const size_t route_count = sizeof route_table / sizeof route_table[0];
 
+/* Finds the segments of p: leading slashes skipped, then one per '/' (empty
+ * ones too), none after a final '/'. Returns their count, or -1 when there
+ * are more than MAX_SEGMENTS. Paths and patterns are split by this one rule. */
+static int find_segments(const char *p, const char **at, size_t *len)
+{
+    int n = 0;
+    while (*p == '/')
+        p++;
+    while (*p) {
+        if (n == MAX_SEGMENTS)
+            return -1;
+        at[n] = p;
+        while (*p && *p != '/')
+            p++;
+        len[n] = (size_t)(p - at[n]);
+        n++;
+        if (*p)
+            p++;
+    }
+    return n;
+}
+
 /* A path split in place into segments ('/' becomes NUL), each with its length. */
 struct segments {
     int n; /* -1: more than MAX_SEGMENTS */
@@ -163,32 +185,13 @@ struct segments {
     size_t len[MAX_SEGMENTS];
 };
 
-/* Where the segment starting at p ends: its '/' or its NUL. */
-static const char *segment_end(const char *p)
-{
-    while (*p && *p != '/')
-        p++;
-    return p;
-}
-
 static void split_path(char *path, struct segments *s)
 {
-    s->n = 0;
-    char *p = path;
-    while (*p == '/')
-        p++;
-    while (*p) {
-        if (s->n == MAX_SEGMENTS) {
-            s->n = -1;
-            return;
-        }
-        size_t n = (size_t)(segment_end(p) - p);
-        s->at[s->n] = p;
-        s->len[s->n++] = n;
-        if (!p[n])
-            break;
-        p[n] = '\0';
-        p += n + 1;
+    const char *at[MAX_SEGMENTS];
+    s->n = find_segments(path, at, s->len);
+    for (int i = 0; i < s->n; i++) {
+        s->at[i] = path + (at[i] - path);
+        s->at[i][s->len[i]] = '\0';
     }
 }
 
@@ -244,25 +247,14 @@ static size_t next_same[ROUTE_COUNT]; /* the group's next route, ROUTE_COUNT: no
 static bool indexed;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
-/* Splits a pattern the way split_path splits a path; false when it has more
- * segments than a path may (the route could then never match). */
-static bool shape_of(const char *pattern, struct route_shape *sh)
+/* A pattern's segments, "{}" marked as a capture; n is -1 (it matches no
+ * path) when the pattern has more segments than a path may. */
+static void shape_of(const char *pattern, struct route_shape *sh)
 {
-    sh->n = 0;
-    const char *p = pattern;
-    while (*p == '/')
-        p++;
-    while (*p) {
-        if (sh->n == MAX_SEGMENTS)
-            return false;
-        size_t n = (size_t)(segment_end(p) - p);
-        sh->seg[sh->n] = p;
-        sh->len[sh->n++] = n == 2 && p[0] == '{' && p[1] == '}' ? CAPTURE : n;
-        p += n;
-        if (*p)
-            p++;
-    }
-    return true;
+    sh->n = find_segments(pattern, sh->seg, sh->len);
+    for (int i = 0; i < sh->n; i++)
+        if (sh->len[i] == 2 && memcmp(sh->seg[i], "{}", 2) == 0)
+            sh->len[i] = CAPTURE;
 }
 
 static void group_routes(void)
@@ -270,8 +262,8 @@ static void group_routes(void)
     size_t last[MAX_FIRSTS];
     for (size_t i = 0; i < ROUTE_COUNT; i++) {
         const struct route_shape *sh = &shapes[i];
-        const char *seg = sh->n ? sh->seg[0] : "";
-        size_t len = sh->n ? sh->len[0] : 0, k = 0;
+        const char *seg = sh->n > 0 ? sh->seg[0] : "";
+        size_t len = sh->n > 0 ? sh->len[0] : 0, k = 0;
         if (len == CAPTURE)
             return; /* not indexed */
         while (k < n_firsts && !(firsts[k].len == len && memcmp(firsts[k].seg, seg, len) == 0))
@@ -291,8 +283,7 @@ static void group_routes(void)
 static void build_index(void)
 {
     for (size_t i = 0; i < ROUTE_COUNT; i++)
-        if (!shape_of(route_table[i].pattern, &shapes[i]))
-            shapes[i].n = -2; /* matches no path */
+        shape_of(route_table[i].pattern, &shapes[i]);
     group_routes();
 }
 
